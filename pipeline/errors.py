@@ -1,0 +1,43 @@
+"""Named errors: every message names the file and the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PipelineError(Exception):
+    """A document could not be processed; the run goes on with the others."""
+
+    reason = "could not be processed"
+
+    def __init__(self, path: Path | str, detail: str = "") -> None:
+        self.path = Path(path)
+        self.detail = detail
+        message = f"{self.path}: {self.reason}"
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+
+
+class EmptyDocumentError(PipelineError):
+    reason = "file is empty"
+
+
+class BinaryDocumentError(PipelineError):
+    reason = "file is binary, not text"
+
+
+class UndecodableDocumentError(PipelineError):
+    reason = "text encoding could not be determined"
+
+
+class NoTextError(PipelineError):
+    reason = "file holds no text after normalization"
+
+
+class NoClausesError(PipelineError):
+    reason = "no numbered clauses found"
+
+
+class TableWriteError(PipelineError):
+    reason = "table could not be written"

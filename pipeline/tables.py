@@ -1,0 +1,91 @@
+"""Table schemas, declared once, and atomic, deterministic Parquet writing.
+
+Every table written goes through :func:`write_table`, which casts to the
+declared schema (so drift fails loudly) and replaces the file atomically: a
+reader sees the old table or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.errors import TableWriteError
+
+DOCUMENTS = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("source_file", pa.string(), nullable=False),
+    pa.field("source_sha256", pa.string(), nullable=False),
+    pa.field("encoding", pa.string(), nullable=False),
+    pa.field("title", pa.string()),
+    pa.field("issuer", pa.string()),
+    pa.field("doc_number", pa.string()),
+    pa.field("issue_date", pa.date32()),
+    pa.field("publish_date", pa.date32()),
+    pa.field("recipients", pa.string()),
+    pa.field("script", pa.string(), nullable=False),
+    pa.field("variant", pa.string(), nullable=False),
+    pa.field("n_chars", pa.int32(), nullable=False),
+    pa.field("n_clauses", pa.int32(), nullable=False),
+    pa.field("dropped_chars", pa.map_(pa.string(), pa.int32())),
+    pa.field("warnings", pa.list_(pa.string())),
+    pa.field("pipeline_version", pa.string(), nullable=False),
+])
+
+CLAUSES = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("clause_id", pa.string(), nullable=False),
+    pa.field("parent_id", pa.string()),
+    pa.field("level", pa.int8(), nullable=False),
+    pa.field("kind", pa.string(), nullable=False),
+    pa.field("label", pa.string(), nullable=False),
+    pa.field("number", pa.int32()),
+    pa.field("heading", pa.string(), nullable=False),
+    pa.field("text", pa.string(), nullable=False),
+    pa.field("text_original", pa.string(), nullable=False),
+    pa.field("start", pa.int32(), nullable=False),
+    pa.field("end", pa.int32(), nullable=False),
+    pa.field("seq", pa.int32(), nullable=False),
+])
+
+SCHEMAS: Mapping[str, pa.Schema] = {"documents": DOCUMENTS, "clauses": CLAUSES}
+SORT_KEYS: Mapping[str, tuple[str, ...]] = {"documents": ("doc_id",), "clauses": ("doc_id", "seq")}
+
+
+def to_table(name: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:
+    """Rows (dicts) as a table of the declared schema ``name``, in its sort order."""
+    schema = SCHEMAS[name]
+    keys = SORT_KEYS[name]
+    ordered = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
+    columns = {field.name: [row.get(field.name) for row in ordered] for field in schema}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` atomically: a temporary file in the same folder, then a rename.
+
+    Settings are fixed so that the same rows give the same bytes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        pq.write_table(table, temporary, compression="zstd", use_dictionary=True,
+                       write_statistics=True, data_page_version="2.0", version="2.6")
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except (OSError, pa.ArrowException) as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise TableWriteError(path, str(error)) from error
+
+
+def read_table(path: Path) -> pa.Table:
+    """Read a table written by :func:`write_table`."""
+    return pq.read_table(path)
