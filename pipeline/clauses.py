@@ -212,11 +212,12 @@ class _Segmenter:
         if marker.number in expected:
             return
         where = f"under {parent.label or parent.clause_id}" if parent.level else "at top level"
-        problem = "repeats" if previous is not None and marker.number <= previous else "skips to"
-        self.warnings.append(
-            f"numbering: {marker.kind} {_shown(marker.kind, marker.number)} {where} {problem} "
-            f"after {_shown(marker.kind, previous if previous is not None else continued)}"
-        )
+        before = previous if previous is not None else continued
+        if previous is not None and marker.number <= previous:
+            problem = f"repeats after {_shown(marker.kind, before)}"
+        else:
+            problem = f"follows {_shown(marker.kind, before)}, skipping {_shown(marker.kind, before + 1)}"
+        self.warnings.append(f"numbering: {marker.kind} {_shown(marker.kind, marker.number)} {where} {problem}")
 
     def _stack_to(self, parent: Clause) -> list[Clause]:
         index = next(i for i, c in enumerate(self.stack) if c is parent)

@@ -32,7 +32,7 @@ _CONTAINER_MAGIC = {
     b"\xd0\xcf\x11\xe0": "an old Office document",
 }
 # Share of common Chinese characters a correct legacy decoding must reach.
-_MIN_COMMON_SHARE = 0.6
+_MIN_COMMON_SHARE = 0.8
 _MAX_CONTROL_SHARE = 0.01
 
 
@@ -127,16 +127,21 @@ def _decode_legacy_chinese(data: bytes) -> DecodedText | None:
 
 
 def common_chinese_share(text: str) -> float:
-    """Share of the Han characters in ``text`` that are common ones.
+    """Share of the non-ASCII letters in ``text`` that are common Han characters.
 
     Common means level 1 of GB2312 (the 3,755 most used simplified
     characters) or level 1 of Big5 (the 5,401 most used traditional ones).
-    A mis-decoded byte string lands mostly outside both.
+    A mis-decoded byte string lands on rare characters, kana, private-use
+    code points and symbols instead.
     """
-    han = [c for c in text if "\u3400" <= c <= "\u9fff"]
-    if not han:
+    letters = [c for c in text if c > "\x7f" and not _is_punctuation(c)]
+    if not letters:
         return 0.0
-    return sum(_is_common(c) for c in han) / len(han)
+    return sum(_is_common(c) for c in letters) / len(letters)
+
+
+def _is_punctuation(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PZS" and not ("\ue000" <= char <= "\uf8ff")
 
 
 def _is_common(char: str) -> bool:

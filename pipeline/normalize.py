@@ -161,7 +161,7 @@ def _width_table() -> dict[int, str]:
     table = {cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)}        # ０-９
     table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
     table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-    table.update({0xFF08: "(", 0xFF09: ")", 0xFF0E: ".", 0x3000: " ", 0x00A0: " ",
+    table.update({0xFF08: "(", 0xFF09: ")", 0xFF0E: ".", 0xFF05: "%", 0x3000: " ", 0x00A0: " ",
                   0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ", 0xFEFF: " ", 0x09: " ",
                   0x2015: "—", 0x2500: "—"})
     return table
@@ -390,9 +390,13 @@ class ScriptConverter:
         simplified_only = sum(n for c, n in han.items() if self.char_to_traditional(c) != c)
         script = "traditional" if traditional_only > simplified_only else "simplified"
         simplified_text = text if script == "simplified" else self._t2s.convert(text)
-        taiwan = sum(simplified_text.count(self.char_to_simplified_phrase(k)) for k in self.taiwan_terms)
+        taiwan_counts = [simplified_text.count(self.char_to_simplified_phrase(k)) for k in self.taiwan_terms]
+        taiwan = sum(taiwan_counts)
         mainland = sum(simplified_text.count(self._t2s.convert(t)) for t in self.mainland_terms)
-        variant = "taiwan" if taiwan >= 3 and taiwan > mainland / 2 else "mainland"
+        # Mainland words such as 数字 and 支持 are everywhere, so Taiwan words
+        # need only be a quarter as frequent, but of at least two kinds.
+        distinct = sum(1 for n in taiwan_counts if n)
+        variant = "taiwan" if distinct >= 2 and 4 * taiwan >= mainland else "mainland"
         return script, variant
 
     @lru_cache(maxsize=None)
@@ -462,6 +466,7 @@ def convert_script(mapped: MappedText, converter: opencc.OpenCC, char_map: Calla
     """
     pieces, new_origin = [], array("l")
     origin = mapped.origin
+    dropped = list(mapped.dropped)
     for found in _CHUNK.finditer(mapped.text):
         chunk, start = found.group(), found.start()
         converted = converter.convert(chunk)
@@ -470,10 +475,13 @@ def convert_script(mapped: MappedText, converter: opencc.OpenCC, char_map: Calla
             new_origin.extend(origin[start:start + len(chunk)])
             continue
         plain = "".join(char_map(c)[:1] or c for c in chunk)
-        for index in _align(plain, converted):
-            new_origin.append(origin[start + index])
+        sources = _align(plain, converted)
+        new_origin.extend(origin[start + index] for index in sources)
+        # Characters a shorter phrase absorbed (網際網路 -> 互联网) are accounted for by name.
+        for index in sorted(set(range(len(chunk))) - set(sources)):
+            dropped.append(Drop("vocabulary", origin[start + index], origin[start + index] + 1))
     new_origin.append(origin[len(mapped.text)])
-    return MappedText("".join(pieces), new_origin, mapped.dropped)
+    return MappedText("".join(pieces), new_origin, tuple(dropped))
 
 
 def _align(source: str, target: str) -> list[int]:
@@ -481,10 +489,16 @@ def _align(source: str, target: str) -> list[int]:
     result = [0] * len(target)
     matcher = SequenceMatcher(None, source, target, autojunk=False)
     for tag, s1, s2, t1, t2 in matcher.get_opcodes():
-        for k in range(t2 - t1):
-            # Inside a replaced phrase, spread target characters over the source ones.
-            offset = k if tag == "equal" else min(s2 - s1 - 1, (k * max(s2 - s1, 1)) // max(t2 - t1, 1))
-            result[t1 + k] = s1 + max(offset, 0) if s2 > s1 else max(s1 - 1, 0)
+        width = t2 - t1
+        for k in range(width):
+            if tag == "equal":
+                result[t1 + k] = s1 + k
+            elif s2 > s1:
+                # Inside a replaced phrase, spread the new characters over the old ones.
+                result[t1 + k] = s1 + (k * (s2 - s1)) // width
+            else:
+                # An insertion belongs to the source character it precedes.
+                result[t1 + k] = min(s1, len(source) - 1)
     return result
 
 

@@ -1,0 +1,28 @@
+"""Shared fixtures: the seed documents and one OpenCC converter for the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.normalize import ScriptConverter
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = {
+    "sichuan2024": SEEDS_DIR / "000_df46c3d2f2ee2b45.txt",
+    "sichuan2019": SEEDS_DIR / "001_abf5e99d2b5f1a8f.txt",
+    "sichuan2025": SEEDS_DIR / "002_dba2baabc91e1179.txt",
+    "jiangxi2022": SEEDS_DIR / "003_a8cd71ea5b437bb0.txt",
+    "shandong2023": SEEDS_DIR / "004_675e57c38d26c4aa.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def converter() -> ScriptConverter:
+    return ScriptConverter()
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, Path]:
+    return SEEDS

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from tests.conftest import SEEDS, SEEDS_DIR
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+runner = CliRunner()
+
+
+def command_names():
+    return [command.name or command.callback.__name__ for command in app.registered_commands]
+
+
+@pytest.mark.parametrize("name", command_names())
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(name):
+    result = runner.invoke(app, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example: policy " + name in result.output
+    assert f"policy {name}" in README.read_text(encoding="utf-8")
+
+
+def test_extract_writes_both_tables(tmp_path):
+    result = runner.invoke(app, ["extract", str(SEEDS_DIR), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "5 documents processed, 0 failed" in result.output
+    assert pq.read_table(tmp_path / "documents.parquet").num_rows == 5
+
+
+def test_bad_files_are_named_and_skipped_and_the_rest_is_written(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEEDS["jiangxi2022"], seeds / "江西 2022.txt")
+    (seeds / "empty.txt").write_bytes(b"")
+    (seeds / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (seeds / "undecodable.txt").write_bytes(b"\x81\x30\x81" * 40 + b"\xff\xff")
+    (seeds / "no markers.txt").write_text("这是一份没有编号条款的说明。\n第二段说明。", encoding="utf-8")
+    (seeds / "notes.md").write_text("not a document", encoding="utf-8")
+    out = tmp_path / "data"
+
+    result = runner.invoke(app, ["extract", str(seeds), "--out", str(out)])
+
+    assert result.exit_code == 1
+    assert re.search(r"error: .*empty\.txt: file is empty", result.output)
+    assert re.search(r"error: .*binary\.txt: file is binary", result.output)
+    assert re.search(r"error: .*undecodable\.txt: text encoding could not be determined", result.output)
+    assert "error: no markers.txt: no numbered clauses found" in result.output
+    documents = pq.read_table(out / "documents.parquet").to_pydict()
+    assert documents["doc_id"] == ["no markers", "江西 2022"]
+    clauses = pq.read_table(out / "clauses.parquet").to_pandas()
+    assert clauses[clauses.doc_id == "no markers"].kind.tolist() == ["preamble"]
+
+
+def test_normalize_prints_canonical_text():
+    result = runner.invoke(app, ["normalize", str(SEEDS["sichuan2024"])])
+    assert result.exit_code == 0
+    assert result.output.startswith("四川省人民政府关于加快数字经济高质量发展的实施意见\n")
+    assert "人工智能" in result.output and "人工智慧" not in result.output
+
+
+def test_clauses_prints_an_indented_outline_of_jiangxi():
+    result = runner.invoke(app, ["clauses", str(SEEDS["jiangxi2022"])])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert "一、 发展基础  [1]" in lines
+    assert "  (一) 政策体系加快完善  [1.1]" in lines
+    assert "    —— 数字产业化实现新跨越  [2.3.b1]" in lines
+    assert "十、 保障措施  [10]" in lines
+    assert lines[-1] == "  (五) 实施监测评估  [10.5]"
+
+
+def test_a_missing_file_is_one_line_and_a_non_zero_exit(tmp_path):
+    result = runner.invoke(app, ["clauses", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error:")
+    assert "nope.txt" in result.output

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.normalize import MappedText, normalize, repair_layout
+from tests.conftest import SEEDS
+
+TAIWAN_WORDS = ["支援", "资讯", "网际网路", "人工智慧", "晶片", "伺服器", "软体", "演算法", "行动通讯",
+                "网路", "高品质", "水准", "智慧财产权"]
+
+
+@pytest.fixture(scope="module")
+def canonical(converter):
+    return {name: normalize(path.read_text(encoding="utf-8"), converter) for name, path in SEEDS.items()}
+
+
+@pytest.mark.parametrize(
+    ("seed", "script", "variant"),
+    [
+        ("sichuan2024", "traditional", "taiwan"),
+        ("sichuan2019", "simplified", "mainland"),
+        ("sichuan2025", "simplified", "mainland"),
+        ("jiangxi2022", "simplified", "mainland"),
+        ("shandong2023", "traditional", "mainland"),
+    ],
+)
+def test_script_and_variant_are_detected(canonical, seed, script, variant):
+    assert (canonical[seed].script, canonical[seed].variant) == (script, variant)
+
+
+@pytest.mark.parametrize("word", TAIWAN_WORDS)
+def test_no_taiwan_word_remains_in_sichuan_2024(canonical, word):
+    assert word not in canonical["sichuan2024"].text
+
+
+@pytest.mark.parametrize(
+    ("original", "mainland"),
+    [("人工智慧", "人工智能"), ("支援", "支持"), ("資訊", "信息"), ("網際網路", "互联网"),
+     ("高品質", "高质量"), ("水準", "水平"), ("智慧財産權", "知识产权"), ("演算法", "算法"),
+     ("行動通訊", "移动通信"), ("晶片", "芯片"), ("伺服器", "服务器")],
+)
+def test_taiwan_words_become_their_mainland_equivalents(canonical, original, mainland):
+    source = canonical["sichuan2024"].original
+    assert original in source
+    assert source.count(original) <= canonical["sichuan2024"].text.count(mainland)
+
+
+@pytest.mark.parametrize("word", ["核心", "建立", "整合", "智慧城市"])
+def test_mainland_words_are_not_over_converted(canonical, word):
+    doc = canonical["sichuan2024"]
+    traditional = {"核心": "核心", "建立": "建立", "整合": "整合", "智慧城市": "智慧城市"}[word]
+    assert doc.original.count(traditional) > 0
+    assert doc.text.count(word) == doc.original.count(traditional)
+
+
+def test_over_conversion_targets_of_opencc_tw2sp_are_absent(canonical):
+    text = canonical["sichuan2024"].text
+    for wrong in ("内核", "集成城市", "智能城市", "智能财产权"):
+        assert wrong not in text
+
+
+def test_shandong_keeps_mainland_vocabulary_and_becomes_simplified(canonical):
+    text = canonical["shandong2023"].text
+    assert "芯片" in text and "软件" in text and "高质量" in text
+    assert "數" not in text and "關" not in text
+
+
+def test_standalone_conversion(converter):
+    assert normalize("支援人工智慧發展，建立智慧城市", converter).text == "支持人工智能发展，建立智慧城市"
+    assert normalize("智慧農業與核心技術整合", converter).text == "智慧农业与核心技术整合"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "rule"),
+    [
+        # page footers
+        ("(四)加快发展人工智能产业。积极建设创新平台，加强人工\n— 2 —\n\n智能领域研究。",
+         "(四)加快发展人工智能产业。积极建设创新平台，加强人工智能领域研究。", "page_footer"),
+        ("第一段。\n- 12 -\n第二段。", "第一段。\n第二段。", "page_footer"),
+        # lines broken inside a sentence (long line, or inside quotes/after 、)
+        ("以“创新驱动、\n\n融合发展”为原则。", "以“创新驱动、融合发展”为原则。", "broken_line"),
+        ("积极建设创新平台，加强人工智能领域基础研究，推动工业\n\n互联网标识解析体系建设。",
+         "积极建设创新平台，加强人工智能领域基础研究，推动工业互联网标识解析体系建设。", "broken_line"),
+        # spaces inside dates and numbers
+        ("2025 年 12 月 31 日", "2025年12月31日", "number_space"),
+        ("川办发〔2025〕57 号", "川办发〔2025〕57号", "number_space"),
+        ("新增上云企业 10000 家", "新增上云企业10000家", "number_space"),
+        # full/half-width clause brackets and digits
+        ("（十二）加强人才支撑", "(十二)加强人才支撑", None),
+        ("到２０２５年达到１５％", "到2025年达到15%", None),
+        ("１．强化协同", "1.强化协同", None),
+        # inline pinyin noise
+        ("數(shù)據(jù)要素", "数据要素", "pinyin_noise"),
+        ("關(guan) 於(yu)推進", "关于推进", "pinyin_noise"),
+        # indentation and blank lines
+        ("  一、总体要求\n\n\n  坚持创新。", "一、总体要求\n坚持创新。", "indentation"),
+    ],
+)
+def test_layout_rules(converter, raw, expected, rule):
+    result = normalize(raw, converter)
+    assert result.text == expected
+    if rule:
+        assert rule in result.rule_counts
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["一、总体要求\n坚持创新。", "四川省人民政府办公厅\n2025年12月31日", "各市(州)人民政府：\n为贯彻落实。",
+     "窄带物联网(NB-IoT)应用", "GDP(地区生产总值)", "6G(第六代移动通信技术)", "以下(简称数创企业)"],
+)
+def test_layout_rules_leave_real_text_alone(converter, kept):
+    assert normalize(kept, converter).text == kept
+
+
+def test_headings_are_not_joined_to_body(canonical):
+    lines = canonical["jiangxi2022"].text.split("\n")
+    assert "一、发展基础" in lines
+    assert "二、总体要求" in lines
+
+
+def test_sichuan_2019_page_footer_and_broken_lines_are_repaired(canonical):
+    doc = canonical["sichuan2019"]
+    assert "— 2 —" in doc.original and "— 2 —" not in doc.text
+    assert "加强人工智能领域基础理论研究" in doc.text
+    assert "着力推进“设计—制造—封装测试—材料设备—信息服务”" in doc.text
+    assert "推动“最多跑一次”改革" in doc.text
+
+
+def test_shandong_one_line_document_gets_its_paragraphs_back(canonical):
+    doc = canonical["shandong2023"]
+    assert doc.original.count("\n") <= 1
+    lines = doc.text.split("\n")
+    assert "一、总体要求" in lines
+    assert any(line.startswith("(一)巩固延伸特色产业。") for line in lines)
+
+
+@pytest.mark.parametrize("seed", list(SEEDS))
+def test_every_canonical_character_maps_back_to_its_source(canonical, converter, seed):
+    doc = canonical[seed]
+    origin = doc.mapped.origin
+    assert len(origin) == len(doc.text) + 1
+    assert list(origin) == sorted(origin), "the map must be monotonic"
+    for index, char in enumerate(doc.text):
+        source = doc.original[origin[index]]
+        if char == source or char == "\n":
+            continue
+        # Otherwise the character is a conversion of its source (script, width, or a phrase).
+        assert converter.char_to_simplified(source) == char or not source.isascii() or source in ",;:?! \t"
+
+
+@pytest.mark.parametrize("seed", list(SEEDS))
+def test_nothing_is_lost_without_a_named_rule(canonical, seed):
+    doc = canonical[seed]
+    covered = set(doc.mapped.origin[:-1])
+    for drop in doc.mapped.dropped:
+        covered.update(range(drop.start, drop.end))
+    missing = [i for i in range(len(doc.original)) if i not in covered]
+    assert missing == []
+
+
+def test_original_span_recovers_the_source_of_a_converted_phrase(canonical):
+    doc = canonical["sichuan2024"]
+    start = doc.text.index("互联网协议")
+    assert doc.original_text(start, start + len("互联网协议")) == "網際網路協議"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_layout_repair_never_fails_and_offsets_stay_inside(text):
+    mapped = repair_layout(MappedText.identity(text))
+    assert len(mapped.origin) == len(mapped.text) + 1
+    assert all(0 <= o <= len(text) for o in mapped.origin)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import os
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import tables
+from pipeline.errors import TableWriteError
+from pipeline.process import extract_corpus
+from tests.conftest import SEEDS_DIR
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory, converter):
+    out = tmp_path_factory.mktemp("data")
+    report = extract_corpus(SEEDS_DIR, out, converter)
+    return out, report
+
+
+def test_written_schemas_are_exactly_the_declared_ones(extracted):
+    out, _ = extracted
+    for name, schema in tables.SCHEMAS.items():
+        assert pq.read_schema(out / f"{name}.parquet").remove_metadata().equals(schema)
+
+
+def test_one_document_row_per_seed_and_clauses_point_into_the_text(extracted):
+    out, report = extracted
+    documents = pq.read_table(out / "documents.parquet").to_pylist()
+    clauses = pq.read_table(out / "clauses.parquet").to_pylist()
+    assert not report.failures
+    assert [d["doc_id"] for d in documents] == sorted(p.stem for p in SEEDS_DIR.glob("*.txt"))
+    counts = {d["doc_id"]: d["n_clauses"] for d in documents}
+    for doc_id, n in counts.items():
+        rows = [c for c in clauses if c["doc_id"] == doc_id]
+        assert len(rows) == n
+        assert [c["seq"] for c in rows] == list(range(n))
+        assert len({c["clause_id"] for c in rows}) == n
+        assert all(0 <= c["start"] <= c["end"] for c in rows)
+
+
+def test_clause_text_original_is_the_source_script(extracted):
+    out, _ = extracted
+    clauses = pq.read_table(out / "clauses.parquet").to_pandas()
+    row = clauses[(clauses.doc_id == "000_df46c3d2f2ee2b45") & (clauses.clause_id == "2.1")].iloc[0]
+    assert row.text.startswith("促进数据资源有序开发利用。")
+    assert row.text_original.startswith("促進數據資源有序開發利用。")
+    assert row.parent_id == "2" and row.level == 2 and row.label == "(一)" and row.number == 1
+
+
+def test_two_runs_give_identical_bytes(extracted, tmp_path, converter):
+    out, _ = extracted
+    extract_corpus(SEEDS_DIR, tmp_path, converter)
+    for name in tables.SCHEMAS:
+        assert (out / f"{name}.parquet").read_bytes() == (tmp_path / f"{name}.parquet").read_bytes()
+
+
+def test_schema_drift_fails_loudly():
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError, KeyError)):
+        tables.to_table("clauses", [{"doc_id": "x", "clause_id": "1", "level": "not a number"}])
+
+
+def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
+    target = tmp_path / "documents.parquet"
+    old = pa.table({"a": [1, 2, 3]})
+    tables.write_table(old, target)
+
+    def broken_write(table, where, **kwargs):
+        with open(where, "wb") as handle:
+            handle.write(b"PAR1 half a table")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pq, "write_table", broken_write)
+    with pytest.raises(TableWriteError, match="documents.parquet"):
+        tables.write_table(pa.table({"a": [9]}), target)
+    assert tables.read_table(target).equals(old)
+    assert sorted(os.listdir(tmp_path)) == ["documents.parquet"]
