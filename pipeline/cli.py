@@ -97,5 +97,30 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
         typer.echo(f"warning: {warning}", err=True)
 
 
+@app.command()
+def evaluate(
+    seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the seed documents."),
+    gold: Path = typer.Option(config.DEFAULT_GOLD_DIR, "--gold", help="Folder of gold annotations."),
+    show_misses: bool = typer.Option(False, "--misses", help="Also list every unmatched row."),
+) -> None:
+    """Print precision, recall and F1 of targets, dates and parties against gold annotations.
+
+    Example: policy evaluate seeds --gold tests/gold --misses
+    """
+    from pipeline.evaluate import GoldError, evaluate as run_evaluation, report_lines
+
+    if not gold.is_dir():
+        _fail(f"{gold}: not a folder of gold annotations")
+    try:
+        result = run_evaluation(seeds_dir, gold)
+    except (GoldError, PipelineError) as error:
+        _fail(str(error))
+    for line in report_lines(result):
+        typer.echo(line)
+    if show_misses:
+        for table, doc_id, why, row in result.misses:
+            typer.echo(f"{table} {doc_id} {why}: {row}")
+
+
 if __name__ == "__main__":
     app()

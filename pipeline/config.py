@@ -13,6 +13,7 @@ OPENCC_TRADITIONAL_CONFIG = OPENCC_DIR / "policy_t2s.json"
 REPO_DIR = PACKAGE_DIR.parent
 DEFAULT_SEEDS_DIR = REPO_DIR / "seeds"
 DEFAULT_DATA_DIR = REPO_DIR / "data"
+DEFAULT_GOLD_DIR = REPO_DIR / "tests" / "gold"
 
 # File endings the extractor reads as documents; anything else in a seeds
 # folder (READMEs, notes) is left alone.

@@ -14,12 +14,24 @@ from pathlib import Path
 from pipeline import __version__, config
 from pipeline.clauses import ClauseTree, segment
 from pipeline.errors import NoTextError, PipelineError
+from pipeline.extract.nlp import build_nlp
+from pipeline.extract.parties import Gazetteer, load_gazetteer
+from pipeline.extract.stage import DocumentContext, extract_rows
 from pipeline.ingest import decode_bytes
 from pipeline.metadata import read_metadata
 from pipeline.normalize import Normalized, ScriptConverter, normalize
 from pipeline.tables import SCHEMAS, to_table, write_table
 
 NO_MARKERS_WARNING = "no clause markers: the whole text is kept as one preamble clause"
+
+
+class Toolkit:
+    """What every document needs, built once per run: OpenCC converters, the spaCy pipeline, the gazetteer."""
+
+    def __init__(self, converter: ScriptConverter | None = None) -> None:
+        self.converter = converter or ScriptConverter()
+        self.gazetteer: Gazetteer = load_gazetteer()
+        self.nlp = build_nlp()
 
 
 @dataclass(frozen=True)
@@ -77,13 +89,22 @@ def normalize_file(path: Path, converter: ScriptConverter) -> tuple[bytes, str, 
     return data, decoded.encoding, normalized
 
 
-def process_document(path: Path, converter: ScriptConverter, seeds_dir: Path | None = None) -> DocumentResult:
-    """Every table row of one document.
+@dataclass(frozen=True)
+class Analysis:
+    """One document worked through: canonical text, clause tree, metadata and every table row."""
+
+    normalized: Normalized
+    tree: ClauseTree
+    result: DocumentResult
+
+
+def analyse_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> Analysis:
+    """Work one document through every stage, keeping the intermediate results.
 
     Raises:
         PipelineError: the file could not be read or holds no text.
     """
-    data, encoding, normalized = normalize_file(path, converter)
+    data, encoding, normalized = normalize_file(path, toolkit.converter)
     tree = segment(normalized.text)
     doc_id = doc_id_for(Path(path), seeds_dir)
     warnings = list(tree.warnings)
@@ -110,8 +131,20 @@ def process_document(path: Path, converter: ScriptConverter, seeds_dir: Path | N
         "warnings": warnings,
         "pipeline_version": __version__,
     }
-    return DocumentResult(doc_id, Path(path).name, {"documents": [document], "clauses": clause_rows},
-                          tuple(warnings))
+    dated = meta.issue_date or meta.publish_date
+    context = DocumentContext(doc_id, dated.year if dated else None, meta.issuer, meta.title)
+    rows = {"documents": [document], "clauses": clause_rows}
+    rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, context))
+    return Analysis(normalized, tree, DocumentResult(doc_id, Path(path).name, rows, tuple(warnings)))
+
+
+def process_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> DocumentResult:
+    """Every table row of one document.
+
+    Raises:
+        PipelineError: the file could not be read or holds no text.
+    """
+    return analyse_document(path, toolkit, seeds_dir).result
 
 
 def _clause_rows(doc_id: str, normalized: Normalized, tree: ClauseTree) -> Iterator[dict]:
@@ -144,7 +177,7 @@ def _dropped_chars(normalized: Normalized) -> list[tuple[str, int]]:
 def extract_corpus(
     seeds_dir: Path,
     out_dir: Path,
-    converter: ScriptConverter | None = None,
+    toolkit: Toolkit | None = None,
     progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda paths: paths,
 ) -> CorpusReport:
     """Process every document in ``seeds_dir`` and write the tables to ``out_dir``.
@@ -152,11 +185,11 @@ def extract_corpus(
     A document that fails is reported and left out; the others are written.
     Tables are only replaced once every document has been processed.
     """
-    converter = converter or ScriptConverter()
+    toolkit = toolkit or Toolkit()
     report = CorpusReport()
     for path in progress(list_documents(seeds_dir)):
         try:
-            report.results.append(process_document(path, converter, Path(seeds_dir)))
+            report.results.append(process_document(path, toolkit, Path(seeds_dir)))
         except PipelineError as error:
             report.failures.append(error)
     for name in SCHEMAS:

@@ -53,8 +53,52 @@ CLAUSES = pa.schema([
     pa.field("seq", pa.int32(), nullable=False),
 ])
 
-SCHEMAS: Mapping[str, pa.Schema] = {"documents": DOCUMENTS, "clauses": CLAUSES}
-SORT_KEYS: Mapping[str, tuple[str, ...]] = {"documents": ("doc_id",), "clauses": ("doc_id", "seq")}
+_POINTER = [
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("clause_id", pa.string(), nullable=False),
+    pa.field("start", pa.int32(), nullable=False),
+    pa.field("end", pa.int32(), nullable=False),
+    pa.field("text", pa.string(), nullable=False),
+]
+
+TARGETS = pa.schema(_POINTER + [
+    pa.field("indicator", pa.string(), nullable=False),
+    pa.field("comparator", pa.string(), nullable=False),
+    pa.field("value", pa.float64(), nullable=False),
+    pa.field("value_max", pa.float64()),
+    pa.field("unit", pa.string(), nullable=False),
+    pa.field("value_base", pa.float64()),
+    pa.field("base_unit", pa.string()),
+    pa.field("deadline_year", pa.int16()),
+    pa.field("kind", pa.string(), nullable=False),
+])
+
+DATES = pa.schema(_POINTER + [
+    pa.field("kind", pa.string(), nullable=False),
+    pa.field("role", pa.string(), nullable=False),
+    pa.field("start_date", pa.date32()),
+    pa.field("end_date", pa.date32()),
+    pa.field("duration_min_years", pa.float64()),
+    pa.field("duration_max_years", pa.float64()),
+])
+
+PARTIES = pa.schema(_POINTER + [
+    pa.field("name", pa.string(), nullable=False),
+    pa.field("kind", pa.string(), nullable=False),
+    pa.field("role", pa.string(), nullable=False),
+    pa.field("name_en", pa.string()),
+])
+
+SCHEMAS: Mapping[str, pa.Schema] = {
+    "documents": DOCUMENTS, "clauses": CLAUSES, "targets": TARGETS, "dates": DATES, "parties": PARTIES,
+}
+SORT_KEYS: Mapping[str, tuple[str, ...]] = {
+    "documents": ("doc_id",),
+    "clauses": ("doc_id", "seq"),
+    "targets": ("doc_id", "start", "end"),
+    "dates": ("doc_id", "start", "end"),
+    "parties": ("doc_id", "start", "end"),
+}
 
 
 def to_table(name: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.normalize import ScriptConverter
+from pipeline.process import Toolkit
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEEDS = {
@@ -26,3 +27,8 @@ def converter() -> ScriptConverter:
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, Path]:
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def toolkit(converter) -> Toolkit:
+    return Toolkit(converter)

@@ -13,9 +13,9 @@ from tests.conftest import SEEDS_DIR
 
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory, converter):
+def extracted(tmp_path_factory, toolkit):
     out = tmp_path_factory.mktemp("data")
-    report = extract_corpus(SEEDS_DIR, out, converter)
+    report = extract_corpus(SEEDS_DIR, out, toolkit)
     return out, report
 
 
@@ -49,9 +49,9 @@ def test_clause_text_original_is_the_source_script(extracted):
     assert row.parent_id == "2" and row.level == 2 and row.label == "(一)" and row.number == 1
 
 
-def test_two_runs_give_identical_bytes(extracted, tmp_path, converter):
+def test_two_runs_give_identical_bytes(extracted, tmp_path, toolkit):
     out, _ = extracted
-    extract_corpus(SEEDS_DIR, tmp_path, converter)
+    extract_corpus(SEEDS_DIR, tmp_path, toolkit)
     for name in tables.SCHEMAS:
         assert (out / f"{name}.parquet").read_bytes() == (tmp_path / f"{name}.parquet").read_bytes()
 

@@ -1,0 +1,163 @@
+"""The spaCy pipeline: jieba with the policy dictionary, and the span components."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import jieba
+import pytest
+from spacy.language import Language
+
+from pipeline.extract import nlp as nlp_module
+from pipeline.extract.nlp import POLICY_TERMS_PATH, SpanComponent, build_nlp, load_user_dict
+from pipeline.extract.parties import PartyHit, find_parties, load_gazetteer
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+HAS_TARGETS = _available("pipeline.extract.targets")
+HAS_DATES = _available("pipeline.extract.dates")
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    # targets.py and dates.py are written alongside this module; build with
+    # whichever extractors exist so the parties tests never wait on them.
+    components = [
+        name
+        for name, present in (("policy_targets", HAS_TARGETS), ("policy_dates", HAS_DATES), ("policy_parties", True))
+        if present
+    ]
+    return build_nlp(components=components)
+
+
+def test_pipeline_is_blank_chinese_with_jieba(nlp: Language) -> None:
+    assert nlp.lang == "zh"
+    assert nlp.tokenizer.segmenter == "jieba"
+    assert "policy_parties" in nlp.pipe_names
+    assert nlp.pipe_names == [n for n in ("policy_targets", "policy_dates", "policy_parties") if n in nlp.pipe_names]
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("促进实体经济和数字经济深度融合", "数字经济"),
+        ("以数据要素市场化配置改革为主线", "数据要素"),
+        ("建成国家“东数西算”工程战略支点", "东数西算"),
+        ("以“数字产业化、产业数字化、数字化治理”为发展主线", "数字产业化"),
+        ("以“数字产业化、产业数字化、数字化治理”为发展主线", "产业数字化"),
+        ("加快发展人工智能产业", "人工智能"),
+        ("打造10个左右具有全国影响力的行业标杆大模型", "大模型"),
+        ("建成3—5个国家级、10余个省级可信数据空间", "可信数据空间"),
+        ("开展行政事业单位数据资产全过程管理试点", "数据资产"),
+        ("深化“一网通办”前提下的“最多跑一次”改革", "一网通办"),
+        ("深入实施制造业“智改数转”行动", "智改数转"),
+        ("优化算力结构", "算力"),
+        ("省发展改革委牵头", "省发展改革委"),
+        ("依托国家发展改革委", "国家发展改革委"),
+        ("推进建设四川省能源大数据中心", "四川省能源大数据中心"),
+        ("支持济南市、青岛市加快关键器件迭代升级", "济南市"),
+    ],
+)
+def test_policy_terms_are_single_tokens(nlp: Language, text: str, term: str) -> None:
+    assert term in [token.text for token in nlp.make_doc(text)]
+
+
+def test_policy_terms_file_format() -> None:
+    lines = POLICY_TERMS_PATH.read_text(encoding="utf-8").splitlines()
+    assert lines
+    for line in lines:
+        word, freq, tag = line.split(" ")
+        assert word and freq.isdigit() and tag.isalpha()
+    words = [line.split(" ")[0] for line in lines]
+    assert len(words) == len(set(words))
+
+
+def test_user_dict_is_loaded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr(jieba, "load_userdict", calls.append)
+    monkeypatch.setattr(jieba, "add_word", lambda word: None)
+    user_dict = tmp_path / "terms.txt"
+    user_dict.write_text("测试词语 1000 n\n", encoding="utf-8")
+    load_user_dict(user_dict)
+    load_user_dict(user_dict)
+    assert calls == [str(user_dict)]
+
+
+PARTY_CASES = [
+    ("支持成都优化算力结构、提质增效。", [("成都", "actor")]),
+    ("鼓励金融机构面向平台企业特点创新金融产品和服务方式。", [("金融机构", "actor"), ("平台企业", "mentioned")]),
+    ("大力建设中国移动(成都)产业技术研究院等产业载体。", [("中国移动(成都)产业技术研究院", "mentioned")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARTY_CASES)
+def test_parties_component_wraps_find_parties(nlp: Language, text: str, expected: list[tuple[str, str]]) -> None:
+    doc = nlp(text)
+    spans = list(doc.spans["parties"])
+    assert [(s._.record.name, s._.record.role) for s in spans] == expected
+    assert [s._.record for s in spans] == list(find_parties(text, load_gazetteer()))
+    for span in spans:
+        record = span._.record
+        assert isinstance(record, PartyHit)
+        assert span.label_ == record.kind
+        # expand alignment: the span covers the hit, never less.
+        assert span.start_char <= record.start and record.end <= span.end_char
+
+
+def test_parties_component_writes_only_its_own_key(nlp: Language) -> None:
+    doc = nlp("省发展改革委牵头，省财政厅等按职责分工负责。")
+    assert set(doc.spans) <= {"targets", "dates", "parties"}
+    assert [(s._.record.name, s._.record.role) for s in doc.spans["parties"]] == [
+        ("省发展改革委", "lead"),
+        ("省财政厅", "responsible"),
+    ]
+
+
+class FakeHit:
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start, self.end, self.text = start, end, text
+
+
+def test_span_component_with_a_stand_in_extractor(nlp: Language) -> None:
+    doc = nlp.make_doc("到2027年，算力总规模达到40EFLOPS")
+    component = SpanComponent("targets", lambda d: iter([FakeHit(7, 22, d.text[7:22])]))
+    doc = component(doc)
+    (span,) = doc.spans["targets"]
+    assert span._.record.text == "算力总规模达到40EFLOPS"
+    assert span.text == "算力总规模达到40EFLOPS"
+    assert span.label_ == "targets"  # a record without .kind is labelled by its key
+
+
+@pytest.mark.skipif(not HAS_DATES, reason="pipeline/extract/dates.py not written yet")
+def test_dates_component_uses_reference_year_from_user_data(nlp: Language) -> None:
+    from pipeline.extract.dates import find_dates
+
+    text = "到2027年，数字经济总量超过全国平均水平；力争年底前完成。"
+    doc = nlp.make_doc(text)
+    doc.user_data["reference_year"] = 2024
+    doc = nlp(doc)
+    records = [s._.record for s in doc.spans["dates"]]
+    assert records == list(find_dates(text, 2024))
+    assert records and all(text[r.start : r.end] == r.text for r in records)
+
+
+@pytest.mark.skipif(not HAS_TARGETS, reason="pipeline/extract/targets.py not written yet")
+def test_targets_component_wraps_find_targets(nlp: Language) -> None:
+    from pipeline.extract.targets import find_targets
+
+    text = "到2027年，算力总规模达到40EFLOPS，数字经济核心产业增加值实现翻番。"
+    doc = nlp.make_doc(text)
+    doc.user_data["deadline_year"] = 2027
+    doc = nlp(doc)
+    records = [s._.record for s in doc.spans["targets"]]
+    assert records == list(find_targets(text, 2027))
+    assert records and all(text[r.start : r.end] == r.text for r in records)
+
+
+def test_factories_are_registered() -> None:
+    for name in nlp_module.COMPONENTS:
+        assert Language.has_factory(name)
