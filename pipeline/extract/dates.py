@@ -234,7 +234,8 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
     if _BASELINE_BEFORE_RE.search(before) or _BASELINE_AFTER_RE.match(after):
         return "baseline"
     if kind == "duration":
-        return "reference"
+        # The time allowed to reach the goals (力争通过3—5年努力) is a deadline.
+        return "deadline" if _EFFORT_RE.search(before) and after.startswith("努力") else "reference"
     if _DEADLINE_BEFORE_RE.search(before) or _DEADLINE_AFTER_RE.match(after):
         return "deadline"
     # A past year opening a clause reports a figure: 2020年全省数字经济增加值…
@@ -246,6 +247,9 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
     ):
         return "baseline"
     return "reference"
+
+
+_EFFORT_RE = re.compile(r"(?:通过|经过|用)$")
 
 
 def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit]:

@@ -135,3 +135,16 @@ def test_every_seed_gives_valid_offsets_and_is_deterministic(converter, seeds) -
             if hit.start_date:
                 assert hit.start_date <= hit.end_date
         assert all(a.end <= b.start for a, b in zip(first, first[1:]))
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("力争通过3—5年努力，数字经济新技术新业态集聚发展", "deadline"),
+        ("用3—5年时间建成", "reference"),
+        ("智能制造工程提前一年完成", "reference"),
+    ],
+)
+def test_a_duration_is_a_deadline_only_as_the_effort_to_reach_goals(text, role):
+    (hit,) = [h for h in find_dates(text) if h.kind == "duration"]
+    assert hit.role == role
