@@ -76,3 +76,25 @@ def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
         tables.write_table(pa.table({"a": [9]}), target)
     assert tables.read_table(target).equals(old)
     assert sorted(os.listdir(tmp_path)) == ["documents.parquet"]
+
+
+@pytest.mark.parametrize(
+    ("seed", "encoding"),
+    [("001_abf5e99d2b5f1a8f", "gb18030"), ("004_675e57c38d26c4aa", "big5"), ("003_a8cd71ea5b437bb0", "utf-16"),
+     ("000_df46c3d2f2ee2b45", "utf-8-sig")],
+)
+def test_a_reencoded_seed_gives_the_same_rows(tmp_path, toolkit, seed, encoding):
+    from pipeline.process import process_document
+
+    source = SEEDS_DIR / f"{seed}.txt"
+    copy = tmp_path / source.name
+    copy.write_bytes(source.read_text(encoding="utf-8").encode(encoding))
+    plain = process_document(source, toolkit, SEEDS_DIR).rows
+    encoded = process_document(copy, toolkit, tmp_path).rows
+    for table in tables.SCHEMAS:
+        if table == "documents":
+            skip = {"encoding", "source_sha256"}
+            assert [{k: v for k, v in r.items() if k not in skip} for r in encoded[table]] == \
+                   [{k: v for k, v in r.items() if k not in skip} for r in plain[table]]
+        else:
+            assert encoded[table] == plain[table]
