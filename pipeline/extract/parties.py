@@ -30,6 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.config import RESOURCES_DIR
+from pipeline.extract.party_patterns import actor_groups, named_facilities
 
 GAZETTEER_PATH = RESOURCES_DIR / "gazetteer.csv"
 
@@ -145,7 +146,9 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
 # --- grammar ---------------------------------------------------------------
 
 # Verbs whose object is the acting party: 支持成都优化算力结构 -> 成都 acts.
-_ACTOR_TRIGGERS = re.compile(r"支持|鼓励|引导|推动|督促|指导|组织|招引|帮助")
+# 组织 and 招引 are not among them: 招引人工智能头部企业 brings the enterprise in,
+# the enterprise does not act (GUIDELINES).
+_ACTOR_TRIGGERS = re.compile(r"支持|鼓励|引导|推动|督促|指导|帮助|调动")
 # Words that, between a trigger and a name, show the name is the object of a
 # nested verb or a preposition (推动建设四川省能源大数据中心), not the actor.
 _NESTED_VERBS = re.compile(
@@ -156,7 +159,13 @@ _NESTED_VERBS = re.compile(
 _MAX_TRIGGER_GAP = 10
 # Between two names of one enumeration: 东营、烟台 / 金融机构和社会资本 /
 # 领导小组办公室(省发展改革委) / 龙头企业、知名高校院所.
-_CHAIN_GAP = re.compile(r"(?:[、和及与或(]|以及)[^，。；：！？\n、]{0,4}")
+_CHAIN_GAP = re.compile(r"(?:[、和及与或(]|以及)[^，。；：！？\n、]{0,6}")
+# Places listed with their industries act together: 支持九江电子元器件、抚州大数据.
+_REGION_CHAIN_GAP = re.compile(r"[^，。；：！？\n、]{1,8}、")
+# 推动国家新型互联网交换中心建设: the name is the object of the noun 建设.
+_NOMINAL_OBJECT = re.compile(r"(?:等[^，。；]{0,10})?(?:建设|运营|落地)(?=[，。；]|$)")
+# 支持各地各类算力资源接入: 各地 qualifies the resources, which are the object.
+_QUALIFIER_AFTER = re.compile(r"各类|的")
 # Sentence pieces: a role is read inside the clause piece that holds the name.
 _PIECE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n(（]")
 _SUBJECT_LEAD_IN = re.compile(r"(?:同时|并由|由|其中)?")
@@ -165,6 +174,8 @@ _OBLIGATION = re.compile(r"[)）]?等?(?:要(?![素求])|应当|应(?![用急对
 _RESPONSIBLE_WORD = re.compile(r"负责(?![制人])|配合(?!下)")
 # Quoted programme names and titles: 数字四川, “光网四川”, 《四川省…目录》.
 _QUOTED = re.compile(r"“[^”\n]*”|《[^》\n]*》|\"[^\"\n]*\"")
+# A name run on into an event: 中小微企业云服务大会, 中国国际软件合作洽谈会.
+_EVENT_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{0,8}?(?:大会|博览会|洽谈会|论坛|峰会|年会)")
 _SLOGAN_PREFIXES = ("数字", "智联", "智慧", "全景", "计算", "连接", "感知", "工赋")
 
 _ANNOTATION = re.compile(
@@ -213,6 +224,46 @@ def _scan(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = Non
         else:
             i += 1
     return found
+
+
+def _known_name_end(text: str, gazetteer: Gazetteer, position: int) -> int | None:
+    """End of a gazetteer place or enterprise at ``position``: the proper-name prefix of a facility."""
+    match = gazetteer.match_at(text, position)
+    if match is None or match[1].kind not in ("region", "enterprise"):
+        return None
+    # Proper names only (中国电信, 成都), not groups (龙头企业, 各市): the
+    # gazetteer capitalizes the English name of a proper noun.
+    return match[0] if match[1].name_en[:1].isupper() else None
+
+
+def _pattern_matches(
+    text: str, gazetteer: Gazetteer, known: list[tuple[int, int, GazetteerEntry]]
+) -> list[tuple[int, int, GazetteerEntry]]:
+    """Actor groups and named facilities the gazetteer does not already name, leftmost-longest."""
+    candidates = [
+        *named_facilities(text, lambda i: _known_name_end(text, gazetteer, i)),
+        *actor_groups(text),
+    ]
+    kept: list[tuple[int, int, GazetteerEntry]] = []
+    for start, end, name, kind in sorted(candidates, key=lambda c: (c[0], -c[1])):
+        if kept and start < kept[-1][1]:
+            continue
+        # A known name that the candidate only partly covers, or that ends it
+        # (五大支柱产业龙头企业 is 龙头企业), wins over the pattern.
+        if any(s < start < e or s < end < e or (s <= start and end <= e) for s, e, _ in known):
+            continue
+        if kind != "institution" and any(e == end for _, e, _ in known):
+            continue
+        kept.append((start, end, GazetteerEntry(name, kind, "")))
+    return kept
+
+
+def _scan_with_patterns(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, GazetteerEntry]]:
+    """Gazetteer names plus pattern names; a place inside a pattern name is not a party."""
+    known = _scan(text, gazetteer)
+    extra = _pattern_matches(text, gazetteer, known)
+    known = [k for k in known if not any(s <= k[0] and k[1] <= e for s, e, _ in extra)]
+    return sorted(known + extra, key=lambda m: m[0])
 
 
 def _split_top_level(text: str, start: int, end: int, separators: str) -> list[tuple[int, int]]:
@@ -331,11 +382,17 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _is_dropped(text: str, start: int, end: int, entry: GazetteerEntry, quoted: list[tuple[int, int]]) -> bool:
     """Matches that are not parties: inside a quoted name, a qualifier, a list's category noun."""
-    if _inside(quoted, start, end):
+    if _inside(quoted, start, end) and not _is_quoted_facility(text, start, end, entry):
         return True
+    if _EVENT_AFTER.match(text, end):
+        return True  # 中小微企业云服务大会: the name belongs to the event
     if entry.kind == "region":
         # 国家碳计量中心(山东): the bracketed place qualifies the name before it.
         if 0 < start and text[start - 1] in "(（" and end < len(text) and text[end] in ")）":
+            return True
+        # 四川省数据企业培育认定方案, 江西省数据条例: a province written in
+        # full and run on into more words begins a name, not a party.
+        if text[start:end].endswith("省") and end < len(text) and ("\u4e00" <= text[end] <= "\u9fff" or text[end] == "“"):
             return True
         # 数字四川, 智联江西: a programme slogan, not the province.
         if text[max(0, start - 2) : start] in _SLOGAN_PREFIXES:
@@ -344,6 +401,14 @@ def _is_dropped(text: str, start: int, end: int, entry: GazetteerEntry, quoted: 
         if start > 0 and text[start - 1] == "等" and entry.name.startswith("各"):
             return True
     return False
+
+
+def _is_quoted_facility(text: str, start: int, end: int, entry: GazetteerEntry) -> bool:
+    """A facility or group that fills its quotes is still a party: “天府无线通信谷”, “独角兽企业”.
+
+    A place in quotes is a slogan (“光网四川”), which this does not cover.
+    """
+    return entry.kind in ("institution", "enterprise") and start > 0 and text[start - 1] == "“" and text[end : end + 1] == "”"
 
 
 def _piece_start(text: str, position: int) -> int:
@@ -368,6 +433,14 @@ def _chains(text: str, matches: list[tuple[int, int, GazetteerEntry]]) -> list[l
             if gap == "" or (_CHAIN_GAP.fullmatch(gap) and not _NESTED_VERBS.search(gap[1:])):
                 chains[-1].append(match)
                 continue
+            if (
+                match[2].kind == chains[-1][-1][2].kind == "region"
+                and _REGION_CHAIN_GAP.fullmatch(gap)
+                and not _NESTED_VERBS.search(gap)
+                and not _ACTOR_TRIGGERS.search(gap)
+            ):
+                chains[-1].append(match)
+                continue
         chains.append([match])
     return chains
 
@@ -386,10 +459,14 @@ def _is_trigger_object(text: str, chain_start: int, piece_start: int, hit_spans:
 def _chain_role(text: str, chain: list[tuple[int, int, GazetteerEntry]], hit_spans: list[tuple[int, int]]) -> str:
     start, end = chain[0][0], chain[-1][1]
     piece_start = _piece_start(text, start)
+    if text[max(piece_start, start - 2) : start] == "会同":
+        return "responsible"  # 办公室要会同有关部门…: the departments work with the lead
+    after = text[end : _piece_end(text, end)]
     if _is_trigger_object(text, start, piece_start, hit_spans):
+        if _NOMINAL_OBJECT.match(after) or _QUALIFIER_AFTER.match(after):
+            return "mentioned"
         return "actor"
     if _SUBJECT_LEAD_IN.fullmatch(text[piece_start:start]):
-        after = text[end : _piece_end(text, end)]
         if "牵头" in after:
             return "lead"
         if _RESPONSIBLE_WORD.search(after):
@@ -421,7 +498,7 @@ def find_parties(text: str, gazetteer: Gazetteer) -> Iterator[PartyHit]:
 
     matches = [
         (s, e, entry)
-        for s, e, entry in _scan(text, gazetteer)
+        for s, e, entry in _scan_with_patterns(text, gazetteer)
         if not _inside(covered, s, e) and not _is_dropped(text, s, e, entry, quoted)
     ]
     hit_spans = [(s, e) for s, e, _ in matches]

@@ -128,9 +128,14 @@ def _reports_the_past(clause: Clause, by_id: dict[str, Clause]) -> bool:
 
 def _is_issuer_mention(clause: Clause, text: str, hit, issuer_names: set[str]) -> bool:
     """The issuer named in the title line or signing the closing is the issuer, not a mention."""
-    if hit.name not in issuer_names or clause.clause_id not in (PREAMBLE_ID, CLOSING_ID):
+    if clause.clause_id not in (PREAMBLE_ID, CLOSING_ID):
         return False
     line_start = text.rfind("\n", 0, hit.start) + 1
     line_end = text.find("\n", hit.end)
     line = text[line_start: len(text) if line_end == -1 else line_end]
+    if clause.clause_id == CLOSING_ID and hit.kind in ("government", "party_organ"):
+        # A body signing the closing on a line of its own issued (or printed) the document.
+        return line == hit.text or re.fullmatch(rf"{re.escape(hit.text)}\d{{4}}年\d{{1,2}}月\d{{1,2}}日印发", line) is not None
+    if hit.name not in issuer_names:
+        return False
     return "关于" in line or line == hit.text or re.fullmatch(r"[\u4e00-\u9fff() ]+", line) is not None

@@ -29,6 +29,7 @@ ROLE_CASES = [
         "以天府数据中心集群为核心，支持成都优化算力结构、提质增效，支持雅安建设集群拓展区，"
         "支持绵阳、德阳、宜宾、达州、内江等地按需建设算力基础设施。",
         [
+            ("天府数据中心集群", "institution", "mentioned"),
             ("成都", "region", "actor"),
             ("雅安", "region", "actor"),
             ("绵阳", "region", "actor"),
@@ -149,6 +150,7 @@ ROLE_CASES = [
             ("省委", "party_organ", "mentioned"),
             ("省政府", "government", "mentioned"),
             ("国家数据局", "government", "mentioned"),
+            ("国家数字经济创新发展试验区", "institution", "mentioned"),
         ],
         id="sichuan2025-preamble",
     ),
@@ -232,7 +234,7 @@ NOT_SEPARATE_CASES = [
     pytest.param("四川省人民政府办公厅", [("四川省人民政府办公厅", "government")], id="office-is-one-body"),
     pytest.param(
         "大力建设“天府无线通信谷”、中国移动(成都)产业技术研究院等产业载体和创新平台。",
-        [("中国移动(成都)产业技术研究院", "enterprise")],
+        [("天府无线通信谷", "institution"), ("中国移动(成都)产业技术研究院", "enterprise")],
         id="chengdu-inside-enterprise-name",
     ),
     pytest.param(
@@ -258,6 +260,116 @@ NOT_SEPARATE_CASES = [
 @pytest.mark.parametrize(("text", "expected"), NOT_SEPARATE_CASES)
 def test_names_inside_names_are_not_separate(text: str, expected: list[tuple[str, str]], gazetteer: Gazetteer) -> None:
     assert [(h.name, h.kind) for h in find_parties(text, gazetteer)] == expected
+
+
+PATTERN_CASES = [
+    pytest.param(
+        "以天府数据中心集群为核心，支持成都优化算力结构。",
+        [("天府数据中心集群", "institution", "mentioned"), ("成都", "region", "actor")],
+        id="facility-with-tianfu-prefix",
+    ),
+    pytest.param(
+        "大力建设中国电信云锦天府5G应用产业园、中国联通5G创新中心。",
+        [("中国电信云锦天府5G应用产业园", "institution", "mentioned"),
+         ("中国联通5G创新中心", "institution", "mentioned")],
+        id="enterprise-inside-facility-name",
+    ),
+    pytest.param(
+        "建设天府新区人工智能产业聚集区。",
+        [("天府新区人工智能产业聚集区", "institution", "mentioned")],
+        id="new-area-inside-facility-name",
+    ),
+    pytest.param(
+        "建设青岛市国家超算中心，打造黄河工业算力一体化调度平台。",
+        [("青岛市", "region", "mentioned"), ("国家超算中心", "institution", "mentioned"),
+         ("黄河工业算力一体化调度平台", "institution", "mentioned")],
+        id="city-locates-national-facility",
+    ),
+    pytest.param(
+        "建设“星火·链网”济南超级节点。",
+        [("“星火·链网”济南超级节点", "institution", "mentioned")],
+        id="quoted-brand-before-facility",
+    ),
+    pytest.param("积极融入全国重点实验室体系，争创国家级新兴产业集群，建设省实验室。",
+                 [("全国重点实验室", "institution", "mentioned")], id="rank-and-category-are-not-names"),
+    pytest.param(
+        "加快培育一批具有较强引领带动作用的垂直行业企业。支持省内行业企业建设数字经济创新联合体。",
+        [("垂直行业企业", "enterprise", "mentioned"), ("省内行业企业", "enterprise", "actor")],
+        id="enterprise-types-with-modifier",
+    ),
+    pytest.param(
+        "培育一批服务型、应用型、技术型数据企业和第三方数据服务机构。",
+        [("数据企业", "enterprise", "mentioned"), ("第三方数据服务机构", "enterprise", "mentioned")],
+        id="service-institution-type",
+    ),
+    pytest.param(
+        "力争孵化20家高成长性科技型企业，培育更多数字经济领域“独角兽企业”。",
+        [("高成长性科技型企业", "enterprise", "mentioned"), ("独角兽企业", "enterprise", "mentioned")],
+        id="count-and-quote-bound-the-modifier",
+    ),
+    pytest.param(
+        "鼓励四川重点企业实施品牌推广战略。",
+        [("四川重点企业", "enterprise", "actor")],
+        id="province-inside-group-name",
+    ),
+    pytest.param("完善企业数据管理，探索企业数据授权使用。", [], id="verb-is-not-a-modifier"),
+    pytest.param(
+        "支持有条件的地区建设低空经济示范区。鼓励具备条件的地区建设数字孪生城市。支持清洁能源富集地区发展算力。",
+        [("有条件的地区", "region", "actor"), ("具备条件的地区", "region", "actor"),
+         ("清洁能源富集地区", "region", "actor")],
+        id="capable-and-kinds-of-areas",
+    ),
+    pytest.param(
+        "打造全国领先、中西部地区最大的集成电路产业基地，拉紧与“长珠闽”地区的联系。",
+        [("中西部地区", "region", "mentioned"), ("“长珠闽”地区", "region", "mentioned")],
+        id="named-areas",
+    ),
+    pytest.param(
+        "制定实施四川省数据企业培育认定方案，研究出台江西省数据条例。",
+        [("数据企业", "enterprise", "mentioned")],
+        id="province-in-full-begins-a-name",
+    ),
+    pytest.param("举办中小微企业云服务大会等品牌会议。", [], id="event-name-is-not-a-party"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PATTERN_CASES)
+def test_pattern_parties(text: str, expected: list[tuple[str, str, str]], gazetteer: Gazetteer) -> None:
+    assert [(h.text, h.kind, h.role) for h in find_parties(text, gazetteer)] == expected
+
+
+NEW_ROLE_CASES = [
+    pytest.param(
+        "支持九江电子元器件、抚州大数据、景德镇数字文创等数字经济集聚区建设。",
+        [("九江", "actor"), ("抚州", "actor"), ("景德镇", "actor")],
+        id="places-listed-with-their-industries",
+    ),
+    pytest.param("积极招引人工智能头部企业。", [("龙头企业", "mentioned")], id="brought-in-is-not-actor"),
+    pytest.param(
+        "组织数字经济领域企业、高校及科研院所承担战略任务。",
+        [("数字经济领域企业", "mentioned"), ("高校", "mentioned"), ("科研院所", "mentioned")],
+        id="organized-is-not-actor",
+    ),
+    pytest.param("推动国家新型互联网交换中心建设。", [("国家新型互联网交换中心", "mentioned")],
+                 id="object-of-nominal-construction"),
+    pytest.param("支持各地各类算力资源接入算力调度服务平台。", [("各地", "mentioned")],
+                 id="qualifier-of-the-object"),
+    pytest.param(
+        "省发展数字经济领导小组办公室要会同有关部门加强调查研究。",
+        [("省发展数字经济领导小组办公室", "actor"), ("有关部门", "responsible")],
+        id="working-with-the-lead",
+    ),
+    pytest.param(
+        "调动行业协会、科研院所、企业等多方参与数据价值开发。",
+        [("行业协会", "actor"), ("科研院所", "actor")],
+        id="mobilized-groups-act",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEW_ROLE_CASES)
+def test_more_roles(text: str, expected: list[tuple[str, str]], gazetteer: Gazetteer) -> None:
+    assert [(h.name, h.role) for h in find_parties(text, gazetteer)] == expected
 
 
 def test_chengdu_not_acting_inside_research_institute(gazetteer: Gazetteer) -> None:

@@ -1,0 +1,193 @@
+"""Parties the gazetteer cannot list: actor groups and named facilities, by pattern.
+
+Two kinds of name are open classes in policy text:
+
+- actor groups, a type noun with a modifier: ``数字文创企业``, ``垂直行业企业``,
+  ``第三方数据服务机构``, ``数字化解决方案供应商``, ``有条件的地区``,
+  ``中西部地区``. The modifier runs back from the head noun to the verb,
+  particle or separator before it (``培育一批具有较强引领带动作用的垂直行业企业``
+  → ``垂直行业企业``).
+- named facilities, a proper-name prefix and an institution suffix:
+  ``天府数据中心集群``, ``中国电信云锦天府5G应用产业园``,
+  ``国家数字服务出口基地``. The prefix is a place or enterprise the gazetteer
+  knows or one of :data:`NAME_PREFIXES`; a generic ``数据中心集群`` or
+  ``创新中心`` is not a party, nor is a quoted brand (``“山东通”协同办公平台``,
+  GUIDELINES: brands are not parties).
+
+Each candidate is ``(start, end, name, kind)``; the name is the text as written
+(GUIDELINES: "else the text").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+# Prefixes that make the following facility a proper name: 国家/全国 (but not
+# the rank adjective 国家级), 省 (but not 省级/省内), 天府 (Sichuan's epithet),
+# 黄河 (the river basin that names Shandong's platforms).
+NAME_PREFIXES = re.compile(r"国家(?!级)|全国|(?<![全我本外各分跨])省(?![级内外市域])|天府|黄河")
+
+_FACILITY_SUFFIX = re.compile(
+    r"数据中心集群|集群|集聚区|聚集区|产业园|实验室|研究院|基地|通信谷|硅谷|示范区|试验区|先导区"
+    r"|实验场|测试场|中心|平台|节点|走廊|智库"
+)
+# The run a facility name may span after its prefix.
+_FACILITY_BODY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”·]+")
+_MAX_FACILITY_BODY = 18
+# Words that end a facility name's run to the left: a verb or particle there
+# means the text before it is a clause, not part of the name.
+_BODY_BREAKS = re.compile(
+    r"建设|打造|推进|推动|加快|支持|鼓励|引导|依托|发挥|争创|创建|布局|搭建|开放|提供|实施|开展|形成|争取"
+    r"|落户|引进|培育|用好|建好|深化|提升|完善|优化|加强|构建|聚焦|围绕|面向|和|与|及|等|的|在|为|以|向|了"
+    r"|首批|同类|重要|副|[0-9]+个|个"
+)
+
+# Head nouns of actor groups and the kind they give.
+_GROUP_HEADS = re.compile(r"企业|机构|供应商|服务商|集成商|生产商|运营商|经营主体|智库|党政机关")
+_MAX_MODIFIER = 14
+# Where a group's modifier starts: after a verb, particle, measure word or separator.
+_MODIFIER_BREAKS = re.compile(
+    r"[^\u4e00-\u9fffA-Za-z0-9“”]"
+    r"|支持|鼓励|引导|推动|督促|培育|培强|培优|引进|引培|吸引|招引|打造|遴选|组织|推进|加大|加快|扶持|帮助"
+    r"|带动|促进|调动|规范|服务于|聚集|集聚|汇聚|面向|包括|涌现|新增|组建|发展|落户|对接|联合|依托|利用|发挥"
+    r"|完善|构建|提升|探索|开展|做好|实施|创建|积极|结合|回应|建立|支撑|赋能|激发|保障|推广|引领|运用"
+    r"|强化|整合|加强|深化|优化|统筹|健全|培训|指导|服务好|吸纳|接入|参与"
+    r"|一批|一流|更多|左右|多家|以上|[0-9]+[家个]|[的和与及或等为对向在了由把将让使是同]"
+)
+# Modifiers that do not make a group: 企业 alone, 本企业, 各类企业, 相关企业.
+_EMPTY_MODIFIERS = re.compile(
+    r"(?:本|该|各类?|相关|有关|广大|其他|全省|我省|全国|省内外|国内外|上下游|中外|全球|重点|区内|数字|层级|国家级.*)?"
+)
+# Compounds where the head is not an actor: 企业上云, 机构改革, 媒体融合.
+_NOT_GROUP_AFTER = re.compile(r"上云|用云|改革|融合|监督|服务(?!商)|家")
+
+# 有条件的地区 / 具备条件的城市 / 有条件的市 (but 有条件的市(州) is the
+# gazetteer's 各市(州)); 中部地区, 清洁能源富集地区, “长珠闽”地区.
+_CAPABLE_PLACES = re.compile(r"(?:有条件|具备条件|符合条件)的(?:地区|城市|市(?![(（州]))")
+_AREA = re.compile(r"(?:“[^”\n]{1,8}”|[\u4e00-\u9fff]{2,8}?)地区")
+_AREA_BREAKS = re.compile(r"支持|鼓励|引导|推动|承接|向|与|和|及|、|在|到|达到|的|本")
+
+
+def _group_kind(name: str) -> str:
+    if re.search(r"监管|政府|行政|党政", name):
+        return "government"
+    if re.search(r"金融|银行|投资|基金|保险", name):
+        return "financial"
+    if re.search(r"媒体|智库|联合体|科研|研究|院校|学校", name):
+        return "institution"
+    return "enterprise"
+
+
+def _modifier_start(text: str, head_start: int) -> int | None:
+    """Start of the modifier before a head noun, or None when it runs on too long."""
+    if head_start > 0 and text[head_start - 1] == "”":
+        opened = text.rfind("“", 0, head_start - 1)
+        if opened >= 0:
+            return opened  # “专精特新”企业: the quoted type is the whole modifier
+    window_start = max(0, head_start - 2 * _MAX_MODIFIER)
+    breaks = list(_MODIFIER_BREAKS.finditer(text, window_start, head_start))
+    start = breaks[-1].end() if breaks else window_start
+    return start if head_start - start <= _MAX_MODIFIER else None
+
+
+def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """Type nouns with a modifier: 支持省内行业企业建设… → 省内行业企业 (enterprise).
+
+    Example:
+        >>> [c[2] for c in actor_groups("加快培育一批具有较强引领带动作用的垂直行业企业。")]
+        ['垂直行业企业']
+    """
+    for head in _GROUP_HEADS.finditer(text):
+        if _NOT_GROUP_AFTER.match(text, head.end()):
+            continue
+        start = _modifier_start(text, head.start())
+        if start is None:
+            continue
+        opened = text.rfind("“", start, head.start())
+        if opened >= 0 and "”" not in text[opened : head.start()]:
+            start = opened + 1  # 数字经济领域“独角兽企业”: the quote opens the name
+        modifier = text[start : head.start()]
+        if _EMPTY_MODIFIERS.fullmatch(modifier) or not _balanced(modifier):
+            continue
+        name = text[start : head.end()]
+        yield start, head.end(), name, _group_kind(name)
+    for match in _CAPABLE_PLACES.finditer(text):
+        yield match.start(), match.end(), match.group(), "region"
+    yield from _areas(text)
+
+
+def _balanced(surface: str) -> bool:
+    return surface.count("“") == surface.count("”")
+
+
+def _areas(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """Kinds of area: 清洁能源富集地区, 沿海发达地区, “长珠闽”地区."""
+    for match in _AREA.finditer(text):
+        start = match.start()
+        breaks = list(_AREA_BREAKS.finditer(text, start, match.end() - 2))
+        if breaks:
+            start = breaks[-1].end()
+        if match.end() - start > 2 and not text[start:].startswith(("有条件", "具备条件", "符合条件")):
+            yield start, match.end(), text[start : match.end()], "region"
+
+
+def named_facilities(text: str, is_name_at: Callable[[int], int | None]) -> Iterator[tuple[int, int, str, str]]:
+    """Facilities whose name starts with a proper name: 天府数据中心集群, 国家数字服务出口基地.
+
+    Args:
+        text: clause text.
+        is_name_at: the end of a gazetteer place or enterprise starting at an
+            offset, or None (中国电信 in 中国电信云锦天府5G应用产业园).
+
+    Example:
+        >>> [c[2] for c in named_facilities("以天府数据中心集群为核心", lambda i: None)]
+        ['天府数据中心集群']
+    """
+    position = 0
+    while position < len(text):
+        prefix_end = _prefix_end(text, position, is_name_at)
+        end = _facility_end(text, prefix_end) if prefix_end is not None else None
+        start = _quoted_brand_start(text, position)
+        if end is None or not _balanced(text[start:end]):
+            position += 1
+            continue
+        yield start, end, text[start:end], "institution"
+        position = end
+
+
+def _quoted_brand_start(text: str, position: int) -> int:
+    """A quoted brand before the name belongs to it: “星火·链网”济南超级节点.
+
+    A place inside the quotes (“山东通”协同办公平台) is a brand, which is not
+    a party, and the unbalanced quote rejects it.
+    """
+    if position > 0 and text[position - 1] == "”":
+        opened = text.rfind("“", max(0, position - 12), position - 1)
+        if opened >= 0:
+            return opened
+    return position
+
+
+def _facility_end(text: str, body_start: int) -> int | None:
+    """End of the longest facility suffix in the run after a prefix, before any break."""
+    limit = min(len(text), body_start + _MAX_FACILITY_BODY)
+    body = _FACILITY_BODY.match(text, body_start, limit)
+    limit = body.end() if body else body_start
+    breaking = _BODY_BREAKS.search(text, body_start, limit)
+    if breaking is not None:
+        limit = breaking.start()
+    # A body shorter than two characters is a category (省实验室, 国家平台), not a name.
+    ends = [m.end() for i in range(body_start + 2, limit) if (m := _FACILITY_SUFFIX.match(text, i, limit))]
+    return max(ends, default=None)
+
+
+def _prefix_end(text: str, position: int, is_name_at: Callable[[int], int | None]) -> int | None:
+    prefix = NAME_PREFIXES.match(text, position)
+    if prefix is not None and (position == 0 or not NAME_PREFIXES.match(text, position - 1)):
+        return prefix.end()
+    end = is_name_at(position)
+    # 青岛市国家超算中心: the city locates a national facility, it is not its name.
+    if end is not None and NAME_PREFIXES.match(text, end):
+        return None
+    return end
