@@ -9,7 +9,7 @@ SEEDS ?= seeds
 DATA ?= data
 
 .DEFAULT_GOAL := help
-.PHONY: help install extract test clean
+.PHONY: help install extract test bench-jionlp clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,10 @@ extract: $(STAMP) ## Process the documents in seeds/ and write the tables to dat
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
+
+bench-jionlp: $(STAMP) ## Score JioNLP's time and money extractors on our gold, beside ours
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/jionlp_baseline.py
 
 clean: ## Remove the virtual environment and caches (data/ is kept)
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
