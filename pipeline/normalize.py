@@ -369,6 +369,10 @@ class ScriptConverter:
         self._s2t = opencc.OpenCC("s2t")
         self.taiwan_terms = _load_phrase_keys(config.OPENCC_DIR / "PolicyTWPhrases.txt")
         self.mainland_terms = tuple(sorted({self._s2t.convert(v) for v in self.taiwan_terms.values()}))
+        # Both word lists as they read in Simplified script, converted once
+        # here rather than for every document.
+        self._taiwan_forms = tuple(self._t2s.convert(k) for k in self.taiwan_terms)
+        self._mainland_forms = tuple(self._t2s.convert(t) for t in self.mainland_terms)
 
     @lru_cache(maxsize=None)
     def char_to_simplified(self, char: str) -> str:
@@ -390,18 +394,14 @@ class ScriptConverter:
         simplified_only = sum(n for c, n in han.items() if self.char_to_traditional(c) != c)
         script = "traditional" if traditional_only > simplified_only else "simplified"
         simplified_text = text if script == "simplified" else self._t2s.convert(text)
-        taiwan_counts = [simplified_text.count(self.char_to_simplified_phrase(k)) for k in self.taiwan_terms]
+        taiwan_counts = [simplified_text.count(form) for form in self._taiwan_forms]
         taiwan = sum(taiwan_counts)
-        mainland = sum(simplified_text.count(self._t2s.convert(t)) for t in self.mainland_terms)
+        mainland = sum(simplified_text.count(form) for form in self._mainland_forms)
         # Mainland words such as 数字 and 支持 are everywhere, so Taiwan words
         # need only be a quarter as frequent, but of at least two kinds.
         distinct = sum(1 for n in taiwan_counts if n)
         variant = "taiwan" if distinct >= 2 and 4 * taiwan >= mainland else "mainland"
         return script, variant
-
-    @lru_cache(maxsize=None)
-    def char_to_simplified_phrase(self, phrase: str) -> str:
-        return self._t2s.convert(phrase)
 
     def converter_for(self, script: str, variant: str) -> opencc.OpenCC | None:
         if variant == "taiwan":
