@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 import typer
@@ -12,6 +13,9 @@ from pipeline.clauses import segment
 from pipeline.errors import PipelineError
 from pipeline.normalize import ScriptConverter
 from pipeline.process import extract_corpus, normalize_file
+from pipeline.views import (
+    aligned_clauses, canonical_query, document_labels, load_tables, resolve_document, search_clauses,
+)
 
 app = typer.Typer(
     help="Turn Chinese policy documents into clean, comparable Parquet tables.",
@@ -20,6 +24,7 @@ app = typer.Typer(
 )
 
 _OUTLINE_WIDTH = 40
+_COLUMN_WIDTH = 56
 
 
 def _fail(message: str) -> None:
@@ -120,6 +125,89 @@ def evaluate(
     if show_misses:
         for table, doc_id, why, row in result.misses:
             typer.echo(f"{table} {doc_id} {why}: {row}")
+
+
+@app.command()
+def compare(
+    doc_a: str = typer.Argument(..., help="A document: doc_id, its prefix, source file or label (四川 2024)."),
+    doc_b: str = typer.Argument(..., help="The other document."),
+    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    width: int = typer.Option(_COLUMN_WIDTH, "--width", help="Characters of each clause shown per column."),
+    reuse_only: bool = typer.Option(False, "--reuse", help="Only pairs copied near verbatim."),
+) -> None:
+    """Print the aligned clauses of two documents side by side, with score and shared passage.
+
+    Example: policy compare 000 002
+    """
+    try:
+        tables = load_tables(data, ("documents", "clauses", "alignments"))
+        first = resolve_document(tables["documents"], doc_a)
+        second = resolve_document(tables["documents"], doc_b)
+    except (PipelineError, ValueError) as error:
+        _fail(str(error))
+    pairs = aligned_clauses(tables, first, second)
+    if reuse_only:
+        pairs = pairs[pairs["reuse"]]
+    labels = document_labels(tables["documents"])
+    typer.echo(f"{labels[first]} ({first})  ↔  {labels[second]} ({second}): {len(pairs)} aligned clause pairs")
+    for pair in pairs.itertuples(index=False):
+        flag = "  REUSE" if pair.reuse else ""
+        typer.echo("")
+        typer.echo(f"{pair.label_a or pair.clause_a} [{pair.clause_a}]  ↔  {pair.label_b or pair.clause_b} "
+                   f"[{pair.clause_b}]  score {pair.score:.2f}{flag}")
+        for left, right in _side_by_side(pair.text_a, pair.text_b, width):
+            typer.echo(f"  {left}  │ {right}")
+        typer.echo(f"  shared: {pair.shared_text}")
+
+
+def _side_by_side(left: str, right: str, width: int) -> list[tuple[str, str]]:
+    """Two texts wrapped to ``width`` columns of display (a Chinese character is two columns)."""
+    a, b = _wrap(left, width), _wrap(right, width)
+    a += [""] * (len(b) - len(a))
+    b += [""] * (len(a) - len(b))
+    return [(x + " " * (width - _display_width(x)), y) for x, y in zip(a, b)]
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, current = [], ""
+    for char in text.replace("\n", " "):
+        if _display_width(current + char) > width:
+            lines.append(current)
+            current = ""
+        current += char
+    return lines + [current] if current else lines
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Text to find, in Simplified or Traditional script."),
+    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    limit: int = typer.Option(50, "--limit", help="Show at most this many clauses."),
+) -> None:
+    """Find the clauses of every document that contain QUERY (both scripts match: the text is canonical).
+
+    Example: policy search 算力
+    """
+    converter = ScriptConverter()
+    try:
+        tables = load_tables(data, ("documents", "clauses"))
+        found = search_clauses(tables, query, converter)
+    except (PipelineError, ValueError) as error:
+        _fail(str(error))
+    canonical = canonical_query(query, converter)
+    shown = query if canonical == query else f"{query} (canonical: {canonical})"
+    typer.echo(f"{len(found)} clauses in {found['doc_id'].nunique()} documents contain {shown}")
+    for row in found.head(limit).itertuples(index=False):
+        typer.echo(f"{row.document} [{row.clause_id}] {row.heading}  ({row.hits}×)")
+        typer.echo(f"    {row.snippet}")
+    if len(found) > limit:
+        typer.echo(f"… {len(found) - limit} more (--limit)")
+    if found.empty:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -41,3 +41,8 @@ class NoClausesError(PipelineError):
 
 class TableWriteError(PipelineError):
     reason = "table could not be written"
+
+
+class MissingTablesError(PipelineError):
+    reason = "table not found"
+

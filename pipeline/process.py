@@ -11,8 +11,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from pipeline import __version__, config
 from pipeline.clauses import ClauseTree, segment
+from pipeline.compare import ClauseComparer
 from pipeline.errors import NoTextError, PipelineError
 from pipeline.extract.nlp import build_nlp
 from pipeline.extract.parties import Gazetteer, load_gazetteer
@@ -20,7 +23,9 @@ from pipeline.extract.stage import DocumentContext, extract_rows
 from pipeline.ingest import decode_bytes
 from pipeline.metadata import read_metadata
 from pipeline.normalize import Normalized, ScriptConverter, normalize
-from pipeline.tables import SCHEMAS, to_table, write_table
+from pipeline.tables import DOCUMENT_TABLES, SCHEMAS, to_table, write_table
+from pipeline.terms import weight_terms
+from pipeline.themes import theme_rows, theme_share_rows
 
 NO_MARKERS_WARNING = "no clause markers: the whole text is kept as one preamble clause"
 
@@ -133,7 +138,7 @@ def analyse_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None
     }
     dated = meta.issue_date or meta.publish_date
     context = DocumentContext(doc_id, dated.year if dated else None, meta.issuer, meta.title)
-    rows = {"documents": [document], "clauses": clause_rows}
+    rows = {"documents": [document], "clauses": clause_rows, "themes": theme_rows(clause_rows)}
     rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, context))
     return Analysis(normalized, tree, DocumentResult(doc_id, Path(path).name, rows, tuple(warnings)))
 
@@ -192,9 +197,30 @@ def extract_corpus(
             report.results.append(process_document(path, toolkit, Path(seeds_dir)))
         except PipelineError as error:
             report.failures.append(error)
+    rows = {name: [row for result in report.results for row in result.rows[name]] for name in DOCUMENT_TABLES}
+    rows.update(compare_corpus(rows))
     for name in SCHEMAS:
-        rows = [row for result in report.results for row in result.rows[name]]
         target = Path(out_dir) / f"{name}.parquet"
-        write_table(to_table(name, rows), target)
+        write_table(to_table(name, rows[name]), target)
         report.written.append(target)
     return report
+
+
+def compare_corpus(rows: dict[str, list[dict]], comparer: ClauseComparer | None = None) -> dict[str, list[dict]]:
+    """The rows that need every document: term weights, theme shares and clause alignments.
+
+    Args:
+        rows: the per-document rows of every document, by table; the ``terms``
+            rows get their ``tfidf`` weight in place.
+
+    Returns:
+        The ``theme_shares`` and ``alignments`` rows.
+    """
+    for row, weight in zip(rows["terms"], weight_terms(rows["terms"])):
+        row["tfidf"] = weight
+    comparer = comparer or ClauseComparer()
+    clauses = pd.DataFrame(rows["clauses"], columns=list(SCHEMAS["clauses"].names))
+    return {
+        "theme_shares": theme_share_rows(rows["clauses"], rows["themes"]),
+        "alignments": comparer.fit(clauses).align().to_dict("records"),
+    }

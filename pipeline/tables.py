@@ -89,8 +89,61 @@ PARTIES = pa.schema(_POINTER + [
     pa.field("name_en", pa.string()),
 ])
 
+TERMS = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("clause_id", pa.string(), nullable=False),
+    pa.field("start", pa.int32(), nullable=False),
+    pa.field("end", pa.int32(), nullable=False),
+    pa.field("term", pa.string(), nullable=False),
+    pa.field("count", pa.int32(), nullable=False),
+    pa.field("tfidf", pa.float64(), nullable=False),
+])
+
+THEMES = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("clause_id", pa.string(), nullable=False),
+    pa.field("start", pa.int32(), nullable=False),
+    pa.field("end", pa.int32(), nullable=False),
+    pa.field("theme", pa.string(), nullable=False),
+    pa.field("theme_zh", pa.string(), nullable=False),
+    pa.field("score", pa.float64(), nullable=False),
+    pa.field("hits", pa.int32(), nullable=False),
+    pa.field("rank", pa.int8(), nullable=False),
+    pa.field("keywords", pa.list_(pa.string()), nullable=False),
+])
+
+THEME_SHARES = pa.schema([
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("theme", pa.string(), nullable=False),
+    pa.field("theme_zh", pa.string(), nullable=False),
+    pa.field("theme_en", pa.string(), nullable=False),
+    pa.field("n_clauses", pa.int32(), nullable=False),
+    pa.field("share", pa.float64(), nullable=False),
+])
+
+ALIGNMENTS = pa.schema([
+    pa.field("doc_a", pa.string(), nullable=False),
+    pa.field("clause_a", pa.string(), nullable=False),
+    pa.field("doc_b", pa.string(), nullable=False),
+    pa.field("clause_b", pa.string(), nullable=False),
+    pa.field("score", pa.float64(), nullable=False),
+    pa.field("shared_text", pa.string(), nullable=False),
+    pa.field("shared_chars", pa.int32(), nullable=False),
+    pa.field("shared_start_a", pa.int32(), nullable=False),
+    pa.field("shared_end_a", pa.int32(), nullable=False),
+    pa.field("shared_start_b", pa.int32(), nullable=False),
+    pa.field("shared_end_b", pa.int32(), nullable=False),
+    pa.field("reuse", pa.bool_(), nullable=False),
+    pa.field("reuse_chars", pa.int32(), nullable=False),
+])
+
+# Tables each document contributes rows to on its own, and tables that need the whole corpus.
+DOCUMENT_TABLES = ("documents", "clauses", "targets", "dates", "parties", "terms", "themes")
+CORPUS_TABLES = ("theme_shares", "alignments")
+
 SCHEMAS: Mapping[str, pa.Schema] = {
     "documents": DOCUMENTS, "clauses": CLAUSES, "targets": TARGETS, "dates": DATES, "parties": PARTIES,
+    "terms": TERMS, "themes": THEMES, "theme_shares": THEME_SHARES, "alignments": ALIGNMENTS,
 }
 SORT_KEYS: Mapping[str, tuple[str, ...]] = {
     "documents": ("doc_id",),
@@ -98,6 +151,10 @@ SORT_KEYS: Mapping[str, tuple[str, ...]] = {
     "targets": ("doc_id", "start", "end"),
     "dates": ("doc_id", "start", "end"),
     "parties": ("doc_id", "start", "end"),
+    "terms": ("doc_id", "start", "end", "term"),
+    "themes": ("doc_id", "start", "clause_id", "rank"),
+    "theme_shares": ("doc_id", "theme"),
+    "alignments": ("doc_a", "doc_b", "clause_a", "clause_b"),
 }
 
 

@@ -32,3 +32,14 @@ def seeds() -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def toolkit(converter) -> Toolkit:
     return Toolkit(converter)
+
+
+@pytest.fixture(scope="session")
+def seed_tables(tmp_path_factory, toolkit) -> dict:
+    """Every table of the five seeds, written once per session and read back as DataFrames."""
+    from pipeline.process import extract_corpus
+    from pipeline.views import load_tables
+
+    out = tmp_path_factory.mktemp("seed_tables")
+    extract_corpus(SEEDS_DIR, out, toolkit)
+    return load_tables(out)

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
 from pipeline.extract.dates import find_dates
 from pipeline.extract.parties import Gazetteer, issuer_parties
+from pipeline.terms import clause_terms
 
 _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效")
 
@@ -37,7 +38,11 @@ class DocumentContext:
 def extract_rows(
     nlp: Language, gazetteer: Gazetteer, canonical: str, clauses: Sequence[Clause], context: DocumentContext
 ) -> dict[str, list[dict]]:
-    """The targets, dates and parties rows of one document."""
+    """The targets, dates, parties and terms rows of one document.
+
+    Terms rows carry counts only; their TF-IDF weight needs the whole corpus
+    (:func:`pipeline.terms.weight_terms`).
+    """
     by_id = {clause.clause_id: clause for clause in clauses}
     docs = []
     for clause in clauses:
@@ -48,7 +53,7 @@ def extract_rows(
             "default_kind": "baseline" if _reports_the_past(clause, by_id) else "target",
         })
         docs.append(doc)
-    rows: dict[str, list[dict]] = {"targets": [], "dates": [], "parties": []}
+    rows: dict[str, list[dict]] = {"targets": [], "dates": [], "parties": [], "terms": []}
     issuer_names = {hit.name for hit in issuer_parties(context.issuer or "", gazetteer)}
     for clause, doc in zip(clauses, nlp.pipe(docs)):
         to_document = own_offset_map(clause)
@@ -62,6 +67,9 @@ def extract_rows(
             if _is_issuer_mention(clause, doc.text, hit, issuer_names):
                 row["role"] = "issuer"
             rows["parties"].append(row)
+        for term, count, start, end in clause_terms((token.text, token.idx) for token in doc):
+            rows["terms"].append({"doc_id": context.doc_id, "clause_id": clause.clause_id, "term": term,
+                                  "count": count, "start": to_document(start), "end": to_document(end - 1) + 1})
     return rows
 
 

@@ -1,0 +1,248 @@
+"""The researcher's views of the tables: what the notebook, the report and the CLI show.
+
+Each function takes the tables as pandas DataFrames (:func:`load_tables`) and
+returns a small DataFrame ready to print or plot, so the notebook and the
+HTML report show the same figures and define no pipeline logic of their own.
+Documents are labelled by place and year (``四川 2024``), not by file id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from pipeline.errors import MissingTablesError
+from pipeline.normalize import ScriptConverter
+from pipeline.tables import SCHEMAS
+
+_PLACE = re.compile(r"^(?:中共)?(\S{2,3}?)(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)")
+
+
+def load_tables(data_dir: Path, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """Read the tables written by ``policy extract`` as DataFrames.
+
+    Raises:
+        MissingTablesError: a table is not there (``policy extract`` has not been run).
+    """
+    tables = {}
+    for name in names or tuple(SCHEMAS):
+        path = Path(data_dir) / f"{name}.parquet"
+        if not path.is_file():
+            raise MissingTablesError(path, "run `policy extract` first")
+        tables[name] = pd.read_parquet(path)
+    return tables
+
+
+def document_labels(documents: pd.DataFrame) -> pd.Series:
+    """A short label per doc_id: the issuing place and the year, ``四川 2024``.
+
+    Two documents of one place and year get their doc_id's first characters
+    appended, so labels stay unique.
+    """
+    labels = {}
+    for row in documents.itertuples(index=False):
+        issuer = (row.issuer or row.title or "").split()[-1] if (row.issuer or row.title) else ""
+        place = _PLACE.match(issuer)
+        dated = row.issue_date if pd.notna(row.issue_date) else row.publish_date
+        year = f" {pd.Timestamp(dated).year}" if pd.notna(dated) else ""
+        labels[row.doc_id] = f"{place.group(1) if place else row.doc_id[:8]}{year}"
+    series = pd.Series(labels, name="label")
+    repeated = series.duplicated(keep=False)
+    series[repeated] = series[repeated] + " (" + series.index[repeated].str[:6] + ")"
+    return series
+
+
+def _labelled(frame: pd.DataFrame, labels: pd.Series, column: str = "doc_id") -> pd.DataFrame:
+    return frame.assign(document=frame[column].map(labels))
+
+
+def clause_counts(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Clauses per document and kind (section, clause, item, ...), documents as rows."""
+    labels = document_labels(tables["documents"])
+    clauses = _labelled(tables["clauses"], labels)
+    counts = clauses.pivot_table(index="document", columns="kind", values="clause_id", aggfunc="count", fill_value=0)
+    order = [k for k in ("preamble", "section", "clause", "item", "subitem", "bullet", "glossary", "closing") if k in counts]
+    return counts[order].loc[sorted(counts.index)]
+
+
+def targets_by_year(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Quantitative goals per document and deadline year (``no year`` when the clause sets none)."""
+    labels = document_labels(tables["documents"])
+    targets = _labelled(tables["targets"], labels)
+    targets = targets[targets["kind"] == "target"]
+    year = targets["deadline_year"].map(lambda y: str(int(y)) if pd.notna(y) else "no year")
+    return pd.crosstab(targets["document"], year).sort_index()
+
+
+def theme_matrix(tables: Mapping[str, pd.DataFrame], language: str = "zh") -> pd.DataFrame:
+    """Document × theme: the share of each document's text given to each theme."""
+    labels = document_labels(tables["documents"])
+    shares = _labelled(tables["theme_shares"], labels)
+    column = "theme_zh" if language == "zh" else "theme_en"
+    return shares.pivot(index="document", columns=column, values="share").sort_index()
+
+
+def alignment_matrix(tables: Mapping[str, pd.DataFrame], value: str = "share") -> pd.DataFrame:
+    """Document × document: how much of one says what the other says.
+
+    Args:
+        value: ``share`` (of the row document's aligned clauses that have a
+            match in the column document), ``pairs`` (aligned clause pairs) or
+            ``reuse`` (pairs copied near verbatim).
+    """
+    labels = document_labels(tables["documents"])
+    alignments = tables["alignments"]
+    both = pd.concat([
+        alignments.rename(columns={"doc_a": "row", "clause_a": "clause", "doc_b": "column"}),
+        alignments.rename(columns={"doc_b": "row", "clause_b": "clause", "doc_a": "column"}),
+    ])
+    names = sorted(labels.index)
+    matrix = pd.DataFrame(0.0, index=names, columns=names)
+    if value == "share":
+        clauses = tables["clauses"]
+        body = clauses[~clauses["kind"].isin(["closing"])].groupby("doc_id").size()
+        matched = both.groupby(["row", "column"])["clause"].nunique()
+        for (row, column), n in matched.items():
+            matrix.loc[row, column] = n / body[row]
+    elif value in ("pairs", "reuse"):
+        chosen = both[both["reuse"]] if value == "reuse" else both
+        for (row, column), n in chosen.groupby(["row", "column"]).size().items():
+            matrix.loc[row, column] = n
+    else:
+        raise ValueError(f"value must be share, pairs or reuse, not {value!r}")
+    for name in names:
+        matrix.loc[name, name] = float("nan")  # a document is not compared with itself
+    matrix.index = matrix.index.map(labels)
+    matrix.columns = matrix.columns.map(labels)
+    return matrix.sort_index().sort_index(axis=1)
+
+
+def top_parties(tables: Mapping[str, pd.DataFrame], n: int = 8) -> pd.DataFrame:
+    """The parties each document names most often, with how often and in what roles."""
+    labels = document_labels(tables["documents"])
+    parties = _labelled(tables["parties"], labels)
+    grouped = parties.groupby(["document", "name"]).agg(
+        mentions=("role", "size"), kind=("kind", "first"),
+        roles=("role", lambda roles: ", ".join(sorted(set(roles)))))
+    grouped = grouped.reset_index().sort_values(["document", "mentions", "name"], ascending=[True, False, True])
+    return grouped.groupby("document").head(n).reset_index(drop=True)
+
+
+def distinctive_terms(tables: Mapping[str, pd.DataFrame], n: int = 12) -> pd.DataFrame:
+    """The terms that set each document apart: TF-IDF with documents (not clauses) as the corpus."""
+    labels = document_labels(tables["documents"])
+    counts = tables["terms"].groupby(["doc_id", "term"])["count"].sum().unstack(fill_value=0)
+    weights = TfidfTransformer(sublinear_tf=True).fit_transform(counts.to_numpy()).toarray()
+    frame = pd.DataFrame(weights, index=counts.index, columns=counts.columns)
+    rows = []
+    for doc_id, row in frame.iterrows():
+        top = row[row > 0].sort_values(ascending=False, kind="stable").head(n)
+        for rank, (term, weight) in enumerate(top.items(), start=1):
+            rows.append({"document": labels[doc_id], "rank": rank, "term": term, "weight": round(float(weight), 4),
+                         "count": int(counts.loc[doc_id, term])})
+    return pd.DataFrame(rows, columns=["document", "rank", "term", "weight", "count"])
+
+
+def aligned_clauses(tables: Mapping[str, pd.DataFrame], doc_a: str | None = None, doc_b: str | None = None) -> pd.DataFrame:
+    """Aligned pairs with both clauses' headings and texts, for reading side by side.
+
+    With ``doc_a`` and ``doc_b`` (doc_ids), only that pair of documents, in
+    that order (columns ``*_a`` belong to ``doc_a``).
+    """
+    alignments = tables["alignments"]
+    if doc_a is not None and doc_b is not None:
+        forward = alignments[(alignments["doc_a"] == doc_a) & (alignments["doc_b"] == doc_b)]
+        backward = alignments[(alignments["doc_a"] == doc_b) & (alignments["doc_b"] == doc_a)]
+        alignments = pd.concat([forward, _swap_sides(backward)], ignore_index=True)
+    clauses = tables["clauses"][["doc_id", "clause_id", "label", "heading", "text", "seq"]]
+    merged = alignments.merge(clauses.add_suffix("_a"), left_on=["doc_a", "clause_a"], right_on=["doc_id_a", "clause_id_a"])
+    merged = merged.merge(clauses.add_suffix("_b"), left_on=["doc_b", "clause_b"], right_on=["doc_id_b", "clause_id_b"])
+    labels = document_labels(tables["documents"])
+    merged["document_a"] = merged["doc_a"].map(labels)
+    merged["document_b"] = merged["doc_b"].map(labels)
+    merged = merged.drop(columns=["doc_id_a", "clause_id_a", "doc_id_b", "clause_id_b"])
+    return merged.sort_values(["doc_a", "doc_b", "seq_a", "seq_b"]).reset_index(drop=True)
+
+
+def _swap_sides(frame: pd.DataFrame) -> pd.DataFrame:
+    renamed = {}
+    for column in frame.columns:
+        if column.endswith("_a"):
+            renamed[column] = column[:-2] + "_b"
+        elif column.endswith("_b"):
+            renamed[column] = column[:-2] + "_a"
+    return frame.rename(columns=renamed)
+
+
+def canonical_query(query: str, converter: ScriptConverter) -> str:
+    """A search query in canonical form: ``人工智慧`` and ``人工智能`` both become ``人工智能``.
+
+    A query is too short to tell its script, so it always goes through the
+    Taiwan converter, which also converts Traditional characters and leaves
+    Simplified text and mainland words as they are.
+    """
+    return converter.taiwan.convert(query.strip())
+
+
+def search_clauses(tables: Mapping[str, pd.DataFrame], query: str, converter: ScriptConverter,
+                   context: int = 30) -> pd.DataFrame:
+    """Clauses whose canonical text contains the query, in either script, with a snippet around the first hit."""
+    needle = canonical_query(query, converter)
+    if not needle:
+        raise ValueError("the search query is empty")
+    labels = document_labels(tables["documents"])
+    clauses = tables["clauses"]
+    found = clauses[clauses["text"].str.contains(needle, regex=False)].copy()
+    found["document"] = found["doc_id"].map(labels)
+    found["hits"] = found["text"].str.count(re.escape(needle))
+    found["snippet"] = [_snippet(text, needle, context) for text in found["text"]]
+    columns = ["document", "doc_id", "clause_id", "label", "heading", "hits", "snippet", "seq"]
+    return found[columns].sort_values(["doc_id", "seq"]).drop(columns="seq").reset_index(drop=True)
+
+
+def _snippet(text: str, needle: str, context: int) -> str:
+    at = text.find(needle)
+    start, end = max(at - context, 0), min(at + len(needle) + context, len(text))
+    flat = text[start:end].replace("\n", " ")
+    return ("…" if start else "") + flat + ("…" if end < len(text) else "")
+
+
+def resolve_document(documents: pd.DataFrame, name: str) -> str:
+    """The doc_id a user means: a doc_id, its unique prefix, a source file name or path, or a label.
+
+    Raises:
+        ValueError: no document or more than one matches.
+    """
+    labels = document_labels(documents)
+    wanted = Path(name).name
+    exact = documents[(documents["doc_id"] == name) | (documents["source_file"] == wanted)]
+    if len(exact) == 1:
+        return str(exact["doc_id"].iloc[0])
+    by_label = labels[labels == name]
+    if len(by_label) == 1:
+        return str(by_label.index[0])
+    prefixed = documents[documents["doc_id"].str.startswith(name)]
+    if len(prefixed) == 1:
+        return str(prefixed["doc_id"].iloc[0])
+    known = ", ".join(f"{doc_id} ({labels[doc_id]})" for doc_id in documents["doc_id"])
+    what = "matches more than one document" if len(prefixed) > 1 else "is not a document in the tables"
+    raise ValueError(f"{name!r} {what}; known: {known}")
+
+
+def reuse_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The near-verbatim copies, longest first: which clause of which document repeats which."""
+    pairs = aligned_clauses(tables)
+    reused = pairs[pairs["reuse"]]
+    columns = ["document_a", "clause_a", "document_b", "clause_b", "reuse_chars", "score", "shared_text"]
+    return reused.sort_values(["reuse_chars", "score"], ascending=False)[columns].reset_index(drop=True)
+
+
+__all__ = [
+    "aligned_clauses", "alignment_matrix", "canonical_query", "clause_counts", "distinctive_terms",
+    "document_labels", "load_tables", "resolve_document", "reuse_summary", "search_clauses",
+    "targets_by_year", "theme_matrix", "top_parties",
+]

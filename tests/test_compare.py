@@ -1,0 +1,133 @@
+"""Clause alignment: the estimator, shared passages, and the known copies between the seeds."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipeline.compare import CharNgrams, ClauseComparer, meaningful_chars, shared_passage
+from pipeline.terms import JiebaAnalyzer
+
+SICHUAN_2024 = "000_df46c3d2f2ee2b45"
+SICHUAN_2025 = "002_dba2baabc91e1179"
+
+
+def _clauses(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"doc_id": d, "clause_id": c, "kind": "clause", "text": t} for d, c, t in rows])
+
+
+@pytest.mark.parametrize(("text", "grams"), [
+    ("数据要素", ["数据", "据要", "要素", "数据要", "据要素"]),
+    ("算力。5G", ["算力", "5G"]),            # no n-gram across the full stop
+    ("。、；", []),
+])
+def test_char_ngrams_stay_inside_runs_of_words(text, grams):
+    assert CharNgrams((2, 3))(text) == grams
+
+
+@pytest.mark.parametrize(("a", "b", "shared", "reuse"), [
+    # One edit (区内 → 试验区内) splits the exact match but not the near-verbatim stretch.
+    ("支持自由贸易试验区制定区内数据清单", "支持自由贸易试验区制定试验区内数据清单", "支持自由贸易试验区制定", 17),
+    ("加强组织领导", "完善财政政策", "", 0),
+    ("\n为深入贯彻落实", "\n为深入贯彻落实", "为深入贯彻落实", 8),   # line breaks at the edge are not shown
+])
+def test_shared_passage(a, b, shared, reuse):
+    passage = shared_passage(a, b)
+    assert passage.text == shared
+    assert passage.reuse_chars == reuse
+    assert a[passage.start_a:passage.end_a] == shared == b[passage.start_b:passage.end_b]
+
+
+def test_fit_sets_trailing_underscore_attributes_and_keeps_parameters():
+    comparer = ClauseComparer(min_score=0.3)
+    assert not hasattr(comparer, "matrix_")
+    clauses = _clauses(("a", "1", "推动数据要素市场化配置改革，培育数据交易市场。"),
+                       ("b", "1", "推动数据要素市场化配置改革，建设数据交易所。"),
+                       ("b", "2", "短"))
+    fitted = comparer.fit(clauses)
+    assert fitted is comparer and comparer.min_score == 0.3
+    assert list(comparer.clauses_["clause_id"]) == ["1", "1"]  # the bare one-character clause is left out
+    assert comparer.matrix_.shape[0] == 2
+
+
+def test_similarity_is_cosine_in_the_fitted_space():
+    comparer = ClauseComparer(min_chars=5).fit(_clauses(("a", "1", "建设全国一体化算力网络国家枢纽节点"),
+                                                     ("b", "1", "加强个人信息保护和数据安全监管工作")))
+    scores = comparer.similarity(["建设全国一体化算力网络国家枢纽节点", "加强个人信息保护"],
+                                 ["建设全国一体化算力网络国家枢纽节点"])
+    assert scores[0, 0] == pytest.approx(1.0)
+    assert scores[1, 0] == pytest.approx(0.0)
+
+
+def test_align_keeps_mutual_best_matches_of_different_documents_only():
+    clauses = _clauses(
+        ("a", "1", "加快建设全国一体化算力网络国家枢纽节点，提升算力调度能力。"),
+        ("a", "2", "加强数字经济领域人才队伍建设，引进高层次人才。"),
+        ("b", "1", "建设全国一体化算力网络国家枢纽节点，增强算力调度能力。"),
+        ("b", "2", "培育数字经济领域人才队伍，引进培养高层次人才。"),
+        ("b", "3", "建设全国一体化算力网络成渝枢纽节点。"),
+    )
+    aligned = ClauseComparer(min_score=0.2).fit(clauses).align()
+    pairs = set(zip(aligned["clause_a"], aligned["clause_b"]))
+    assert pairs == {("1", "1"), ("2", "2")}
+    assert (aligned["doc_a"] == "a").all() and (aligned["doc_b"] == "b").all()
+
+
+def test_reuse_is_kept_even_below_the_score_threshold():
+    copied = "支持自由贸易试验区在国家数据分类分级保护制度框架下制定需要纳入数据出境安全评估范围的数据清单"
+    clauses = _clauses(("a", "1", "加强安全治理。" + copied + "。大力发展网络安全产业，培育一批龙头企业，完善产业生态。"),
+                       ("b", "1", "推进规则互通，加强对接合作，参与国际标准制定。" + copied + "。"))
+    aligned = ClauseComparer(min_score=0.99).fit(clauses).align()
+    assert len(aligned) == 1
+    row = aligned.iloc[0]
+    assert row["reuse"] and row["reuse_chars"] >= 40 and row["score"] < 0.99
+    assert row["shared_text"] == copied + "。"
+
+
+def test_blocking_on_rare_features_gives_the_same_pairs_on_the_seeds(seed_tables):
+    clauses = seed_tables["clauses"]
+    exact = ClauseComparer(block_max_df=None).fit(clauses).align()
+    blocked = ClauseComparer(block_max_df=40).fit(clauses).align()
+    # Pruning the commonest features only removes candidates, never invents them.
+    key = ["doc_a", "clause_a", "doc_b", "clause_b"]
+    assert set(map(tuple, blocked[key].to_numpy())) <= set(map(tuple, exact[key].to_numpy()))
+    assert len(blocked) >= 0.8 * len(exact)
+
+
+def test_jieba_words_can_be_the_analyzer(seed_tables):
+    aligned = ClauseComparer(analyzer=JiebaAnalyzer()).fit(seed_tables["clauses"]).align()
+    reused = aligned[aligned["reuse"]]
+    assert ((reused["doc_a"] == SICHUAN_2024) & (reused["clause_a"] == "2.3") & (reused["clause_b"] == "2.5.17")).any()
+
+
+def test_the_free_trade_zone_data_export_sentence_is_found_as_reuse(seed_tables):
+    """Sichuan 2024 is Traditional with Taiwan words, Sichuan 2025 Simplified: this works only after normalization."""
+    alignments = seed_tables["alignments"]
+    pair = alignments[(alignments["doc_a"] == SICHUAN_2024) & (alignments["clause_a"] == "2.3")
+                      & (alignments["doc_b"] == SICHUAN_2025) & (alignments["clause_b"] == "2.5.17")]
+    assert len(pair) == 1
+    row = pair.iloc[0]
+    assert bool(row["reuse"])
+    assert "数据出境安全评估" in row["shared_text"]
+    clauses = seed_tables["clauses"].set_index(["doc_id", "clause_id"])
+    assert clauses.loc[(SICHUAN_2024, "2.3"), "text"][row["shared_start_a"]:row["shared_end_a"]] == row["shared_text"]
+    assert clauses.loc[(SICHUAN_2025, "2.5.17"), "text"][row["shared_start_b"]:row["shared_end_b"]] == row["shared_text"]
+    assert "中国(四川)自由贸易试验区" in clauses.loc[(SICHUAN_2024, "2.3"), "text"]
+
+
+def test_alignments_are_between_documents_and_scored(seed_tables):
+    alignments = seed_tables["alignments"]
+    assert len(alignments) >= 20
+    assert (alignments["doc_a"] < alignments["doc_b"]).all()
+    assert alignments["score"].between(0, 1 + 1e-9).all()
+    assert not alignments.duplicated(["doc_a", "clause_a", "doc_b", "clause_b"]).any()
+    clauses = set(map(tuple, seed_tables["clauses"][["doc_id", "clause_id"]].to_numpy()))
+    assert all((d, c) in clauses for d, c in alignments[["doc_a", "clause_a"]].to_numpy())
+    assert all((d, c) in clauses for d, c in alignments[["doc_b", "clause_b"]].to_numpy())
+    # The 2024 and 2025 Sichuan documents repeat each other more than either repeats Sichuan 2019.
+    per_pair = alignments.groupby(["doc_a", "doc_b"]).size()
+    assert per_pair[(SICHUAN_2024, SICHUAN_2025)] > per_pair[("000_df46c3d2f2ee2b45", "001_abf5e99d2b5f1a8f")]
+
+
+def test_meaningful_chars_ignores_punctuation_and_space():
+    assert meaningful_chars("（一）加强组织领导。 ") == 7

@@ -1,0 +1,56 @@
+"""Terms per clause: which words count, their counts and offsets, and TF-IDF weights."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pipeline.terms import clause_terms, is_term, load_stopwords, weight_terms
+
+
+@pytest.mark.parametrize(("word", "kept"), [
+    ("数据要素", True), ("5G", True), ("IPv6", True), ("算力", True),
+    ("的", False), ("2025", False), ("40%", False), ("以及", False), ("，", False), (" ", False),
+])
+def test_is_term(word, kept):
+    assert is_term(word, load_stopwords()) is kept
+
+
+def test_clause_terms_counts_and_keeps_the_first_offsets():
+    words = [("培育", 0), ("数据", 2), ("要素", 4), ("的", 6), ("市场", 7), ("，", 9), ("数据", 10), ("2025", 12)]
+    assert clause_terms(words, frozenset({"培育"})) == [("数据", 2, 2, 4), ("要素", 1, 4, 6), ("市场", 1, 7, 9)]
+
+
+def test_weights_are_tf_idf_normalised_per_clause():
+    rows = [
+        {"doc_id": "a", "clause_id": "1", "term": "算力", "count": 2},
+        {"doc_id": "a", "clause_id": "1", "term": "数据", "count": 1},
+        {"doc_id": "b", "clause_id": "1", "term": "数据", "count": 3},
+    ]
+    weights = weight_terms(rows)
+    # 数据 is in every clause: idf 1; 算力 in one of two: idf 1 + ln(3/2).
+    idf = 1 + math.log(3 / 2)
+    norm = math.hypot(2 * idf, 1)
+    assert weights == pytest.approx([2 * idf / norm, 1 / norm, 1.0])
+    assert weight_terms([]) == []
+
+
+def test_terms_table_of_the_seeds(seed_tables):
+    terms, clauses = seed_tables["terms"], seed_tables["clauses"]
+    stopwords = load_stopwords()
+    assert not terms["term"].isin(stopwords).any()
+    assert (terms["term"].str.len() > 1).all() and not terms["term"].str.fullmatch(r"[0-9.%]+").any()
+    assert not terms.duplicated(["doc_id", "clause_id", "term"]).any()
+    # Each clause's weights form a unit vector.
+    norms = terms.assign(sq=terms["tfidf"] ** 2).groupby(["doc_id", "clause_id"])["sq"].sum()
+    assert norms.to_numpy() == pytest.approx(1.0)
+    # Offsets point at the term inside its clause (the clause spans [start, end) of the canonical text).
+    spans = clauses[["doc_id", "clause_id", "start", "end"]]
+    joined = terms.merge(spans, on=["doc_id", "clause_id"], suffixes=("", "_clause"))
+    assert len(joined) == len(terms)
+    assert ((joined["start"] >= joined["start_clause"]) & (joined["end"] <= joined["end_clause"])).all()
+    assert (joined["end"] - joined["start"] == joined["term"].str.len()).all()
+    # Traditional-script Sichuan 2024 is counted in canonical words.
+    sichuan_2024 = terms[terms["doc_id"] == "000_df46c3d2f2ee2b45"]["term"]
+    assert "人工智能" in set(sichuan_2024) and "人工智慧" not in set(sichuan_2024)
