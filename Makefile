@@ -9,7 +9,9 @@ SEEDS ?= seeds
 DATA ?= data
 
 .DEFAULT_GOAL := help
-.PHONY: help install extract test bench-jionlp clean
+.PHONY: help install extract check report browser test bench-jionlp clean
+# apt-get needs root; use sudo when not already root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,7 +27,17 @@ install: $(STAMP) ## Create .venv and install the package with its test tools
 extract: $(STAMP) ## Process the documents in seeds/ and write the tables to data/
 	$(BIN)/policy extract $(SEEDS) --out $(DATA)
 
-test: $(STAMP) ## Run the test suite
+check: $(STAMP) ## Exit 1 when data/ is not what seeds/ and the code produce (what CI runs)
+	$(BIN)/policy extract $(SEEDS) --out $(DATA) --check
+
+report: $(STAMP) ## Write data/report.html, every view on one offline page (run `make extract` first)
+	$(BIN)/policy report --data $(DATA) --out $(DATA)/report.html
+
+browser: ## Install headless Chromium and a CJK font for the report tests when missing (Debian/Ubuntu)
+	@if [ -n "$$CHROMIUM" ] || { { command -v chromium || command -v chromium-browser || command -v google-chrome; } >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; }; then :; \
+	else $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-noto-cjk; fi
+
+test: $(STAMP) browser ## Run the test suite
 	$(BIN)/python -m pytest
 
 bench-jionlp: $(STAMP) ## Score JioNLP's time and money extractors on our gold, beside ours

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pipeline.markers import LEVEL_OF_KIND, Marker, int_to_chinese, match_marker
 
 PREAMBLE_ID, GLOSSARY_ID, CLOSING_ID = "0", "glossary", "closing"
+# Recorded with a document whose text has no clause marker at all.
+NO_MARKERS_WARNING = "no clause markers: the whole text is kept as one preamble clause"
 
 _SENTENCE_END = "。；！？"
 _GLOSSARY_HEAD = re.compile(r"^(?:名词解释|名词术语解释|术语解释)[:：]?$")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -12,7 +13,7 @@ from pipeline import config
 from pipeline.clauses import segment
 from pipeline.errors import PipelineError
 from pipeline.normalize import ScriptConverter
-from pipeline.process import extract_corpus, normalize_file
+from pipeline.process import normalize_file
 from pipeline.views import (
     aligned_clauses, canonical_query, document_labels, load_tables, resolve_document, search_clauses,
 )
@@ -34,34 +35,58 @@ def _fail(message: str) -> None:
 
 @app.command()
 def extract(
-    seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of documents (.txt)."),
+    seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of documents (.txt, .html, .pdf, .docx)."),
     out: Path = typer.Option(config.DEFAULT_DATA_DIR, "--out", "-o", help="Folder for the Parquet tables."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1,
+                                help="Worker processes for the documents that need processing."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (a Dask cluster)."),
+    scheduler: str = typer.Option(None, "--scheduler",
+                                  help="Dask scheduler address (tcp://host:8786); a local cluster when omitted."),
+    check: bool = typer.Option(False, "--check",
+                               help="Change nothing; exit 1 when --out is not what the seeds and code produce."),
 ) -> None:
-    """Process every document in SEEDS_DIR and write the tables to --out.
+    """Process the documents in SEEDS_DIR and write the tables to --out, redoing only what changed.
 
-    Example: policy extract seeds --out data
+    Example: policy extract seeds --out data --workers 2
     """
+    from pipeline.corpus import ENGINES, check_corpus, extract_corpus
+
     if not seeds_dir.is_dir():
         _fail(f"{seeds_dir}: not a folder")
+    if engine not in ENGINES:
+        _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine}")
+    options = {"workers": workers, "engine": engine, "scheduler": scheduler}
+    if check:
+        try:
+            differences = check_corpus(seeds_dir, out, **options)
+        except PipelineError as error:
+            _fail(str(error))
+        for line in differences:
+            typer.echo(f"error: {line}", err=True)
+        if differences:
+            _fail(f"{out} is not what `policy extract {seeds_dir}` would write; run it and commit the result")
+        typer.echo(f"{out} is up to date with {seeds_dir} and the code")
+        return
 
-    def progress(paths):
-        paths = list(paths)
-        with typer.progressbar(paths, label="documents", file=sys.stderr,
-                               item_show_func=lambda p: p.name if p else "") as bar:
+    def progress(items, total):
+        with typer.progressbar(items, length=total, label="documents", file=sys.stderr) as bar:
             yield from bar
 
     try:
-        report = extract_corpus(seeds_dir, out, progress=progress)
+        report = extract_corpus(seeds_dir, out, progress=progress, **options)
     except PipelineError as error:
         _fail(str(error))
-    for path in report.written:
-        typer.echo(f"wrote {path}")
-    typer.echo(f"{len(report.results)} documents processed, {len(report.failures)} failed")
+    if report.up_to_date:
+        typer.echo(f"{out} is up to date: {report.n_documents} documents unchanged")
+    else:
+        for path in report.written:
+            typer.echo(f"wrote {path}")
+        typer.echo(f"{report.n_documents} documents: {len(report.processed)} processed, {len(report.reused)} unchanged, "
+                   f"{len(report.removed)} removed, {len(report.failures)} failed")
     for error in report.failures:
         typer.echo(f"error: {error}", err=True)
-    for result in report.flagged:
-        typer.echo(f"error: {result.source_file}: no numbered clauses found "
-                   "(kept as one preamble clause)", err=True)
+    for source_file in report.flagged:
+        typer.echo(f"error: {source_file}: no numbered clauses found (kept as one preamble clause)", err=True)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -208,6 +233,24 @@ def search(
         typer.echo(f"… {len(found) - limit} more (--limit)")
     if found.empty:
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    out: Path = typer.Option(None, "--out", "-o", help="HTML file to write (default: DATA/report.html)."),
+) -> None:
+    """Write one self-contained HTML page of the researcher's views, readable offline.
+
+    Example: policy report --data data --out data/report.html
+    """
+    from pipeline.report import write_report
+
+    try:
+        path = write_report(load_tables(data), out or data / "report.html")
+    except PipelineError as error:
+        _fail(str(error))
+    typer.echo(f"wrote {path}")
 
 
 if __name__ == "__main__":

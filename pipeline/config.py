@@ -17,4 +17,11 @@ DEFAULT_GOLD_DIR = REPO_DIR / "tests" / "gold"
 
 # File endings the extractor reads as documents; anything else in a seeds
 # folder (READMEs, notes) is left alone.
-DOCUMENT_SUFFIXES = (".txt",)
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx")
+
+# Limits on one document: its bytes are checked before it is read, its text
+# once decoded.  The largest seed is 14,661 characters (42 KB of UTF-8); a
+# plan with all its annexes stays well under these, while a runaway file (a
+# log, a dump, a PDF of scanned books) stops here, not in the segmenter.
+MAX_DOCUMENT_CHARS = 2_000_000
+MAX_DOCUMENT_BYTES = 200_000_000  # PDFs with embedded fonts and images are large for their text

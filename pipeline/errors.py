@@ -43,6 +43,43 @@ class TableWriteError(PipelineError):
     reason = "table could not be written"
 
 
+class SymlinkLoopError(PipelineError):
+    reason = "symbolic link loop"
+
+
+class UnreadableDocumentError(PipelineError):
+    reason = "file cannot be read"
+
+
+class ReportWriteError(PipelineError):
+    reason = "report could not be written"
+
+
 class MissingTablesError(PipelineError):
     reason = "table not found"
 
+
+class CorruptContainerError(PipelineError):
+    reason = "file is damaged or truncated"
+
+
+class NoTextLayerError(PipelineError):
+    reason = "PDF has no text layer"
+
+
+class NoArticleError(PipelineError):
+    reason = "web page holds no article body"
+
+
+class DocumentTooLargeError(PipelineError):
+    reason = "document is too large"
+
+
+class TableValidationError(PipelineError):
+    """Tables break declared checks (``pipeline.validate``); ``violations`` holds each failed check and its rows."""
+
+    reason = "tables break declared checks"
+
+    def __init__(self, path: Path | str, detail: str = "", violations: tuple = ()) -> None:
+        super().__init__(path, detail)
+        self.violations = tuple(violations)

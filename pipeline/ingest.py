@@ -1,20 +1,32 @@
-"""Bytes -> text: detect the encoding of a document and decode it.
+"""Bytes -> text: tell the container, detect the encoding, decode.
 
-Policy documents arrive as UTF-8 (with or without a byte-order mark), UTF-16
-from Windows tools, GB18030/GBK from mainland sites and Big5 from Taiwan and
-Hong Kong ones.  GB18030 decodes almost any byte string, so the candidates
-are ranked by how much of the decoded text is common Chinese: a wrong guess
-decodes into rare characters.
+Documents arrive as web pages, PDFs, DOCX files and plain text.
+:func:`decode_document` tells them apart by their first bytes, then by the
+file ending, and hands containers to ``pipeline.containers``.  Plain text
+arrives as UTF-8 (with or without a byte-order mark), UTF-16 from Windows
+tools, GB18030/GBK from mainland sites and Big5 from Taiwan and Hong Kong
+ones.  GB18030 decodes almost any byte string, so the candidates are ranked
+by how much of the decoded text is common Chinese: a wrong guess decodes
+into rare characters.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
+import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import BinaryDocumentError, EmptyDocumentError, UndecodableDocumentError
+from pipeline import config, containers
+from pipeline.errors import (
+    BinaryDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    UndecodableDocumentError,
+)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -44,14 +56,143 @@ class DecodedText:
     encoding: str
 
 
+_SUFFIX_KINDS = {
+    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
+    ".pdf": "pdf", ".docx": "docx", ".txt": "text",
+}
+_HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+                         re.IGNORECASE | re.DOTALL)
+# No supported text encoding spends more than four bytes on a character, so
+# a text file over four times the character limit in bytes is too long
+# before it is decoded: a 50 MB log fails at once.
+_MAX_BYTES_PER_CHAR = 4
+
+
 def read_document(path: Path) -> DecodedText:
-    """Read a file and decode it.
+    """Read a file of any supported kind and decode it, checking its size before reading.
 
     Raises:
-        EmptyDocumentError, BinaryDocumentError, UndecodableDocumentError.
+        PipelineError: see :func:`decode_document`.
     """
-    return decode_bytes(Path(path).read_bytes(), path)
+    size = Path(path).stat().st_size
+    if size > config.MAX_DOCUMENT_BYTES:
+        raise DocumentTooLargeError(path, f"{size:,} bytes; limit {config.MAX_DOCUMENT_BYTES:,} bytes")
+    return decode_document(Path(path).read_bytes(), path)
 
+
+def decode_document(data: bytes, path: Path | str = "<bytes>") -> DecodedText:
+    """Decode a document's bytes, whatever their container: web page, PDF, DOCX or plain text.
+
+    The container is told by its first bytes, then by the file ending of
+    ``path``: a PDF renamed ``.txt`` is read as a PDF.  ``encoding`` says what
+    was read: ``html:gb18030``, ``pdf``, ``docx`` or a text encoding.
+
+    Raises:
+        EmptyDocumentError, BinaryDocumentError, UndecodableDocumentError,
+        CorruptContainerError, NoTextLayerError, NoArticleError,
+        DocumentTooLargeError.
+    """
+    if len(data) > config.MAX_DOCUMENT_BYTES:
+        raise DocumentTooLargeError(path, f"{len(data):,} bytes; limit {config.MAX_DOCUMENT_BYTES:,} bytes")
+    if not data.strip():
+        raise EmptyDocumentError(path)
+    kind = container_kind(data, path)
+    if kind == "pdf":
+        decoded = DecodedText(containers.pdf_text(data, path), "pdf")
+    elif kind == "docx":
+        decoded = DecodedText(containers.docx_text(data, path), "docx")
+    elif kind == "html":
+        markup = decode_html_bytes(data, path)
+        decoded = DecodedText(containers.html_article(markup.text, path), f"html:{markup.encoding}")
+    else:
+        if len(data) > _MAX_BYTES_PER_CHAR * config.MAX_DOCUMENT_CHARS:
+            raise DocumentTooLargeError(
+                path, f"{len(data):,} bytes of text, at least {len(data) // _MAX_BYTES_PER_CHAR:,} characters; "
+                      f"limit {config.MAX_DOCUMENT_CHARS:,} characters")
+        decoded = decode_bytes(data, path)
+    if len(decoded.text) > config.MAX_DOCUMENT_CHARS:
+        raise DocumentTooLargeError(
+            path, f"{len(decoded.text):,} characters; limit {config.MAX_DOCUMENT_CHARS:,} characters")
+    return decoded
+
+
+def container_kind(data: bytes, path: Path | str) -> str:
+    """``pdf``, ``docx``, ``html`` or ``text``: by the first bytes, else by the file ending."""
+    suffix = Path(path).suffix.lower()
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        # Other zip files (XLSX, ODT) fall through to text, which names them as binary.
+        return "docx" if suffix == ".docx" or _is_word_package(data) else "text"
+    head = data[:2048]
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):].decode(encoding.replace("-sig", ""), errors="ignore").encode("ascii", "ignore")
+            break
+    if _HTML_START.match(head):
+        return "html"
+    return _SUFFIX_KINDS.get(suffix, "text")
+
+
+def _is_word_package(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return "word/document.xml" in package.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+# --- Web pages --------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.\-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([a-z0-9_:.\-]+)""", re.IGNORECASE)
+# Browsers (WHATWG Encoding) decode pages labelled gb2312 or gbk with the
+# GB18030 decoder, and big5 with a Big5 that includes the Microsoft and HKSCS
+# extensions; a page labelled UTF-16 but read as bytes is ASCII-compatible.
+_CHARSET_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "csgb2312": "gb18030",
+    "chinese": "gb18030", "iso-ir-58": "gb18030", "cp936": "gb18030", "big5": "cp950", "x-x-big5": "cp950",
+    "cn-big5": "cp950", "csbig5": "cp950", "big5-hkscs": "big5hkscs",
+    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",
+}
+# Chinese pages that declare a Western encoding are mislabelled (a CMS
+# default); their bytes are better read by detection.
+_WESTERN_CHARSETS = {"iso8859-1", "cp1252", "ascii"}
+_CHARSET_PRESCAN = 4096
+
+
+def decode_html_bytes(data: bytes, path: Path | str = "<bytes>") -> DecodedText:
+    """Decode a web page: its byte-order mark, else its ``<meta charset>``, else detection.
+
+    A declared encoding that fails on the page's bytes is ignored, as is a
+    Western one: the text is then detected as for plain text.
+    """
+    decoded = _decode_with_bom(data)
+    if decoded is not None:
+        return decoded
+    declared = _declared_charset(data[:_CHARSET_PRESCAN])
+    if declared is not None:
+        try:
+            return DecodedText(data.decode(declared), declared)
+        except UnicodeDecodeError:
+            pass
+    return decode_bytes(data, path)
+
+
+def _declared_charset(head: bytes) -> str | None:
+    found = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    if not found:
+        return None
+    label = found.group(1).decode("ascii").lower()
+    label = _CHARSET_ALIASES.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return None if name in _WESTERN_CHARSETS else name
+
+
+# --- Plain text -------------------------------------------------------------
 
 def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> DecodedText:
     """Decode a document's bytes, naming ``path`` in any error."""

@@ -8,7 +8,6 @@ reader sees the old table or the new one, never half of one.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -138,8 +137,8 @@ ALIGNMENTS = pa.schema([
 ])
 
 # Tables each document contributes rows to on its own, and tables that need the whole corpus.
-DOCUMENT_TABLES = ("documents", "clauses", "targets", "dates", "parties", "terms", "themes")
-CORPUS_TABLES = ("theme_shares", "alignments")
+DOCUMENT_TABLES = ("documents", "clauses", "targets", "dates", "parties", "terms", "themes", "theme_shares")
+CORPUS_TABLES = ("alignments",)
 
 SCHEMAS: Mapping[str, pa.Schema] = {
     "documents": DOCUMENTS, "clauses": CLAUSES, "targets": TARGETS, "dates": DATES, "parties": PARTIES,
@@ -158,9 +157,22 @@ SORT_KEYS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def to_table(name: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:
+# A document's own part of each table (data/interim): terms have counts but no
+# weights yet, since a weight depends on every document.
+PART_SCHEMAS: Mapping[str, pa.Schema] = {
+    name: SCHEMAS[name].remove(SCHEMAS[name].get_field_index("tfidf")) if name == "terms" else SCHEMAS[name]
+    for name in DOCUMENT_TABLES
+}
+
+
+def part_table(name: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:
+    """One document's rows as a table of its part schema, in the table's sort order."""
+    return to_table(name, rows, PART_SCHEMAS[name])
+
+
+def to_table(name: str, rows: Sequence[Mapping[str, object]], schema: pa.Schema | None = None) -> pa.Table:
     """Rows (dicts) as a table of the declared schema ``name``, in its sort order."""
-    schema = SCHEMAS[name]
+    schema = schema or SCHEMAS[name]
     keys = SORT_KEYS[name]
     ordered = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
     columns = {field.name: [row.get(field.name) for row in ordered] for field in schema}
@@ -170,20 +182,20 @@ def to_table(name: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:
 def write_table(table: pa.Table, path: Path) -> None:
     """Write ``table`` to ``path`` atomically: a temporary file in the same folder, then a rename.
 
-    Settings are fixed so that the same rows give the same bytes.
+    Settings are fixed so that the same rows give the same bytes; the tables
+    assembled part by part (:class:`pipeline.store.TableAssembler`) are written the same way.
     """
+    from pipeline.store import TableAssembler
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
+    assembler = None
     try:
-        pq.write_table(table, temporary, compression="zstd", use_dictionary=True,
-                       write_statistics=True, data_page_version="2.0", version="2.6")
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
+        assembler = TableAssembler(path, table.schema)
+        assembler.add(table)
+        os.replace(assembler.close(), path)
     except (OSError, pa.ArrowException) as error:
-        Path(temporary).unlink(missing_ok=True)
+        if assembler is not None:
+            assembler.discard()
         raise TableWriteError(path, str(error)) from error
 
 

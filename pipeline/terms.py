@@ -18,8 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
+import pandas as pd
 
 from pipeline.config import RESOURCES_DIR
 
@@ -88,6 +87,24 @@ class JiebaAnalyzer:
         return "JiebaAnalyzer()"
 
 
+def smoothed_idf(document_frequency: pd.Series, n_clauses: int) -> pd.Series:
+    """Inverse document frequency per term, smoothed as scikit-learn's ``TfidfTransformer`` does it.
+
+    ``ln((1 + n) / (1 + df)) + 1``: computed from counts rather than by fitting
+    on a matrix, so the corpus never has to be in memory at once.
+    """
+    return np.log((1 + n_clauses) / (1 + document_frequency.astype(np.float64))) + 1
+
+
+def weight_part(terms: pd.DataFrame, idf: pd.Series) -> np.ndarray:
+    """TF-IDF weight of each row of a ``terms`` frame (doc_id, clause_id, term, count), L2-normalised per clause."""
+    raw = terms["count"].to_numpy(np.float64) * terms["term"].map(idf).to_numpy(np.float64)
+    clause = pd.MultiIndex.from_frame(terms[["doc_id", "clause_id"]]).codes
+    codes = clause[0].astype(np.int64) * (int(clause[1].max(initial=0)) + 1) + clause[1]
+    norms = np.sqrt(pd.Series(raw * raw).groupby(codes).transform("sum").to_numpy())
+    return np.round(raw / norms, 9)
+
+
 def weight_terms(rows: Sequence[Mapping[str, object]]) -> list[float]:
     """TF-IDF weight of each term row, the clauses of every document being the corpus.
 
@@ -98,16 +115,7 @@ def weight_terms(rows: Sequence[Mapping[str, object]]) -> list[float]:
     """
     if not rows:
         return []
-    clause_index: dict[tuple[object, object], int] = {}
-    term_index: dict[object, int] = {}
-    row_of, col_of = np.empty(len(rows), np.int64), np.empty(len(rows), np.int64)
-    for k, row in enumerate(rows):
-        row_of[k] = clause_index.setdefault((row["doc_id"], row["clause_id"]), len(clause_index))
-        col_of[k] = term_index.setdefault(row["term"], len(term_index))
-    counts = np.array([row["count"] for row in rows], dtype=np.float64)
-    matrix = sparse.csr_matrix((counts, (row_of, col_of)), shape=(len(clause_index), len(term_index)))
-    idf = TfidfTransformer().fit(matrix).idf_
-    # What fit_transform would give, computed per row instead of by indexing the matrix.
-    raw = counts * idf[col_of]
-    norms = np.sqrt(np.bincount(row_of, weights=raw * raw))
-    return [round(float(w), 9) for w in raw / norms[row_of]]
+    frame = pd.DataFrame(rows, columns=["doc_id", "clause_id", "term", "count"])
+    n_clauses = len(frame[["doc_id", "clause_id"]].drop_duplicates())
+    idf = smoothed_idf(frame["term"].value_counts(), n_clauses)
+    return weight_part(frame, idf).tolist()

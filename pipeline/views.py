@@ -45,7 +45,9 @@ def document_labels(documents: pd.DataFrame) -> pd.Series:
     """
     labels = {}
     for row in documents.itertuples(index=False):
-        issuer = (row.issuer or row.title or "").split()[-1] if (row.issuer or row.title) else ""
+        # A missing value may come back as None or NaN, depending on pandas.
+        named = next((value for value in (row.issuer, row.title) if isinstance(value, str) and value.strip()), "")
+        issuer = named.split()[-1] if named else ""
         place = _PLACE.match(issuer)
         dated = row.issue_date if pd.notna(row.issue_date) else row.publish_date
         year = f" {pd.Timestamp(dated).year}" if pd.notna(dated) else ""
@@ -144,7 +146,8 @@ def distinctive_terms(tables: Mapping[str, pd.DataFrame], n: int = 12) -> pd.Dat
         for rank, (term, weight) in enumerate(top.items(), start=1):
             rows.append({"document": labels[doc_id], "rank": rank, "term": term, "weight": round(float(weight), 4),
                          "count": int(counts.loc[doc_id, term])})
-    return pd.DataFrame(rows, columns=["document", "rank", "term", "weight", "count"])
+    frame = pd.DataFrame(rows, columns=["document", "rank", "term", "weight", "count"])
+    return frame.sort_values(["document", "rank"], kind="stable").reset_index(drop=True)
 
 
 def aligned_clauses(tables: Mapping[str, pd.DataFrame], doc_a: str | None = None, doc_b: str | None = None) -> pd.DataFrame:
@@ -200,7 +203,7 @@ def search_clauses(tables: Mapping[str, pd.DataFrame], query: str, converter: Sc
     found["document"] = found["doc_id"].map(labels)
     found["hits"] = found["text"].str.count(re.escape(needle))
     found["snippet"] = [_snippet(text, needle, context) for text in found["text"]]
-    columns = ["document", "doc_id", "clause_id", "label", "heading", "hits", "snippet", "seq"]
+    columns = ["document", "doc_id", "clause_id", "label", "heading", "hits", "snippet", "text_original", "seq"]
     return found[columns].sort_values(["doc_id", "seq"]).drop(columns="seq").reset_index(drop=True)
 
 

@@ -37,7 +37,7 @@ def toolkit(converter) -> Toolkit:
 @pytest.fixture(scope="session")
 def seed_tables(tmp_path_factory, toolkit) -> dict:
     """Every table of the five seeds, written once per session and read back as DataFrames."""
-    from pipeline.process import extract_corpus
+    from pipeline.corpus import extract_corpus
     from pipeline.views import load_tables
 
     out = tmp_path_factory.mktemp("seed_tables")

@@ -30,7 +30,9 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(name):
 def test_extract_writes_both_tables(tmp_path):
     result = runner.invoke(app, ["extract", str(SEEDS_DIR), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "5 documents processed, 0 failed" in result.output
+    assert "5 documents: 5 processed, 0 unchanged, 0 removed, 0 failed" in result.output
+    again = runner.invoke(app, ["extract", str(SEEDS_DIR), "--out", str(tmp_path)])
+    assert again.exit_code == 0 and "is up to date: 5 documents unchanged" in again.output
     assert pq.read_table(tmp_path / "documents.parquet").num_rows == 5
 
 

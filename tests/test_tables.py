@@ -8,7 +8,7 @@ import pytest
 
 from pipeline import tables
 from pipeline.errors import TableWriteError
-from pipeline.process import extract_corpus
+from pipeline.corpus import extract_corpus
 from tests.conftest import SEEDS_DIR
 
 
@@ -66,12 +66,14 @@ def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
     old = pa.table({"a": [1, 2, 3]})
     tables.write_table(old, target)
 
-    def broken_write(table, where, **kwargs):
-        with open(where, "wb") as handle:
-            handle.write(b"PAR1 half a table")
-        raise OSError("disk full")
+    real_writer = pq.ParquetWriter
 
-    monkeypatch.setattr(pq, "write_table", broken_write)
+    class BrokenWriter(real_writer):
+        def write_table(self, table, **kwargs):
+            super().write_table(table, **kwargs)
+            raise OSError("disk full")
+
+    monkeypatch.setattr(pq, "ParquetWriter", BrokenWriter)
     with pytest.raises(TableWriteError, match="documents.parquet"):
         tables.write_table(pa.table({"a": [9]}), target)
     assert tables.read_table(target).equals(old)

@@ -6,7 +6,11 @@ import math
 
 import pytest
 
-from pipeline.terms import clause_terms, is_term, load_stopwords, weight_terms
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from pipeline.terms import clause_terms, is_term, load_stopwords, smoothed_idf, weight_terms
 
 
 @pytest.mark.parametrize(("word", "kept"), [
@@ -54,3 +58,18 @@ def test_terms_table_of_the_seeds(seed_tables):
     # Traditional-script Sichuan 2024 is counted in canonical words.
     sichuan_2024 = terms[terms["doc_id"] == "000_df46c3d2f2ee2b45"]["term"]
     assert "人工智能" in set(sichuan_2024) and "人工智慧" not in set(sichuan_2024)
+
+
+def test_weights_equal_scikit_learns_tfidf_transformer():
+    rng = np.random.default_rng(0)
+    counts = rng.integers(0, 4, size=(30, 12))
+    counts[:, 0] = 0
+    counts[0, 0] = 2
+    expected = TfidfTransformer().fit_transform(counts).toarray()
+    rows = [{"doc_id": f"d{i % 3}", "clause_id": str(i), "term": f"t{j}", "count": int(counts[i, j])}
+            for i in range(30) for j in range(12) if counts[i, j]]
+    weights = weight_terms(rows)
+    assert weights == pytest.approx([expected[int(r["clause_id"]), int(r["term"][1:])] for r in rows], abs=1e-8)
+    frequency = pd.Series((counts > 0).sum(axis=0), index=[f"t{j}" for j in range(12)])
+    nonempty = int((counts.sum(axis=1) > 0).sum())
+    assert smoothed_idf(frequency, nonempty).to_numpy() == pytest.approx(TfidfTransformer().fit(counts).idf_)

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from pipeline import views
 from pipeline.cli import app
 from pipeline.errors import MissingTablesError
-from pipeline.process import extract_corpus
+from pipeline.corpus import extract_corpus
 
 runner = CliRunner()
 

@@ -1,0 +1,650 @@
+"""Declared checks on the nine tables: keys, references, offsets, value sets and ranges.
+
+Every check is a :class:`Check` record in :data:`CHECKS`, built by a few small
+declarative helpers (:func:`unique`, :func:`foreign_key`, :func:`in_set`,
+:func:`between`, :func:`holds`, :func:`holds_joined`) or, for the handful that
+need an aggregate or Python string slicing, a named function. A check finds
+the rows that break it; :func:`validate_tables` runs them all and returns one
+:class:`Violation` per failed check, :func:`check_tables` raises
+:class:`~pipeline.errors.TableValidationError` listing them.
+
+Tables come in as pyarrow Tables (what the extractor holds and reads back) or
+pandas DataFrames (cast to the declared schema first). Row checks are
+``pyarrow.compute`` expressions; keys are matched as integers (see
+:class:`Tables`); only the alignment passages are compared in Python, one
+short string per pair. The seeds replicated to 1,000 documents (1.5 million
+term rows) validate in about a second.
+
+A check reads one or more tables (``Check.needs``); when any of them is absent
+from the mapping the check is skipped. Validating a partial set is useful in
+tests; the extractor passes all nine.
+
+A check that looks across tables reports only what it alone can see: a span
+that points at a missing clause fails the foreign key, not the offset check
+(its join finds no clause to compare with), and a shared passage whose offsets
+run past its clause fails the offset check, not the text check.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline import config
+from pipeline.errors import TableValidationError
+from pipeline.tables import SCHEMAS
+
+ROW = "row"  # the position of a row in the table it came from, added before checking
+MAX_ROWS = 10  # offending rows kept per violation
+MESSAGE_ROWS = 3  # offending rows shown per violation in an error message
+
+EARLIEST_DATE = datetime.date(1949, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+# The value sets of the data contract (../shared/SPEC.md and README.md), declared
+# here rather than imported from the extractors, so an extractor that starts
+# emitting a new value fails loudly instead of widening the contract silently.
+COMPARATORS = (">=", ">", "<=", "<", "~", "range", "=")
+TARGET_KINDS = ("target", "baseline")
+DATE_KINDS = ("date", "month", "year", "year_end", "period", "duration", "datetime")
+DATE_ROLES = ("deadline", "baseline", "issued", "published", "reference")
+PARTY_KINDS = ("government", "party_organ", "region", "enterprise", "financial", "institution")
+PARTY_ROLES = ("issuer", "addressee", "lead", "responsible", "actor", "mentioned")
+CLAUSE_KINDS = ("preamble", "section", "clause", "item", "subitem", "bullet", "glossary", "closing")
+SCRIPTS = ("simplified", "traditional")
+VARIANTS = ("mainland", "taiwan")
+# Levels fixed by the marker; a bullet sits one below its parent, a glossary
+# heading at level 1 and its entries one below it.
+KIND_LEVELS = {"preamble": 0, "section": 1, "closing": 1, "clause": 2, "item": 3, "subitem": 4}
+# Tables whose rows point into one clause of one document.
+SPAN_TABLES = ("targets", "dates", "parties", "terms", "themes")
+# Columns that name a row in messages.
+ID_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "documents": ("doc_id",),
+    "clauses": ("doc_id", "clause_id"),
+    "targets": ("doc_id", "clause_id"),
+    "dates": ("doc_id", "clause_id"),
+    "parties": ("doc_id", "clause_id"),
+    "terms": ("doc_id", "clause_id", "term"),
+    "themes": ("doc_id", "clause_id", "theme"),
+    "theme_shares": ("doc_id", "theme"),
+    "alignments": ("doc_a", "clause_a", "doc_b", "clause_b"),
+}
+
+
+def theme_ids() -> tuple[str, ...]:
+    """The theme ids of the shipped taxonomy."""
+    from pipeline.themes import load_taxonomy
+
+    return tuple(theme.theme for theme in load_taxonomy().themes)
+
+
+class Tables:
+    """The tables of one validation run, each with a ROW column, and the key lookups checks share.
+
+    Keys of several string columns are matched as integers: each column is
+    dictionary-encoded once per run, its dictionary (a few thousand values)
+    matched against the referenced column's, and the codes of a key's columns
+    combined into one int64. A foreign key over a million term rows is then a
+    binary search of integers, done once for the foreign key and the offset
+    checks that share it.
+    """
+
+    def __init__(self, tables: Mapping[str, pa.Table]) -> None:
+        self.tables = dict(tables)
+        self._codes: dict[tuple[str, str], tuple[np.ndarray, pa.Array]] = {}
+        self._lookups: dict[tuple, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> pa.Table:
+        return self.tables[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.tables
+
+    def lookup(self, table: str, columns: Sequence[str], parent: str, parent_columns: Sequence[str]) -> np.ndarray:
+        """For each row of ``table``, the position of the first ``parent`` row with the same key; -1 for none."""
+        cache_key = (table, tuple(columns), parent, tuple(parent_columns))
+        if cache_key not in self._lookups:
+            child_keys, parent_keys = self._integer_keys(table, columns, parent, parent_columns)
+            positions = np.full(len(child_keys), -1, dtype=np.int64)
+            if len(parent_keys):
+                order = np.argsort(parent_keys, kind="stable")  # stable: the first of repeated keys comes first
+                ordered = parent_keys[order]
+                at = np.minimum(np.searchsorted(ordered, child_keys), len(ordered) - 1)
+                found = (child_keys >= 0) & (ordered[at] == child_keys)
+                positions[found] = order[at[found]]
+            self._lookups[cache_key] = positions
+        return self._lookups[cache_key]
+
+    def duplicated(self, table: str, columns: Sequence[str]) -> np.ndarray:
+        """A mask of the rows of ``table`` whose key in ``columns`` occurs more than once."""
+        _, keys = self._integer_keys(table, columns, table, columns)
+        ordered = np.sort(keys)
+        repeats = ordered[1:][ordered[1:] == ordered[:-1]]
+        if not repeats.size:
+            return np.zeros(len(keys), dtype=bool)
+        return np.isin(keys, np.unique(repeats))
+
+    def _encoded(self, table: str, column: str) -> tuple[np.ndarray, pa.Array]:
+        """The column's dictionary codes (-1 for null) and its dictionary, computed once per run."""
+        if (table, column) not in self._codes:
+            values = self[table][column]
+            values = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+            encoded = pc.dictionary_encode(values)
+            indices = encoded.indices
+            if indices.null_count:
+                indices = pc.fill_null(indices, -1)
+            codes = indices.to_numpy(zero_copy_only=False)
+            self._codes[(table, column)] = (codes, encoded.dictionary)
+        return self._codes[(table, column)]
+
+    def _integer_keys(self, table: str, columns: Sequence[str], parent: str,
+                      parent_columns: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """One int64 per row of each table, equal exactly when the key columns are.
+
+        A child key holding a value the parent column lacks, or a null, is -1.
+        """
+        same = (table, tuple(columns)) == (parent, tuple(parent_columns))
+        child_keys = np.zeros(self[table].num_rows, dtype=np.int64)
+        parent_keys = child_keys if same else np.zeros(self[parent].num_rows, dtype=np.int64)
+        missing = np.zeros(self[table].num_rows, dtype=bool)
+        span = 1  # the combined keys stay below this
+        for column, parent_column in zip(columns, parent_columns):
+            parent_codes, dictionary = self._encoded(parent, parent_column)
+            width = len(dictionary) + 1  # codes shift by one so that null (-1) is a value of its own
+            if span * width >= 2**62:
+                # Keep the combined key small: renumber the keys seen so far.
+                parent_keys, uniques = pd.factorize(parent_keys)
+                child_keys = parent_keys if same else np.maximum(pd.Index(uniques).get_indexer(child_keys), 0)
+                span = len(uniques) + 1
+            span *= width
+            parent_keys *= width
+            parent_keys += parent_codes + 1
+            if same:
+                continue
+            child_codes, child_dictionary = self._encoded(table, column)
+            # Translate the child's codes into the parent's: match the two dictionaries, not the rows.
+            translate = pc.index_in(child_dictionary, value_set=dictionary)
+            translate = np.append(pc.fill_null(translate, -1).to_numpy(zero_copy_only=False), -1).astype(np.int64)
+            child_codes = translate[child_codes]  # a null child (-1) picks the appended -1
+            missing |= child_codes < 0
+            child_keys *= width
+            child_keys += child_codes + 1
+        if same:
+            return child_keys, parent_keys
+        child_keys[missing] = -1
+        return child_keys, parent_keys
+
+
+# A check's finder gets the tables and returns the offending rows: a table with
+# a ROW column (positions in ``Check.table``) and optionally extra columns worth
+# showing (the n_chars compared with), or, for a check over groups, the
+# offending groups themselves without a ROW column.
+Finder = Callable[[Tables], pa.Table]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One declared rule: the table it reports on, its name, what it says, and how to find offenders."""
+
+    table: str
+    name: str
+    description: str
+    find: Finder = field(repr=False, compare=False)
+    needs: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()  # columns worth showing, besides the table's ID_COLUMNS
+
+    def tables_needed(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.table, *self.needs)))
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A failed check: how many rows break it and the first few of them."""
+
+    table: str
+    check: str
+    description: str
+    count: int
+    rows: pd.DataFrame = field(repr=False, compare=False)
+    columns: tuple[str, ...] = ()
+
+    def render(self, max_rows: int = MESSAGE_ROWS) -> str:
+        """``targets: in_set(comparator): 1 row (comparator is one of …)`` and the first rows, one per line."""
+        noun = "row" if self.count == 1 else "rows"
+        lines = [f"  {self.table}: {self.check}: {self.count} {noun} ({self.description})"]
+        shown = [c for c in self.columns if c in self.rows.columns] or list(self.rows.columns)
+        for record in self.rows.head(max_rows).to_dict("records"):
+            where = f"row {record[ROW]}: " if ROW in record else ""
+            lines.append("      " + where + ", ".join(f"{c}={_short(record[c])}" for c in shown if c != ROW))
+        if self.count > max_rows:
+            lines.append(f"      ... and {self.count - max_rows} more")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Declarative helpers
+
+
+def unique(table: str, keys: Sequence[str]) -> Check:
+    """No two rows of ``table`` share ``keys``; every row of a repeated key is reported."""
+    keys = list(keys)
+
+    def find(tables: Tables) -> pa.Table:
+        return tables[table].select([ROW]).filter(pa.array(tables.duplicated(table, keys)))
+
+    return Check(table, f"unique({', '.join(keys)})", f"one row per ({', '.join(keys)})", find, columns=tuple(keys))
+
+
+def foreign_key(table: str, columns: Sequence[str], parent: str, parent_columns: Sequence[str],
+                nullable: bool = False) -> Check:
+    """Every row's ``columns`` exist as ``parent_columns`` in ``parent`` (null skipped when ``nullable``)."""
+    columns, parent_columns = list(columns), list(parent_columns)
+
+    def find(tables: Tables) -> pa.Table:
+        missing = tables.lookup(table, columns, parent, parent_columns) < 0
+        if nullable:
+            missing &= _all_valid(tables[table], columns)
+        return tables[table].select([ROW]).filter(pa.array(missing))
+
+    target = f"{parent}({', '.join(parent_columns)})"
+    description = f"({', '.join(columns)}) exists in {target}" + (" or is null" if nullable else "")
+    return Check(table, f"foreign_key({', '.join(columns)} -> {target})", description, find,
+                 needs=(parent,), columns=tuple(columns))
+
+
+def holds(table: str, name: str, description: str, predicate: pc.Expression, columns: Sequence[str]) -> Check:
+    """Every row of ``table`` makes ``predicate`` true (false or null is a violation)."""
+
+    def find(tables: Tables) -> pa.Table:
+        return _failing(tables[table], predicate).select([ROW])
+
+    return Check(table, name, description, find, columns=tuple(columns))
+
+
+def in_set(table: str, column: str, allowed: Collection[str] | Callable[[], Collection[str]],
+           nullable: bool = False) -> Check:
+    """Every value of ``column`` is one of ``allowed`` (a collection, or a function giving one)."""
+
+    def find(tables: Tables) -> pa.Table:
+        values = list(allowed() if callable(allowed) else allowed)
+        predicate = pc.field(column).isin(values)
+        if nullable:
+            predicate = pc.field(column).is_null() | predicate
+        return _failing(tables[table], predicate).select([ROW])
+
+    shown = "the taxonomy" if callable(allowed) else "{" + ", ".join(allowed) + "}"
+    return Check(table, f"in_set({column})", f"{column} is one of {shown}", find, columns=(column,))
+
+
+def between(table: str, column: str, low: object, high: object = None, *,
+            low_open: bool = False, high_open: bool = False, nullable: bool = False) -> Check:
+    """``low <= column <= high`` on every row (``<`` on an open side; no ``high``, no upper bound)."""
+    value = pc.field(column)
+    predicate = (value > low) if low_open else (value >= low)
+    if high is not None:
+        predicate = predicate & ((value < high) if high_open else (value <= high))
+    if nullable:
+        predicate = value.is_null() | predicate
+    if high is None:
+        description = f"{column} {'>' if low_open else '>='} {low}"
+    else:
+        description = f"{column} in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+    description += " or null" if nullable else ""
+    return holds(table, f"between({column})", description, predicate, (column,))
+
+
+def holds_joined(table: str, name: str, description: str, keys: Sequence[str], parent: str,
+                 parent_keys: Sequence[str], parent_columns: Mapping[str, str], predicate: pc.Expression,
+                 columns: Sequence[str]) -> Check:
+    """``predicate`` holds on every row of ``table`` joined to its row in ``parent``.
+
+    Args:
+        keys, parent_keys: the join; rows without a parent row are left to the foreign key check.
+        parent_columns: parent columns brought over, ``{alias: column}``; the predicate uses the aliases.
+        columns: the columns of ``table`` the predicate reads.
+    """
+    keys, parent_keys = list(keys), list(parent_keys)
+
+    def find(tables: Tables) -> pa.Table:
+        joined = _joined(tables, table, keys, parent, parent_keys, parent_columns, columns)
+        return _failing(joined, predicate).select([ROW, *parent_columns])
+
+    return Check(table, name, description, find, needs=(parent,), columns=(*columns, *parent_columns))
+
+
+def _failing(table: pa.Table, predicate: pc.Expression) -> pa.Table:
+    return table.filter(~predicate | predicate.is_null())
+
+
+def _all_valid(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
+    valid = np.ones(table.num_rows, dtype=bool)
+    for column in columns:
+        valid &= table[column].is_valid().to_numpy(zero_copy_only=False)
+    return valid
+
+
+def _joined(tables: Tables, table: str, keys: Sequence[str], parent: str, parent_keys: Sequence[str],
+            parent_columns: Mapping[str, str], columns: Sequence[str]) -> pa.Table:
+    """The rows of ``table`` that have a parent row, with the parent's columns under their aliases."""
+    positions = tables.lookup(table, keys, parent, parent_keys)
+    found = positions >= 0
+    joined = tables[table].select(list(dict.fromkeys([*columns, ROW]))).filter(pa.array(found))
+    brought = tables[parent].select(list(parent_columns.values())).take(pa.array(positions[found]))
+    for alias, column in zip(parent_columns, brought.columns):
+        joined = joined.append_column(alias, column)
+    return joined
+
+
+# ---------------------------------------------------------------------------
+# Checks that need an aggregate or a string slice
+
+
+def _seq_in_order(tables: Tables) -> pa.Table:
+    """Documents whose clause ``seq`` values are not 0..n-1 (repeats are left to the unique check)."""
+    groups = tables["clauses"].group_by("doc_id").aggregate(
+        [("seq", "count_distinct"), ("seq", "min"), ("seq", "max")])
+    ok = (pc.field("seq_min") == 0) & (pc.field("seq_max") == pc.field("seq_count_distinct") - 1)
+    return _failing(groups, ok).select(["doc_id", "seq_count_distinct", "seq_min", "seq_max"])
+
+
+def _n_clauses_counted(tables: Tables) -> pa.Table:
+    """Documents whose ``n_clauses`` differs from their rows in ``clauses``."""
+    counts = tables["clauses"].select(["doc_id"]).group_by("doc_id").aggregate([([], "count_all")])
+    counts = counts.rename_columns(["doc_id", "clause_rows"])
+    documents = tables["documents"].select(["doc_id", "n_clauses", ROW])
+    joined = documents.join(counts, "doc_id", join_type="left outer")
+    joined = joined.set_column(joined.schema.get_field_index("clause_rows"), "clause_rows",
+                               pc.fill_null(joined["clause_rows"], 0))
+    return _failing(joined, pc.field("n_clauses") == pc.field("clause_rows")).select([ROW, "clause_rows"])
+
+
+def _shares_sum(tables: Tables) -> pa.Table:
+    """Documents whose theme shares add up to more than 1.
+
+    Each share is rounded to 6 decimals, so the sum may pass 1 by half a
+    millionth per theme; the tolerance allows that and nothing more.
+    """
+    groups = tables["theme_shares"].group_by("doc_id").aggregate([("share", "sum"), ("share", "count")])
+    limit = pc.field("share_count").cast(pa.float64()) * 5e-7 + (1 + 1e-6)
+    return _failing(groups, pc.field("share_sum") <= limit).select(["doc_id", "share_count", "share_sum"])
+
+
+def _with_clause_text(tables: Tables, side: str) -> pa.Table:
+    """Alignment rows of one side with the length of that side's clause text."""
+    joined = _joined(tables, "alignments", [f"doc_{side}", f"clause_{side}"], "clauses", ["doc_id", "clause_id"],
+                     {"clause_text": "text"}, [f"shared_start_{side}", f"shared_end_{side}", "shared_text"])
+    return joined.append_column("clause_chars", pc.utf8_length(joined["clause_text"]))
+
+
+def _shared_span_bounds(side: str) -> pc.Expression:
+    start, end = pc.field(f"shared_start_{side}"), pc.field(f"shared_end_{side}")
+    return (start >= 0) & (start <= end) & (end <= pc.field("clause_chars"))
+
+
+def _shared_span_inside(side: str) -> Finder:
+    def find(tables: Tables) -> pa.Table:
+        return _failing(_with_clause_text(tables, side), _shared_span_bounds(side)).select([ROW, "clause_chars"])
+
+    return find
+
+
+def _shared_text_matches(side: str) -> Finder:
+    def find(tables: Tables) -> pa.Table:
+        joined = _with_clause_text(tables, side).filter(_shared_span_bounds(side))
+        texts = joined["clause_text"].to_pylist()
+        starts = joined[f"shared_start_{side}"].to_pylist()
+        ends = joined[f"shared_end_{side}"].to_pylist()
+        passages = [text[s:e] for text, s, e in zip(texts, starts, ends)]
+        wrong = np.flatnonzero([p != t for p, t in zip(passages, joined["shared_text"].to_pylist())])
+        found = joined.take(pa.array(wrong, type=pa.int64()))
+        return found.select([ROW]).append_column(
+            f"clause_text[shared_start_{side}:shared_end_{side}]",
+            pa.array([passages[i] for i in wrong], type=pa.string()))
+
+    return find
+
+
+# ---------------------------------------------------------------------------
+# The declared checks
+
+
+def _declare() -> tuple[Check, ...]:
+    start, end = pc.field("start"), pc.field("end")
+    checks = [
+        # Keys.
+        unique("documents", ["doc_id"]),
+        unique("clauses", ["doc_id", "clause_id"]),
+        unique("clauses", ["doc_id", "seq"]),
+        unique("terms", ["doc_id", "clause_id", "term"]),
+        unique("themes", ["doc_id", "clause_id", "theme"]),
+        unique("theme_shares", ["doc_id", "theme"]),
+        unique("alignments", ["doc_a", "clause_a", "doc_b", "clause_b"]),
+    ]
+    # References.
+    for table in ("clauses", *SPAN_TABLES, "theme_shares"):
+        checks.append(foreign_key(table, ["doc_id"], "documents", ["doc_id"]))
+    for table in SPAN_TABLES:
+        checks.append(foreign_key(table, ["doc_id", "clause_id"], "clauses", ["doc_id", "clause_id"]))
+    checks += [
+        foreign_key("clauses", ["doc_id", "parent_id"], "clauses", ["doc_id", "clause_id"], nullable=True),
+        foreign_key("alignments", ["doc_a", "clause_a"], "clauses", ["doc_id", "clause_id"]),
+        foreign_key("alignments", ["doc_b", "clause_b"], "clauses", ["doc_id", "clause_id"]),
+    ]
+    # Offsets.
+    for table in ("clauses", *SPAN_TABLES):
+        checks.append(holds_joined(
+            table, "offsets_in_document", "0 <= start <= end <= the document's n_chars",
+            ["doc_id"], "documents", ["doc_id"], {"n_chars": "n_chars"},
+            (start >= 0) & (start <= end) & (end <= pc.field("n_chars")), ("start", "end")))
+    for table in SPAN_TABLES:
+        checks.append(holds_joined(
+            table, "span_in_clause", "the span lies inside its clause's [start, end)",
+            ["doc_id", "clause_id"], "clauses", ["doc_id", "clause_id"],
+            {"clause_start": "start", "clause_end": "end"},
+            (start >= pc.field("clause_start")) & (end <= pc.field("clause_end")), ("start", "end")))
+    for table, column in (("targets", "text"), ("dates", "text"), ("parties", "text"), ("terms", "term")):
+        checks.append(holds(
+            table, "text_length_matches_span", f"{column} is as long as its span: end - start characters",
+            pc.utf8_length(pc.field(column)) == end - start, (column, "start", "end")))
+    for side in ("a", "b"):
+        checks += [
+            Check("alignments", f"shared_span_in_clause_{side}",
+                  f"0 <= shared_start_{side} <= shared_end_{side} <= length of clause_{side}'s text",
+                  _shared_span_inside(side), needs=("clauses",),
+                  columns=(f"shared_start_{side}", f"shared_end_{side}", "clause_chars")),
+            Check("alignments", f"shared_text_matches_{side}",
+                  f"shared_text == clause_{side}'s text[shared_start_{side}:shared_end_{side}]",
+                  _shared_text_matches(side), needs=("clauses",),
+                  columns=("shared_text", f"clause_text[shared_start_{side}:shared_end_{side}]")),
+        ]
+    checks += [
+        Check("clauses", "seq_in_reading_order", "seq runs 0..n-1 in each document", _seq_in_order,
+              columns=("doc_id", "seq_count_distinct", "seq_min", "seq_max")),
+        Check("documents", "n_clauses_counted", "n_clauses equals the document's rows in clauses",
+              _n_clauses_counted, needs=("clauses",), columns=("n_clauses", "clause_rows")),
+    ]
+    # Clause tree.
+    fixed_level = pc.scalar(False)
+    for kind, level in KIND_LEVELS.items():
+        fixed_level = fixed_level | ((pc.field("kind") == kind) & (pc.field("level") == level))
+    top_glossary = (pc.field("kind") == "glossary") & pc.field("parent_id").is_null() & (pc.field("level") == 1)
+    below_parent = (pc.field("kind").isin(["bullet", "glossary"]) & pc.field("parent_id").is_valid())
+    parent_level = pc.field("parent_level").cast(pa.int16()) + 1
+    unknown_kind = ~pc.field("kind").isin(CLAUSE_KINDS)  # left to in_set(kind)
+    checks += [
+        in_set("clauses", "kind", CLAUSE_KINDS),
+        holds("clauses", "level_matches_kind",
+              "level is 0 preamble, 1 section/closing/glossary heading, 2 clause, 3 item, 4 subitem",
+              fixed_level | top_glossary | below_parent | unknown_kind, ("kind", "level", "parent_id")),
+        holds_joined("clauses", "level_below_parent",
+                     "a clause sits below its parent; bullets and glossary entries exactly one level below",
+                     ["doc_id", "parent_id"], "clauses", ["doc_id", "clause_id"], {"parent_level": "level"},
+                     pc.if_else(pc.field("kind").isin(["bullet", "glossary"]),
+                                pc.field("level").cast(pa.int16()) == parent_level,
+                                pc.field("level") > pc.field("parent_level")),
+                     ("kind", "level", "parent_id")),
+        holds_joined("clauses", "span_in_parent", "a clause's [start, end) lies inside its parent's",
+                     ["doc_id", "parent_id"], "clauses", ["doc_id", "clause_id"],
+                     {"parent_start": "start", "parent_end": "end"},
+                     (start >= pc.field("parent_start")) & (end <= pc.field("parent_end")),
+                     ("parent_id", "start", "end")),
+    ]
+    # Documents.
+    checks += [
+        in_set("documents", "script", SCRIPTS),
+        in_set("documents", "variant", VARIANTS),
+        between("documents", "issue_date", EARLIEST_DATE, LATEST_DATE, nullable=True),
+        between("documents", "publish_date", EARLIEST_DATE, LATEST_DATE, nullable=True),
+        holds("documents", "issued_before_published", "issue_date <= publish_date when both are given",
+              pc.field("issue_date").is_null() | pc.field("publish_date").is_null()
+              | (pc.field("issue_date") <= pc.field("publish_date")),
+              ("issue_date", "publish_date")),
+    ]
+    # Targets.
+    value, value_max = pc.field("value"), pc.field("value_max")
+    checks += [
+        in_set("targets", "comparator", COMPARATORS),
+        in_set("targets", "kind", TARGET_KINDS),
+        between("targets", "deadline_year", 1949, 2100, nullable=True),
+        holds("targets", "value_max_at_least_value", "value_max >= value when present",
+              value_max.is_null() | (value_max >= value), ("value", "value_max")),
+        holds("targets", "value_max_only_for_range", "value_max is given exactly when comparator is range",
+              (pc.field("comparator") == "range") == value_max.is_valid(), ("comparator", "value", "value_max")),
+    ]
+    # Dates.
+    duration_min, duration_max = pc.field("duration_min_years"), pc.field("duration_max_years")
+    checks += [
+        in_set("dates", "kind", DATE_KINDS),
+        in_set("dates", "role", DATE_ROLES),
+        between("dates", "start_date", EARLIEST_DATE, LATEST_DATE, nullable=True),
+        between("dates", "end_date", EARLIEST_DATE, LATEST_DATE, nullable=True),
+        holds("dates", "start_before_end", "start_date <= end_date when both are given",
+              pc.field("start_date").is_null() | pc.field("end_date").is_null()
+              | (pc.field("start_date") <= pc.field("end_date")),
+              ("start_date", "end_date")),
+        holds("dates", "duration_min_before_max", "duration_min_years <= duration_max_years when both are given",
+              duration_min.is_null() | duration_max.is_null() | (duration_min <= duration_max),
+              ("duration_min_years", "duration_max_years")),
+    ]
+    # Parties.
+    checks += [
+        in_set("parties", "kind", PARTY_KINDS),
+        in_set("parties", "role", PARTY_ROLES),
+    ]
+    # Terms and themes.
+    checks += [
+        between("terms", "count", 1),
+        between("terms", "tfidf", 0.0, 1.0, low_open=True),
+        in_set("themes", "theme", theme_ids),
+        between("themes", "score", 0.0, 1.0, low_open=True),
+        in_set("theme_shares", "theme", theme_ids),
+        between("theme_shares", "share", 0.0, 1.0),
+        Check("theme_shares", "shares_sum_at_most_1", "a document's theme shares sum to at most 1",
+              _shares_sum, columns=("doc_id", "share_count", "share_sum")),
+    ]
+    # Alignments.
+    checks += [
+        between("alignments", "score", 0.0, 1.0),
+        holds("alignments", "different_documents", "doc_a sorts before doc_b",
+              pc.field("doc_a") < pc.field("doc_b"), ()),
+        holds("alignments", "shared_chars_counted", "shared_chars is the length of shared_text",
+              pc.field("shared_chars") == pc.utf8_length(pc.field("shared_text")), ("shared_chars", "shared_text")),
+    ]
+    return tuple(checks)
+
+
+CHECKS: tuple[Check, ...] = _declare()
+
+
+# ---------------------------------------------------------------------------
+# Running them
+
+
+def validate_tables(tables: Mapping[str, pa.Table | pd.DataFrame],
+                    checks: Iterable[Check] = CHECKS, max_rows: int = MAX_ROWS) -> list[Violation]:
+    """Run every check whose tables are all given; one :class:`Violation` per failed check.
+
+    Args:
+        tables: tables by name (``clauses``, ``targets``, ...), as pyarrow Tables
+            or pandas DataFrames of the declared schemas. Checks that read a table
+            not given here are skipped.
+        max_rows: offending rows kept per violation, in table order.
+
+    Returns:
+        The violations, in the order the checks are declared; empty when all pass.
+    """
+    arrow = Tables({name: _indexed(_as_arrow(name, table)) for name, table in tables.items()})
+    violations = []
+    for check in checks:
+        if not all(name in arrow for name in check.tables_needed()):
+            continue
+        found = check.find(arrow)
+        if found.num_rows:
+            violations.append(_violation(check, arrow[check.table], found, max_rows))
+    return violations
+
+
+def check_tables(tables: Mapping[str, pa.Table | pd.DataFrame], path: Path | str = config.DEFAULT_DATA_DIR,
+                 checks: Iterable[Check] = CHECKS) -> None:
+    """Validate ``tables`` and fail on any violation.
+
+    Args:
+        path: the data folder the tables are for, named in the error.
+
+    Raises:
+        TableValidationError: a check failed; the message names every failed
+            check with its count and first rows, ``violations`` holds them all.
+    """
+    violations = validate_tables(tables, checks)
+    if violations:
+        noun = "check" if len(violations) == 1 else "checks"
+        detail = f"{len(violations)} {noun} failed:\n" + "\n".join(v.render() for v in violations) + "\n"
+        raise TableValidationError(path, detail, violations)
+
+
+def _as_arrow(name: str, table: pa.Table | pd.DataFrame) -> pa.Table:
+    if isinstance(table, pa.Table):
+        return table
+    schema = SCHEMAS.get(name)
+    if schema is not None and set(schema.names) <= set(table.columns):
+        return pa.Table.from_pandas(table, schema=schema, preserve_index=False)
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
+def _indexed(table: pa.Table) -> pa.Table:
+    return table.append_column(ROW, pa.array(np.arange(table.num_rows, dtype=np.int64)))
+
+
+def _violation(check: Check, table: pa.Table, found: pa.Table, max_rows: int) -> Violation:
+    if ROW in found.column_names:
+        found = found.sort_by(ROW)
+        count = found.num_rows
+        head = found.slice(0, max_rows)
+        rows = table.take(head[ROW]).to_pandas()
+        for column in head.column_names:
+            if column != ROW:
+                rows[column] = head[column].to_pandas()
+        rows = rows[[ROW, *(c for c in rows.columns if c != ROW)]]
+    else:
+        count = found.num_rows
+        rows = found.slice(0, max_rows).to_pandas()
+    shown = tuple(dict.fromkeys(
+        [c for c in ID_COLUMNS.get(check.table, ()) if c in rows.columns] + list(check.columns)))
+    return Violation(check.table, check.name, check.description, count, rows, shown)
+
+
+def _short(value: object, width: int = 40) -> str:
+    if isinstance(value, float) and np.isnan(value):
+        return "null"
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "null"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,191 @@
+"""A folder to tables: incremental runs, the manifest, --check, failures, symlink loops, interrupted runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import corpus
+from pipeline.cli import app
+from pipeline.corpus import check_corpus, extract_corpus
+from pipeline.errors import SymlinkLoopError
+from pipeline.store import INTERIM_NAME, MANIFEST_NAME, Manifest
+from pipeline.tables import SCHEMAS
+from tests.conftest import SEEDS
+
+runner = CliRunner()
+SMALL = ("sichuan2025", "shandong2023")
+
+
+def _seeds(folder: Path, names=SMALL) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(SEEDS[name], folder / SEEDS[name].name)
+    return folder
+
+
+def _table_bytes(data: Path) -> dict[str, bytes]:
+    return {name: (data / f"{name}.parquet").read_bytes() for name in SCHEMAS}
+
+
+def _doc_ids(data: Path, table: str) -> set[str]:
+    column = "doc_a" if table == "alignments" else "doc_id"
+    frame = pq.read_table(data / f"{table}.parquet", columns=[column]).to_pandas()
+    return set(frame[column])
+
+
+def test_a_second_run_with_nothing_changed_does_no_document_work(tmp_path, toolkit, monkeypatch):
+    seeds, data = _seeds(tmp_path / "seeds"), tmp_path / "data"
+    first = extract_corpus(seeds, data, toolkit)
+    assert sorted(first.processed) == sorted(SEEDS[n].stem for n in SMALL) and first.ok
+    before = _table_bytes(data)
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("a document was processed although nothing changed")
+
+    monkeypatch.setattr(corpus, "build_part", no_work)
+    started = time.perf_counter()
+    second = extract_corpus(seeds, data, toolkit)
+    elapsed = time.perf_counter() - started
+    assert second.up_to_date and second.processed == [] and len(second.reused) == 2
+    assert _table_bytes(data) == before
+    print(f"no-change run: {elapsed * 1000:.1f} ms")
+
+
+def test_adding_a_document_processes_only_that_one_and_removing_one_drops_its_rows(tmp_path, toolkit):
+    seeds, data = _seeds(tmp_path / "seeds"), tmp_path / "data"
+    extract_corpus(seeds, data, toolkit)
+    shutil.copy(SEEDS["sichuan2024"], seeds)
+    added = extract_corpus(seeds, data, toolkit)
+    assert added.processed == [SEEDS["sichuan2024"].stem] and len(added.reused) == 2
+    assert SEEDS["sichuan2024"].stem in _doc_ids(data, "clauses")
+    # The new document is aligned with the others: the free-trade-zone sentence it shares with Sichuan 2025.
+    assert SEEDS["sichuan2024"].stem in _doc_ids(data, "alignments")
+
+    (seeds / SEEDS["shandong2023"].name).unlink()
+    removed = extract_corpus(seeds, data, toolkit)
+    gone = SEEDS["shandong2023"].stem
+    assert removed.removed == [gone] and removed.processed == []
+    for table in SCHEMAS:
+        assert gone not in _doc_ids(data, table), table
+    assert not (data / INTERIM_NAME / gone).exists()
+    assert gone not in Manifest.read(data).documents
+
+
+def test_incremental_tables_equal_a_fresh_run(tmp_path, toolkit):
+    seeds, data, fresh = _seeds(tmp_path / "seeds"), tmp_path / "data", tmp_path / "fresh"
+    extract_corpus(seeds, data, toolkit)
+    shutil.copy(SEEDS["jiangxi2022"], seeds)
+    extract_corpus(seeds, data, toolkit)
+    extract_corpus(seeds, fresh, toolkit)
+    assert _table_bytes(data) == _table_bytes(fresh)
+    assert (data / MANIFEST_NAME).read_bytes() == (fresh / MANIFEST_NAME).read_bytes()
+
+
+def test_worker_processes_write_the_same_bytes(tmp_path, toolkit):
+    seeds = _seeds(tmp_path / "seeds")
+    extract_corpus(seeds, tmp_path / "one", toolkit, workers=1)
+    parallel = extract_corpus(seeds, tmp_path / "two", workers=2)
+    assert len(parallel.processed) == 2
+    assert _table_bytes(tmp_path / "one") == _table_bytes(tmp_path / "two")
+
+
+def test_check_catches_a_hand_edited_table_and_the_next_run_repairs_it(tmp_path, toolkit):
+    seeds, data = _seeds(tmp_path / "seeds"), tmp_path / "data"
+    extract_corpus(seeds, data, toolkit)
+    assert check_corpus(seeds, data, toolkit=toolkit) == []
+    original = (data / "documents.parquet").read_bytes()
+    table = pq.read_table(data / "documents.parquet")
+    titles = table.column("title").to_pylist()
+    edited = table.set_column(table.schema.get_field_index("title"), "title", pa.array(["手工修改的标题"] + titles[1:]))
+    pq.write_table(edited, data / "documents.parquet")
+    differences = check_corpus(seeds, data, toolkit=toolkit)
+    assert len(differences) == 1 and "documents.parquet" in differences[0]
+    result = runner.invoke(app, ["extract", str(seeds), "--out", str(data), "--check"])
+    assert result.exit_code == 1 and "documents.parquet" in result.output
+    # A normal run sees the table does not match the manifest and rewrites it from the cached parts.
+    repaired = extract_corpus(seeds, data, toolkit)
+    assert not repaired.up_to_date and repaired.processed == []
+    assert (data / "documents.parquet").read_bytes() == original
+
+
+def test_check_reports_missing_tables(tmp_path, toolkit):
+    seeds = _seeds(tmp_path / "seeds", ("sichuan2025",))
+    differences = check_corpus(seeds, tmp_path / "empty", toolkit=toolkit)
+    assert any("manifest.json: missing" in line for line in differences)
+    assert any("clauses.parquet: missing" in line for line in differences)
+
+
+def test_a_bad_document_is_reported_on_every_run_without_being_retried(tmp_path, toolkit, monkeypatch):
+    seeds, data = _seeds(tmp_path / "seeds", ("sichuan2025",)), tmp_path / "data"
+    (seeds / "empty.txt").write_bytes(b"")
+    first = extract_corpus(seeds, data, toolkit)
+    assert [error.path.name for error in first.failures] == ["empty.txt"]
+    assert "file is empty" in str(first.failures[0]) and not first.ok
+    assert _doc_ids(data, "documents") == {SEEDS["sichuan2025"].stem}
+    monkeypatch.setattr(corpus, "build_part", lambda *a, **k: pytest.fail("retried"))
+    again = extract_corpus(seeds, data, toolkit)
+    assert again.up_to_date and [str(e) for e in again.failures] == [str(e) for e in first.failures]
+    assert not again.ok
+
+
+def test_symlink_loops_are_reported_and_the_other_documents_processed(tmp_path, toolkit):
+    seeds, data = _seeds(tmp_path / "seeds", ("sichuan2025",)), tmp_path / "data"
+    os.symlink("loop.txt", seeds / "loop.txt")                # a file link to itself
+    os.symlink(".", seeds / "again")                          # a folder link back to the folder
+    os.symlink("missing.txt", seeds / "dangling.txt")         # a link to nothing
+    report = extract_corpus(seeds, data, toolkit)
+    named = {error.path.name: error for error in report.failures}
+    assert set(named) == {"loop.txt", "again", "dangling.txt"}
+    assert isinstance(named["loop.txt"], SymlinkLoopError) and isinstance(named["again"], SymlinkLoopError)
+    assert "points at nothing" in str(named["dangling.txt"])
+    assert report.processed == [SEEDS["sichuan2025"].stem]
+    result = runner.invoke(app, ["extract", str(seeds), "--out", str(data), "--workers", "1"])
+    assert result.exit_code == 1 and "loop.txt" in result.output
+
+
+def test_documents_in_sub_folders_get_path_ids(tmp_path, toolkit):
+    seeds = tmp_path / "seeds"
+    _seeds(seeds / "四川", ("sichuan2025",))
+    report = extract_corpus(seeds, tmp_path / "data", toolkit)
+    assert report.processed == [f"四川__{SEEDS['sichuan2025'].stem}"]
+
+
+def test_an_interrupted_run_leaves_the_previous_tables_intact(tmp_path, toolkit):
+    """Kill `policy extract` at several moments of a run; every table stays readable and whole."""
+    seeds, data, expected = _seeds(tmp_path / "seeds", ("sichuan2025", "shandong2023", "jiangxi2022")), \
+        tmp_path / "data", tmp_path / "expected"
+    extract_corpus(seeds, data, toolkit)
+    previous = _table_bytes(data)
+    # Change every document so the next run has everything to redo.
+    for path in seeds.iterdir():
+        path.write_bytes(path.read_bytes() + "\n".encode())
+    extract_corpus(seeds, expected, toolkit)
+    following = _table_bytes(expected)
+    command = [sys.executable, "-m", "pipeline.cli", "extract", str(seeds), "--out", str(data), "--workers", "1"]
+    environment = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    for delay in (0.5, 2.0, 4.0, 6.0):
+        process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for name in SCHEMAS:
+            written = (data / f"{name}.parquet").read_bytes()
+            assert written in (previous[name], following[name]), name
+            pq.read_table(data / f"{name}.parquet")
+    leftovers = [p.name for p in data.iterdir() if p.name.endswith(".tmp")]
+    # A killed run may leave its temporary files; they are never mistaken for tables.
+    assert all(name.startswith(".") for name in leftovers)
+    finished = extract_corpus(seeds, data, toolkit)
+    assert finished.ok
+    assert _table_bytes(data) == following
