@@ -55,6 +55,10 @@ class ReportWriteError(PipelineError):
     reason = "report could not be written"
 
 
+class EngineError(PipelineError):
+    reason = "the execution engine failed"
+
+
 class MissingTablesError(PipelineError):
     reason = "table not found"
 

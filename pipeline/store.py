@@ -125,6 +125,7 @@ def doc_id_for(path: Path, seeds_dir: Path | None = None) -> str:
 
 # Code that reads the tables but never shapes them: changing it must not
 # invalidate the cache or make committed tables look stale.
+_CODE_SUFFIXES = frozenset({".py", ".txt", ".csv", ".json"})
 _NOT_TABLE_CODE = ("cli.py", "evaluate.py", "plotting.py", "report.py", "views.py", "resources/report")
 
 
@@ -135,7 +136,9 @@ def code_fingerprint() -> str:
         relative = path.relative_to(config.PACKAGE_DIR).as_posix()
         if relative.startswith(_NOT_TABLE_CODE):
             continue
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+        # Only the kinds of file the package is made of, so that a stray
+        # editor backup does not make committed tables look stale.
+        if path.is_file() and path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts:
             digest.update(relative.encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
