@@ -7,9 +7,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEEDS ?= seeds
 DATA ?= data
+# Documents in the benchmark corpus (make bench N=10000).
+N ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help install extract check report browser test bench-jionlp clean
+.PHONY: help install extract check report browser test bench-jionlp bench-corpus bench clean
 # apt-get needs root; use sudo when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -43,6 +45,12 @@ test: $(STAMP) browser ## Run the test suite
 bench-jionlp: $(STAMP) ## Score JioNLP's time and money extractors on our gold, beside ours
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/jionlp_baseline.py
+
+bench-corpus: $(STAMP) ## Write N benchmark documents (default 1000) made of the seeds' clauses to benchmarks/corpus
+	$(BIN)/python benchmarks/make_corpus.py --n $(N) --out benchmarks/corpus
+
+bench: $(STAMP) ## Time each stage, end to end and bare jieba on N documents (builds the corpus when needed)
+	$(BIN)/python benchmarks/bench.py --n $(N)
 
 clean: ## Remove the virtual environment and caches (data/ is kept)
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -4,6 +4,13 @@ Levels come from the markers (SPEC "Clause tree"): 一、 section, (一) clause,
 1. item, (1)/① subitem, —— bullet under whatever holds it.  Text before the
 first section is the preamble; signature, date and distribution lines after
 the body are the closing; a 名词解释 block is a glossary with its entries.
+
+A ``clause_id`` is unique within a document.  When the path a marker gives is
+already taken (a repeated (三), an item 1. and a clause (一) both directly
+under 一、, a second 名词解释 block), the later clause gets ``~n`` for the
+n-th use of that path: ``1.3``, ``1.3~2``; its children build on it
+(``1.3~2.1``).  The label and number stay as printed, and the repeat is
+recorded in the warnings.
 """
 
 from __future__ import annotations
@@ -82,6 +89,8 @@ class _Segmenter:
         self.last_number: dict[str, int] = {}          # by kind, across the document
         self.mode = "body"                              # body | glossary | closing
         self.bullet_counts: dict[str, int] = {}
+        self.id_uses: dict[str, int] = {}               # path -> how many clauses claimed it
+        self.glossary: Clause | None = None
 
     # -- driving ----------------------------------------------------------
     def run(self) -> ClauseTree:
@@ -92,7 +101,9 @@ class _Segmenter:
             self._line(pos, line)
             pos += len(line) + 1
         for clause in self.clauses:
-            clause.end = max([clause.start] + [e for _, e in clause.spans])
+            # A marker with no text after it (the last line, or a line of
+            # markers only) still spans its label.
+            clause.end = max([clause.start + len(clause.label)] + [e for _, e in clause.spans])
         for clause in reversed(self.clauses):
             if clause.kind == "preamble":
                 continue  # top-level sections hang off the preamble's slot, not inside it
@@ -110,8 +121,9 @@ class _Segmenter:
             return
         if self.mode != "closing" and self._has_body() and _GLOSSARY_HEAD.match(line):
             self.mode = "glossary"
-            glossary = self._open(Clause(GLOSSARY_ID, None, 1, "glossary", line, None, start))
-            self.stack = [glossary]
+            clause_id = self._unique_id(GLOSSARY_ID, f"glossary {line}", repeat_reported=False)
+            self.glossary = self._open(Clause(clause_id, None, 1, "glossary", line, None, start))
+            self.stack = [self.glossary]
             return
         if self._has_body() and _CLOSING_LINE.match(line) and match_marker(line, 0) is None:
             if self.mode != "closing":
@@ -182,29 +194,41 @@ class _Segmenter:
             parent = self._parent_for(99)
             count = self.bullet_counts.get(parent.clause_id, 0) + 1
             self.bullet_counts[parent.clause_id] = count
+            # Bullets before the first section are top-level rows like
+            # everything else there: the preamble is not their parent (it
+            # does not span them, and is left out when it holds no text).
             clause = Clause(f"{parent.clause_id}.b{count}" if parent.level else f"b{count}",
-                            parent.clause_id, parent.level + 1, "bullet", marker.label, count, marker.start)
+                            parent.clause_id if parent.level else None, parent.level + 1, "bullet",
+                            marker.label, count, marker.start)
             self.stack = self._stack_to(parent) + [clause]
             self._attach(parent, clause)
             return
         level = LEVEL_OF_KIND[marker.kind]
         parent = self._parent_for(level)
-        self._check_numbering(marker, parent)
+        repeat_reported = self._check_numbering(marker, parent)
         path = f"{parent.clause_id}.{marker.number}" if parent.level > 0 else str(marker.number)
-        clause = Clause(path, parent.clause_id if parent.level > 0 else None, level, marker.kind,
+        clause_id = self._unique_id(path, f"{marker.kind} {marker.label} {_where(parent)}", repeat_reported)
+        clause = Clause(clause_id, parent.clause_id if parent.level > 0 else None, level, marker.kind,
                         marker.label, marker.number, marker.start)
         self.last_number[marker.kind] = marker.number
         self.stack = self._stack_to(parent) + [clause]
         self._attach(parent, clause)
 
     def _open_glossary_entry(self, marker: Marker, start: int) -> None:
-        glossary = next(c for c in self.clauses if c.clause_id == GLOSSARY_ID)
-        clause = Clause(f"{GLOSSARY_ID}.{marker.number}", GLOSSARY_ID, 2, "glossary", marker.label,
-                        marker.number, start)
+        glossary = self.glossary
+        assert glossary is not None  # glossary mode starts by opening it
+        path = f"{glossary.clause_id}.{marker.number}"
+        clause = Clause(self._unique_id(path, f"glossary entry {marker.label}", repeat_reported=False),
+                        glossary.clause_id, 2, "glossary", marker.label, marker.number, start)
         self.stack = [glossary, clause]
         self._attach(glossary, clause)
 
-    def _check_numbering(self, marker: Marker, parent: Clause) -> None:
+    def _check_numbering(self, marker: Marker, parent: Clause) -> bool:
+        """Record a warning when the marker does not continue the numbering.
+
+        Returns:
+            Whether the warning says the marker repeats its previous sibling's number.
+        """
         previous = self._previous_sibling_number(marker.kind)
         continued = self.last_number.get(marker.kind, 0)
         if previous is not None:
@@ -212,14 +236,38 @@ class _Segmenter:
         else:
             expected = {1, continued + 1}
         if marker.number in expected:
-            return
-        where = f"under {parent.label or parent.clause_id}" if parent.level else "at top level"
+            return False
         before = previous if previous is not None else continued
-        if previous is not None and marker.number <= previous:
+        repeat = previous is not None and marker.number == previous
+        if repeat:
             problem = f"repeats after {_shown(marker.kind, before)}"
+        elif previous is not None and marker.number < previous:
+            problem = f"is out of order after {_shown(marker.kind, before)}"
         else:
             problem = f"follows {_shown(marker.kind, before)}, skipping {_shown(marker.kind, before + 1)}"
-        self.warnings.append(f"numbering: {marker.kind} {_shown(marker.kind, marker.number)} {where} {problem}")
+        self.warnings.append(
+            f"numbering: {marker.kind} {_shown(marker.kind, marker.number)} {_where(parent)} {problem}")
+        return repeat
+
+    def _unique_id(self, path: str, what: str, repeat_reported: bool) -> str:
+        """``path``, or ``path~n`` when ``n - 1`` clauses of the document already took it.
+
+        Unless the numbering check already reported the marker as a repeat of
+        its previous sibling, the reuse is recorded here: an item 1. and a
+        clause (一) both directly under 一、, or (三) back after (一)(三)(二).
+        """
+        uses = self.id_uses.get(path, 0) + 1
+        self.id_uses[path] = uses
+        if uses == 1:
+            return path
+        clause_id = f"{path}~{uses}"
+        while clause_id in self.id_uses:  # never a marker's path, but ids must be unique whatever comes
+            uses += 1
+            clause_id = f"{path}~{uses}"
+        self.id_uses[clause_id] = 1
+        if not repeat_reported:
+            self.warnings.append(f"clause_id: {what} reuses the id {path}, kept as {clause_id}")
+        return clause_id
 
     def _stack_to(self, parent: Clause) -> list[Clause]:
         index = next(i for i, c in enumerate(self.stack) if c is parent)
@@ -255,6 +303,10 @@ def _skip_spaces(text: str, pos: int) -> int:
     return pos
 
 
+def _where(parent: Clause) -> str:
+    return f"under {parent.label or parent.clause_id}" if parent.level else "at top level"
+
+
 def _shown(kind: str, number: int | None) -> str:
     if number is None:
         return "nothing"
@@ -262,6 +314,8 @@ def _shown(kind: str, number: int | None) -> str:
         return f"{int_to_chinese(number)}、"
     if kind == "clause":
         return f"({int_to_chinese(number)})"
+    if kind == "subitem":
+        return f"({number})"
     return f"{number}."
 
 

@@ -10,13 +10,9 @@ from pathlib import Path
 import typer
 
 from pipeline import config
-from pipeline.clauses import segment
 from pipeline.errors import PipelineError
-from pipeline.normalize import ScriptConverter
-from pipeline.process import normalize_file
-from pipeline.views import (
-    aligned_clauses, canonical_query, document_labels, load_tables, resolve_document, search_clauses,
-)
+# Commands import what they need when they run: `policy extract` on an
+# up-to-date folder must not pay for loading spaCy, scikit-learn or pandas.
 
 app = typer.Typer(
     help="Turn Chinese policy documents into clean, comparable Parquet tables.",
@@ -97,6 +93,9 @@ def normalize(file: Path = typer.Argument(..., help="A document file.")) -> None
 
     Example: policy normalize seeds/000_df46c3d2f2ee2b45.txt
     """
+    from pipeline.normalize import ScriptConverter
+    from pipeline.process import normalize_file
+
     try:
         _, _, normalized = normalize_file(file, ScriptConverter())
     except (PipelineError, OSError) as error:
@@ -112,6 +111,10 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
 
     Example: policy clauses seeds/003_a8cd71ea5b437bb0.txt
     """
+    from pipeline.clauses import segment
+    from pipeline.normalize import ScriptConverter
+    from pipeline.process import normalize_file
+
     try:
         _, _, normalized = normalize_file(file, ScriptConverter())
     except (PipelineError, OSError) as error:
@@ -164,6 +167,8 @@ def compare(
 
     Example: policy compare 000 002
     """
+    from pipeline.views import aligned_clauses, document_labels, load_tables, resolve_document
+
     try:
         tables = load_tables(data, ("documents", "clauses", "alignments"))
         first = resolve_document(tables["documents"], doc_a)
@@ -217,6 +222,9 @@ def search(
 
     Example: policy search 算力
     """
+    from pipeline.normalize import ScriptConverter
+    from pipeline.views import canonical_query, load_tables, search_clauses
+
     converter = ScriptConverter()
     try:
         tables = load_tables(data, ("documents", "clauses"))
@@ -245,6 +253,7 @@ def report(
     Example: policy report --data data --out data/report.html
     """
     from pipeline.report import write_report
+    from pipeline.views import load_tables
 
     try:
         path = write_report(load_tables(data), out or data / "report.html")

@@ -38,6 +38,10 @@ _WORD_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00
 # Closing and separating punctuation (。，、；：) but not opening brackets or quotes.
 _LEADING_PUNCTUATION = frozenset({"Po", "Pe", "Pf", "Pd"})
 _ALIGNED_KINDS = frozenset({"preamble", "section", "clause", "item", "subitem", "bullet", "glossary"})
+# Rows of the similarity product computed at a time: bounds memory, which
+# would otherwise grow with the square of the clauses.
+_CHUNK_ROWS = 256
+_CHUNK_PAIRS = 8192
 ALIGNMENT_COLUMNS = (
     "doc_a", "clause_a", "doc_b", "clause_b", "score", "shared_text", "shared_chars",
     "shared_start_a", "shared_end_a", "shared_start_b", "shared_end_b", "reuse", "reuse_chars",
@@ -96,26 +100,37 @@ def shared_passage(a: str, b: str, *, min_block: int = 5, max_gap: int = 6) -> S
     >>> shared_passage("支持自由贸易试验区制定区内数据清单", "支持自由贸易试验区制定试验区内数据清单").reuse_chars
     17
     """
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    longest = matcher.find_longest_match(0, len(a), 0, len(b))
-    blocks = [block for block in matcher.get_matching_blocks() if block.size >= min_block]
-    best = run = 0
-    previous = None
-    for block in blocks:
-        close = previous is not None and (
-            block.a - (previous.a + previous.size) <= max_gap and block.b - (previous.b + previous.size) <= max_gap
-        )
-        run = run + block.size if close else block.size
-        best = max(best, run)
-        previous = block
-    text = a[longest.a: longest.a + longest.size]
+    if a == b:
+        # Copied whole, as corpora often do: nothing to search.
+        start_a = start_b = 0
+        size = best = len(a)
+    else:
+        start_a, start_b, size, best = _longest_and_near_verbatim(a, b, min_block, max_gap)
+    text = a[start_a: start_a + size]
     # A passage is shown from its first word: not from the line break or the
     # full stop that ended the sentence before it.
     lead = 0
     while lead < len(text) and (text[lead].isspace() or unicodedata.category(text[lead]) in _LEADING_PUNCTUATION):
         lead += 1
     text = text[lead:].rstrip()
-    return SharedPassage(text, longest.a + lead, longest.b + lead, best)
+    return SharedPassage(text, start_a + lead, start_b + lead, best)
+
+
+def _longest_and_near_verbatim(a: str, b: str, min_block: int, max_gap: int) -> tuple[int, int, int, int]:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    longest = matcher.find_longest_match(0, len(a), 0, len(b))
+    best = run = 0
+    previous = None
+    for block in matcher.get_matching_blocks():
+        if block.size < min_block:
+            continue
+        close = previous is not None and (
+            block.a - (previous.a + previous.size) <= max_gap and block.b - (previous.b + previous.size) <= max_gap
+        )
+        run = run + block.size if close else block.size
+        best = max(best, run)
+        previous = block
+    return longest.a, longest.b, longest.size, best
 
 
 class ClauseComparer:
@@ -196,18 +211,17 @@ class ClauseComparer:
         pairs["reuse_chars"] = [p.reuse_chars for p in passages]
         pairs["reuse"] = pairs["reuse_chars"] >= self.reuse_min_chars
         kept = pairs[(pairs["mutual"] & (pairs["score"] >= self.min_score)) | pairs["reuse"]]
-        rows = []
-        for pair, passage in zip(kept.itertuples(index=False), (passages[k] for k in kept.index)):
-            a, b = self.clauses_.iloc[pair.i], self.clauses_.iloc[pair.j]
-            rows.append({
-                "doc_a": a.doc_id, "clause_a": a.clause_id, "doc_b": b.doc_id, "clause_b": b.clause_id,
-                "score": round(float(pair.score), 6), "shared_text": passage.text,
-                "shared_chars": len(passage.text),
-                "shared_start_a": passage.start_a, "shared_end_a": passage.end_a,
-                "shared_start_b": passage.start_b, "shared_end_b": passage.end_b,
-                "reuse": bool(pair.reuse), "reuse_chars": int(pair.reuse_chars),
-            })
-        return pd.DataFrame(rows, columns=list(ALIGNMENT_COLUMNS))
+        chosen = [passages[k] for k in kept.index]
+        doc_ids, clause_ids = self.clauses_["doc_id"].to_numpy(), self.clauses_["clause_id"].to_numpy()
+        i, j = kept["i"].to_numpy(), kept["j"].to_numpy()
+        return pd.DataFrame({
+            "doc_a": doc_ids[i], "clause_a": clause_ids[i], "doc_b": doc_ids[j], "clause_b": clause_ids[j],
+            "score": kept["score"].round(6).to_numpy(),
+            "shared_text": [p.text for p in chosen], "shared_chars": [len(p.text) for p in chosen],
+            "shared_start_a": [p.start_a for p in chosen], "shared_end_a": [p.end_a for p in chosen],
+            "shared_start_b": [p.start_b for p in chosen], "shared_end_b": [p.end_b for p in chosen],
+            "reuse": kept["reuse"].to_numpy(dtype=bool), "reuse_chars": kept["reuse_chars"].to_numpy(),
+        }, columns=list(ALIGNMENT_COLUMNS))
 
     def _candidates(self) -> pd.DataFrame:
         """Candidate pairs (i < j by document) with their exact score and whether they are mutual best matches."""
@@ -218,7 +232,7 @@ class ClauseComparer:
         if self.block_max_df is not None:
             document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
             blocked = matrix[:, np.flatnonzero(document_frequency <= self.block_max_df)]
-        found = [self._neighbours(blocked, groups, rows) for rows in _chunks(matrix.shape[0], 2000)]
+        found = [self._neighbours(blocked, groups, rows) for rows in _chunks(matrix.shape[0], _CHUNK_ROWS)]
         edges = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["i", "j"])
         # Each direction found separately; score each unordered pair once, exactly.
         low = np.minimum(edges["i"], edges["j"])
@@ -227,7 +241,10 @@ class ClauseComparer:
         if pairs.empty:
             return pairs.assign(score=[], mutual=[])
         i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
-        pairs["score"] = np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
+        pairs["score"] = np.concatenate([
+            np.asarray(matrix[i[part]].multiply(matrix[j[part]]).sum(axis=1)).ravel()
+            for part in _chunks(len(i), _CHUNK_PAIRS)
+        ])
         # Orient every pair so that doc_a sorts first, then mark mutual best matches.
         swap = groups[i] > groups[j]
         pairs["i"], pairs["j"] = np.where(swap, j, i), np.where(swap, i, j)
@@ -242,14 +259,21 @@ class ClauseComparer:
     def _neighbours(self, blocked: sparse.csr_matrix, groups: np.ndarray, rows: range) -> pd.DataFrame:
         """For each row in ``rows``: its best match in each other document, the ``n_neighbors`` strongest."""
         product = (blocked[rows.start:rows.stop] @ blocked.T).tocoo()
-        i = product.row + rows.start
-        j, score = product.col, product.data
+        i = product.row.astype(np.int64) + rows.start
+        j, score = product.col.astype(np.int64), product.data
         other = groups[i] != groups[j]
-        frame = pd.DataFrame({"i": i[other], "j": j[other], "score": score[other]})
-        frame["doc_j"] = groups[frame["j"]]
-        frame = frame.sort_values(["i", "score", "j"], ascending=[True, False, True])
-        frame = frame.drop_duplicates(["i", "doc_j"])
-        return frame.groupby("i").head(self.n_neighbors)[["i", "j"]]
+        i, j, score = i[other], j[other], score[other]
+        # Strongest first within each row (ties: the earlier clause), then the
+        # first entry of each (row, other document) is that document's best.
+        order = np.lexsort((j, -score, i))
+        i, j, score = i[order], j[order], score[order]
+        _, first = np.unique(i * (groups.max(initial=0) + 1) + groups[j], return_index=True)
+        first.sort()
+        i, j = i[first], j[first]
+        # Keep each row's n_neighbors strongest: entries are still in row, score order.
+        starts = np.searchsorted(i, i, side="left")
+        keep = (np.arange(len(i)) - starts) < self.n_neighbors
+        return pd.DataFrame({"i": i[keep], "j": j[keep]})
 
 
 def _chunks(n: int, size: int) -> list[range]:

@@ -20,7 +20,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
-import pandas as pd
 import pyarrow as pa
 
 from pipeline.clauses import NO_MARKERS_WARNING
@@ -33,6 +32,9 @@ from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, part_table,
 
 ENGINES = ("local", "dask")
 T = TypeVar("T")
+# Parts read and appended together: per-call overhead paid once per batch,
+# memory bounded by the batch, not the corpus.
+_DOCUMENTS_PER_BATCH = 64
 Progress = Callable[[Iterable[T], int], Iterable[T]]
 
 
@@ -260,6 +262,8 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
     counts them, a second writes the weights. Alignments need every clause's
     text at once.
     """
+    import pandas as pd
+
     from pipeline.terms import smoothed_idf, weight_part
 
     paths: dict[str, Path] = {}
@@ -271,9 +275,9 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
             if name == "terms":
                 frequency, n_clauses = _term_frequencies(interim, doc_ids)
                 idf = smoothed_idf(pd.Series(frequency, dtype="float64"), n_clauses)
-            for doc_id in doc_ids:
-                part = read_part_table(interim, doc_id, name)
-                if name == "terms" and part.num_rows:
+            for batch in _batches(doc_ids, _DOCUMENTS_PER_BATCH):
+                part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch])
+                if name == "terms":
                     weights = weight_part(part.select(["doc_id", "clause_id", "term", "count"]).to_pandas(), idf)
                     part = part.append_column("tfidf", pa.array(weights, pa.float64()))
                 assembler.add(part)
@@ -291,17 +295,25 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
     return paths
 
 
+def _batches(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
+
+
 def _term_frequencies(interim: Path, doc_ids: Sequence[str]) -> tuple[Counter, int]:
+    """In how many clauses each term appears, and how many clauses have terms: the first pass over the parts."""
     frequency: Counter = Counter()
     n_clauses = 0
-    for doc_id in doc_ids:
-        part = read_part_table(interim, doc_id, "terms").select(["clause_id", "term"]).to_pandas()
+    for batch in _batches(doc_ids, _DOCUMENTS_PER_BATCH):
+        tables = [read_part_table(interim, doc_id, "terms").select(["doc_id", "clause_id", "term"]) for doc_id in batch]
+        part = pa.concat_tables(tables).to_pandas()
         frequency.update(part["term"].value_counts().to_dict())
-        n_clauses += part["clause_id"].nunique()
+        n_clauses += len(part[["doc_id", "clause_id"]].drop_duplicates())
     return frequency, n_clauses
 
 
 def _align(interim: Path, doc_ids: Sequence[str], comparer) -> pa.Table:
+    import pandas as pd
+
     from pipeline.compare import ClauseComparer
 
     columns = ["doc_id", "clause_id", "kind", "text"]

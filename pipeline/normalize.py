@@ -42,7 +42,9 @@ class MappedText:
     """A text and, for each of its characters, the offset of its source in the original.
 
     ``origin`` has one entry more than ``text``: the end of the original, so
-    that a span ``[s, e)`` maps to ``[origin[s], origin_end(e))``.
+    that a span ``[s, e)`` maps to ``[origin[s], origin_end(e))``.  It never
+    decreases (steps keep reading order; a phrase that grows repeats its
+    source offset), which :meth:`original_span` relies on.
     """
 
     text: str
@@ -170,14 +172,22 @@ def _width_table() -> dict[int, str]:
 _WIDTH_TABLE = _width_table()
 # ASCII punctuation written inside Chinese text: canonical text uses the
 # full-width forms, so sentences split the same way whatever the source.
-_ASCII_PUNCT_IN_CHINESE = re.compile(rf"(?<=[{HAN}{CJK_PUNCT})])[,;:?!]|[,;:?!](?=[{HAN}“《])")
-_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+# A run of marks after Chinese text is converted whole (`中::` -> `中：：`):
+# once the first is full-width the next one follows Chinese punctuation too,
+# so converting one at a time would leave work for a second pass.
+_ASCII_PUNCT_IN_CHINESE = re.compile(rf"(?<=[{HAN}{CJK_PUNCT})])[,;:?!]+|[,;:?!](?=[{HAN}“《])")
+_FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
+
+
+def full_width_punctuation(mapped: MappedText) -> MappedText:
+    """`,` `;` `:` `?` `!` inside Chinese text become `，` `；` `：` `？` `！`."""
+    return rewrite(mapped, _ASCII_PUNCT_IN_CHINESE, lambda m: m.group().translate(_FULL_WIDTH),
+                   "punctuation_width")
 
 
 def unify_widths(mapped: MappedText) -> MappedText:
     """Full-width digits, letters, brackets become ASCII; Chinese-context , ; : become full-width."""
-    mapped = translate(mapped, _WIDTH_TABLE)
-    return rewrite(mapped, _ASCII_PUNCT_IN_CHINESE, lambda m: _FULL_WIDTH[m.group()], "punctuation_width")
+    return full_width_punctuation(translate(mapped, _WIDTH_TABLE))
 
 
 _PINYIN_SYLLABLE = re.compile(
@@ -264,7 +274,9 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
     A line is continued on the next non-blank line when it does not end a
     sentence, the next line does not open a clause, and the line is body text
     rather than a heading: it is long, or it stops inside a bracket, a quote
-    or after an enumeration comma.  The line break and any blank lines
+    or after an enumeration comma.  Length and brackets are those of the
+    paragraph joined so far, so a short fragment between two page breaks
+    does not end a long paragraph.  The line break and any blank lines
     between are dropped.
     """
     text = mapped.text
@@ -274,20 +286,48 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
         offsets.append(pos)
         pos += len(line) + 1
     cuts: list[tuple[int, int]] = []
+    paragraph = _Paragraph()
     i = 0
     while i < len(lines):
+        paragraph.add(lines[i])
         j = i + 1
         while j < len(lines) and not lines[j]:
             j += 1
-        if j < len(lines) and lines[i] and _continues(lines[i], lines[j]):
+        if j < len(lines) and lines[i] and _continues(lines[i], lines[j], paragraph):
             cuts.append((offsets[i] + len(lines[i]), offsets[j]))
+        else:
+            paragraph = _Paragraph()
         i = j
     if not cuts:
         return mapped
     return _drop_spans(mapped, cuts, "broken_line")
 
 
-def _continues(line: str, following: str) -> bool:
+_BRACKETS = (("《", "》"), ("“", "”"), ("(", ")"))
+
+
+class _Paragraph:
+    """Length and bracket balance of the lines joined so far, kept as lines are added (linear time)."""
+
+    def __init__(self) -> None:
+        self.length = 0
+        self.balance = [0] * len(_BRACKETS)
+
+    def add(self, line: str) -> None:
+        self.length += len(line)
+        for k, (opener, closer) in enumerate(_BRACKETS):
+            self.balance[k] += line.count(opener) - line.count(closer)
+
+    @property
+    def open_bracket(self) -> bool:
+        return any(n > 0 for n in self.balance)
+
+
+def _continues(line: str, following: str, paragraph: _Paragraph | None = None) -> bool:
+    """Whether ``line``, the last line of ``paragraph`` (by default its own), goes on in ``following``."""
+    if paragraph is None:
+        paragraph = _Paragraph()
+        paragraph.add(line)
     if line[-1] in _SENTENCE_END or (line[-1] in _CLOSERS and len(line) > 1 and line[-2] in _SENTENCE_END):
         return False
     if starts_with_marker(following) or following.startswith("名词解释"):
@@ -297,9 +337,7 @@ def _continues(line: str, following: str) -> bool:
         return False  # a section heading such as 一、总体要求
     if _HEADER_LINE.search(line) or _HEADER_LINE.search(following) or following[-1] in "：:":
         return False
-    open_bracket = (line.count("《") > line.count("》") or line.count("“") > line.count("”")
-                    or line.count("(") > line.count(")"))
-    return len(line) >= _MIN_BROKEN_LINE or open_bracket or line[-1] in "、，,“《("
+    return paragraph.length >= _MIN_BROKEN_LINE or paragraph.open_bracket or line[-1] in "、，,“《("
 
 
 def _drop_spans(mapped: MappedText, spans: Sequence[tuple[int, int]], rule: str) -> MappedText:
@@ -354,7 +392,28 @@ def make_pipeline(steps: Iterable[Step]) -> Step:
     return run
 
 
-repair_layout = make_pipeline(LAYOUT_STEPS)
+_layout_pass = make_pipeline(LAYOUT_STEPS)
+# Each pass only drops characters or turns them into their final form, so
+# passes stop changing anything after a few; the cap is a guard, not a limit
+# any text has been seen to reach.
+_MAX_LAYOUT_PASSES = 10
+
+
+def repair_layout(mapped: MappedText) -> MappedText:
+    """Run the layout steps until the text stops changing.
+
+    One pass can leave work for another: joining broken lines can bring a
+    `:` next to Chinese text, or make one line most of the text, which then
+    reads as a page flattened onto one line and is split at its paragraphs.
+    Canonical text must come out of a second normalization unchanged, so the
+    steps are repeated until it does.
+    """
+    for _ in range(_MAX_LAYOUT_PASSES):
+        repaired = _layout_pass(mapped)
+        if repaired.text == mapped.text:
+            return repaired
+        mapped = repaired
+    return mapped
 
 
 # --- Script and vocabulary --------------------------------------------------
@@ -504,6 +563,11 @@ def _align(source: str, target: str) -> list[int]:
 
 # --- The whole normalization ------------------------------------------------
 
+# A second conversion is rare (a text whose script counts were nearly even)
+# and a third has not been seen; the cap only guards against a loop.
+_MAX_CONVERSION_ROUNDS = 3
+
+
 def normalize(original: str, converter: ScriptConverter) -> Normalized:
     """Canonical text of a document: layout repaired, Simplified script, mainland vocabulary.
 
@@ -516,5 +580,16 @@ def normalize(original: str, converter: ScriptConverter) -> Normalized:
     if chosen is not None:
         mapped = convert_script(mapped, chosen, converter.char_to_simplified)
     mapped = repair_layout(mapped)
+    # What the layout dropped (a footer's 页, pinyin noise) can tip a close
+    # script or vocabulary count: the canonical text must read as canonical
+    # to the same detector, or normalizing it again would convert it.
+    for _ in range(_MAX_CONVERSION_ROUNDS):
+        chosen = converter.converter_for(*converter.detect(mapped.text))
+        if chosen is None:
+            break
+        converted = convert_script(mapped, chosen, converter.char_to_simplified)
+        if converted.text == mapped.text:
+            break
+        mapped = repair_layout(converted)
     counts = Counter(drop.rule for drop in mapped.dropped)
     return Normalized(original, mapped, script, variant, dict(sorted(counts.items())))

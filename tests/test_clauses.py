@@ -142,7 +142,9 @@ def test_a_marker_after_a_full_stop_continues_the_numbering():
 
 def test_gaps_and_repeats_are_warned_not_renumbered():
     tree = segment("一、甲\n(一)子。\n(三)子。\n(三)子。\n三、乙")
-    assert [c.clause_id for c in tree.clauses] == ["1", "1.1", "1.3", "1.3", "3"]
+    # Numbers stay as printed; a repeated path gets ~n so that ids stay unique.
+    assert [c.clause_id for c in tree.clauses] == ["1", "1.1", "1.3", "1.3~2", "3"]
+    assert [c.number for c in tree.clauses] == [1, 1, 3, 3, 3]
     assert len(tree.warnings) == 3
     assert tree.warnings[0] == "numbering: clause (三) under 一、 follows (一), skipping (二)"
     assert tree.warnings[1] == "numbering: clause (三) under 一、 repeats after (三)"
@@ -159,5 +161,5 @@ def test_subitems_and_circled_numbers_nest_under_items():
     tree = segment("一、甲\n(一)乙。\n1.丙。\n(1)丁。\n(2)戊。\n②己。")
     kinds = {c.clause_id: c.kind for c in tree.clauses}
     assert kinds == {"1": "section", "1.1": "clause", "1.1.1": "item", "1.1.1.1": "subitem",
-                     "1.1.1.2": "subitem"} | {"1.1.1.2": "subitem"}
+                     "1.1.1.2": "subitem", "1.1.1.2~2": "subitem"}
     assert tree.warnings  # ② repeats (2)
