@@ -18,9 +18,10 @@ writes to ``benchmarks/results-N.json``:
 
 The stages are timed by calling the functions ``analyse_document`` calls, in
 its order, one document at a time (a document's text stays in cache from one
-stage to the next, as in a run).  The ``write`` stage is what a run does
-after the documents: each document's part (Arrow IPC), then the tables
-assembled from the parts (Parquet, TF-IDF weights), then validation; the
+stage to the next, as in a run).  The ``write`` stage is each document's
+part (Arrow IPC, written by the worker that made it), then what a run does
+after the documents: the tables assembled from the parts (Parquet, TF-IDF
+weights), then validation; the
 alignment inside the assembly is handed the one already computed, so it is
 counted once, under ``compare``.
 
@@ -52,28 +53,29 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR.parent) not in sys.path:   # run as a script, `benchmarks` is not importable otherwise
     sys.path.insert(0, str(BENCH_DIR.parent))
 
-from benchmarks import bare  # noqa: E402
+# The end-to-end child runs this file, and its peak memory must be that of
+# `policy extract`, whose parent imports no spaCy, jieba, OpenCC or
+# scikit-learn (its workers do): modules that pull those in are imported
+# in the functions that use them.
 from pipeline import __version__, corpus  # noqa: E402
 from pipeline.clauses import NO_MARKERS_WARNING, segment  # noqa: E402
-from pipeline.compare import ClauseComparer  # noqa: E402
 from pipeline.errors import NoTextError, PipelineError  # noqa: E402
-from pipeline.extract.stage import DocumentContext, extract_rows  # noqa: E402
-from pipeline.ingest import decode_document  # noqa: E402
-from pipeline.metadata import read_metadata  # noqa: E402
-from pipeline.normalize import normalize  # noqa: E402
-from pipeline.process import Toolkit, _clause_rows, _dropped_chars, analyse_document  # noqa: E402
 from pipeline.store import (  # noqa: E402
     INTERIM_NAME, Source, code_fingerprint, doc_id_for, list_sources, write_part,
 )
 from pipeline.tables import DOCUMENT_TABLES, part_table  # noqa: E402
-from pipeline.themes import theme_rows, theme_share_rows  # noqa: E402
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from benchmarks.bare import Figures
+    from pipeline.process import Toolkit
 
 DEFAULT_CORPUS = BENCH_DIR / "corpus"
 CORPUS_GLOB = "bench_*.txt"
@@ -198,6 +200,11 @@ def document_rows(path: Path, folder: Path, data: bytes, encoding: str, normaliz
     function for "after segment" to call); :func:`check_mirror` fails the
     benchmark when the two stop giving the same rows.
     """
+    from pipeline.extract.stage import DocumentContext, extract_rows
+    from pipeline.metadata import read_metadata
+    from pipeline.process import _clause_rows, _dropped_chars
+    from pipeline.themes import theme_rows, theme_share_rows
+
     with clocks["metadata"]:
         doc_id = doc_id_for(Path(path), folder)
         warnings = list(tree.warnings)
@@ -226,6 +233,10 @@ def document_rows(path: Path, folder: Path, data: bytes, encoding: str, normaliz
 
 def check_mirror(sources: Sequence[Source], folder: Path, toolkit: Toolkit, sample: int = 3) -> None:
     """Fail when :func:`document_rows` no longer gives what ``analyse_document`` gives (untimed)."""
+    from pipeline.ingest import decode_document
+    from pipeline.normalize import normalize
+    from pipeline.process import analyse_document
+
     clocks: dict[str, Clock] = defaultdict(Clock)
     for source in sources[:sample]:
         expected = analyse_document(source.path, toolkit, folder).result
@@ -245,6 +256,11 @@ def measure_stages(folder: Path, toolkit: Toolkit, scratch: Path) -> StageRun:
     Parts are written to ``scratch/interim``; the compare and assembly stages
     are measured later, on what this run gathered.
     """
+    import pandas as pd
+
+    from pipeline.ingest import decode_document
+    from pipeline.normalize import normalize
+
     folder = Path(folder)
     scan = Clock()
     with scan:
@@ -396,6 +412,8 @@ def measure_alignment(clauses: pd.DataFrame, documents: int) -> tuple[Alignment,
 
 
 def _measure_alignment_here(clauses: pd.DataFrame, documents: int) -> tuple[Alignment, pd.DataFrame]:
+    from pipeline.compare import ClauseComparer
+
     with PeakRSS() as peak:
         started, cpu = time.perf_counter(), time.process_time()
         comparer = ClauseComparer().fit(clauses)
@@ -424,8 +442,6 @@ def _instrumented_extract(folder: str, out: str, workers: int) -> dict:
     when it calls them; no pipeline code is changed.  ``documents`` is the
     parallel part (the worker pool), everything else runs on this process.
     """
-    import pipeline.validate
-
     phases: dict[str, float] = defaultdict(float)
 
     def timed(name, function):
@@ -440,7 +456,8 @@ def _instrumented_extract(folder: str, out: str, workers: int) -> dict:
     corpus.run_jobs = timed("documents", corpus.run_jobs)
     corpus.assemble_tables = timed("assemble", corpus.assemble_tables)
     corpus._align = timed("align", corpus._align)
-    pipeline.validate.check_tables = timed("validate", pipeline.validate.check_tables)
+    # Validation imports pandas; wrapping it would import it before the workers fork.
+    corpus._write_tables = timed("write tables", corpus._write_tables)
     sampler = MemorySampler()
     started, cpu = time.perf_counter(), time.process_time()
     with sampler:
@@ -457,8 +474,8 @@ def _instrumented_extract(folder: str, out: str, workers: int) -> dict:
         "worker_peak_rss_mb": workers_usage.ru_maxrss * 1024 / MB,
         "total_peak_pss_mb": sampler.peak_pss_mb,
         "phases": {"documents": phases["documents"], "assemble": phases["assemble"] - phases["align"],
-                   "align": phases["align"], "validate": phases["validate"],
-                   "other": seconds - phases["documents"] - phases["assemble"] - phases["validate"]},
+                   "align": phases["align"], "validate": phases["write tables"] - phases["assemble"],
+                   "other": seconds - phases["documents"] - phases["write tables"]},
         "processed": len(report.processed), "reused": len(report.reused), "failures": len(report.failures),
         "up_to_date": report.up_to_date,
     }
@@ -556,8 +573,10 @@ def no_change_rerun(folder: Path, out: Path, repeats: int = 3) -> dict:
 
 # --- 3. The bare reference -------------------------------------------------------
 
-def bare_reference(texts: Sequence[str], workers: int) -> list[bare.Figures]:
+def bare_reference(texts: Sequence[str], workers: int) -> list[Figures]:
     """Bare jieba on one process and on ``workers``; bare OpenCC t2s on ``workers``."""
+    from benchmarks import bare
+
     figures = [bare.measure_jieba(texts, workers=1)]
     if workers > 1:
         figures.append(bare.measure_jieba(texts, workers=workers))
@@ -570,6 +589,8 @@ def bare_reference(texts: Sequence[str], workers: int) -> list[bare.Figures]:
 def run_benchmark(folder: Path, workers: int | None = None, toolkit: Toolkit | None = None, repeats: int = 3,
                   log=print) -> dict:
     """Every measurement on the documents in ``folder``; the figures as a JSON-ready dict."""
+    from pipeline.process import Toolkit
+
     workers = workers or os.cpu_count() or 1
     results: dict = {"machine": machine(), "loads": {}}
     code_before = code_state()
@@ -645,6 +666,8 @@ def _goal(met: bool) -> str:
 
 def render(results: dict) -> str:
     """The figures as fixed-width tables."""
+    from benchmarks import bare
+
     m, c = results["machine"], results["corpus"]
     loads = results["loads"]
     lines = [
@@ -678,8 +701,8 @@ def render(results: dict) -> str:
         f"({100 * cpu / (e['command_seconds'] * results['machine']['cores']):.0f}% of {results['machine']['cores']} cores "
         f"over the command)",
         f"   phases: documents (worker pool) {p['documents']:.2f} s, assemble {p['assemble']:.2f} s, "
-        f"align {p['align']:.2f} s, validate {p['validate']:.2f} s, other {p['other']:.2f} s "
-        f"(serial after the pool: {p['assemble'] + p['align'] + p['validate'] + p['other']:.2f} s)",
+        f"align {p['align']:.2f} s, validate + rename {p['validate']:.2f} s, other (scan, manifest) {p['other']:.2f} s "
+        f"(serial, outside the pool: {p['assemble'] + p['align'] + p['validate'] + p['other']:.2f} s)",
         f"   peak memory: parent {e['parent_peak_rss_mb']:.0f} MB RSS, largest worker {e['worker_peak_rss_mb']:.0f} MB RSS, "
         f"parent + workers {pss} PSS (sampled)",
         f"   {e['processed']} processed, {e['failures']} failed",
