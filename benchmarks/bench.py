@@ -38,7 +38,6 @@ and CPU seconds are printed beside them so the figures can be read in context.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -64,10 +63,10 @@ if str(BENCH_DIR.parent) not in sys.path:   # run as a script, `benchmarks` is n
 # scikit-learn (its workers do): modules that pull those in are imported
 # in the functions that use them.
 from pipeline import __version__, corpus  # noqa: E402
-from pipeline.clauses import NO_MARKERS_WARNING, segment  # noqa: E402
+from pipeline.clauses import segment  # noqa: E402
 from pipeline.errors import NoTextError, PipelineError  # noqa: E402
 from pipeline.store import (  # noqa: E402
-    INTERIM_NAME, Source, code_fingerprint, doc_id_for, list_sources, write_part,
+    INTERIM_NAME, Source, code_fingerprint, list_sources, write_part,
 )
 from pipeline.tables import DOCUMENT_TABLES, part_table  # noqa: E402
 
@@ -194,60 +193,18 @@ class StageRun:
 
 def document_rows(path: Path, folder: Path, data: bytes, encoding: str, normalized, tree, toolkit: Toolkit,
                   clocks: dict[str, Clock]) -> tuple[str, dict[str, list[dict]], tuple[str, ...]]:
-    """The rows ``analyse_document`` makes after ``segment``, piece by piece, each piece on its own clock.
-
-    This mirrors :func:`pipeline.process.analyse_document` (there is no
-    function for "after segment" to call); :func:`check_mirror` fails the
-    benchmark when the two stop giving the same rows.
-    """
-    from pipeline.extract.stage import DocumentContext, extract_rows
-    from pipeline.metadata import read_metadata
-    from pipeline.process import _clause_rows, _dropped_chars
-    from pipeline.themes import theme_rows, theme_share_rows
+    """The rows ``analyse_document`` makes after ``segment``, through the same functions, each on its own clock."""
+    from pipeline.extract.stage import extract_rows
+    from pipeline.process import describe_document, theme_tables
 
     with clocks["metadata"]:
-        doc_id = doc_id_for(Path(path), folder)
-        warnings = list(tree.warnings)
-        if not tree.has_markers:
-            warnings.append(NO_MARKERS_WARNING)
-        clause_rows = list(_clause_rows(doc_id, normalized, tree))
-        meta = read_metadata(normalized.text, tree)
-        document = {
-            "doc_id": doc_id, "source_file": Path(path).name, "source_sha256": hashlib.sha256(data).hexdigest(),
-            "encoding": encoding, "title": meta.title, "issuer": meta.issuer, "doc_number": meta.doc_number,
-            "issue_date": meta.issue_date, "publish_date": meta.publish_date, "recipients": meta.recipients,
-            "script": normalized.script, "variant": normalized.variant, "n_chars": len(normalized.text),
-            "n_clauses": len(clause_rows), "dropped_chars": _dropped_chars(normalized), "warnings": warnings,
-            "pipeline_version": __version__,
-        }
-        dated = meta.issue_date or meta.publish_date
-        context = DocumentContext(doc_id, dated.year if dated else None, meta.issuer, meta.title)
+        described = describe_document(path, folder, data, encoding, normalized, tree)
+        rows = {"documents": [described.document], "clauses": described.clause_rows}
     with clocks["themes"]:
-        themes = theme_rows(clause_rows)
-        rows = {"documents": [document], "clauses": clause_rows, "themes": themes,
-                "theme_shares": theme_share_rows(clause_rows, themes)}
+        rows.update(theme_tables(described.clause_rows))
     with clocks["spacy"]:
-        rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, context))
-    return doc_id, rows, tuple(warnings)
-
-
-def check_mirror(sources: Sequence[Source], folder: Path, toolkit: Toolkit, sample: int = 3) -> None:
-    """Fail when :func:`document_rows` no longer gives what ``analyse_document`` gives (untimed)."""
-    from pipeline.ingest import decode_document
-    from pipeline.normalize import normalize
-    from pipeline.process import analyse_document
-
-    clocks: dict[str, Clock] = defaultdict(Clock)
-    for source in sources[:sample]:
-        expected = analyse_document(source.path, toolkit, folder).result
-        data = source.path.read_bytes()
-        decoded = decode_document(data, source.path)
-        normalized = normalize(decoded.text, toolkit.converter)
-        _, rows, warnings = document_rows(source.path, folder, data, decoded.encoding, normalized,
-                                          segment(normalized.text), toolkit, clocks)
-        if rows != expected.rows or warnings != expected.warnings:
-            raise SystemExit(f"benchmarks/bench.py: document_rows no longer mirrors analyse_document "
-                             f"({source.path.name}); update it from pipeline/process.py")
+        rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, described.context))
+    return described.doc_id, rows, described.warnings
 
 
 def measure_stages(folder: Path, toolkit: Toolkit, scratch: Path) -> StageRun:
@@ -266,7 +223,6 @@ def measure_stages(folder: Path, toolkit: Toolkit, scratch: Path) -> StageRun:
     with scan:
         sources, problems = list_sources(folder)
         code = code_fingerprint()
-    check_mirror(sources, folder, toolkit)
     clocks: dict[str, Clock] = defaultdict(Clock)
     interim = Path(scratch) / INTERIM_NAME
     texts, frames, failures = [], [], [str(problem) for problem in problems]

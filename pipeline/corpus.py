@@ -28,7 +28,7 @@ from pipeline.store import (
     INTERIM_NAME, MANIFEST_NAME, Manifest, Source, TableAssembler, code_fingerprint, file_sha256, is_up_to_date,
     list_sources, part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part,
 )
-from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, part_table, to_table
+from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, part_table, read_table, to_table
 
 ENGINES = ("local", "dask")
 T = TypeVar("T")
@@ -233,7 +233,7 @@ def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer
         if validate:
             from pipeline.validate import check_tables
 
-            check_tables({name: _read_parquet(path) for name, path in temporary.items()}, out_dir)
+            check_tables({name: read_table(path) for name, path in temporary.items()}, out_dir)
         written = []
         for name in SCHEMAS:
             target = out_dir / f"{name}.parquet"
@@ -245,12 +245,6 @@ def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer
     finally:
         for leftover in temporary.values():
             Path(leftover).unlink(missing_ok=True)
-
-
-def _read_parquet(path: Path) -> pa.Table:
-    import pyarrow.parquet as pq
-
-    return pq.read_table(path)
 
 
 def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer=None) -> dict[str, Path]:
@@ -334,12 +328,11 @@ def check_corpus(seeds_dir: Path, data_dir: Path, **options) -> list[str]:
     differences = []
     with tempfile.TemporaryDirectory(prefix="policy-check-") as scratch:
         fresh = Path(scratch)
-        report = extract_corpus(seeds_dir, fresh, **options)
+        extract_corpus(seeds_dir, fresh, **options)
         for name in [*(f"{table}.parquet" for table in SCHEMAS), MANIFEST_NAME]:
             ours, theirs = file_sha256(fresh / name), file_sha256(Path(data_dir) / name)
             if theirs is None:
                 differences.append(f"{Path(data_dir) / name}: missing")
             elif ours != theirs:
                 differences.append(f"{Path(data_dir) / name}: differs from what the seeds and code produce")
-        del report
     return differences

@@ -448,7 +448,9 @@ class ScriptConverter:
         vocabulary is Taiwan-style when Taiwan words outnumber their mainland
         counterparts.
         """
-        han = Counter(c for c in text if _is_han(c))
+        # Count every character at C speed, then keep the Han ones: normalize
+        # detects twice per document (original, then canonical text).
+        han = {c: n for c, n in Counter(text).items() if _is_han(c)}
         traditional_only = sum(n for c, n in han.items() if self.char_to_simplified(c) != c)
         simplified_only = sum(n for c, n in han.items() if self.char_to_traditional(c) != c)
         script = "traditional" if traditional_only > simplified_only else "simplified"

@@ -72,14 +72,20 @@ class Analysis:
     result: DocumentResult
 
 
-def analyse_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> Analysis:
-    """Work one document through every stage, keeping the intermediate results.
+@dataclass(frozen=True)
+class Described:
+    """A segmented document's own facts: its id, its ``documents`` row, its clause rows and what the extractors need."""
 
-    Raises:
-        PipelineError: the file could not be read or holds no text.
-    """
-    data, encoding, normalized = normalize_file(path, toolkit.converter)
-    tree = segment(normalized.text)
+    doc_id: str
+    document: dict
+    clause_rows: list[dict]
+    context: DocumentContext
+    warnings: tuple[str, ...]
+
+
+def describe_document(path: Path, seeds_dir: Path | None, data: bytes, encoding: str,
+                      normalized: Normalized, tree: ClauseTree) -> Described:
+    """The ``documents`` and ``clauses`` rows of a segmented document, and its metadata for the extractors."""
     doc_id = doc_id_for(Path(path), seeds_dir)
     warnings = list(tree.warnings)
     if not tree.has_markers:
@@ -107,11 +113,28 @@ def analyse_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None
     }
     dated = meta.issue_date or meta.publish_date
     context = DocumentContext(doc_id, dated.year if dated else None, meta.issuer, meta.title)
+    return Described(doc_id, document, clause_rows, context, tuple(warnings))
+
+
+def theme_tables(clause_rows: list[dict]) -> dict[str, list[dict]]:
+    """The ``themes`` and ``theme_shares`` rows of one document's clauses."""
     themes = theme_rows(clause_rows)
-    rows = {"documents": [document], "clauses": clause_rows, "themes": themes,
-            "theme_shares": theme_share_rows(clause_rows, themes)}
-    rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, context))
-    return Analysis(normalized, tree, DocumentResult(doc_id, Path(path).name, rows, tuple(warnings)))
+    return {"themes": themes, "theme_shares": theme_share_rows(clause_rows, themes)}
+
+
+def analyse_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> Analysis:
+    """Work one document through every stage, keeping the intermediate results.
+
+    Raises:
+        PipelineError: the file could not be read or holds no text.
+    """
+    data, encoding, normalized = normalize_file(path, toolkit.converter)
+    tree = segment(normalized.text)
+    described = describe_document(path, seeds_dir, data, encoding, normalized, tree)
+    rows = {"documents": [described.document], "clauses": described.clause_rows}
+    rows.update(theme_tables(described.clause_rows))
+    rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, described.context))
+    return Analysis(normalized, tree, DocumentResult(described.doc_id, Path(path).name, rows, described.warnings))
 
 
 def process_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> DocumentResult:
