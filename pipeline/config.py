@@ -10,10 +10,12 @@ OPENCC_DIR = RESOURCES_DIR / "opencc"
 OPENCC_TAIWAN_CONFIG = OPENCC_DIR / "policy_tw2s.json"
 OPENCC_TRADITIONAL_CONFIG = OPENCC_DIR / "policy_t2s.json"
 
-REPO_DIR = PACKAGE_DIR.parent
-DEFAULT_SEEDS_DIR = REPO_DIR / "seeds"
-DEFAULT_DATA_DIR = REPO_DIR / "data"
-DEFAULT_GOLD_DIR = REPO_DIR / "tests" / "gold"
+# Defaults for the command line, relative to the folder the command runs in,
+# as with every data tool: `policy extract` in a clone reads ./seeds and writes
+# ./data, whether the package is installed editable or into site-packages.
+DEFAULT_SEEDS_DIR = Path("seeds")
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_GOLD_DIR = Path("tests") / "gold"
 
 # File endings the extractor reads as documents; anything else in a seeds
 # folder (READMEs, notes) is left alone.
