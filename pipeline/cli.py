@@ -40,18 +40,25 @@ def extract(
                                   help="Dask scheduler address (tcp://host:8786); a local cluster when omitted."),
     check: bool = typer.Option(False, "--check",
                                help="Change nothing; exit 1 when --out is not what the seeds and code produce."),
+    replace: bool = typer.Option(False, "--replace", help="Replace the tables of another corpus held in --out."),
+    timeout: float = typer.Option(config.DOCUMENT_SECONDS, "--timeout", min=0,
+                                  help="Seconds one document may take before it is stopped (too slow); 0: no limit."),
+    memory_mb: int = typer.Option(config.DOCUMENT_MEMORY_BYTES // 2**20, "--memory-mb", min=0,
+                                  help="MB of memory one document may use before it is stopped (too large); 0: no limit."),
 ) -> None:
     """Process the documents in SEEDS_DIR and write the tables to --out, redoing only what changed.
 
     Example: policy extract seeds --out data --workers 2
     """
     from pipeline.corpus import ENGINES, check_corpus, extract_corpus
+    from pipeline.engines import Limits
 
     if not seeds_dir.is_dir():
         _fail(f"{seeds_dir}: not a folder")
     if engine not in ENGINES:
         _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine}")
-    options = {"workers": workers, "engine": engine, "scheduler": scheduler}
+    options = {"workers": workers, "engine": engine, "scheduler": scheduler,
+               "limits": Limits(timeout, memory_mb * 2**20)}
     if check:
         try:
             differences = check_corpus(seeds_dir, out, **options)
@@ -69,9 +76,13 @@ def extract(
             yield from bar
 
     try:
-        report = extract_corpus(seeds_dir, out, progress=progress, **options)
+        report = extract_corpus(seeds_dir, out, progress=progress, replace=replace, **options)
     except PipelineError as error:
         _fail(str(error))
+    for note in report.skipped:
+        typer.echo(f"note: {note}", err=True)
+    if report.removed:
+        typer.echo(f"removed: {', '.join(report.removed)}")
     if report.up_to_date:
         typer.echo(f"{out} is up to date: {report.n_documents} documents unchanged")
     else:

@@ -27,3 +27,11 @@ DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx
 # log, a dump, a PDF of scanned books) stops here, not in the segmenter.
 MAX_DOCUMENT_CHARS = 2_000_000
 MAX_DOCUMENT_BYTES = 200_000_000  # PDFs with embedded fonts and images are large for their text
+
+# Bounds on processing one document, enforced in the worker process
+# (pipeline.engines): wall time, and memory the worker may map beyond what it
+# maps when idle (spaCy, jieba's dictionary and the gazetteer already loaded).
+# The slowest real document takes a few seconds; these stop a pathological
+# one (a hang, a decompression bomb) without stopping the run.
+DOCUMENT_SECONDS = 120.0
+DOCUMENT_MEMORY_BYTES = 2 * 2**30

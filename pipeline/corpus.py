@@ -14,19 +14,22 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
 import pyarrow as pa
 
 from pipeline.clauses import NO_MARKERS_WARNING
-from pipeline.errors import PipelineError, TableWriteError
+from pipeline.engines import Failure, Limits, one_line, run_supervised
+from pipeline.errors import (
+    CorpusMismatchError, DocumentCheckError, DocumentTooLargeError, PipelineError, TableValidationError,
+    TableWriteError, TooSlowError, UnexpectedError, WorkerDiedError,
+)
 from pipeline.store import (
-    INTERIM_NAME, MANIFEST_NAME, Manifest, Source, TableAssembler, code_fingerprint, file_sha256, is_up_to_date,
-    list_sources, part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part,
+    INTERIM_NAME, MANIFEST_NAME, DataLock, Manifest, Source, TableAssembler, code_fingerprint, file_sha256,
+    finish_switch, is_up_to_date, list_sources, part_is_current, read_part_info, read_part_table, readable_name,
+    remove_leftovers, remove_stale_parts, switch_files, switch_pending, temporary_beside, write_part,
 )
 from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, part_table, read_table, to_table
 
@@ -65,6 +68,7 @@ class CorpusReport:
     reused: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failures: list[PipelineError] = field(default_factory=list)
+    skipped: list[PipelineError] = field(default_factory=list)  # left out on purpose: reported as notes
     flagged: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False
@@ -98,19 +102,45 @@ def _worker_toolkit():
 
 
 def build_part(source: Source, seeds_dir: Path, interim_dir: Path, code: str, toolkit=None) -> PartOutcome:
-    """Process one document and write its part; a bad document gives an outcome with the error, not an exception."""
-    from pipeline.process import analyse_document
+    """Process one document, check its rows and write its part; a bad document gives an outcome with the error.
 
-    toolkit = toolkit or _worker_toolkit()
-    name = source.path.name
+    Nothing raised while processing one document escapes (a damaged PDF's
+    ``ValueError`` inside pdfminer is that document's failure, in one line),
+    and rows that break a declared check on one document
+    (:data:`pipeline.validate.DOCUMENT_CHECKS`) leave that document out: its
+    part is not written, so it can never block the assembled tables.
+    """
+    from pipeline.process import analyse_document
+    from pipeline.validate import check_document
+
+    name = readable_name(source.path.name)
     try:
+        toolkit = toolkit or _worker_toolkit()
         analysis = analyse_document(source.path, toolkit, seeds_dir)
+        result = analysis.result
+        tables = {table: part_table(table, result.rows[table]) for table in DOCUMENT_TABLES}
+        reason, warnings = check_document(tables)
+        if reason is not None:
+            return PartOutcome(source.doc_id, name, error=str(DocumentCheckError(source.path, reason)))
+        if warnings:
+            tables["documents"] = _with_warnings(tables["documents"], warnings)
+        write_part(interim_dir, source, code, tables, {"source_file": name,
+                                                        "warnings": list(result.warnings) + warnings})
     except PipelineError as error:
-        return PartOutcome(source.doc_id, name, error=str(error))
-    result = analysis.result
-    tables = {table: part_table(table, result.rows[table]) for table in DOCUMENT_TABLES}
-    write_part(interim_dir, source, code, tables, {"source_file": name, "warnings": list(result.warnings)})
-    return PartOutcome(source.doc_id, name, result.warnings)
+        return PartOutcome(source.doc_id, name, error=" ".join(str(error).split()))
+    except MemoryError:
+        return PartOutcome(source.doc_id, name, error=str(DocumentTooLargeError(source.path, "out of memory")))
+    except RecursionError as error:
+        return PartOutcome(source.doc_id, name, error=str(DocumentTooLargeError(source.path, one_line(error))))
+    except Exception as error:  # noqa: BLE001 - any failure is this document's, never the run's
+        return PartOutcome(source.doc_id, name, error=str(UnexpectedError(source.path, one_line(error))))
+    return PartOutcome(source.doc_id, name, result.warnings + tuple(warnings))
+
+
+def _with_warnings(documents: pa.Table, warnings: Sequence[str]) -> pa.Table:
+    column = documents.schema.get_field_index("warnings")
+    values = [list(existing or []) + list(warnings) for existing in documents["warnings"].to_pylist()]
+    return documents.set_column(column, documents.schema.field(column), pa.array(values, documents.schema.field(column).type))
 
 
 def _build_part_job(job: tuple[Source, Path, Path, str]) -> PartOutcome:
@@ -121,25 +151,45 @@ def _build_part_job(job: tuple[Source, Path, Path, str]) -> PartOutcome:
 
 def run_jobs(jobs: Sequence[Source], seeds_dir: Path, interim_dir: Path, code: str, *, toolkit=None,
              workers: int = 1, engine: str = "local", scheduler: str | None = None,
-             progress: Progress = _no_progress) -> list[PartOutcome]:
-    """Build the parts of ``jobs`` on this process, on ``workers`` processes, or on a Dask cluster."""
+             progress: Progress = _no_progress, limits: Limits | None = None,
+             usage: dict | None = None) -> list[PartOutcome]:
+    """Build the parts of ``jobs`` in bounded worker processes, or on a Dask cluster.
+
+    Every document runs under ``limits`` (time and memory) in a worker
+    process forked from this one (:func:`pipeline.engines.run_supervised`),
+    which inherits ``toolkit`` when one is given; a document over a bound, or
+    one that kills its worker, is a failed outcome, and the run goes on.
+    """
+    global _WORKER_TOOLKIT
+    limits = limits or Limits()
     arguments = [(source, Path(seeds_dir), Path(interim_dir), code) for source in jobs]
     if not arguments:
         return []
     if engine == "dask":
         from pipeline.engines import run_on_dask
 
-        return list(progress(run_on_dask(_build_part_job, arguments, scheduler, workers), len(arguments)))
+        results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits)
+        return [_outcome(job, result) for job, result in zip(arguments, progress(results, len(arguments)))]
     if engine != "local":
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    if workers <= 1 or len(arguments) == 1:
-        toolkit = toolkit or _worker_toolkit()
-        return [build_part(*job, toolkit=toolkit) for job in progress(arguments, len(arguments))]
-    workers = min(workers, len(arguments))
-    # fork: workers start with the parent's imports; each builds its toolkit once.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        chunk = max(1, min(16, len(arguments) // (workers * 4)))
-        return list(progress(pool.map(_build_part_job, arguments, chunksize=chunk), len(arguments)))
+    workers = max(1, min(workers, len(arguments)))
+    previous = _WORKER_TOOLKIT
+    if toolkit is not None:
+        _WORKER_TOOLKIT = toolkit  # forked workers inherit it instead of building their own
+    try:
+        finished = run_supervised(_build_part_job, arguments, workers, limits, usage)
+        return [_outcome(arguments[index], result) for index, result in progress(finished, len(arguments))]
+    finally:
+        _WORKER_TOOLKIT = previous
+
+
+def _outcome(job: tuple, result) -> PartOutcome:
+    """A worker's outcome, or the failed outcome of a document over a bound."""
+    if not isinstance(result, Failure):
+        return result
+    source = job[0]
+    error = {"too slow": TooSlowError, "too large": DocumentTooLargeError}.get(result.kind, WorkerDiedError)
+    return PartOutcome(source.doc_id, readable_name(source.path.name), error=str(error(source.path, result.detail)))
 
 
 # --- A folder -------------------------------------------------------------------
@@ -155,24 +205,52 @@ def extract_corpus(
     progress: Progress = _no_progress,
     comparer=None,
     validate: bool = True,
+    replace: bool = False,
+    limits: Limits | None = None,
+    usage: dict | None = None,
 ) -> CorpusReport:
     """Bring the tables in ``out_dir`` up to date with the documents in ``seeds_dir``.
 
-    A document that fails is reported and left out; the others are written.
-    Nothing in ``out_dir`` is replaced until every table has been assembled
-    and validated.
+    A document that fails (unreadable, over a bound, crashing, or breaking a
+    declared check on its own rows) is reported and left out; the others are
+    written. One run at a time holds ``out_dir`` (:class:`DataLock`); the
+    tables and the manifest are put in place as one set
+    (:func:`pipeline.store.switch_files`), after every table has been
+    assembled and the corpus-level checks passed.
 
     Raises:
+        DataLockedError: another run is writing ``out_dir``.
+        CorpusMismatchError: ``out_dir`` holds the tables of another corpus (pass ``replace=True``).
         TableWriteError: a table could not be written.
-        TableValidationError: the assembled tables break a declared check (nothing is replaced).
+        TableValidationError: the assembled tables break a corpus-level check (nothing is replaced).
     """
     seeds_dir, out_dir = Path(seeds_dir), Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise TableWriteError(out_dir, "--out is a file, not a folder")
+    if out_dir.resolve() == seeds_dir.resolve():
+        raise TableWriteError(out_dir, "--out is the input folder; choose another folder for the tables")
+    try:
+        with DataLock(out_dir):
+            return _extract_locked(seeds_dir, out_dir, toolkit, workers=workers, engine=engine, scheduler=scheduler,
+                                   progress=progress, comparer=comparer, validate=validate, replace=replace,
+                                   limits=limits, usage=usage)
+    except OSError as error:
+        raise TableWriteError(out_dir, one_line(error)) from error
+
+
+def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine, scheduler, progress, comparer,
+                    validate, replace, limits, usage) -> CorpusReport:
+    finish_switch(out_dir)      # a run killed while switching tables: complete its set first
+    remove_leftovers(out_dir)   # then nothing temporary is wanted any more
     code = code_fingerprint()
-    sources, problems = list_sources(seeds_dir)
+    sources, problems = list_sources(seeds_dir, exclude=[out_dir])
     manifest = Manifest.read(out_dir)
     interim = out_dir / INTERIM_NAME
-    report = CorpusReport(failures=list(problems))
-    if not problems and is_up_to_date(manifest, code, sources, out_dir, SCHEMAS):
+    report = CorpusReport(failures=[p for p in problems if not p.skipped], skipped=[p for p in problems if p.skipped])
+    corpus_name = _corpus_name(seeds_dir)
+    if manifest is not None and not replace:
+        _refuse_another_corpus(manifest, sources, seeds_dir, out_dir, corpus_name)
+    if not problems and is_up_to_date(manifest, code, sources, out_dir, SCHEMAS) and manifest.corpus == corpus_name:
         return _report_from_manifest(manifest, sources, report)
     recorded = manifest.documents if manifest is not None and manifest.code == code else {}
     entries: dict[str, dict] = {}
@@ -180,14 +258,14 @@ def extract_corpus(
     for source in sources:
         entry = recorded.get(source.doc_id)
         if entry and entry.get("error") and entry.get("sha256") == source.sha256:
-            report.failures.append(RecordedError(source.path, entry["error"]))
+            report.failures.append(RecordedError(source.path, str(entry["error"])))
             entries[source.doc_id] = entry
         elif part_is_current(interim, source, code):
             report.reused.append(source.doc_id)
         else:
             jobs.append(source)
     outcomes = run_jobs(jobs, seeds_dir, interim, code, toolkit=toolkit, workers=workers, engine=engine,
-                        scheduler=scheduler, progress=progress)
+                        scheduler=scheduler, progress=progress, limits=limits, usage=usage)
     by_id = {source.doc_id: source for source in sources}
     for outcome in outcomes:
         if outcome.error:
@@ -197,18 +275,38 @@ def extract_corpus(
         else:
             report.processed.append(outcome.doc_id)
     done = sorted(report.processed + report.reused)
-    report.removed = remove_stale_parts(interim, done)
+    remove_stale_parts(interim, done)
+    previous = set(manifest.documents) if manifest is not None else set()
+    report.removed = sorted(previous - set(by_id))
     for doc_id in done:
         info = read_part_info(interim, doc_id) or {}
         entries[doc_id] = {"source_file": info.get("source_file", ""), "sha256": by_id[doc_id].sha256}
         if NO_MARKERS_WARNING in info.get("warnings", []):
             report.flagged.append(info.get("source_file", doc_id))
             entries[doc_id]["no_markers"] = True
-    report.written = _write_tables(out_dir, interim, done, comparer, validate)
-    tables = {name: file_sha256(out_dir / f"{name}.parquet") for name in SCHEMAS}
-    report.written.append(Manifest(code, entries, tables).write(out_dir))
+    report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name)
     report.failures.sort(key=lambda error: str(error.path))
     return report
+
+
+def _corpus_name(seeds_dir: Path) -> str:
+    """The input folder's name, recorded in the manifest: the same on every machine, unlike its full path."""
+    return readable_name(Path(seeds_dir).resolve().name)
+
+
+def _refuse_another_corpus(manifest: Manifest, sources: Sequence[Source], seeds_dir: Path, out_dir: Path,
+                           corpus_name: str) -> None:
+    """Refuse to replace the tables of another folder's documents, unless told to (``--replace``)."""
+    previous = set(manifest.documents)
+    kept = previous & {source.doc_id for source in sources}
+    removed = previous - kept
+    if not removed:
+        return
+    if (manifest.corpus and manifest.corpus != corpus_name) or not kept:
+        holds = f"the {len(previous)} documents of {manifest.corpus or 'another folder'}"
+        raise CorpusMismatchError(
+            out_dir, f"{out_dir} holds {holds}; extracting {seeds_dir} would remove {len(removed)} of them. "
+                     f"Pass --replace to replace them, or --out another folder")
 
 
 def _report_from_manifest(manifest: Manifest, sources: Sequence[Source], report: CorpusReport) -> CorpusReport:
@@ -217,7 +315,7 @@ def _report_from_manifest(manifest: Manifest, sources: Sequence[Source], report:
     for source in sources:
         entry = manifest.documents[source.doc_id]
         if entry.get("error"):
-            report.failures.append(RecordedError(source.path, entry["error"]))
+            report.failures.append(RecordedError(source.path, str(entry["error"])))
         else:
             report.reused.append(source.doc_id)
             if entry.get("no_markers"):
@@ -225,23 +323,37 @@ def _report_from_manifest(manifest: Manifest, sources: Sequence[Source], report:
     return report
 
 
-def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer, validate: bool) -> list[Path]:
-    """Assemble every table into temporary files, validate them, then move them into place."""
+def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer, validate: bool, code: str,
+                  entries: dict, corpus_name: str) -> list[Path]:
+    """Assemble every table into temporary files, run the corpus-level checks, then switch the set into place."""
     temporary: dict[str, Path] = {}
     try:
         temporary = assemble_tables(out_dir, interim, doc_ids, comparer)
         if validate:
-            from pipeline.validate import check_tables
+            from pipeline.validate import CORPUS_CHECKS, check_tables
 
-            check_tables({name: read_table(path) for name, path in temporary.items()}, out_dir)
-        written = []
-        for name in SCHEMAS:
-            target = out_dir / f"{name}.parquet"
-            os.replace(temporary.pop(name), target)
-            written.append(target)
-        return written
+            try:
+                check_tables({name: read_table(path) for name, path in temporary.items()}, out_dir, CORPUS_CHECKS)
+            except TableValidationError as error:
+                raise TableValidationError(
+                    out_dir, f"{error.detail.strip()}\nThese checks look across documents, so no document "
+                             f"can be left out for them: this is a bug of the pipeline, not of your documents; "
+                             f"nothing was replaced. Please report it with this message.", error.violations) from error
+        tables = {name: file_sha256(temporary[name]) for name in SCHEMAS}
+        manifest_path = out_dir / MANIFEST_NAME
+        handle, staged_manifest = temporary_beside(manifest_path)
+        with os.fdopen(handle, "wb") as out:
+            out.write(Manifest(code, entries, tables, corpus_name).to_json().encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        staged = {f"{name}.parquet": temporary[name] for name in SCHEMAS}
+        staged[MANIFEST_NAME] = Path(staged_manifest)  # last: the manifest says the set is whole
+        temporary["manifest"] = Path(staged_manifest)
+        switch_files(out_dir, staged)
+        temporary = {}
+        return [out_dir / name for name in staged]
     except OSError as error:
-        raise TableWriteError(out_dir, str(error)) from error
+        raise TableWriteError(out_dir, one_line(error)) from error
     finally:
         for leftover in temporary.values():
             Path(leftover).unlink(missing_ok=True)
@@ -326,6 +438,9 @@ def check_corpus(seeds_dir: Path, data_dir: Path, **options) -> list[str]:
     the check must not trust what it checks) and compared byte for byte.
     """
     differences = []
+    if switch_pending(data_dir):
+        differences.append(f"{data_dir}: a run was stopped while putting its tables in place; "
+                           f"`policy extract` finishes it")
     with tempfile.TemporaryDirectory(prefix="policy-check-") as scratch:
         fresh = Path(scratch)
         extract_corpus(seeds_dir, fresh, **options)

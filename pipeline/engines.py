@@ -1,28 +1,269 @@
-"""Running the per-document function on a Dask cluster.
+"""Running the per-document function under bounds: worker processes on this machine, or a Dask cluster.
 
 The work is the same on every engine: :func:`pipeline.corpus.build_part`
-processes one document and writes its part under ``data/interim``. Here it
-runs as Dask tasks, on the cluster at ``scheduler`` or on a local cluster
-started for the run. Workers must see the seeds and the data folder at the
-same paths (a shared file system), since each writes its part there; the
-tables are then assembled by the caller exactly as on the local engine, so
-they are the same bytes.
+processes one document and writes its part under ``data/interim``.
+
+Every document is processed in a worker process under two bounds
+(:class:`Limits`): a time limit, enforced from outside (the worker is
+killed when its document takes too long, whatever it is doing, even inside C
+code), and a memory limit (``RLIMIT_AS`` set in the worker, so a decompression
+bomb or a runaway allocation raises ``MemoryError`` there, or kills that
+worker, not the machine). A document over a bound, or one that kills its
+worker, gives a failed outcome named ``too slow`` / ``too large`` /
+``processing crashed``; the worker is replaced and the run goes on.
+
+On this machine (:func:`run_supervised`) a few long-lived workers are forked
+from the caller, so they inherit its imports and toolkit. On Dask
+(:func:`run_on_dask`) each task runs its document in such a worker forked
+from the Dask worker, so the same bounds hold there; the future's result also
+has a timeout. Workers must see the seeds and the data folder at the same
+paths (a shared file system), since each writes its part there; the tables
+are then assembled by the caller exactly as on the local engine, so they are
+the same bytes.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import resource
+import signal
+import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, Pipe, wait
 from typing import TypeVar
 
+from pipeline import config
 from pipeline.errors import EngineError
 
 Job = TypeVar("Job")
 Outcome = TypeVar("Outcome")
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one document: seconds of wall time, and bytes of memory a worker may add while processing it."""
+
+    seconds: float = config.DOCUMENT_SECONDS
+    memory: int = config.DOCUMENT_MEMORY_BYTES
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a job gave no outcome: ``too slow``, ``too large`` or a crash; ``fail`` turns it into the job's outcome."""
+
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What one job cost its worker, for the fuzz harness's table."""
+
+    seconds: float
+    peak_mb: float
+
+
+# --- The worker ---------------------------------------------------------------
+
+def _address_space() -> int:
+    """Bytes of virtual memory this process maps now."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _limit_memory(budget: int) -> None:
+    """Let this process map at most ``budget`` bytes more than it maps now."""
+    if budget <= 0:
+        return
+    wanted = _address_space() + budget
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _worker_loop(connection: Connection, function: Callable, limits: Limits) -> None:
+    """Run jobs received on ``connection`` until told to stop (None); send back ``("ok", outcome)`` or a failure."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _limit_memory(limits.memory)
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            reply = ("ok", function(job))
+        except MemoryError:
+            reply = ("too large", f"over the memory limit of {limits.memory // 2**20:,} MB")
+        except BaseException as error:  # noqa: BLE001 - any failure is this document's, reported in one line
+            reply = ("crash", one_line(error))
+        try:
+            connection.send(reply)
+        except MemoryError:
+            connection.send(("too large", f"over the memory limit of {limits.memory // 2**20:,} MB"))
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            connection.send(("crash", one_line(error)))
+
+
+def one_line(error: BaseException, width: int = 300) -> str:
+    """``ValueError: what it says`` on one line, at most ``width`` characters."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class _Worker:
+    def __init__(self, function: Callable, limits: Limits) -> None:
+        parent, child = Pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the caller's code
+            status = 0
+            try:
+                parent.close()
+                _worker_loop(child, function, limits)
+            except BaseException:  # noqa: BLE001
+                status = 1
+            finally:
+                os._exit(status)
+        child.close()
+        self.pid, self.connection = pid, parent
+        self.job: int | None = None
+        self.started = 0.0
+
+    def give(self, index: int, job) -> None:
+        self.job, self.started = index, time.monotonic()
+        self.connection.send(job)
+
+    def kill(self) -> tuple[int, float]:
+        """Kill the worker and reap it: its wait status and peak resident MB."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        return self.reap()
+
+    def reap(self) -> tuple[int, float]:
+        _, status, usage = os.wait4(self.pid, 0)
+        self.connection.close()
+        return status, usage.ru_maxrss / 1024
+
+    def stop(self) -> None:
+        try:
+            self.connection.send(None)
+        except OSError:
+            pass
+        self.kill()
+
+
+def run_supervised(function: Callable[[Job], Outcome], jobs: Sequence[Job], workers: int = 1,
+                   limits: Limits = Limits(), usage: dict[int, Usage] | None = None
+                   ) -> Iterator[tuple[int, Outcome | Failure]]:
+    """Yield ``(index, function(jobs[index]))`` for every job as it finishes, each run in a bounded worker process.
+
+    A job over its time limit, over its memory limit, or that kills its
+    worker yields a :class:`Failure` instead; its worker is replaced. Workers
+    are forked from this process (POSIX only). ``usage``, when given, is
+    filled with each job's seconds (as seen from here) and its worker's peak MB.
+    """
+    pending = list(enumerate(jobs))
+    pending.reverse()
+    pool: list[_Worker] = []
+    try:
+        while pending or any(worker.job is not None for worker in pool):
+            while pending and len([w for w in pool if w.job is not None]) < max(1, workers):
+                idle = next((w for w in pool if w.job is None), None)
+                if idle is None:
+                    idle = _Worker(function, limits)
+                    pool.append(idle)
+                idle.give(*pending.pop())
+            busy = [w for w in pool if w.job is not None]
+            now = time.monotonic()
+            timeout = max(0.0, min(w.started + limits.seconds for w in busy) - now) if limits.seconds > 0 else None
+            ready = wait([w.connection for w in busy], timeout=timeout)
+            for worker in busy:
+                index = worker.job
+                elapsed = time.monotonic() - worker.started
+                if worker.connection in ready:
+                    try:
+                        kind, value = worker.connection.recv()
+                    except (EOFError, OSError):
+                        status, peak = worker.reap()
+                        pool.remove(worker)
+                        _record(usage, index, elapsed, peak)
+                        yield index, _died(status, limits)
+                        continue
+                    worker.job = None
+                    _record(usage, index, elapsed, _peak_mb(worker.pid))
+                    if kind == "ok":
+                        yield index, value
+                    else:
+                        # A worker that ran out of memory may be in a bad state: replace it.
+                        if kind == "too large":
+                            worker.kill()
+                            pool.remove(worker)
+                        yield index, Failure(kind, value)
+                elif limits.seconds > 0 and elapsed >= limits.seconds:
+                    _, peak = worker.kill()
+                    pool.remove(worker)
+                    _record(usage, index, elapsed, peak)
+                    yield index, Failure("too slow", f"still running after {limits.seconds:g} s; stopped")
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+def _peak_mb(pid: int) -> float:
+    """The peak resident memory of a live process, in MB (VmHWM)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def _record(usage: dict | None, index: int, seconds: float, peak: float) -> None:
+    if usage is not None:
+        usage[index] = Usage(seconds, peak)
+
+
+def _died(status: int, limits: Limits) -> Failure:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
+        if number in (signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT):
+            # The kernel's OOM killer and a failed allocation inside C code end this way.
+            return Failure("too large", f"the worker was killed by {name} (over the memory limit of "
+                                        f"{limits.memory // 2**20:,} MB?)")
+        return Failure("crash", f"the worker was killed by {name}")
+    return Failure("crash", f"the worker exited with status {os.WEXITSTATUS(status)}")
+
+
+# --- Dask -----------------------------------------------------------------------
+
+def _bounded(task: tuple[Callable, object, Limits]):
+    """A Dask task: the job run in a bounded worker forked from the Dask worker."""
+    function, job, limits = task
+    for _, outcome in run_supervised(function, [job], 1, limits):
+        return outcome
+    return Failure("crash", "no outcome")
+
+
 def run_on_dask(function: Callable[[Job], Outcome], jobs: Sequence[Job], scheduler: str | None = None,
-                workers: int = 1) -> Iterator[Outcome]:
-    """Yield ``function(job)`` for every job, computed on Dask workers, in the order of ``jobs``.
+                workers: int = 1, limits: Limits = Limits()) -> Iterator[Outcome | Failure]:
+    """Yield ``function(job)`` (or a :class:`Failure`) for every job, computed on Dask workers, in the order of ``jobs``.
 
     Args:
         scheduler: address of a running scheduler (``tcp://host:8786``); when
@@ -51,9 +292,17 @@ def run_on_dask(function: Callable[[Job], Outcome], jobs: Sequence[Job], schedul
         raise EngineError(scheduler or "local cluster", f"cannot start or reach the Dask scheduler: {error}") from error
     try:
         # pure=False: a document processed twice (a retry) is simply rewritten.
-        futures = client.map(function, list(jobs), pure=False)
+        futures = client.map(_bounded, [(function, job, limits) for job in jobs], pure=False)
+        # Each task bounds itself; this timeout covers a task that never starts (a lost worker).
+        backstop = None if limits.seconds <= 0 else limits.seconds * 2 + 120
         for future in futures:
-            yield future.result()
+            try:
+                yield future.result(timeout=backstop)
+            except TimeoutError:
+                future.cancel()
+                yield Failure("too slow", f"no result from the Dask cluster after {backstop:g} s")
+            except Exception as error:  # noqa: BLE001 - a task's failure is its document's
+                yield Failure("crash", one_line(error))
     finally:
         client.close()
         if cluster is not None:

@@ -9,6 +9,7 @@ class PipelineError(Exception):
     """A document could not be processed; the run goes on with the others."""
 
     reason = "could not be processed"
+    skipped = False  # True for entries left out on purpose, reported as notes
 
     def __init__(self, path: Path | str, detail: str = "") -> None:
         self.path = Path(path)
@@ -87,3 +88,46 @@ class TableValidationError(PipelineError):
     def __init__(self, path: Path | str, detail: str = "", violations: tuple = ()) -> None:
         super().__init__(path, detail)
         self.violations = tuple(violations)
+
+
+class OutsideFolderError(PipelineError):
+    reason = "refused: outside the input folder"
+
+
+class DuplicateDocumentError(PipelineError):
+    reason = "duplicate document"
+
+
+class SkippedEntry(PipelineError):
+    """An entry of the input folder deliberately not read (hidden, a data folder): a note, not a failure."""
+
+    reason = "skipped"
+    skipped = True
+
+
+class DocumentCheckError(PipelineError):
+    """The document's rows break a declared check (``pipeline.validate``): the document is left out, the others are written."""
+
+    reason = "left out: its rows break a declared check"
+
+
+class TooSlowError(PipelineError):
+    reason = "too slow"
+
+
+class WorkerDiedError(PipelineError):
+    reason = "processing crashed"
+
+
+class UnexpectedError(PipelineError):
+    """Any other exception raised while processing one document: that document fails, the run goes on."""
+
+    reason = "could not be processed"
+
+
+class CorpusMismatchError(PipelineError):
+    reason = "holds another corpus"
+
+
+class DataLockedError(PipelineError):
+    reason = "is being written by another run"

@@ -20,7 +20,7 @@ from pipeline.extract.stage import DocumentContext, extract_rows
 from pipeline.ingest import decode_document
 from pipeline.metadata import read_metadata
 from pipeline.normalize import Normalized, ScriptConverter, normalize
-from pipeline.store import doc_id_for, list_sources
+from pipeline.store import doc_id_for, list_sources, readable_name
 from pipeline.themes import theme_rows, theme_share_rows
 
 
@@ -94,7 +94,7 @@ def describe_document(path: Path, seeds_dir: Path | None, data: bytes, encoding:
     meta = read_metadata(normalized.text, tree)
     document = {
         "doc_id": doc_id,
-        "source_file": Path(path).name,
+        "source_file": readable_name(Path(path).name),
         "source_sha256": hashlib.sha256(data).hexdigest(),
         "encoding": encoding,
         "title": meta.title,
@@ -134,7 +134,8 @@ def analyse_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None
     rows = {"documents": [described.document], "clauses": described.clause_rows}
     rows.update(theme_tables(described.clause_rows))
     rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, described.context))
-    return Analysis(normalized, tree, DocumentResult(described.doc_id, Path(path).name, rows, described.warnings))
+    return Analysis(normalized, tree, DocumentResult(described.doc_id, readable_name(Path(path).name), rows,
+                                                     described.warnings))
 
 
 def process_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> DocumentResult:

@@ -24,7 +24,9 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,7 +36,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__, config
-from pipeline.errors import DocumentTooLargeError, PipelineError, SymlinkLoopError, UnreadableDocumentError
+from pipeline.errors import (
+    DataLockedError, DocumentTooLargeError, DuplicateDocumentError, OutsideFolderError, PipelineError, SkippedEntry,
+    SymlinkLoopError, UnreadableDocumentError,
+)
 
 MANIFEST_NAME = "manifest.json"
 INTERIM_NAME = "interim"
@@ -58,55 +63,108 @@ class Source:
     size: int
 
 
-def list_sources(seeds_dir: Path) -> tuple[list[Source], list[PipelineError]]:
-    """Every document under ``seeds_dir`` (sub-folders too), in doc_id order, and the entries that cannot be read.
+def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[Source], list[PipelineError]]:
+    """Every document under ``seeds_dir`` (sub-folders too), in doc_id order, and the entries left out, each with its reason.
 
-    Symbolic links are followed; a link that loops, or that leads back into a
-    folder already being read, is reported rather than followed forever.
+    The folder is a boundary: a symbolic link is followed only while it stays
+    inside ``seeds_dir`` (a link that loops, or leads back into a folder
+    already read, is reported rather than followed forever); device files,
+    FIFOs and sockets are refused without being opened, so a FIFO cannot
+    block the listing; the folders in ``exclude`` (the data folder) and any
+    folder holding a data folder's manifest are never read as input. Hidden
+    files and folders named like documents are reported as skipped
+    (:class:`SkippedEntry`), and a file with the same bytes as one listed
+    before it as a duplicate (:class:`DuplicateDocumentError`), not listed twice.
     """
     seeds_dir = Path(seeds_dir)
+    root = seeds_dir.resolve()
+    excluded = {Path(folder).resolve() for folder in exclude}
     sources, problems = [], []
-    seen_dirs = {seeds_dir.resolve()}
+    seen_dirs = {root}
     for folder, dirs, files in os.walk(seeds_dir, followlinks=True):
         kept_dirs = []
         for name in sorted(dirs):
-            real = Path(folder, name).resolve()
+            path = Path(folder, name)
             if name.startswith("."):
+                if Path(name).suffix.lower() in config.DOCUMENT_SUFFIXES:
+                    problems.append(SkippedEntry(path, "hidden folder"))
+                continue
+            try:
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                problems.append(SymlinkLoopError(path, "the symbolic link cannot be resolved"))
+                continue
+            if not real.is_relative_to(root):
+                problems.append(OutsideFolderError(path, f"the symbolic link leads outside {seeds_dir}"))
                 continue
             if real in seen_dirs:
-                problems.append(SymlinkLoopError(Path(folder, name), "it leads back into a folder already read"))
+                problems.append(SymlinkLoopError(path, "it leads back into a folder already read"))
                 continue
+            if real in excluded or (real / MANIFEST_NAME).is_file() and (real / INTERIM_NAME).is_dir():
+                problems.append(SkippedEntry(path, "a data folder of policy extract, not input"))
+                continue
+            if Path(name).suffix.lower() in config.DOCUMENT_SUFFIXES:
+                problems.append(SkippedEntry(path, "a folder, not a document; its documents are read"))
             seen_dirs.add(real)
             kept_dirs.append(name)
         dirs[:] = kept_dirs
         for name in sorted(files):
             path = Path(folder, name)
+            if Path(name).suffix.lower() not in config.DOCUMENT_SUFFIXES:
+                continue
             if name.startswith("."):
+                problems.append(SkippedEntry(path, "hidden file; rename it without the leading dot to include it"))
                 continue
-            if path.is_symlink() and not path.exists():
-                problems.append(_unreadable(path, _stat_error(path)))
-                continue
-            if path.suffix.lower() not in config.DOCUMENT_SUFFIXES:
+            refused = _refusal(path, root, seeds_dir)
+            if refused is not None:
+                problems.append(refused)
                 continue
             try:
-                size = path.stat().st_size
-                if size > config.MAX_DOCUMENT_BYTES:
-                    problems.append(DocumentTooLargeError(path, f"{size:,} bytes; the limit is {config.MAX_DOCUMENT_BYTES:,}"))
-                    continue
-                data = path.read_bytes()
+                data = _read_capped(path)
             except OSError as error:
                 problems.append(_unreadable(path, error))
                 continue
+            if data is None:
+                problems.append(DocumentTooLargeError(path, f"over {config.MAX_DOCUMENT_BYTES:,} bytes"))
+                continue
             sources.append(Source(path, doc_id_for(path, seeds_dir), hashlib.sha256(data).hexdigest(), len(data)))
-    return sorted(sources, key=lambda source: source.doc_id), sorted(problems, key=lambda p: str(p.path))
+    sources.sort(key=lambda source: source.doc_id)
+    unique: list[Source] = []
+    first_by_bytes: dict[str, Source] = {}
+    first_by_id: dict[str, Source] = {}
+    for source in sources:
+        if source.sha256 in first_by_bytes:
+            problems.append(DuplicateDocumentError(
+                source.path, f"same bytes as {first_by_bytes[source.sha256].path}; read once, as that file"))
+        elif source.doc_id in first_by_id:
+            problems.append(DuplicateDocumentError(
+                source.path, f"its doc_id {source.doc_id!r} is taken by {first_by_id[source.doc_id].path}; rename one"))
+        else:
+            first_by_bytes[source.sha256] = first_by_id[source.doc_id] = source
+            unique.append(source)
+    return unique, sorted(problems, key=lambda p: str(p.path))
 
 
-def _stat_error(path: Path) -> OSError:
+def _refusal(path: Path, root: Path, seeds_dir: Path) -> PipelineError | None:
+    """Why ``path`` may not be read (a link out of the folder, a device, a FIFO, a socket), or None; never opens it."""
     try:
-        os.stat(path)
+        status = os.stat(path)
     except OSError as error:
-        return error
-    return OSError("not a file")
+        return _unreadable(path, error)
+    if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(root):
+        return OutsideFolderError(path, f"the symbolic link leads outside {seeds_dir}")
+    if stat.S_ISREG(status.st_mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(status.st_mode) else "a socket" if stat.S_ISSOCK(status.st_mode)
+            else "a device" if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode) else "not a regular file")
+    return UnreadableDocumentError(path, f"{kind}, not a regular file; not opened")
+
+
+def _read_capped(path: Path) -> bytes | None:
+    """The file's bytes, or None when it holds more than ``config.MAX_DOCUMENT_BYTES`` (what is read counts, not what stat says)."""
+    with open(path, "rb") as handle:
+        data = handle.read(config.MAX_DOCUMENT_BYTES + 1)
+    return None if len(data) > config.MAX_DOCUMENT_BYTES else data
 
 
 def _unreadable(path: Path, error: OSError) -> PipelineError:
@@ -118,9 +176,29 @@ def _unreadable(path: Path, error: OSError) -> PipelineError:
 
 
 def doc_id_for(path: Path, seeds_dir: Path | None = None) -> str:
-    """A document's id: its path under the seeds folder without the ending, ``/`` as ``__``."""
+    """A document's id: its path under the seeds folder, ending included, ``/`` between folders.
+
+    Two files of one folder never share an id (``plan.txt`` and ``plan.html``,
+    ``x/a.txt`` and ``x__a.txt`` stay apart), and the id depends on nothing
+    but the path, so it is the same on every run and every machine. A file
+    name that is not valid UTF-8 (a GBK name unpacked from an archive) is read
+    as GB18030, else its undecodable bytes are written as ``\\xNN``.
+    """
     relative = Path(path).relative_to(seeds_dir) if seeds_dir else Path(Path(path).name)
-    return relative.with_suffix("").as_posix().replace("/", "__")
+    return readable_name(relative.as_posix())
+
+
+def readable_name(name: str) -> str:
+    """``name`` as valid UTF-8: file names holding undecodable bytes (surrogates) are decoded as GB18030 or escaped."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="backslashreplace")
 
 
 # Code that reads the tables but never shapes them: changing it must not
@@ -153,20 +231,33 @@ class Manifest:
     code: str
     documents: dict[str, dict] = field(default_factory=dict)   # doc_id -> source_file, sha256, error
     tables: dict[str, str] = field(default_factory=dict)       # table -> sha256 of the file
+    corpus: str = ""                                           # the input folder's name
 
     def to_json(self) -> str:
-        body = {"pipeline_version": __version__, "code": self.code,
+        body = {"pipeline_version": __version__, "code": self.code, "corpus": self.corpus,
                 "documents": dict(sorted(self.documents.items())), "tables": dict(sorted(self.tables.items()))}
         return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     @classmethod
     def read(cls, data_dir: Path) -> Manifest | None:
+        """The manifest of ``data_dir``; None when it is missing or damaged in any way (the run then rebuilds it)."""
         path = Path(data_dir) / MANIFEST_NAME
         try:
             body = json.loads(path.read_text(encoding="utf-8"))
-            return cls(body["code"], body["documents"], body["tables"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError):
             return None
+        if not isinstance(body, dict):
+            return None
+        code, documents, tables = body.get("code"), body.get("documents"), body.get("tables")
+        corpus = body.get("corpus", "")
+        if not (isinstance(code, str) and isinstance(documents, dict) and isinstance(tables, dict)
+                and isinstance(corpus, str)):
+            return None
+        if not all(isinstance(entry, dict) and isinstance(entry.get("sha256"), str) for entry in documents.values()):
+            return None
+        if not all(isinstance(name, str) and isinstance(digest, str) for name, digest in tables.items()):
+            return None
+        return cls(code, documents, tables, corpus)
 
     def write(self, data_dir: Path) -> Path:
         path = Path(data_dir) / MANIFEST_NAME
@@ -188,7 +279,7 @@ def is_up_to_date(manifest: Manifest | None, code: str, sources: Iterable[Source
     if manifest is None or manifest.code != code:
         return False
     wanted = {source.doc_id: source.sha256 for source in sources}
-    if {doc_id: entry["sha256"] for doc_id, entry in manifest.documents.items()} != wanted:
+    if {doc_id: entry.get("sha256") for doc_id, entry in manifest.documents.items()} != wanted:
         return False
     return set(manifest.tables) == set(tables) and all(
         file_sha256(Path(data_dir) / f"{name}.parquet") == digest for name, digest in manifest.tables.items()
@@ -197,20 +288,44 @@ def is_up_to_date(manifest: Manifest | None, code: str, sources: Iterable[Source
 
 # --- Parts --------------------------------------------------------------------
 
+def part_key(doc_id: str) -> str:
+    """The folder name of a document's part: readable, safe on every file system, never too long, unique per doc_id."""
+    readable = re.sub(r"[^\w.-]+", "_", doc_id)[:60].lstrip(".")
+    return f"{readable}-{hashlib.sha256(doc_id.encode('utf-8')).hexdigest()[:16]}"
+
+
 def part_dir(interim_dir: Path, doc_id: str) -> Path:
-    return Path(interim_dir) / doc_id
+    return Path(interim_dir) / part_key(doc_id)
 
 
-def read_part_info(interim_dir: Path, doc_id: str) -> dict | None:
+def read_part_info(interim_dir: Path, doc_id: str, *, key: str | None = None) -> dict | None:
+    """A part's part.json, or None when it is missing or damaged (any shape but an object is damaged)."""
+    folder = Path(interim_dir) / key if key is not None else part_dir(interim_dir, doc_id)
     try:
-        return json.loads((part_dir(interim_dir, doc_id) / PART_NAME).read_text(encoding="utf-8"))
+        info = json.loads((folder / PART_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return info if isinstance(info, dict) else None
 
 
 def part_is_current(interim_dir: Path, source: Source, code: str) -> bool:
+    """Whether the cached part was made from these bytes by this code, and every table of it is readable."""
     info = read_part_info(interim_dir, source.doc_id)
-    return info is not None and info.get("sha256") == source.sha256 and info.get("code") == code
+    if not isinstance(info, dict) or info.get("sha256") != source.sha256 or info.get("code") != code:
+        return False
+    if info.get("doc_id") != source.doc_id:
+        return False
+    folder = part_dir(interim_dir, source.doc_id)
+    sizes = info.get("sizes")
+    if not isinstance(sizes, dict) or not sizes:
+        return False
+    for name, size in sizes.items():
+        try:
+            if (folder / f"{name}.arrow").stat().st_size != size:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str, pa.Table], info: dict) -> None:
@@ -222,7 +337,9 @@ def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str
     for name, table in tables.items():
         with pa.OSFile(str(folder / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-    body = dict(info, doc_id=source.doc_id, sha256=source.sha256, code=code)
+    # The sizes let a later run tell a truncated or deleted table from a whole one without reading it.
+    sizes = {name: (folder / f"{name}.arrow").stat().st_size for name in tables}
+    body = dict(info, doc_id=source.doc_id, sha256=source.sha256, code=code, sizes=sizes)
     write_atomically(folder / PART_NAME, json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
@@ -232,15 +349,23 @@ def read_part_table(interim_dir: Path, doc_id: str, name: str) -> pa.Table:
 
 
 def remove_stale_parts(interim_dir: Path, keep: Iterable[str]) -> list[str]:
-    """Delete the parts of documents that are no longer in the seeds; returns their doc_ids."""
+    """Delete the parts of documents that are no longer in the seeds, and anything else in ``interim``; their doc_ids."""
     interim_dir = Path(interim_dir)
     if not interim_dir.is_dir():
         return []
-    kept = set(keep)
-    removed = sorted(entry.name for entry in interim_dir.iterdir() if entry.is_dir() and entry.name not in kept)
-    for name in removed:
-        shutil.rmtree(interim_dir / name)
-    return removed
+    kept = {part_key(doc_id) for doc_id in keep}
+    removed = []
+    for entry in sorted(interim_dir.iterdir()):
+        if entry.name in kept:
+            continue
+        info = read_part_info(interim_dir, "", key=entry.name) if entry.is_dir() else None
+        if isinstance(info, dict) and isinstance(info.get("doc_id"), str):
+            removed.append(info["doc_id"])
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    return sorted(removed)
 
 
 # --- Writing ------------------------------------------------------------------
@@ -309,3 +434,110 @@ class TableAssembler:
         if self.writer.is_open:
             self.writer.close()
         Path(self.temporary).unlink(missing_ok=True)
+
+
+# --- One run at a time, and tables replaced as one set -------------------------
+
+LOCK_NAME = ".lock"
+SWITCH_NAME = ".switch.json"
+
+
+class DataLock:
+    """An exclusive lock on a data folder for one run; a second run refuses at once with :class:`DataLockedError`.
+
+    The lock is ``flock`` on ``DATA/.lock``: the kernel releases it when the
+    process ends, however it ends, so a killed run never leaves a stale lock.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.handle = None
+
+    def __enter__(self) -> DataLock:
+        import fcntl
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(self.data_dir / LOCK_NAME, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            handle.seek(0)
+            holder = handle.read().strip()
+            handle.close()
+            raise DataLockedError(self.data_dir, f"process {holder or '?'} holds {self.data_dir / LOCK_NAME}; "
+                                                 "wait for it to finish, or use another --out") from error
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self.handle = handle
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.handle is not None:
+            self.handle.close()  # closing releases the flock
+            self.handle = None
+
+
+def switch_files(data_dir: Path, staged: Mapping[str, Path]) -> None:
+    """Put every staged file in place as one set: ``staged`` maps final names in ``data_dir`` to finished temporary files.
+
+    First a marker listing every rename is written (atomically, to disk),
+    then the renames are done, then the marker is removed. A run killed
+    between two renames leaves the marker: :func:`finish_switch`, called by
+    the next run, completes the renames, so the folder holds the new set
+    whole; ``--check`` reports a folder left half-switched.
+    """
+    data_dir = Path(data_dir)
+    renames = [[Path(temporary).name, final] for final, temporary in staged.items()]
+    write_atomically(data_dir / SWITCH_NAME, json.dumps({"renames": renames}, ensure_ascii=False).encode("utf-8"))
+    finish_switch(data_dir)
+
+
+def finish_switch(data_dir: Path) -> bool:
+    """Complete the renames of an interrupted :func:`switch_files`; True when there was one to complete."""
+    marker = Path(data_dir) / SWITCH_NAME
+    try:
+        body = json.loads(marker.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        body = None
+    renames = body.get("renames") if isinstance(body, dict) else None
+    if isinstance(renames, list):
+        for pair in renames:
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+                continue
+            temporary, final = (Path(data_dir) / Path(name).name for name in pair)
+            if temporary.exists():
+                os.replace(temporary, final)
+        _fsync_folder(data_dir)
+    marker.unlink(missing_ok=True)
+    return True
+
+
+def switch_pending(data_dir: Path) -> bool:
+    """Whether a run was killed while putting its tables in place (the next run finishes it)."""
+    return (Path(data_dir) / SWITCH_NAME).exists()
+
+
+def remove_leftovers(data_dir: Path) -> list[Path]:
+    """Delete the temporary files killed runs left in ``data_dir`` and its parts (call after :func:`finish_switch`)."""
+    data_dir = Path(data_dir)
+    leftovers = list(data_dir.glob(".*.tmp")) + list((data_dir / INTERIM_NAME).glob("*/.*.tmp"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

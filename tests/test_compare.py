@@ -8,8 +8,8 @@ import pytest
 from pipeline.compare import CharNgrams, ClauseComparer, meaningful_chars, shared_passage
 from pipeline.terms import JiebaAnalyzer
 
-SICHUAN_2024 = "000_df46c3d2f2ee2b45"
-SICHUAN_2025 = "002_dba2baabc91e1179"
+SICHUAN_2024 = "000_df46c3d2f2ee2b45.txt"
+SICHUAN_2025 = "002_dba2baabc91e1179.txt"
 
 
 def _clauses(*rows: tuple[str, str, str]) -> pd.DataFrame:
@@ -126,7 +126,7 @@ def test_alignments_are_between_documents_and_scored(seed_tables):
     assert all((d, c) in clauses for d, c in alignments[["doc_b", "clause_b"]].to_numpy())
     # The 2024 and 2025 Sichuan documents repeat each other more than either repeats Sichuan 2019.
     per_pair = alignments.groupby(["doc_a", "doc_b"]).size()
-    assert per_pair[(SICHUAN_2024, SICHUAN_2025)] > per_pair[("000_df46c3d2f2ee2b45", "001_abf5e99d2b5f1a8f")]
+    assert per_pair[(SICHUAN_2024, SICHUAN_2025)] > per_pair[("000_df46c3d2f2ee2b45.txt", "001_abf5e99d2b5f1a8f.txt")]
 
 
 def test_meaningful_chars_ignores_punctuation_and_space():

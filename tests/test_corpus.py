@@ -19,7 +19,7 @@ from pipeline import corpus
 from pipeline.cli import app
 from pipeline.corpus import check_corpus, extract_corpus
 from pipeline.errors import SymlinkLoopError
-from pipeline.store import INTERIM_NAME, MANIFEST_NAME, Manifest
+from pipeline.store import INTERIM_NAME, MANIFEST_NAME, Manifest, part_dir
 from pipeline.tables import SCHEMAS
 from tests.conftest import SEEDS
 
@@ -47,7 +47,7 @@ def _doc_ids(data: Path, table: str) -> set[str]:
 def test_a_second_run_with_nothing_changed_does_no_document_work(tmp_path, toolkit, monkeypatch):
     seeds, data = _seeds(tmp_path / "seeds"), tmp_path / "data"
     first = extract_corpus(seeds, data, toolkit)
-    assert sorted(first.processed) == sorted(SEEDS[n].stem for n in SMALL) and first.ok
+    assert sorted(first.processed) == sorted(SEEDS[n].name for n in SMALL) and first.ok
     before = _table_bytes(data)
 
     def no_work(*args, **kwargs):
@@ -67,18 +67,18 @@ def test_adding_a_document_processes_only_that_one_and_removing_one_drops_its_ro
     extract_corpus(seeds, data, toolkit)
     shutil.copy(SEEDS["sichuan2024"], seeds)
     added = extract_corpus(seeds, data, toolkit)
-    assert added.processed == [SEEDS["sichuan2024"].stem] and len(added.reused) == 2
-    assert SEEDS["sichuan2024"].stem in _doc_ids(data, "clauses")
+    assert added.processed == [SEEDS["sichuan2024"].name] and len(added.reused) == 2
+    assert SEEDS["sichuan2024"].name in _doc_ids(data, "clauses")
     # The new document is aligned with the others: the free-trade-zone sentence it shares with Sichuan 2025.
-    assert SEEDS["sichuan2024"].stem in _doc_ids(data, "alignments")
+    assert SEEDS["sichuan2024"].name in _doc_ids(data, "alignments")
 
     (seeds / SEEDS["shandong2023"].name).unlink()
     removed = extract_corpus(seeds, data, toolkit)
-    gone = SEEDS["shandong2023"].stem
+    gone = SEEDS["shandong2023"].name
     assert removed.removed == [gone] and removed.processed == []
     for table in SCHEMAS:
         assert gone not in _doc_ids(data, table), table
-    assert not (data / INTERIM_NAME / gone).exists()
+    assert not part_dir(data / INTERIM_NAME, gone).exists() and len(list((data / INTERIM_NAME).iterdir())) == 2
     assert gone not in Manifest.read(data).documents
 
 
@@ -132,7 +132,7 @@ def test_a_bad_document_is_reported_on_every_run_without_being_retried(tmp_path,
     first = extract_corpus(seeds, data, toolkit)
     assert [error.path.name for error in first.failures] == ["empty.txt"]
     assert "file is empty" in str(first.failures[0]) and not first.ok
-    assert _doc_ids(data, "documents") == {SEEDS["sichuan2025"].stem}
+    assert _doc_ids(data, "documents") == {SEEDS["sichuan2025"].name}
     monkeypatch.setattr(corpus, "build_part", lambda *a, **k: pytest.fail("retried"))
     again = extract_corpus(seeds, data, toolkit)
     assert again.up_to_date and [str(e) for e in again.failures] == [str(e) for e in first.failures]
@@ -149,7 +149,7 @@ def test_symlink_loops_are_reported_and_the_other_documents_processed(tmp_path, 
     assert set(named) == {"loop.txt", "again", "dangling.txt"}
     assert isinstance(named["loop.txt"], SymlinkLoopError) and isinstance(named["again"], SymlinkLoopError)
     assert "points at nothing" in str(named["dangling.txt"])
-    assert report.processed == [SEEDS["sichuan2025"].stem]
+    assert report.processed == [SEEDS["sichuan2025"].name]
     result = runner.invoke(app, ["extract", str(seeds), "--out", str(data), "--workers", "1"])
     assert result.exit_code == 1 and "loop.txt" in result.output
 
@@ -158,7 +158,7 @@ def test_documents_in_sub_folders_get_path_ids(tmp_path, toolkit):
     seeds = tmp_path / "seeds"
     _seeds(seeds / "四川", ("sichuan2025",))
     report = extract_corpus(seeds, tmp_path / "data", toolkit)
-    assert report.processed == [f"四川__{SEEDS['sichuan2025'].stem}"]
+    assert report.processed == [f"四川/{SEEDS['sichuan2025'].name}"]
 
 
 def test_an_interrupted_run_leaves_the_previous_tables_intact(tmp_path, toolkit):

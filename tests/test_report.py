@@ -16,8 +16,8 @@ from pipeline.report import REPORT_RESOURCES, SECTIONS, write_report
 from tests import browser
 from tests.conftest import SEEDS_DIR
 
-SICHUAN_2024 = "000_df46c3d2f2ee2b45"
-SICHUAN_2025 = "002_dba2baabc91e1179"
+SICHUAN_2024 = "000_df46c3d2f2ee2b45.txt"
+SICHUAN_2025 = "002_dba2baabc91e1179.txt"
 REUSED = f"align-{SICHUAN_2024}--2.3--{SICHUAN_2025}--2.5.17"
 URL_ATTRIBUTES = ("src", "href", "action", "formaction", "data", "poster", "srcset", "background", "cite")
 
@@ -230,7 +230,7 @@ def test_script_runs_and_shows_one_pair(report):
 
 
 def test_a_link_opens_its_pair(report):
-    wanted = "pair-003_a8cd71ea5b437bb0--004_675e57c38d26c4aa"
+    wanted = "pair-003_a8cd71ea5b437bb0.txt--004_675e57c38d26c4aa.txt"
     run = browser.dump_dom(f"{report.as_uri()}#{wanted}")
     assert 'data-ready="1"' in run.stdout and not run.console
     assert _visible_pairs(run.stdout) == (wanted, [wanted])

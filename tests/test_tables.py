@@ -30,7 +30,7 @@ def test_one_document_row_per_seed_and_clauses_point_into_the_text(extracted):
     documents = pq.read_table(out / "documents.parquet").to_pylist()
     clauses = pq.read_table(out / "clauses.parquet").to_pylist()
     assert not report.failures
-    assert [d["doc_id"] for d in documents] == sorted(p.stem for p in SEEDS_DIR.glob("*.txt"))
+    assert [d["doc_id"] for d in documents] == sorted(p.name for p in SEEDS_DIR.glob("*.txt"))
     counts = {d["doc_id"]: d["n_clauses"] for d in documents}
     for doc_id, n in counts.items():
         rows = [c for c in clauses if c["doc_id"] == doc_id]
@@ -43,7 +43,7 @@ def test_one_document_row_per_seed_and_clauses_point_into_the_text(extracted):
 def test_clause_text_original_is_the_source_script(extracted):
     out, _ = extracted
     clauses = pq.read_table(out / "clauses.parquet").to_pandas()
-    row = clauses[(clauses.doc_id == "000_df46c3d2f2ee2b45") & (clauses.clause_id == "2.1")].iloc[0]
+    row = clauses[(clauses.doc_id == "000_df46c3d2f2ee2b45.txt") & (clauses.clause_id == "2.1")].iloc[0]
     assert row.text.startswith("促进数据资源有序开发利用。")
     assert row.text_original.startswith("促進數據資源有序開發利用。")
     assert row.parent_id == "2" and row.level == 2 and row.label == "(一)" and row.number == 1
@@ -82,8 +82,8 @@ def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("seed", "encoding"),
-    [("001_abf5e99d2b5f1a8f", "gb18030"), ("004_675e57c38d26c4aa", "big5"), ("003_a8cd71ea5b437bb0", "utf-16"),
-     ("000_df46c3d2f2ee2b45", "utf-8-sig")],
+    [("001_abf5e99d2b5f1a8f.txt", "gb18030"), ("004_675e57c38d26c4aa.txt", "big5"), ("003_a8cd71ea5b437bb0.txt", "utf-16"),
+     ("000_df46c3d2f2ee2b45.txt", "utf-8-sig")],
 )
 def test_a_reencoded_seed_gives_the_same_rows(tmp_path, toolkit, seed, encoding):
     from pipeline.process import process_document

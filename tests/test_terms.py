@@ -56,7 +56,7 @@ def test_terms_table_of_the_seeds(seed_tables):
     assert ((joined["start"] >= joined["start_clause"]) & (joined["end"] <= joined["end_clause"])).all()
     assert (joined["end"] - joined["start"] == joined["term"].str.len()).all()
     # Traditional-script Sichuan 2024 is counted in canonical words.
-    sichuan_2024 = terms[terms["doc_id"] == "000_df46c3d2f2ee2b45"]["term"]
+    sichuan_2024 = terms[terms["doc_id"] == "000_df46c3d2f2ee2b45.txt"]["term"]
     assert "人工智能" in set(sichuan_2024) and "人工智慧" not in set(sichuan_2024)
 
 

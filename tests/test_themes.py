@@ -67,7 +67,7 @@ def test_seed_documents_stress_what_they_are_about(seed_tables):
     shares = seed_tables["theme_shares"].pivot(index="doc_id", columns="theme", values="share")
     assert (shares.sum(axis=1) <= 1 + 1e-6).all()
     # Sichuan 2024's main line is 数据要素市场化配置改革: its largest theme is data elements.
-    assert shares.loc["000_df46c3d2f2ee2b45"].idxmax() == "data_elements"
+    assert shares.loc["000_df46c3d2f2ee2b45.txt"].idxmax() == "data_elements"
     themes = seed_tables["themes"]
     assert themes["score"].between(0, 1).all()
     assert not themes.duplicated(["doc_id", "clause_id", "theme"]).any()

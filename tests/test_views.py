@@ -15,8 +15,8 @@ runner = CliRunner()
 
 def test_documents_are_labelled_by_place_and_year(seed_tables):
     labels = views.document_labels(seed_tables["documents"])
-    assert labels["000_df46c3d2f2ee2b45"] == "四川 2024"
-    assert labels["004_675e57c38d26c4aa"] == "山东 2023"
+    assert labels["000_df46c3d2f2ee2b45.txt"] == "四川 2024"
+    assert labels["004_675e57c38d26c4aa.txt"] == "山东 2023"
     assert labels.is_unique
 
 
@@ -48,8 +48,8 @@ def test_search_matches_either_script(seed_tables, converter, query):
 
 
 @pytest.mark.parametrize(("name", "doc_id"), [
-    ("000", "000_df46c3d2f2ee2b45"), ("四川 2025", "002_dba2baabc91e1179"),
-    ("seeds/003_a8cd71ea5b437bb0.txt", "003_a8cd71ea5b437bb0"),
+    ("000", "000_df46c3d2f2ee2b45.txt"), ("四川 2025", "002_dba2baabc91e1179.txt"),
+    ("seeds/003_a8cd71ea5b437bb0.txt", "003_a8cd71ea5b437bb0.txt"),
 ])
 def test_resolve_document(seed_tables, name, doc_id):
     assert views.resolve_document(seed_tables["documents"], name) == doc_id
