@@ -200,6 +200,20 @@ def _read_pages(data: bytes, path: Path | str) -> Iterator[list[_Line]]:
         raise CorruptContainerError(path, f"encrypted PDF ({type(error).__name__})") from error
     except PSException as error:  # pdfminer's base: PDFSyntaxError, PSEOF, PDFObjectNotFound, ...
         raise CorruptContainerError(path, f"damaged PDF: {type(error).__name__}: {error}") from error
+    except _PDFMINER_ERRORS as error:  # what pdfminer raises on damaged objects and streams, outside its base class
+        raise CorruptContainerError(path, f"damaged PDF: {type(error).__name__}: {_one_line(error)}") from error
+
+
+# pdfminer raises these, not PSException, on mutated files: a Non-Ascii85
+# digit (ValueError), a missing resource (KeyError), a failed assertion on an
+# object's shape, a None where a number was wanted (TypeError).
+_PDFMINER_ERRORS = (ValueError, KeyError, AssertionError, TypeError, IndexError, AttributeError,
+                    ZeroDivisionError, OverflowError, zlib.error, EOFError, UnicodeError)
+
+
+def _one_line(error: BaseException, width: int = 200) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _page_lines(container: object) -> Iterator[_Line]:
@@ -312,20 +326,50 @@ def docx_text(data: bytes, path: Path | str) -> str:
         CorruptContainerError: not a readable Word package.
         DocumentTooLargeError: its parts unpack to more than ``config.MAX_DOCUMENT_BYTES``.
     """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(member.file_size for member in package.infolist())
-    except zipfile.BadZipFile as error:
-        raise CorruptContainerError(path, f"not a DOCX package: {error}") from error
-    # A few bytes of zip can unpack to gigabytes; python-docx would unpack them all.
-    if unpacked > config.MAX_DOCUMENT_BYTES:
-        raise DocumentTooLargeError(
-            path, f"unpacks to {unpacked:,} bytes; limit {config.MAX_DOCUMENT_BYTES:,} bytes")
+    _check_unpacked_size(data, path)
     try:
         document = docx.Document(io.BytesIO(data))  # reads and parses every part here
     except _DOCX_ERRORS as error:
         raise CorruptContainerError(path, f"damaged DOCX: {type(error).__name__}: {error}") from error
-    return "\n".join(_block_lines(document))
+    try:
+        return "\n".join(_block_lines(document))
+    except _DOCX_BODY_ERRORS as error:  # no body, a wrong root, a merged cell with nothing to merge into
+        raise CorruptContainerError(path, f"damaged DOCX body: {type(error).__name__}: {_one_line(error)}") from error
+
+
+_DOCX_BODY_ERRORS = (AttributeError, TypeError, ValueError, KeyError, IndexError, etree.LxmlError)
+_ZIP_CHUNK = 1 << 20
+# A DOCX holding the longest document allowed (config.MAX_DOCUMENT_CHARS)
+# has well under this much XML; parsed by lxml, XML takes several times its size.
+_MAX_DOCX_XML_BYTES = 64 * 2**20
+
+
+def _check_unpacked_size(data: bytes, path: Path | str) -> None:
+    """Unpack every member with a cap on the bytes actually produced: a zip's size headers can lie.
+
+    Raises:
+        CorruptContainerError: not a zip, or a member that does not unpack.
+        DocumentTooLargeError: the members unpack to more than ``config.MAX_DOCUMENT_BYTES``.
+    """
+    budget, markup = config.MAX_DOCUMENT_BYTES, _MAX_DOCX_XML_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for member in package.infolist():
+                is_markup = member.filename.endswith((".xml", ".rels"))
+                with package.open(member) as stream:
+                    while chunk := stream.read(_ZIP_CHUNK):
+                        budget -= len(chunk)
+                        markup -= len(chunk) if is_markup else 0
+                        if markup < 0:
+                            raise DocumentTooLargeError(
+                                path, f"its XML parts unpack to more than {_MAX_DOCX_XML_BYTES:,} bytes "
+                                      f"(at {member.filename}); python-docx would hold them all in memory")
+                        if budget < 0:
+                            raise DocumentTooLargeError(
+                                path, f"unpacks to more than {config.MAX_DOCUMENT_BYTES:,} bytes "
+                                      f"(at {member.filename}); limit {config.MAX_DOCUMENT_BYTES:,} bytes")
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as error:
+        raise CorruptContainerError(path, f"not a readable DOCX package: {type(error).__name__}: {error}") from error
 
 
 def _block_lines(container: object) -> Iterator[str]:

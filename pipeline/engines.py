@@ -24,6 +24,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import resource
@@ -94,6 +95,8 @@ def _worker_loop(connection: Connection, function: Callable, limits: Limits) -> 
     """Run jobs received on ``connection`` until told to stop (None); send back ``("ok", outcome)`` or a failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # pdfminer logs a warning per damaged font; the document's outcome says what matters.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     _limit_memory(limits.memory)
     while True:
         try:
@@ -243,10 +246,9 @@ def _died(status: int, limits: Limits) -> Failure:
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
-        if number in (signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT):
-            # The kernel's OOM killer and a failed allocation inside C code end this way.
-            return Failure("too large", f"the worker was killed by {name} (over the memory limit of "
-                                        f"{limits.memory // 2**20:,} MB?)")
+        if number == signal.SIGKILL:
+            # Not killed by us (a timeout is reported before): the kernel's OOM killer ends workers this way.
+            return Failure("too large", f"the worker was killed by {name}, most likely out of memory")
         return Failure("crash", f"the worker was killed by {name}")
     return Failure("crash", f"the worker exited with status {os.WEXITSTATUS(status)}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
@@ -40,8 +40,11 @@ def load_tables(data_dir: Path, names: tuple[str, ...] | None = None) -> dict[st
 def document_labels(documents: pd.DataFrame) -> pd.Series:
     """A short label per doc_id: the issuing place and the year, ``四川 2024``.
 
-    Two documents of one place and year get their doc_id's first characters
-    appended, so labels stay unique.
+    Two documents of one place and year get their file name (without the
+    ending; the whole doc_id when that is shared too) appended,
+    ``贵州 2024 (guizhou_2024_a)``, so labels are always unique. A label
+    depends only on its own document and on the documents of the same place
+    and year: adding any other document never changes it.
     """
     labels = {}
     for row in documents.itertuples(index=False):
@@ -52,9 +55,12 @@ def document_labels(documents: pd.DataFrame) -> pd.Series:
         dated = row.issue_date if pd.notna(row.issue_date) else row.publish_date
         year = f" {pd.Timestamp(dated).year}" if pd.notna(dated) else ""
         labels[row.doc_id] = f"{place.group(1) if place else row.doc_id[:8]}{year}"
-    series = pd.Series(labels, name="label")
+    series = pd.Series(labels, name="label", dtype=object)
     repeated = series.duplicated(keep=False)
-    series[repeated] = series[repeated] + " (" + series.index[repeated].str[:6] + ")"
+    stems = pd.Series([PurePosixPath(doc_id).stem for doc_id in series.index], index=series.index, dtype=object)
+    ambiguous = repeated & (series + stems).duplicated(keep=False)
+    suffix = stems.where(~ambiguous, pd.Series(series.index, index=series.index, dtype=object))
+    series[repeated] = series[repeated] + " (" + suffix[repeated] + ")"
     return series
 
 

@@ -33,7 +33,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.config import RESOURCES_DIR
+from pipeline.cache_dir import use_private_jieba_cache
+from pipeline.config import MAX_DOCUMENT_CHARS, RESOURCES_DIR
 from pipeline.extract.parties import find_parties, load_gazetteer
 
 POLICY_TERMS_PATH = RESOURCES_DIR / "policy_terms.txt"
@@ -51,6 +52,7 @@ def load_user_dict(user_dict: Path = POLICY_TERMS_PATH, gazetteer_path: Path | N
     no-op rather than a reload.
     """
     jieba.setLogLevel(logging.WARNING)
+    use_private_jieba_cache()  # not the world-writable /tmp/jieba.cache
     jieba.load_userdict(str(user_dict))
     for surface in load_gazetteer(gazetteer_path).surfaces():
         # No frequency: jieba then suggests one just high enough to keep the
@@ -72,6 +74,10 @@ def build_nlp(user_dict: Path | None = None, components: Iterable[str] = COMPONE
     """
     load_user_dict(Path(user_dict) if user_dict is not None else POLICY_TERMS_PATH)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    # Every Doc is one clause, and no clause is longer than its document: a
+    # clause of a long one-line document is read, not refused (spaCy's
+    # default max_length of 1,000,000 guards parsers this pipeline lacks).
+    nlp.max_length = MAX_DOCUMENT_CHARS + 1
     for name in components:
         nlp.add_pipe(name)
     return nlp
