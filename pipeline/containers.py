@@ -198,10 +198,70 @@ def _read_pages(data: bytes, path: Path | str) -> Iterator[list[_Line]]:
             yield lines
     except PDFEncryptionError as error:
         raise CorruptContainerError(path, f"encrypted PDF ({type(error).__name__})") from error
+    except _StreamTooLarge as error:
+        raise DocumentTooLargeError(path, str(error)) from error
     except PSException as error:  # pdfminer's base: PDFSyntaxError, PSEOF, PDFObjectNotFound, ...
         raise CorruptContainerError(path, f"damaged PDF: {type(error).__name__}: {error}") from error
     except _PDFMINER_ERRORS as error:  # what pdfminer raises on damaged objects and streams, outside its base class
         raise CorruptContainerError(path, f"damaged PDF: {type(error).__name__}: {_one_line(error)}") from error
+
+
+# --- PDF streams unpacked with a cap -------------------------------------------
+# pdfminer inflates a FlateDecode stream whole (zlib.decompress), trusting
+# nothing but the bytes: a few KB can inflate to gigabytes. Its module sees a
+# zlib whose decompress stops at _MAX_STREAM_BYTES of real output instead.
+_MAX_STREAM_BYTES = 64 * 2**20
+
+
+class _StreamTooLarge(ValueError):
+    pass
+
+
+class _CappedInflater:
+    def __init__(self, inflater) -> None:
+        self.inflater, self.produced = inflater, 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        room = _MAX_STREAM_BYTES - self.produced + 1
+        out = self.inflater.decompress(data, room if not max_length else min(room, max_length))
+        self.produced += len(out)
+        if self.produced > _MAX_STREAM_BYTES:
+            raise _StreamTooLarge(f"a PDF stream inflates to more than {_MAX_STREAM_BYTES:,} bytes")
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self.inflater, name)
+
+
+class _CappedZlib:
+    error = zlib.error
+
+    @staticmethod
+    def decompressobj(*args, **kwargs) -> _CappedInflater:
+        return _CappedInflater(zlib.decompressobj(*args, **kwargs))
+
+    @staticmethod
+    def decompress(data: bytes, *args) -> bytes:
+        inflater = zlib.decompressobj(*args[:1])
+        capped = _CappedInflater(inflater)
+        out = capped.decompress(data)
+        if inflater.unconsumed_tail:
+            raise _StreamTooLarge(f"a PDF stream inflates to more than {_MAX_STREAM_BYTES:,} bytes")
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+
+def _cap_pdf_streams() -> None:
+    import pdfminer.pdftypes
+
+    pdfminer.pdftypes.zlib = _CappedZlib()
+
+
+_cap_pdf_streams()
 
 
 # pdfminer raises these, not PSException, on mutated files: a Non-Ascii85

@@ -174,7 +174,7 @@ def decode_html_bytes(data: bytes, path: Path | str = "<bytes>") -> DecodedText:
     if declared is not None:
         try:
             return DecodedText(data.decode(declared), declared)
-        except (UnicodeDecodeError, LookupError):  # LookupError: a codec that is no text encoding (base64)
+        except (UnicodeError, LookupError):  # a codec that is no text encoding: base64, undefined
             pass
     return decode_bytes(data, path)
 

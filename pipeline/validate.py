@@ -607,6 +607,11 @@ def check_document(tables: Mapping[str, pa.Table | pd.DataFrame]) -> tuple[str |
 _SEVERITY = {(c.table, c.name): c.severity for c in CHECKS}
 
 
+def errors_only(violations: Iterable[Violation]) -> list[Violation]:
+    """The violations of checks whose severity is ``error`` (a ``warning`` check's rows are kept, with a warning)."""
+    return [v for v in violations if _severity(v) == "error"]
+
+
 def _severity(violation: Violation) -> str:
     return _SEVERITY.get((violation.table, violation.check), "error")
 
