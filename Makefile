@@ -16,7 +16,7 @@ DATA ?= data
 N ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev extract check smoke pins report browser test bench-jionlp bench-corpus bench clean
+.PHONY: help install install-dev extract check smoke pins report browser test bench-jionlp bench-corpus bench clean fuzz
 # apt-get needs root; use sudo when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -86,3 +86,6 @@ bench: $(DEV_STAMP) ## Time each stage, end to end and bare jieba on N documents
 
 clean: ## Remove the virtual environment and caches (data/ is kept)
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+
+fuzz: $(DEV_STAMP) ## Run every hostile case and generated documents under the bounds; print case, outcome, seconds, peak MB
+	$(BIN)/python -m tests.fuzz

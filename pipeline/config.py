@@ -33,5 +33,5 @@ MAX_DOCUMENT_BYTES = 200_000_000  # PDFs with embedded fonts and images are larg
 # maps when idle (spaCy, jieba's dictionary and the gazetteer already loaded).
 # The slowest real document takes a few seconds; these stop a pathological
 # one (a hang, a decompression bomb) without stopping the run.
-DOCUMENT_SECONDS = 120.0
+DOCUMENT_SECONDS = 60.0
 DOCUMENT_MEMORY_BYTES = 2 * 2**30

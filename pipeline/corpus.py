@@ -109,6 +109,7 @@ def build_part(source: Source, seeds_dir: Path, interim_dir: Path, code: str, to
     and rows that break a declared check on one document
     (:data:`pipeline.validate.DOCUMENT_CHECKS`) leave that document out: its
     part is not written, so it can never block the assembled tables.
+    ``MemoryError`` alone is raised: the bounded worker names it ``too large``.
     """
     from pipeline.process import analyse_document
     from pipeline.validate import check_document
@@ -129,7 +130,7 @@ def build_part(source: Source, seeds_dir: Path, interim_dir: Path, code: str, to
     except PipelineError as error:
         return PartOutcome(source.doc_id, name, error=" ".join(str(error).split()))
     except MemoryError:
-        return PartOutcome(source.doc_id, name, error=str(DocumentTooLargeError(source.path, "out of memory")))
+        raise  # the worker reports it with its memory limit (pipeline.engines), then replaces itself
     except RecursionError as error:
         return PartOutcome(source.doc_id, name, error=str(DocumentTooLargeError(source.path, one_line(error))))
     except Exception as error:  # noqa: BLE001 - any failure is this document's, never the run's

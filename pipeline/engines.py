@@ -24,6 +24,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import pickle
@@ -95,6 +96,7 @@ def _worker_loop(connection: Connection, function: Callable, limits: Limits) -> 
     """Run jobs received on ``connection`` until told to stop (None); send back ``("ok", outcome)`` or a failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    faulthandler.disable()  # a worker that crashes is reported in one line by the parent, not by a dump
     # pdfminer logs a warning per damaged font; the document's outcome says what matters.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     _limit_memory(limits.memory)

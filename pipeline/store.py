@@ -309,23 +309,18 @@ def read_part_info(interim_dir: Path, doc_id: str, *, key: str | None = None) ->
 
 
 def part_is_current(interim_dir: Path, source: Source, code: str) -> bool:
-    """Whether the cached part was made from these bytes by this code, and every table of it is readable."""
+    """Whether the cached part was made from these bytes by this code, and every table of it is whole (sha256)."""
     info = read_part_info(interim_dir, source.doc_id)
     if not isinstance(info, dict) or info.get("sha256") != source.sha256 or info.get("code") != code:
         return False
     if info.get("doc_id") != source.doc_id:
         return False
     folder = part_dir(interim_dir, source.doc_id)
-    sizes = info.get("sizes")
-    if not isinstance(sizes, dict) or not sizes:
+    digests = info.get("tables")
+    if not isinstance(digests, dict) or not digests:
         return False
-    for name, size in sizes.items():
-        try:
-            if (folder / f"{name}.arrow").stat().st_size != size:
-                return False
-        except OSError:
-            return False
-    return True
+    return all(isinstance(name, str) and file_sha256(folder / f"{name}.arrow") == digest
+               for name, digest in digests.items())
 
 
 def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str, pa.Table], info: dict) -> None:
@@ -337,9 +332,9 @@ def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str
     for name, table in tables.items():
         with pa.OSFile(str(folder / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-    # The sizes let a later run tell a truncated or deleted table from a whole one without reading it.
-    sizes = {name: (folder / f"{name}.arrow").stat().st_size for name in tables}
-    body = dict(info, doc_id=source.doc_id, sha256=source.sha256, code=code, sizes=sizes)
+    # The digests let a later run tell a damaged, truncated or deleted table from a whole one.
+    digests = {name: file_sha256(folder / f"{name}.arrow") for name in tables}
+    body = dict(info, doc_id=source.doc_id, sha256=source.sha256, code=code, tables=digests)
     write_atomically(folder / PART_NAME, json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
