@@ -55,9 +55,9 @@ def test_bad_files_are_named_and_skipped_and_the_rest_is_written(tmp_path):
     assert re.search(r"error: .*undecodable\.txt: text encoding could not be determined", result.output)
     assert "error: no markers.txt: no numbered clauses found" in result.output
     documents = pq.read_table(out / "documents.parquet").to_pydict()
-    assert documents["doc_id"] == ["no markers", "江西 2022"]
+    assert documents["doc_id"] == ["no markers.txt", "江西 2022.txt"]
     clauses = pq.read_table(out / "clauses.parquet").to_pandas()
-    assert clauses[clauses.doc_id == "no markers"].kind.tolist() == ["preamble"]
+    assert clauses[clauses.doc_id == "no markers.txt"].kind.tolist() == ["preamble"]
 
 
 def test_normalize_prints_canonical_text():

@@ -82,8 +82,8 @@ def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("seed", "encoding"),
-    [("001_abf5e99d2b5f1a8f.txt", "gb18030"), ("004_675e57c38d26c4aa.txt", "big5"), ("003_a8cd71ea5b437bb0.txt", "utf-16"),
-     ("000_df46c3d2f2ee2b45.txt", "utf-8-sig")],
+    [("001_abf5e99d2b5f1a8f", "gb18030"), ("004_675e57c38d26c4aa", "big5"), ("003_a8cd71ea5b437bb0", "utf-16"),
+     ("000_df46c3d2f2ee2b45", "utf-8-sig")],
 )
 def test_a_reencoded_seed_gives_the_same_rows(tmp_path, toolkit, seed, encoding):
     from pipeline.process import process_document
