@@ -94,6 +94,10 @@ class OutsideFolderError(PipelineError):
     reason = "refused: outside the input folder"
 
 
+class NotARegularFileError(PipelineError):
+    reason = "refused: not a regular file"
+
+
 class DuplicateDocumentError(PipelineError):
     reason = "duplicate document"
 

@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from pipeline import __version__, config
 from pipeline.errors import (
-    DataLockedError, DocumentTooLargeError, DuplicateDocumentError, OutsideFolderError, PipelineError, SkippedEntry,
+    DataLockedError, DocumentTooLargeError, DuplicateDocumentError, NotARegularFileError, OutsideFolderError, PipelineError, SkippedEntry,
     SymlinkLoopError, UnreadableDocumentError,
 )
 
@@ -156,8 +156,8 @@ def _refusal(path: Path, root: Path, seeds_dir: Path) -> PipelineError | None:
     if stat.S_ISREG(status.st_mode):
         return None
     kind = ("a FIFO" if stat.S_ISFIFO(status.st_mode) else "a socket" if stat.S_ISSOCK(status.st_mode)
-            else "a device" if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode) else "not a regular file")
-    return UnreadableDocumentError(path, f"{kind}, not a regular file; not opened")
+            else "a device" if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode) else "a special file")
+    return NotARegularFileError(path, f"{kind}; not opened")
 
 
 def _read_capped(path: Path) -> bytes | None:

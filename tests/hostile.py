@@ -172,14 +172,14 @@ def _link_to_git_config(folder: Path) -> dict:
 
 def _fifo(folder: Path) -> dict:
     os.mkfifo(folder / "pipe.txt")
-    return {"pipe.txt": "a FIFO"}
+    return {"pipe.txt": "not a regular file (a FIFO"}
 
 
 def _socket(folder: Path) -> dict:
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(str(folder / "sock.txt"))
     server.close()
-    return {"sock.txt": "a socket"}
+    return {"sock.txt": "not a regular file (a socket"}
 
 
 def _empty_and_binary(folder: Path) -> dict:

@@ -363,3 +363,26 @@ def test_labels_are_unique_and_do_not_change_when_another_document_arrives():
     assert document_labels(same_stem).tolist() == ["贵州 2024 (a/p.txt)", "贵州 2024 (b/p.txt)"]
     clauses = pd.DataFrame({"doc_id": two["doc_id"], "clause_id": "1", "kind": "section"})
     assert len(clause_counts({"documents": two, "clauses": clauses})) == 3  # pivots no longer fail on duplicates
+
+
+# --- Real corpora -----------------------------------------------------------------
+
+REAL_CORPUS = ROOT.parent.parent / "shared" / "corpus"
+
+
+@pytest.mark.big
+@pytest.mark.skipif(not REAL_CORPUS.is_dir(), reason="the development corpus ../shared/corpus is not on this machine")
+def test_the_real_corpus_and_the_seeds_together_write_tables(tmp_path):
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, folder / "shared")
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    result = runner.invoke(app, ["extract", str(folder), "--out", str(tmp_path / "data"), "--workers", "2"])
+    documents = _documents(tmp_path / "data")
+    assert {f"seeds/{path.name}" for path in (ROOT / "seeds").glob("*.txt")} <= documents
+    assert len(documents) >= 10, result.output
+    for line in result.output.splitlines():
+        if line.startswith("error:"):
+            assert line.count(": ") >= 2  # file: reason
+    _assert_valid(tmp_path / "data")
