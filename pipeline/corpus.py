@@ -169,7 +169,7 @@ def run_jobs(jobs: Sequence[Source], seeds_dir: Path, interim_dir: Path, code: s
     if engine == "dask":
         from pipeline.engines import run_on_dask
 
-        results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits)
+        results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits, _worker_toolkit)
         return [_outcome(job, result) for job, result in zip(arguments, progress(results, len(arguments)))]
     if engine != "local":
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -178,7 +178,7 @@ def run_jobs(jobs: Sequence[Source], seeds_dir: Path, interim_dir: Path, code: s
     if toolkit is not None:
         _WORKER_TOOLKIT = toolkit  # forked workers inherit it instead of building their own
     try:
-        finished = run_supervised(_build_part_job, arguments, workers, limits, usage)
+        finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_worker_toolkit)
         return [_outcome(arguments[index], result) for index, result in progress(finished, len(arguments))]
     finally:
         _WORKER_TOOLKIT = previous

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import faulthandler
 import logging
+import math
 import os
 import pickle
 import resource
@@ -92,14 +93,36 @@ def _limit_memory(budget: int) -> None:
         pass
 
 
-def _worker_loop(connection: Connection, function: Callable, limits: Limits) -> None:
-    """Run jobs received on ``connection`` until told to stop (None); send back ``("ok", outcome)`` or a failure."""
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies (Linux), so a killed run leaves no worker writing parts."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the call
+        os._exit(1)
+
+
+def _worker_loop(connection: Connection, function: Callable, limits: Limits, prepare: Callable | None = None) -> None:
+    """Run jobs received on ``connection`` until told to stop (None); send back ``("ok", outcome)`` or a failure.
+
+    ``prepare`` (building the toolkit) runs before the memory limit is set, so
+    only what a document adds counts against it.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     faulthandler.disable()  # a worker that crashes is reported in one line by the parent, not by a dump
     # pdfminer logs a warning per damaged font; the document's outcome says what matters.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if prepare is not None:
+        prepare()
     _limit_memory(limits.memory)
+    connection.send(("ready", None))  # the parent starts the clock of the first document now
     while True:
         try:
             job = connection.recv()
@@ -128,14 +151,16 @@ def one_line(error: BaseException, width: int = 300) -> str:
 
 
 class _Worker:
-    def __init__(self, function: Callable, limits: Limits) -> None:
+    def __init__(self, function: Callable, limits: Limits, prepare: Callable | None = None) -> None:
         parent, child = Pipe()
+        caller = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns into the caller's code
             status = 0
             try:
+                _die_with_parent(caller)
                 parent.close()
-                _worker_loop(child, function, limits)
+                _worker_loop(child, function, limits, prepare)
             except BaseException:  # noqa: BLE001
                 status = 1
             finally:
@@ -143,11 +168,16 @@ class _Worker:
         child.close()
         self.pid, self.connection = pid, parent
         self.job: int | None = None
+        self.ready = False
         self.started = 0.0
 
     def give(self, index: int, job) -> None:
         self.job, self.started = index, time.monotonic()
         self.connection.send(job)
+
+    def deadline(self, seconds: float) -> float:
+        """When the current job runs out of time; a worker still starting up gets the time it needs."""
+        return self.started + seconds if self.ready else math.inf
 
     def kill(self) -> tuple[int, float]:
         """Kill the worker and reap it: its wait status and peak resident MB."""
@@ -171,14 +201,15 @@ class _Worker:
 
 
 def run_supervised(function: Callable[[Job], Outcome], jobs: Sequence[Job], workers: int = 1,
-                   limits: Limits = Limits(), usage: dict[int, Usage] | None = None
-                   ) -> Iterator[tuple[int, Outcome | Failure]]:
+                   limits: Limits = Limits(), usage: dict[int, Usage] | None = None,
+                   prepare: Callable[[], object] | None = None) -> Iterator[tuple[int, Outcome | Failure]]:
     """Yield ``(index, function(jobs[index]))`` for every job as it finishes, each run in a bounded worker process.
 
     A job over its time limit, over its memory limit, or that kills its
     worker yields a :class:`Failure` instead; its worker is replaced. Workers
     are forked from this process (POSIX only). ``usage``, when given, is
     filled with each job's seconds (as seen from here) and its worker's peak MB.
+    ``prepare`` runs in each new worker before its memory limit is set.
     """
     pending = list(enumerate(jobs))
     pending.reverse()
@@ -188,12 +219,15 @@ def run_supervised(function: Callable[[Job], Outcome], jobs: Sequence[Job], work
             while pending and len([w for w in pool if w.job is not None]) < max(1, workers):
                 idle = next((w for w in pool if w.job is None), None)
                 if idle is None:
-                    idle = _Worker(function, limits)
+                    idle = _Worker(function, limits, prepare)
                     pool.append(idle)
                 idle.give(*pending.pop())
             busy = [w for w in pool if w.job is not None]
             now = time.monotonic()
-            timeout = max(0.0, min(w.started + limits.seconds for w in busy) - now) if limits.seconds > 0 else None
+            timeout = None
+            if limits.seconds > 0:
+                first = min(w.deadline(limits.seconds) for w in busy)
+                timeout = None if first == math.inf else max(0.0, first - now)
             ready = wait([w.connection for w in busy], timeout=timeout)
             for worker in busy:
                 index = worker.job
@@ -201,6 +235,9 @@ def run_supervised(function: Callable[[Job], Outcome], jobs: Sequence[Job], work
                 if worker.connection in ready:
                     try:
                         kind, value = worker.connection.recv()
+                        if kind == "ready":
+                            worker.ready, worker.started = True, time.monotonic()
+                            continue
                     except (EOFError, OSError):
                         status, peak = worker.reap()
                         pool.remove(worker)
@@ -217,7 +254,7 @@ def run_supervised(function: Callable[[Job], Outcome], jobs: Sequence[Job], work
                             worker.kill()
                             pool.remove(worker)
                         yield index, Failure(kind, value)
-                elif limits.seconds > 0 and elapsed >= limits.seconds:
+                elif limits.seconds > 0 and worker.ready and elapsed >= limits.seconds:
                     _, peak = worker.kill()
                     pool.remove(worker)
                     _record(usage, index, elapsed, peak)
@@ -257,16 +294,24 @@ def _died(status: int, limits: Limits) -> Failure:
 
 # --- Dask -----------------------------------------------------------------------
 
-def _bounded(task: tuple[Callable, object, Limits]):
-    """A Dask task: the job run in a bounded worker forked from the Dask worker."""
-    function, job, limits = task
+def _bounded(task: tuple):
+    """A Dask task: the job run in a bounded worker forked from the Dask worker.
+
+    ``prepare`` runs in the Dask worker itself, once (it caches what it
+    builds), so every forked child inherits the toolkit instead of building it.
+    """
+    function, job, limits, *rest = task
+    prepare = rest[0] if rest else None
+    if prepare is not None:
+        prepare()
     for _, outcome in run_supervised(function, [job], 1, limits):
         return outcome
     return Failure("crash", "no outcome")
 
 
 def run_on_dask(function: Callable[[Job], Outcome], jobs: Sequence[Job], scheduler: str | None = None,
-                workers: int = 1, limits: Limits = Limits()) -> Iterator[Outcome | Failure]:
+                workers: int = 1, limits: Limits = Limits(),
+                prepare: Callable[[], object] | None = None) -> Iterator[Outcome | Failure]:
     """Yield ``function(job)`` (or a :class:`Failure`) for every job, computed on Dask workers, in the order of ``jobs``.
 
     Args:
@@ -296,7 +341,7 @@ def run_on_dask(function: Callable[[Job], Outcome], jobs: Sequence[Job], schedul
         raise EngineError(scheduler or "local cluster", f"cannot start or reach the Dask scheduler: {error}") from error
     try:
         # pure=False: a document processed twice (a retry) is simply rewritten.
-        futures = client.map(_bounded, [(function, job, limits) for job in jobs], pure=False)
+        futures = client.map(_bounded, [(function, job, limits, prepare) for job in jobs], pure=False)
         # Each task bounds itself; this timeout covers a task that never starts (a lost worker).
         backstop = None if limits.seconds <= 0 else limits.seconds * 2 + 120
         for future in futures:

@@ -440,21 +440,29 @@ SWITCH_NAME = ".switch.json"
 class DataLock:
     """An exclusive lock on a data folder for one run; a second run refuses at once with :class:`DataLockedError`.
 
-    The lock is ``flock`` on ``DATA/.lock``: the kernel releases it when the
-    process ends, however it ends, so a killed run never leaves a stale lock.
+    The lock is a POSIX record lock (``lockf``) on ``DATA/.lock``: the kernel
+    releases it when the process ends, however it ends, so a killed run never
+    leaves a stale lock, and worker processes forked by the run do not inherit
+    it (as they would an ``flock``), so one that outlives a killed run for a
+    moment cannot block the next.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.handle = None
 
+    _held: set[Path] = set()  # record locks are per process: a second lock from this process is refused here
+
     def __enter__(self) -> DataLock:
         import fcntl
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = self.data_dir.resolve()
+        if key in DataLock._held:
+            raise DataLockedError(self.data_dir, f"this process (pid {os.getpid()}) is already writing it")
         handle = open(self.data_dir / LOCK_NAME, "a+")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             handle.seek(0)
             holder = handle.read().strip()
@@ -466,12 +474,14 @@ class DataLock:
         handle.write(str(os.getpid()))
         handle.flush()
         self.handle = handle
+        DataLock._held.add(key)
         return self
 
     def __exit__(self, *exc) -> None:
         if self.handle is not None:
-            self.handle.close()  # closing releases the flock
+            self.handle.close()  # closing releases the lock
             self.handle = None
+            DataLock._held.discard(self.data_dir.resolve())
 
 
 def switch_files(data_dir: Path, staged: Mapping[str, Path]) -> None:

@@ -159,12 +159,23 @@ def test_a_dask_task_is_bounded_like_a_local_one(tmp_path):
 
 def test_a_second_run_on_a_locked_data_folder_refuses(tmp_path, toolkit):
     seeds, data = _corpus(tmp_path / "seeds"), tmp_path / "data"
-    with DataLock(data):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pipeline.store import DataLock; lock = DataLock(sys.argv[1]); lock.__enter__();"
+                               " print('held', flush=True); time.sleep(120)", str(data)],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
         with pytest.raises(DataLockedError, match="is being written by another run"):
             extract_corpus(seeds, data, toolkit)
         result = runner.invoke(app, ["extract", str(seeds), "--out", str(data)])
         assert result.exit_code == 1
-        assert result.output.count("\n") == 1 and f"process {os.getpid()} holds" in result.output
+        assert result.output.count("\n") == 1 and f"process {holder.pid} holds" in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+    with DataLock(data):  # and twice from one process
+        with pytest.raises(DataLockedError, match="already writing it"):
+            extract_corpus(seeds, data, toolkit)
     assert extract_corpus(seeds, data, toolkit).ok
 
 
