@@ -87,3 +87,11 @@ class TableValidationError(PipelineError):
     def __init__(self, path: Path | str, detail: str = "", violations: tuple = ()) -> None:
         super().__init__(path, detail)
         self.violations = tuple(violations)
+
+
+class CodebookError(PipelineError):
+    reason = "codebook could not be written"
+
+
+class ExportError(PipelineError):
+    reason = "export could not be written"

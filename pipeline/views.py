@@ -191,27 +191,97 @@ def canonical_query(query: str, converter: ScriptConverter) -> str:
     return converter.taiwan.convert(query.strip())
 
 
-def search_clauses(tables: Mapping[str, pd.DataFrame], query: str, converter: ScriptConverter,
-                   context: int = 30) -> pd.DataFrame:
-    """Clauses whose canonical text contains the query, in either script, with a snippet around the first hit."""
-    needle = canonical_query(query, converter)
-    if not needle:
+def parse_query(query: str, converter: ScriptConverter, regex: bool = False) -> list[list[re.Pattern]]:
+    """A search query as alternatives of patterns that must all match: ``数据 要素 OR 算力``.
+
+    Words separated by spaces must all occur in a clause (AND); ``OR`` (or ``|``
+    between spaces) separates alternatives. Each word is put in canonical form
+    first, so either script finds the same clauses. With ``regex`` each word is
+    a regular expression (``算力|智算``, ``数据\\w{2}``), also canonicalized.
+
+    Raises:
+        ValueError: the query is empty, or a regular expression does not compile.
+    """
+    alternatives, current = [], []
+    for word in query.split():
+        if word in ("OR", "|"):
+            if current:
+                alternatives.append(current)
+            current = []
+            continue
+        canonical = canonical_query(word, converter)
+        try:
+            current.append(re.compile(canonical if regex else re.escape(canonical)))
+        except re.error as error:
+            raise ValueError(f"--regex: {word!r} is not a regular expression ({error})") from None
+    if current:
+        alternatives.append(current)
+    if not alternatives:
         raise ValueError("the search query is empty")
+    return alternatives
+
+
+def _matches(text: str, alternatives: list[list[re.Pattern]]) -> bool:
+    return any(all(pattern.search(text) for pattern in patterns) for patterns in alternatives)
+
+
+def _spans(text: str, alternatives: list[list[re.Pattern]]) -> list[tuple[int, int]]:
+    """Every non-empty occurrence of any word of the query in ``text``, in order."""
+    spans = {(m.start(), m.end()) for patterns in alternatives for pattern in patterns
+             for m in pattern.finditer(text) if m.end() > m.start()}
+    return sorted(spans)
+
+
+def search_clauses(tables: Mapping[str, pd.DataFrame], query: str, converter: ScriptConverter,
+                   context: int = 30, regex: bool = False) -> pd.DataFrame:
+    """Clauses whose canonical text matches the query (see :func:`parse_query`), with a snippet around the first hit.
+
+    ``hits`` counts the occurrences of the query's words in the clause.
+    """
+    alternatives = parse_query(query, converter, regex)
     labels = document_labels(tables["documents"])
     clauses = tables["clauses"]
-    found = clauses[clauses["text"].str.contains(needle, regex=False)].copy()
+    found = clauses[[_matches(text, alternatives) for text in clauses["text"]]].copy()
     found["document"] = found["doc_id"].map(labels)
-    found["hits"] = found["text"].str.count(re.escape(needle))
-    found["snippet"] = [_snippet(text, needle, context) for text in found["text"]]
+    spans = [_spans(text, alternatives) for text in found["text"]]
+    found["hits"] = [len(found_spans) for found_spans in spans]
+    found["snippet"] = [_snippet(text, *(found_spans[0] if found_spans else (0, 0)), context)
+                        for text, found_spans in zip(found["text"], spans)]
     columns = ["document", "doc_id", "clause_id", "label", "heading", "hits", "snippet", "text_original", "seq"]
     return found[columns].sort_values(["doc_id", "seq"]).drop(columns="seq").reset_index(drop=True)
 
 
-def _snippet(text: str, needle: str, context: int) -> str:
-    at = text.find(needle)
-    start, end = max(at - context, 0), min(at + len(needle) + context, len(text))
+def _snippet(text: str, at: int, until: int, context: int) -> str:
+    start, end = max(at - context, 0), min(until + context, len(text))
     flat = text[start:end].replace("\n", " ")
     return ("…" if start else "") + flat + ("…" if end < len(text) else "")
+
+
+def kwic(tables: Mapping[str, pd.DataFrame], query: str, converter: ScriptConverter, width: int = 20,
+         regex: bool = False) -> pd.DataFrame:
+    """Keyword in context: every occurrence of the query's words in the clauses that match the query.
+
+    One row per occurrence, in reading order: the document, the clause, ``left``
+    and ``right`` (up to ``width`` characters of context, line breaks as spaces),
+    ``keyword`` as it stands in the canonical text and ``offset``, its position in
+    the clause text. ``policy kwic 算力`` prints it; the report searches the same way.
+    """
+    alternatives = parse_query(query, converter, regex)
+    labels = document_labels(tables["documents"])
+    clauses = tables["clauses"].sort_values(["doc_id", "seq"])
+    rows = []
+    for clause in clauses.itertuples(index=False):
+        if not _matches(clause.text, alternatives):
+            continue
+        for start, end in _spans(clause.text, alternatives):
+            rows.append({
+                "document": labels[clause.doc_id], "doc_id": clause.doc_id, "clause_id": clause.clause_id,
+                "left": clause.text[max(start - width, 0):start].replace("\n", " "),
+                "keyword": clause.text[start:end],
+                "right": clause.text[end:end + width].replace("\n", " "),
+                "offset": start,
+            })
+    return pd.DataFrame(rows, columns=["document", "doc_id", "clause_id", "left", "keyword", "right", "offset"])
 
 
 def resolve_document(documents: pd.DataFrame, name: str) -> str:
@@ -246,6 +316,6 @@ def reuse_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 __all__ = [
     "aligned_clauses", "alignment_matrix", "canonical_query", "clause_counts", "distinctive_terms",
-    "document_labels", "load_tables", "resolve_document", "reuse_summary", "search_clauses",
+    "document_labels", "kwic", "load_tables", "parse_query", "resolve_document", "reuse_summary", "search_clauses",
     "targets_by_year", "theme_matrix", "top_parties",
 ]
