@@ -136,9 +136,9 @@ def extract(
     engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (a Dask cluster)."),
     scheduler: str = typer.Option(None, "--scheduler",
                                   help="Dask scheduler address (tcp://host:8786); a local cluster when omitted."),
-    check: bool = typer.Option(False, "--check", is_flag=True,
+    check: bool = typer.Option(False, "--check",
                                help="Change nothing; exit 1 when --out is not what the seeds and code produce."),
-    report: bool = typer.Option(False, "--report", is_flag=True,
+    report: bool = typer.Option(False, "--report",
                                 help="Also write OUT/report.html (what `policy report` writes)."),
 ) -> None:
     """Process the documents in SEEDS_DIR and write the tables to --out, redoing only what changed.
@@ -337,7 +337,7 @@ def search(
     query: list[str] = typer.Argument(..., help="Words to find (all of them; OR between alternatives), either script."),
     data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
     limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many clauses."),
-    regex: bool = typer.Option(False, "--regex", is_flag=True, help="Each word is a regular expression."),
+    regex: bool = typer.Option(False, "--regex", help="Each word is a regular expression."),
 ) -> None:
     """Find the clauses of every document that contain all the words of QUERY, or one of its OR alternatives.
 
@@ -374,7 +374,7 @@ def kwic(
     query: list[str] = typer.Argument(..., help="Words to find, as for `policy search`."),
     data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
     width: int = typer.Option(20, "--width", min=1, help="Characters of context on each side."),
-    regex: bool = typer.Option(False, "--regex", is_flag=True, help="Each word is a regular expression."),
+    regex: bool = typer.Option(False, "--regex", help="Each word is a regular expression."),
 ) -> None:
     """Keyword in context: print every occurrence of QUERY with its document, clause id and context.
 
