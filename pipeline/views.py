@@ -15,26 +15,36 @@ from pathlib import Path
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
 
+from pipeline import config
 from pipeline.errors import MissingTablesError
 from pipeline.normalize import ScriptConverter
 from pipeline.tables import SCHEMAS
+
+# Declared lists of what "top" lists and distinctive terms leave out (one entry a line).
+GENERIC_PARTIES_FILE = config.RESOURCES_DIR / "generic_parties.txt"
+BOILERPLATE_TERMS_FILE = config.RESOURCES_DIR / "boilerplate_terms.txt"
+# Roles of a party that acts in a clause, for the party network.
+ACTING_ROLES = ("lead", "responsible", "support", "actor")
+DOCUMENT_AXIS = "文件 document"
 
 _PLACE = re.compile(r"^(?:中共)?(\S{2,3}?)(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)")
 
 
 def load_tables(data_dir: Path, names: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
-    """Read the tables written by ``policy extract`` as DataFrames.
+    """Read the tables written by ``policy extract`` as DataFrames (dtypes of :func:`pipeline.loading.load`).
 
     Raises:
         MissingTablesError: a table is not there (``policy extract`` has not been run).
     """
-    tables = {}
-    for name in names or tuple(SCHEMAS):
-        path = Path(data_dir) / f"{name}.parquet"
-        if not path.is_file():
-            raise MissingTablesError(path, "run `policy extract` first")
-        tables[name] = pd.read_parquet(path)
-    return tables
+    from pipeline.loading import load
+
+    return {name: load(name, data_dir) for name in names or tuple(SCHEMAS)}
+
+
+def declared_list(path: Path) -> frozenset[str]:
+    """The entries of a list file in resources/: one a line, ``#`` starts a comment."""
+    entries = (line.split("#", 1)[0].strip() for line in Path(path).read_text(encoding="utf-8").splitlines())
+    return frozenset(entry for entry in entries if entry)
 
 
 def document_labels(documents: pd.DataFrame) -> pd.Series:
@@ -77,7 +87,9 @@ def targets_by_year(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     targets = _labelled(tables["targets"], labels)
     targets = targets[targets["kind"] == "target"]
     year = targets["deadline_year"].map(lambda y: str(int(y)) if pd.notna(y) else "no year")
-    return pd.crosstab(targets["document"], year).sort_index()
+    table = pd.crosstab(targets["document"], year.rename("截止年 deadline year")).sort_index()
+    table.index.name = DOCUMENT_AXIS
+    return table
 
 
 def theme_matrix(tables: Mapping[str, pd.DataFrame], language: str = "zh") -> pd.DataFrame:
@@ -85,7 +97,9 @@ def theme_matrix(tables: Mapping[str, pd.DataFrame], language: str = "zh") -> pd
     labels = document_labels(tables["documents"])
     shares = _labelled(tables["theme_shares"], labels)
     column = "theme_zh" if language == "zh" else "theme_en"
-    return shares.pivot(index="document", columns=column, values="share").sort_index()
+    matrix = shares.pivot(index="document", columns=column, values="share").sort_index()
+    matrix.index.name, matrix.columns.name = DOCUMENT_AXIS, "主题 theme"
+    return matrix
 
 
 def alignment_matrix(tables: Mapping[str, pd.DataFrame], value: str = "share") -> pd.DataFrame:
@@ -120,13 +134,17 @@ def alignment_matrix(tables: Mapping[str, pd.DataFrame], value: str = "share") -
         matrix.loc[name, name] = float("nan")  # a document is not compared with itself
     matrix.index = matrix.index.map(labels)
     matrix.columns = matrix.columns.map(labels)
-    return matrix.sort_index().sort_index(axis=1)
+    matrix = matrix.sort_index().sort_index(axis=1)
+    matrix.index.name, matrix.columns.name = "行 row document", "列 column document"
+    return matrix
 
 
 def top_parties(tables: Mapping[str, pd.DataFrame], n: int = 8) -> pd.DataFrame:
     """The parties each document names most often, with how often and in what roles."""
     labels = document_labels(tables["documents"])
     parties = _labelled(tables["parties"], labels)
+    parties = parties[~parties["name"].isin(declared_list(GENERIC_PARTIES_FILE))]
+    parties = parties.assign(kind=parties["kind"].astype(str), role=parties["role"].astype(str))
     grouped = parties.groupby(["document", "name"]).agg(
         mentions=("role", "size"), kind=("kind", "first"),
         roles=("role", lambda roles: ", ".join(sorted(set(roles)))))
@@ -135,9 +153,15 @@ def top_parties(tables: Mapping[str, pd.DataFrame], n: int = 8) -> pd.DataFrame:
 
 
 def distinctive_terms(tables: Mapping[str, pd.DataFrame], n: int = 12) -> pd.DataFrame:
-    """The terms that set each document apart: TF-IDF with documents (not clauses) as the corpus."""
+    """The terms that set each document apart: TF-IDF with documents (not clauses) as the corpus.
+
+    The declared boilerplate (``resources/boilerplate_terms.txt``: words of
+    procedure, layout and the shared political formulae) is left out.
+    """
     labels = document_labels(tables["documents"])
-    counts = tables["terms"].groupby(["doc_id", "term"])["count"].sum().unstack(fill_value=0)
+    terms = tables["terms"]
+    boilerplate = declared_list(BOILERPLATE_TERMS_FILE)
+    counts = terms[~terms["term"].isin(boilerplate)].groupby(["doc_id", "term"])["count"].sum().unstack(fill_value=0)
     weights = TfidfTransformer(sublinear_tf=True).fit_transform(counts.to_numpy()).toarray()
     frame = pd.DataFrame(weights, index=counts.index, columns=counts.columns)
     rows = []
@@ -148,6 +172,104 @@ def distinctive_terms(tables: Mapping[str, pd.DataFrame], n: int = 12) -> pd.Dat
                          "count": int(counts.loc[doc_id, term])})
     frame = pd.DataFrame(rows, columns=["document", "rank", "term", "weight", "count"])
     return frame.sort_values(["document", "rank"], kind="stable").reset_index(drop=True)
+
+
+def _value_text(row) -> str:
+    symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "≈", "=": "", "range": ""}.get(str(row.comparator), "")
+    value = f"{row.value:g}" + (f"–{row.value_max:g}" if pd.notna(row.value_max) else "")
+    year = f" ({int(row.deadline_year)})" if pd.notna(row.deadline_year) else ""
+    return f"{symbol}{value} {row.unit}{year}".strip()
+
+
+def target_values(tables: Mapping[str, pd.DataFrame], n: int = 20) -> pd.DataFrame:
+    """Goals by indicator and document: ``≥40 EFLOPS (2027)`` in each cell, indicators as rows.
+
+    The indicator is the canonical ``indicator_id`` where the targets table has
+    one (the same goal in different wording compares across documents), else the
+    indicator as written. The ``n`` indicators named by the most documents come
+    first, then those with the most goals; a document's several goals for one
+    indicator are joined with ``; ``.
+    """
+    labels = document_labels(tables["documents"])
+    targets = _labelled(tables["targets"], labels)
+    targets = targets[targets["kind"].astype(str) == "target"]
+    key = "indicator_id" if "indicator_id" in targets else "indicator"
+    if key == "indicator_id":
+        targets = targets.assign(indicator_id=targets["indicator_id"].fillna(targets["indicator"]))
+    if targets.empty:
+        return pd.DataFrame(index=pd.Index([], name="指标 indicator"))
+    targets = targets.sort_values(["doc_id", "start"]).assign(shown=[_value_text(r) for r in targets.itertuples()])
+    cells = targets.groupby([key, "document"])["shown"].agg("; ".join).unstack()
+    spread = targets.groupby(key).agg(documents=("document", "nunique"), goals=("shown", "size"))
+    order = spread.sort_values(["documents", "goals"], ascending=False, kind="stable").head(n).index
+    table = cells.loc[order].reindex(columns=sorted(cells.columns)).fillna("")
+    table.index.name, table.columns.name = "指标 indicator", DOCUMENT_AXIS
+    return table
+
+
+def timeline(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Deadlines and plan periods of every document: one row per distinct span, earliest first.
+
+    Rows: ``document``, ``doc_id``, ``what`` (``deadline`` or ``period``), ``text``
+    as written (first occurrence), ``start_date``, ``end_date``, ``mentions`` and
+    the clause of the first mention. Durations without dates are left out.
+    """
+    labels = document_labels(tables["documents"])
+    dates = _labelled(tables["dates"], labels)
+    role, kind = dates["role"].astype(str), dates["kind"].astype(str)
+    chosen = dates[((role == "deadline") | (kind == "period")) & dates["start_date"].notna()].copy()
+    chosen["what"] = ["deadline" if r == "deadline" else "period" for r in chosen["role"].astype(str)]
+    chosen = chosen.sort_values(["doc_id", "start"])
+    grouped = chosen.groupby(["document", "doc_id", "what", "start_date", "end_date"], observed=True).agg(
+        text=("text", "first"), mentions=("text", "size"), clause_id=("clause_id", "first")).reset_index()
+    columns = ["document", "doc_id", "what", "text", "start_date", "end_date", "mentions", "clause_id"]
+    return grouped[columns].sort_values(["document", "start_date", "what"]).reset_index(drop=True)
+
+
+def party_network(tables: Mapping[str, pd.DataFrame], n: int = 15) -> pd.DataFrame:
+    """Who acts in which document: edges party → document with the role and the clauses.
+
+    Only acting roles (lead, responsible, support, actor: not mentions, issuers
+    or addressees) and not the declared generic groups
+    (``resources/generic_parties.txt``). The ``n`` parties active in the most
+    documents, then clauses, are kept.
+    """
+    labels = document_labels(tables["documents"])
+    parties = _labelled(tables["parties"], labels)
+    parties = parties[parties["role"].astype(str).isin(ACTING_ROLES)
+                      & ~parties["name"].isin(declared_list(GENERIC_PARTIES_FILE))]
+    parties = parties.assign(role=parties["role"].astype(str), kind=parties["kind"].astype(str))
+    edges = parties.groupby(["name", "document", "role"]).agg(
+        kind=("kind", "first"), clauses=("clause_id", lambda c: ", ".join(dict.fromkeys(c))),
+        n_clauses=("clause_id", "nunique")).reset_index()
+    reach = edges.groupby("name").agg(documents=("document", "nunique"), n=("n_clauses", "sum"))
+    keep = reach.sort_values(["documents", "n"], ascending=False, kind="stable").head(n).index
+    edges = edges[edges["name"].isin(keep)]
+    order = {name: i for i, name in enumerate(keep)}
+    edges = edges.assign(order=edges["name"].map(order)).sort_values(["order", "document", "role"])
+    return edges.drop(columns="order").reset_index(drop=True)
+
+
+def reuse_graph(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Which document reuses which: one row per pair of documents with aligned clauses, earlier first.
+
+    ``earlier``/``later`` by issue date (publish date when there is none), the
+    aligned clause pairs, those copied near verbatim (``reuse``) and the longest
+    copied stretch. A later document can only reuse an earlier one, so the
+    direction is read from the dates.
+    """
+    documents = tables["documents"]
+    labels = document_labels(documents)
+    dated = documents.set_index("doc_id")["issue_date"].fillna(documents.set_index("doc_id")["publish_date"])
+    rows = []
+    for (doc_a, doc_b), group in tables["alignments"].groupby(["doc_a", "doc_b"]):
+        first, second = sorted((doc_a, doc_b), key=lambda d: (pd.isna(dated[d]), dated[d] if pd.notna(dated[d]) else 0, d))
+        rows.append({"earlier": labels[first], "later": labels[second], "earlier_date": dated[first],
+                     "later_date": dated[second], "aligned": len(group), "reuse": int(group["reuse"].sum()),
+                     "longest_copy": int(group["reuse_chars"].max())})
+    columns = ["earlier", "later", "earlier_date", "later_date", "aligned", "reuse", "longest_copy"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["later_date", "earlier_date", "later", "earlier"]
+                                                        ).reset_index(drop=True)
 
 
 def aligned_clauses(tables: Mapping[str, pd.DataFrame], doc_a: str | None = None, doc_b: str | None = None) -> pd.DataFrame:
@@ -315,7 +437,8 @@ def reuse_summary(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 __all__ = [
-    "aligned_clauses", "alignment_matrix", "canonical_query", "clause_counts", "distinctive_terms",
+    "aligned_clauses", "alignment_matrix", "canonical_query", "clause_counts", "declared_list", "distinctive_terms",
+    "party_network", "reuse_graph", "target_values", "timeline",
     "document_labels", "kwic", "load_tables", "parse_query", "resolve_document", "reuse_summary", "search_clauses",
     "targets_by_year", "theme_matrix", "top_parties",
 ]
