@@ -240,7 +240,9 @@ def _timeline(spans: pd.DataFrame, documents: pd.DataFrame, labels: pd.Series, w
         return round(_LABEL + (width - _LABEL - 20) * ((when.year + (when.day_of_year - 1) / 366) - first) / (last - first), 1)
 
     rows = []
-    for i, (document, group) in enumerate(spans.groupby("document", sort=True)):
+    # Every document gets a lane: one without dated deadlines or periods shows its issue date alone.
+    for i, document in enumerate(sorted(labels)):
+        group = spans[spans["document"] == document]
         y = top + _LANE * i + _LANE // 2
         items = []
         for span in group.itertuples(index=False):
