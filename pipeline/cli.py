@@ -12,8 +12,10 @@ from typer.core import TyperGroup
 
 try:  # typer 0.26+ carries its own copy of click
     from typer._click import exceptions as click_errors
-except ImportError:  # older typer raises click's own
-    from click import exceptions as click_errors
+except ImportError:  # older typer raises click's own (imported by name: typer brings it)
+    import importlib
+
+    click_errors = importlib.import_module("click.exceptions")
 
 from pipeline import config
 from pipeline.errors import PipelineError
@@ -129,7 +131,7 @@ def _named(items: list, shown: int = 5) -> str:
 
 @app.command()
 def extract(
-    seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of documents (.txt, .html, .pdf, .docx)."),
+    seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the documents to read."),
     out: Path = typer.Option(config.DEFAULT_DATA_DIR, "--out", "-o", help="Folder for the Parquet tables."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1,
                                 help="Worker processes for the documents that need processing."),
