@@ -53,6 +53,8 @@ def document_labels(documents: pd.DataFrame) -> pd.Series:
     Two documents of one place and year get their doc_id's first characters
     appended, so labels stay unique.
     """
+    if "label" in documents:  # the corpus gives each document a stable, unique label
+        return pd.Series(documents["label"].astype(str).to_numpy(), index=documents["doc_id"].to_numpy(), name="label")
     labels = {}
     for row in documents.itertuples(index=False):
         # A missing value may come back as None or NaN, depending on pandas.
@@ -65,6 +67,9 @@ def document_labels(documents: pd.DataFrame) -> pd.Series:
     series = pd.Series(labels, name="label")
     repeated = series.duplicated(keep=False)
     series[repeated] = series[repeated] + " (" + series.index[repeated].str[:6] + ")"
+    # Ids sharing their first characters (guizhou_2024_a, guizhou_2024_b) get the whole id.
+    repeated = series.duplicated(keep=False)
+    series[repeated] = series[repeated].str.replace(r" \([^)]*\)$", "", regex=True) + " (" + series.index[repeated] + ")"
     return series
 
 

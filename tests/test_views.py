@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -145,3 +146,12 @@ def test_search_command_with_several_words_and_regex(data_dir):
     assert result.exit_code == 0 and "match 数据 要素 OR 算力" in result.output
     result = runner.invoke(app, ["search", "--regex", "数据(", "--data", str(data_dir)])
     assert result.exit_code == 1 and result.output.strip().startswith("error: --regex:")
+
+
+def test_labels_stay_unique_for_ids_with_a_common_start(seed_tables):
+    documents = seed_tables["documents"].head(2).copy()
+    documents["doc_id"] = ["guizhou_2024_a", "guizhou_2024_b"]
+    documents["issuer"] = "贵州省人民政府"
+    documents["issue_date"] = pd.Timestamp("2024-03-01")
+    labels = views.document_labels(documents)
+    assert labels.is_unique and labels.tolist() == ["贵州 2024 (guizhou_2024_a)", "贵州 2024 (guizhou_2024_b)"]
