@@ -95,7 +95,8 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
     """Run the pipeline on every document that has gold, and score each table."""
     toolkit = toolkit or Toolkit()
     evaluation = Evaluation()
-    folders = sorted(p for p in Path(gold_dir).iterdir() if p.is_dir())
+    # A seed's folder holds table CSVs; other folders (structure/, the clause trees) are not seeds.
+    folders = sorted(p for p in Path(gold_dir).iterdir() if p.is_dir() and _holds_table_gold(p))
     wanted = set(doc_ids) if doc_ids is not None else None
     for folder in folders:
         if wanted is not None and folder.name not in wanted:
@@ -107,6 +108,10 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
             predicted = analysis.result.rows[table]
             evaluation.scores[(table, folder.name)] = _score(table, folder.name, gold, predicted, evaluation)
     return evaluation
+
+
+def _holds_table_gold(folder: Path) -> bool:
+    return any((folder / f"{table}.csv").exists() or any(folder.glob(f"part-*/{table}.csv")) for table in TABLES)
 
 
 def _locate(row: dict, clauses: dict, canonical: str, folder: Path, table: str) -> dict:
