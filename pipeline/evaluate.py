@@ -240,8 +240,9 @@ def _parent_key(parent: object) -> str:
     return "" if parent is None or (isinstance(parent, float) and math.isnan(parent)) else str(parent)
 
 
-def score_structure(predicted: Iterable[Mapping], gold: Iterable[Mapping], document: str = "") -> StructureScore:
-    """Score predicted clause rows (clause_id, parent_id, kind, heading) against gold rows.
+def score_structure(predicted: Iterable[Mapping], gold: Iterable[Mapping] | Path,
+                    document: str = "") -> StructureScore:
+    """Score predicted clause rows (clause_id, parent_id, kind, heading) against gold rows or a gold CSV.
 
     Rows of kind ``enumeration`` are left out on both sides (the kind is optional).
     A predicted id that occurs twice counts once (its first row).
@@ -250,6 +251,9 @@ def score_structure(predicted: Iterable[Mapping], gold: Iterable[Mapping], docum
     >>> score_structure([{"clause_id": "1", "parent_id": None, "kind": "section", "heading": "总体 要求"}], gold).jaccard
     1.0
     """
+    if isinstance(gold, (str, Path)):
+        document = document or Path(gold).stem
+        gold = read_structure_gold(Path(gold))
     gold_rows = _by_id(gold)
     predicted_rows = _by_id(predicted)
     gold_ids, predicted_ids = set(gold_rows), set(predicted_rows)

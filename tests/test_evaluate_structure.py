@@ -89,6 +89,13 @@ def test_headings_compare_without_whitespace_or_width_differences():
     assert heading_key(None) == ""
 
 
+def test_the_gold_can_be_given_as_its_csv_file(tmp_path):
+    write_gold(tmp_path, "d028_rules", GOLD)
+    predicted = [dict(r) for r in GOLD[:-1]]
+    score = score_structure(predicted, tmp_path / "d028_rules.csv")
+    assert (score.document, score.matched, score.jaccard) == ("d028_rules", 5, pytest.approx(5 / 6))
+
+
 def test_an_empty_heading_is_wrong_when_the_gold_has_one():
     score = score_structure([row("1", heading="")], [row("1", heading="总体要求")])
     assert score.heading_accuracy == 0.0
