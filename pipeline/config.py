@@ -17,6 +17,9 @@ OPENCC_TRADITIONAL_CONFIG = OPENCC_DIR / "policy_t2s.json"
 DEFAULT_SEEDS_DIR = Path("seeds")
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_GOLD_DIR = Path("tests") / "gold"
+DEFAULT_STRUCTURE_GOLD_DIR = DEFAULT_GOLD_DIR / "structure"
+# The shared development corpus sits next to a clone (../shared/corpus).
+DEFAULT_CORPUS_DIR = Path("..") / "shared" / "corpus"
 
 # File endings the extractor reads as documents; anything else in a seeds
 # folder (READMEs, notes) is left alone.
