@@ -382,3 +382,19 @@ def test_screenshots_of_the_new_views(report, tmp_path):
         assert len(set(image.pixels())) > 50, f"{key}: the view did not render"
         if os.environ.get("POLICY_UPDATE_SCREENSHOTS"):
             shutil.copy(png, docs / f"report-{key}.png")
+
+
+def test_two_documents_of_one_place_and_year_do_not_break_the_report(tmp_path, toolkit):
+    """Once `ValueError: Index contains duplicate entries, cannot reshape`: labels must stay unique."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = (SEEDS_DIR / "003_a8cd71ea5b437bb0.txt").read_text(encoding="utf-8")
+    (seeds / "guizhou_2024_a.txt").write_text(text, encoding="utf-8")
+    (seeds / "guizhou_2024_b.txt").write_text(text + "\n附：另一份文件。\n", encoding="utf-8")
+    data = tmp_path / "data"
+    extract_corpus(seeds, data, toolkit=toolkit)
+    tables = views.load_tables(data)
+    labels = views.document_labels(tables["documents"])
+    assert len(labels) == 2 and labels.is_unique
+    page = lxml.html.fromstring(write_report(tables, tmp_path / "report.html").read_bytes())
+    assert len(page.get_element_by_id("themes").xpath(".//tbody/tr")) == 2
