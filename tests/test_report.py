@@ -398,3 +398,10 @@ def test_two_documents_of_one_place_and_year_do_not_break_the_report(tmp_path, t
     assert len(labels) == 2 and labels.is_unique
     page = lxml.html.fromstring(write_report(tables, tmp_path / "report.html").read_bytes())
     assert len(page.get_element_by_id("themes").xpath(".//tbody/tr")) == 2
+
+
+def test_copies_of_political_formulae_are_marked_and_real_copies_are_not(page):
+    rows = page.get_element_by_id("reuse").xpath(".//tbody/tr")
+    marked = {_text(row[0]): bool(row.find_class("muted-badge")) for row in rows}
+    assert marked["四川 2024 [2.3] ↔ 四川 2025 [2.5.17]"] is False  # the free-trade-zone sentence
+    assert any(marked.values())  # 以习近平新时代中国特色社会主义思想为指导 …
