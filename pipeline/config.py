@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -16,6 +17,9 @@ OPENCC_TRADITIONAL_CONFIG = OPENCC_DIR / "policy_t2s.json"
 DEFAULT_SEEDS_DIR = Path("seeds")
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_GOLD_DIR = Path("tests") / "gold"
+DEFAULT_STRUCTURE_GOLD_DIR = DEFAULT_GOLD_DIR / "structure"
+# The shared development corpus sits next to a clone (../shared/corpus).
+DEFAULT_CORPUS_DIR = Path("..") / "shared" / "corpus"
 
 # File endings the extractor reads as documents; anything else in a seeds
 # folder (READMEs, notes) is left alone.
@@ -35,3 +39,10 @@ MAX_DOCUMENT_BYTES = 200_000_000  # PDFs with embedded fonts and images are larg
 # one (a hang, a decompression bomb) without stopping the run.
 DOCUMENT_SECONDS = 60.0
 DOCUMENT_MEMORY_BYTES = 2 * 2**30
+
+# The word segmenter (pipeline/extract/tokenizer.py): "rjieba" (jieba-rs, the
+# default) or "jieba" (the Python original). Both read the same dictionaries.
+SEGMENTER = "rjieba"
+
+# Private caches (jieba's prefix dictionary), never the world-writable /tmp.
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "policy-text-pipeline"
