@@ -86,9 +86,9 @@ def test_allowed_values_keys_and_ranges_come_from_the_declared_checks():
     assert codebook.table_schema("documents")["primaryKey"] == ["doc_id"]
     assert "primaryKey" not in codebook.table_schema("targets")  # a clause may state the same figure twice
     targets = {f["name"]: f for f in codebook.table_schema("targets")["fields"]}
-    assert targets["deadline_year"]["constraints"] == {"minimum": 1949, "maximum": 2100}
+    assert targets["deadline_year"]["constraints"] == {"minimum": 1000, "maximum": 2100}
     dates = {f["name"]: f for f in codebook.table_schema("dates")["fields"]}
-    assert dates["start_date"]["constraints"]["minimum"] == "1949-01-01"
+    assert dates["start_date"]["constraints"]["minimum"] == "1000-01-01"
     terms = {f["name"]: f for f in codebook.table_schema("terms")["fields"]}
     assert terms["tfidf"]["constraints"] == {"required": True, "exclusiveMinimum": 0.0, "maximum": 1.0}
     themes = {f["name"]: f for f in codebook.table_schema("themes")["fields"]}

@@ -104,9 +104,9 @@ def test_document_term_matrix(exported, seed_data_dir):
     assert matrix.shape == (len(documents), len(vocabulary)) == (5, vocabulary["term"].nunique())
     terms = pipeline.load("terms", data=seed_data_dir)
     assert matrix.sum() == terms["count"].sum()
-    row = documents.index[documents["doc_id"] == "004_675e57c38d26c4aa"][0]
+    row = documents.index[documents["doc_id"] == "004_675e57c38d26c4aa.txt"][0]
     column = vocabulary.index[vocabulary["term"] == "海洋"][0]
-    expected = terms[(terms["doc_id"] == "004_675e57c38d26c4aa") & (terms["term"] == "海洋")]["count"].sum()
+    expected = terms[(terms["doc_id"] == "004_675e57c38d26c4aa.txt") & (terms["term"] == "海洋")]["count"].sum()
     assert matrix[row, column] == expected > 0
     assert documents["label"].tolist()[4] == "山东 2023"
 

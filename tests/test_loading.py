@@ -14,7 +14,7 @@ def test_dates_are_datetimes(seed_data_dir):
     documents = pipeline.load("documents", data=seed_data_dir)
     assert str(documents["issue_date"].dtype) == "datetime64[ms]"
     years = dict(zip(documents["doc_id"], documents["issue_date"].dt.year))
-    assert years["000_df46c3d2f2ee2b45"] == 2024
+    assert years["000_df46c3d2f2ee2b45.txt"] == 2024
     dates = pipeline.load("dates", data=seed_data_dir)
     assert pd.api.types.is_datetime64_any_dtype(dates["start_date"])
 

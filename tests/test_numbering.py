@@ -148,7 +148,7 @@ def test_a_file_named_with_spaces_and_chinese_goes_through_the_pipeline(tmp_path
 
     result = process_document(path, toolkit)
 
-    assert (result.doc_id, result.source_file) == ("四川 数据 条例 (2024)", "四川 数据 条例 (2024).txt")
+    assert (result.doc_id, result.source_file) == ("四川 数据 条例 (2024).txt", "四川 数据 条例 (2024).txt")
     document = result.rows["documents"][0]
     assert (document["doc_id"], document["source_file"]) == (result.doc_id, result.source_file)
     assert document["source_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -170,7 +170,7 @@ def test_a_file_named_with_spaces_and_chinese_goes_through_the_pipeline(tmp_path
 def test_a_folder_relative_doc_id_is_the_same_for_a_top_level_file(tmp_path, toolkit):
     path = tmp_path / "川府发〔2024〕1号 v1.2.txt"
     path.write_text(DOCUMENT, encoding="utf-8")
-    assert process_document(path, toolkit, tmp_path).doc_id == "川府发〔2024〕1号 v1.2"
+    assert process_document(path, toolkit, tmp_path).doc_id == "川府发〔2024〕1号 v1.2.txt"
 
 
 def test_a_file_without_markers_is_kept_as_one_preamble_clause_with_the_warning(tmp_path, toolkit):
