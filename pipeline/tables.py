@@ -262,7 +262,7 @@ _SPAN_DESCRIPTIONS = {
 
 COLUMN_DESCRIPTIONS: Mapping[str, Mapping[str, str]] = {
     "documents": {
-        "doc_id": "Identifier of the document, unique in the corpus and stable across runs.",
+        "doc_id": "Identifier of the document: its path under the input folder, ending included, / between folders (000_df46c3d2f2ee2b45.txt); unique in the corpus, the same on every run and machine.",
         "source_file": "The file the document was read from, relative to the corpus folder.",
         "source_sha256": "SHA-256 of the file's bytes.",
         "encoding": "The text encoding the file was decoded with (utf-8, gb18030, cp950, ...).",
