@@ -58,6 +58,7 @@ class PartOutcome:
     source_file: str
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    bound: dict | None = None  # the bound that stopped it: {"kind": "seconds" | "memory", "limit": ...}
 
 
 @dataclass
@@ -170,7 +171,7 @@ def run_jobs(jobs: Sequence[Source], seeds_dir: Path, interim_dir: Path, code: s
         from pipeline.engines import run_on_dask
 
         results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits, _worker_toolkit)
-        return [_outcome(job, result) for job, result in zip(arguments, progress(results, len(arguments)))]
+        return [_outcome(job, result, limits) for job, result in zip(arguments, progress(results, len(arguments)))]
     if engine != "local":
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     workers = max(1, min(workers, len(arguments)))
@@ -179,18 +180,21 @@ def run_jobs(jobs: Sequence[Source], seeds_dir: Path, interim_dir: Path, code: s
         _WORKER_TOOLKIT = toolkit  # forked workers inherit it instead of building their own
     try:
         finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_worker_toolkit)
-        return [_outcome(arguments[index], result) for index, result in progress(finished, len(arguments))]
+        return [_outcome(arguments[index], result, limits) for index, result in progress(finished, len(arguments))]
     finally:
         _WORKER_TOOLKIT = previous
 
 
-def _outcome(job: tuple, result) -> PartOutcome:
-    """A worker's outcome, or the failed outcome of a document over a bound."""
+def _outcome(job: tuple, result, limits: Limits) -> PartOutcome:
+    """A worker's outcome, or the failed outcome of a document over a bound (retried once the bound is raised)."""
     if not isinstance(result, Failure):
         return result
     source = job[0]
     error = {"too slow": TooSlowError, "too large": DocumentTooLargeError}.get(result.kind, WorkerDiedError)
-    return PartOutcome(source.doc_id, readable_name(source.path.name), error=str(error(source.path, result.detail)))
+    bound = {"too slow": {"kind": "seconds", "limit": limits.seconds},
+             "too large": {"kind": "memory", "limit": limits.memory}}.get(result.kind)
+    return PartOutcome(source.doc_id, readable_name(source.path.name), error=str(error(source.path, result.detail)),
+                       bound=bound)
 
 
 # --- A folder -------------------------------------------------------------------
@@ -251,14 +255,17 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
     corpus_name = _corpus_name(seeds_dir)
     if manifest is not None and not replace:
         _refuse_another_corpus(manifest, sources, seeds_dir, out_dir, corpus_name)
-    if not problems and is_up_to_date(manifest, code, sources, out_dir, SCHEMAS) and manifest.corpus == corpus_name:
+    limits = limits or Limits()
+    # Entries refused while listing (a FIFO, a duplicate) are reported again from the listing, not the manifest.
+    if (is_up_to_date(manifest, code, sources, out_dir, SCHEMAS) and manifest.corpus == corpus_name
+            and not any(_bounds_raised(entry, limits) for entry in manifest.documents.values())):
         return _report_from_manifest(manifest, sources, report)
     recorded = manifest.documents if manifest is not None and manifest.code == code else {}
     entries: dict[str, dict] = {}
     jobs = []
     for source in sources:
         entry = recorded.get(source.doc_id)
-        if entry and entry.get("error") and entry.get("sha256") == source.sha256:
+        if entry and entry.get("error") and entry.get("sha256") == source.sha256 and not _bounds_raised(entry, limits):
             report.failures.append(RecordedError(source.path, str(entry["error"])))
             entries[source.doc_id] = entry
         elif part_is_current(interim, source, code):
@@ -273,6 +280,8 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             report.failures.append(RecordedError(by_id[outcome.doc_id].path, outcome.error))
             entries[outcome.doc_id] = {"source_file": outcome.source_file, "sha256": by_id[outcome.doc_id].sha256,
                                        "error": outcome.error}
+            if outcome.bound:
+                entries[outcome.doc_id]["bound"] = outcome.bound
         else:
             report.processed.append(outcome.doc_id)
     done = sorted(report.processed + report.reused)
@@ -288,6 +297,18 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
     report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name)
     report.failures.sort(key=lambda error: str(error.path))
     return report
+
+
+def _bounds_raised(entry: dict, limits: Limits) -> bool:
+    """Whether a document stopped by a bound (``too slow``, ``too large``) now gets more room, and so is retried."""
+    bound = entry.get("bound")
+    if not isinstance(bound, dict):
+        return False
+    wanted = {"seconds": limits.seconds, "memory": limits.memory}.get(bound.get("kind"))
+    recorded = bound.get("limit")
+    if wanted is None or not isinstance(recorded, (int, float)):
+        return False
+    return wanted == 0 or wanted > recorded  # 0: no limit
 
 
 def _corpus_name(seeds_dir: Path) -> str:

@@ -149,6 +149,24 @@ def test_a_document_over_a_bound_or_killing_its_worker_fails_alone(tmp_path, too
     _assert_valid(tmp_path / "data")
 
 
+def test_a_too_slow_document_is_remembered_and_retried_once_the_limit_is_raised(tmp_path, toolkit, monkeypatch):
+    seeds, data = _corpus(tmp_path / "seeds", slow=_bad("慢")), tmp_path / "data"
+    original = process.segment
+
+    def segment(text):
+        if "慢" in text:
+            time.sleep(4)
+        return original(text)
+
+    monkeypatch.setattr(process, "segment", segment)
+    first = extract_corpus(seeds, data, toolkit, limits=Limits(seconds=1))
+    assert "too slow" in _failures(first)["slow.txt"]
+    again = extract_corpus(seeds, data, toolkit, limits=Limits(seconds=1))
+    assert again.up_to_date and "too slow" in _failures(again)["slow.txt"]
+    raised = extract_corpus(seeds, data, toolkit, limits=Limits(seconds=60))
+    assert raised.ok and raised.processed == ["slow.txt"] and _documents(data) == {"good.txt", "slow.txt"}
+
+
 def test_a_dask_task_is_bounded_like_a_local_one(tmp_path):
     outcome = _bounded((time.sleep, 30, Limits(seconds=1)))
     assert outcome == Failure("too slow", "still running after 1 s; stopped")
