@@ -151,8 +151,13 @@ def _refusal(path: Path, root: Path, seeds_dir: Path) -> PipelineError | None:
         status = os.stat(path)
     except OSError as error:
         return _unreadable(path, error)
-    if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(root):
-        return OutsideFolderError(path, f"the symbolic link leads outside {seeds_dir}")
+    if path.is_symlink():
+        real = Path(os.path.realpath(path))
+        if not real.is_relative_to(root):
+            return OutsideFolderError(path, f"the symbolic link leads outside {seeds_dir}")
+        if any(part.startswith(".") for part in real.relative_to(root).parts):
+            # Hidden folders are not read (.git holds a CI job's token in .git/config): nor are links into them.
+            return OutsideFolderError(path, "the symbolic link leads into a hidden file or folder")
     if stat.S_ISREG(status.st_mode):
         return None
     kind = ("a FIFO" if stat.S_ISFIFO(status.st_mode) else "a socket" if stat.S_ISSOCK(status.st_mode)
