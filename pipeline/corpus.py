@@ -59,6 +59,7 @@ class PartOutcome:
     warnings: tuple[str, ...] = ()
     error: str | None = None
     bound: dict | None = None  # the bound that stopped it: {"kind": "seconds" | "memory", "limit": ...}
+    transient: bool = False    # not the document's fault (the part could not be written): not remembered
 
 
 @dataclass
@@ -126,8 +127,12 @@ def build_part(source: Source, seeds_dir: Path, interim_dir: Path, code: str, to
             return PartOutcome(source.doc_id, name, error=str(DocumentCheckError(source.path, reason)))
         if warnings:
             tables["documents"] = _with_warnings(tables["documents"], warnings)
-        write_part(interim_dir, source, code, tables, {"source_file": name,
-                                                        "warnings": list(result.warnings) + warnings})
+        try:
+            write_part(interim_dir, source, code, tables, {"source_file": name,
+                                                            "warnings": list(result.warnings) + warnings})
+        except OSError as error:  # a full disk, a read-only folder: the data folder's fault, retried next run
+            return PartOutcome(source.doc_id, name, transient=True,
+                               error=str(TableWriteError(interim_dir, f"{source.doc_id}: {one_line(error)}")))
     except PipelineError as error:
         return PartOutcome(source.doc_id, name, error=" ".join(str(error).split()))
     except MemoryError:
@@ -278,6 +283,8 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
     for outcome in outcomes:
         if outcome.error:
             report.failures.append(RecordedError(by_id[outcome.doc_id].path, outcome.error))
+            if outcome.transient:
+                continue
             entries[outcome.doc_id] = {"source_file": outcome.source_file, "sha256": by_id[outcome.doc_id].sha256,
                                        "error": outcome.error}
             if outcome.bound:

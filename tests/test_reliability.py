@@ -167,6 +167,25 @@ def test_a_too_slow_document_is_remembered_and_retried_once_the_limit_is_raised(
     assert raised.ok and raised.processed == ["slow.txt"] and _documents(data) == {"good.txt", "slow.txt"}
 
 
+def test_a_full_disk_while_writing_a_part_fails_that_document_now_and_is_retried(tmp_path, toolkit, monkeypatch):
+    import errno
+
+    seeds, data = _corpus(tmp_path / "seeds", full=_bad("满")), tmp_path / "data"
+    original = corpus.write_part
+
+    def write_part(interim, source, *args):
+        if source.doc_id == "full.txt":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(interim, source, *args)
+
+    monkeypatch.setattr(corpus, "write_part", write_part)
+    first = extract_corpus(seeds, data, toolkit)
+    assert "table could not be written (full.txt: OSError: [Errno 28] No space left on device)" in _failures(first)["full.txt"]
+    assert _documents(data) == {"good.txt"}
+    monkeypatch.setattr(corpus, "write_part", original)
+    assert extract_corpus(seeds, data, toolkit).processed == ["full.txt"]
+
+
 def test_a_dask_task_is_bounded_like_a_local_one(tmp_path):
     outcome = _bounded((time.sleep, 30, Limits(seconds=1)))
     assert outcome == Failure("too slow", "still running after 1 s; stopped")
