@@ -1,0 +1,219 @@
+"""Traditional/Taiwan-style text to Simplified mainland text, with every edit located.
+
+OpenCC's dictionaries do the work: the ones shipped in the installed
+``opencc`` package are read at run time (through the package's own
+``opencc_dict`` tool, which writes them out as text), never copied into this
+repository.  They are composed here into one phrase table and one character
+table, applied by forward maximum matching as OpenCC applies them, so that
+each replaced phrase is known with its position and a change of length
+(網際網路 -> 互联网) maps onto the source characters it replaced.
+
+On top of OpenCC's Taiwan phrases (``TWPhrasesRev``) two tables kept as
+data in ``resources/opencc/``:
+
+- ``protected.txt``: mainland words that stay as written (核心, 建立, 整合,
+  智慧城市...) where OpenCC would rewrite them (内核, 创建, 集成, 智能城市);
+- ``policy_additions.txt``: Taiwan phrases OpenCC lacks, or renders
+  differently from mainland policy usage (公共資料 -> 公共数据,
+  視覺化 -> 可视化), including the contexts of ambiguous words written as
+  longer phrases (申請資料 -> 申请资料).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+
+OPENCC_PACKAGE = Path(opencc.__file__).resolve().parent
+OPENCC_SHARE = OPENCC_PACKAGE / "clib" / "share" / "opencc"
+OPENCC_DICT_TOOL = OPENCC_PACKAGE / "clib" / "bin" / "opencc_dict"
+
+
+class DictionaryError(RuntimeError):
+    """An OpenCC dictionary or one of our tables could not be read."""
+
+
+def read_table(path: Path) -> dict[str, tuple[str, ...]]:
+    """An OpenCC text dictionary: ``key<TAB>value [value...]`` a line; ``#`` starts a comment line."""
+    table: dict[str, tuple[str, ...]] = {}
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise DictionaryError(f"{path}: cannot be read ({error.strerror})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, tab, values = line.partition("\t")
+        if not tab or not key or not values.strip():
+            raise DictionaryError(f"{path}:{number}: not `key<TAB>value`: {line!r}")
+        # Later lines do not override earlier ones, as in OpenCC.
+        table.setdefault(key.strip(), tuple(values.split()))
+    return table
+
+
+@lru_cache(maxsize=None)
+def opencc_dictionary(name: str) -> dict[str, tuple[str, ...]]:
+    """One of the installed OpenCC package's dictionaries (``TWPhrasesRev``), read as text."""
+    source = OPENCC_SHARE / f"{name}.ocd2"
+    if not source.exists():
+        raise DictionaryError(f"{source}: OpenCC dictionary missing from the installed opencc package")
+    if not OPENCC_DICT_TOOL.exists():
+        raise DictionaryError(f"{OPENCC_DICT_TOOL}: the opencc package has no opencc_dict tool")
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"{name}.txt"
+        done = subprocess.run([str(OPENCC_DICT_TOOL), "-i", str(source), "-o", str(target),
+                               "-f", "ocd2", "-t", "text"], capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not target.exists():
+            raise DictionaryError(f"{source}: opencc_dict failed ({done.stderr.strip() or done.returncode})")
+        return read_table(target)
+
+
+def _trie_pattern(keys: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex matching, at each position, the longest of ``keys`` that starts there."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def render(node: dict) -> str:
+        terminal = "" in node
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if terminal:
+            return (body if len(branches) > 1 else f"(?:{body})") + "?"
+        return body
+
+    if not trie:
+        return None
+    return re.compile(render(trie))
+
+
+class PhraseConverter:
+    """Forward maximum matching of a phrase table, characters one for one elsewhere.
+
+    ``variants`` folds variant characters first (産 -> 產), one for one;
+    then at each position the longest phrase key wins, and a character no
+    phrase covers goes through ``characters`` (one for one).
+    """
+
+    def __init__(self, phrases: Mapping[str, str], characters: Mapping[str, str],
+                 variants: Mapping[str, str] | None = None) -> None:
+        self.phrases = {k: v for k, v in phrases.items() if k}
+        self.characters = {k: v for k, v in characters.items() if len(k) == 1 and len(v) == 1}
+        self.variants = {k: v for k, v in (variants or {}).items() if len(k) == 1 and len(v) == 1}
+        self._variant_table = str.maketrans(self.variants)
+        self._char_table = str.maketrans(self.characters)
+        self._pattern = _trie_pattern(self.phrases)
+
+    def edits(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, replacement)`` of each phrase, in order, on the variant-folded text."""
+        if self._pattern is None:
+            return
+        phrases = self.phrases
+        for found in self._pattern.finditer(text):
+            yield found.start(), found.end(), phrases[found.group()]
+
+    def fold(self, text: str) -> str:
+        return text.translate(self._variant_table)
+
+    def convert(self, text: str) -> str:
+        text = self.fold(text)
+        pieces, last = [], 0
+        for start, end, replacement in self.edits(text):
+            pieces.append(text[last:start].translate(self._char_table))
+            pieces.append(replacement)
+            last = end
+        pieces.append(text[last:].translate(self._char_table))
+        return "".join(pieces)
+
+    def convert_chars(self, text: str) -> str:
+        """Characters one for one, no phrases (on variant-folded text)."""
+        return text.translate(self._char_table)
+
+    def convert_char(self, char: str) -> str:
+        return self.fold(char).translate(self._char_table)
+
+
+def first_values(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    return {key: values[0] for key, values in table.items()}
+
+
+def read_words(path: Path) -> tuple[str, ...]:
+    """A word list: the first field of each line; ``#`` starts a comment line."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise DictionaryError(f"{path}: cannot be read ({error.strerror})") from None
+    return tuple(dict.fromkeys(line.split()[0] for line in lines if line.strip() and not line.startswith("#")))
+
+
+def traditional_to_simplified(variants: Mapping[str, str] | None = None) -> PhraseConverter:
+    """OpenCC ``t2s``: Traditional phrases and characters to Simplified, vocabulary kept.
+
+    ``variants`` are folded first, after OpenCC's CJK compatibility ideographs.
+    """
+    phrases, characters, folding = _t2s_tables()
+    return PhraseConverter(phrases, characters, {**folding, **(variants or {})})
+
+
+@lru_cache(maxsize=None)
+def _t2s_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    characters = first_values(opencc_dictionary("TSCharacters"))
+    variants = first_values(opencc_dictionary("CJK_Compatibility_Ideographs"))
+    # TSPhrases is keyed on OpenCC's standard forms; Taiwan text writes some
+    # characters in their Taiwan variant (為 for 爲), so key it on both.
+    tw_variants = first_values(opencc_dictionary("TWVariants"))
+    phrases = {}
+    for key, values in opencc_dictionary("TSPhrases").items():
+        value = values[0]
+        phrases.setdefault(key, value)
+        phrases.setdefault("".join(tw_variants.get(c, c) for c in key), value)
+    return phrases, characters, variants
+
+
+def _mainland_forms(words: Iterable[str]) -> dict[str, str]:
+    """Each mainland word under the Traditional forms a Taiwan-style text writes it in."""
+    words = tuple(words)
+    forms: dict[str, str] = {}
+    # Character forms first; then the Taiwan rendering (智慧社区 as 智慧社群),
+    # unless that is another protected word's character form (文件 renders
+    # as 檔案, which is 档案).
+    for config in ("s2t", "s2tw", "s2twp"):
+        converter = opencc.OpenCC(config)
+        for word in words:
+            forms.setdefault(converter.convert(word), word)
+    return forms
+
+
+def taiwan_to_mainland(protected: Iterable[str], additions: Mapping[str, str],
+                       variants: Mapping[str, str] | None = None) -> PhraseConverter:
+    """OpenCC ``tw2sp`` without its over-conversions: protected words stay, policy additions first.
+
+    Priority where two tables have the same key: protected words, then the
+    policy additions, then OpenCC's Taiwan phrases (``TWPhrasesRev``,
+    ``TWVariantsRevPhrases``), then its Traditional phrases.  Across keys the
+    longest match wins, so 智慧城市 (protected) beats 智慧 (Taiwan phrase).
+    """
+    t2s = traditional_to_simplified(variants)
+    phrases: dict[str, str] = {}
+    phrases.update(_mainland_forms(protected))
+    for key, value in additions.items():
+        phrases.setdefault(key, value)
+    for name in ("TWPhrasesRev", "TWVariantsRevPhrases"):
+        for key, values in opencc_dictionary(name).items():
+            phrases.setdefault(key, t2s.convert(values[0]))
+    for key, value in t2s.phrases.items():
+        phrases.setdefault(key, value)
+    tw_chars = first_values(opencc_dictionary("TWVariantsRev"))
+    characters = {c: t2s.convert_char(tw_chars.get(c, c)) for c in set(t2s.characters) | set(tw_chars)}
+    return PhraseConverter(phrases, characters, t2s.variants)
