@@ -9,6 +9,7 @@ everything in the original is accounted for (SPEC "Normalization").
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -156,13 +157,24 @@ def unify_line_endings(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _LINE_ENDINGS, lambda m: "\n", "line_endings")
 
 
+# Compatibility forms whose NFKC form is the canonical one: full-width ASCII,
+# half-width CJK punctuation, small and vertical presentation forms (﹒ is
+# `.` as ． is). The full-width ， ； ： ？ ！ are kept: canonical text writes
+# them so in Chinese text (ASCII ones there are converted to them).
+_COMPATIBILITY_RANGES = ((0xFF01, 0xFF5E), (0xFF61, 0xFF64), (0xFE10, 0xFE19), (0xFE30, 0xFE4F),
+                         (0xFE50, 0xFE6B))
+_KEPT_FULL_WIDTH = "，；：？！"
+
+
 def _width_table() -> dict[int, str]:
-    table = {cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)}        # ０-９
-    table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
-    table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-    table.update({0xFF08: "(", 0xFF09: ")", 0xFF0E: ".", 0xFF05: "%", 0x3000: " ", 0x00A0: " ",
-                  0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ", 0xFEFF: " ", 0x09: " ",
-                  0x2015: "—", 0x2500: "—"})
+    table = {}
+    for first, last in _COMPATIBILITY_RANGES:
+        for cp in range(first, last + 1):
+            compatible = unicodedata.normalize("NFKC", chr(cp))
+            if len(compatible) == 1 and compatible != chr(cp) and chr(cp) not in _KEPT_FULL_WIDTH:
+                table[cp] = compatible
+    table.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ", 0xFEFF: " ",
+                  0x09: " ", 0x2015: "—", 0x2500: "—"})
     return table
 
 
@@ -182,9 +194,22 @@ def full_width_punctuation(mapped: MappedText) -> MappedText:
                    "punctuation_width")
 
 
+# A range between two numbers (3－5年, 2023～2025年, 20%〜30%) is written with
+# the dash mainland text uses, which the extractors read as a range; `——`
+# and ASCII `-` (2025-12-31) are left as they are.
+_RANGE_DASHES = "－–～〜﹣"
+_RANGE_DASH = re.compile(rf"(?<=[0-9０-９%％])[{_RANGE_DASHES}](?=[0-9０-９])")
+
+
+def unify_range_dashes(mapped: MappedText) -> MappedText:
+    """`－` `–` `～` `〜` between numbers become `—` (3—5年), one for one."""
+    return rewrite(mapped, _RANGE_DASH, lambda m: "—", "range_dash")
+
+
 def unify_widths(mapped: MappedText) -> MappedText:
-    """Full-width digits, letters, brackets become ASCII; Chinese-context , ; : become full-width."""
-    return full_width_punctuation(translate(mapped, _WIDTH_TABLE))
+    """Compatibility forms (full-width digits, letters, brackets; ﹒) become NFKC; ranges take `—`;
+    Chinese-context , ; : become full-width."""
+    return full_width_punctuation(translate(unify_range_dashes(mapped), _WIDTH_TABLE))
 
 
 _PINYIN_SYLLABLE = re.compile(
@@ -489,42 +514,55 @@ def _is_han(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
+_CHUNK = re.compile(rf"[^\n{CJK_PUNCT}，。]+|[\n{CJK_PUNCT}，。]+")
+
+
 def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) -> MappedText:
     """Convert script and vocabulary, keeping the offset map, in linear time.
 
-    The converter reports each phrase it replaces; characters outside
-    phrases convert one for one.  A phrase that changes length
+    A phrase never spans punctuation, so each chunk between punctuation
+    marks converts on its own, at OpenCC's speed.  A chunk holding no phrase
+    that changes length converts one character for one.  In the others the
+    converter's phrases are located: one that changes length
     (網際網路 -> 互联网) spreads its new characters over the old ones in
-    order, and the old characters no new one maps to are dropped under the
-    rule ``vocabulary``.
+    order, first onto first and last onto last, and the old characters no
+    new one maps to are dropped under the rule ``vocabulary``.
     """
     text = converter.fold(mapped.text)
     origin = mapped.origin
+    resizing = converter.resizing
+    if resizing is None or resizing.search(text) is None:
+        converted = converter.convert_folded(text)
+        return mapped if converted == mapped.text else MappedText(converted, origin, mapped.dropped)
     pieces, new_origin = [], array("l")
     dropped = list(mapped.dropped)
-    last = 0
-    for start, end, replacement in converter.edits(text):
-        pieces.append(converter.convert_chars(text[last:start]))
-        new_origin.extend(origin[last:start])
-        pieces.append(replacement)
-        width, length = end - start, len(replacement)
-        if width == length:
-            new_origin.extend(origin[start:end])
-        else:
-            # First onto first and last onto last, so the span of the new
-            # phrase is the whole old one.
-            sources = [start + (k * (width - 1)) // max(length - 1, 1) for k in range(length)]
-            new_origin.extend(origin[i] for i in sources)
-            kept = set(sources)
-            for index in range(start, end):
-                if index not in kept:
-                    dropped.append(Drop("vocabulary", origin[index], origin[index] + 1))
-        last = end
-    if not pieces:
-        converted = converter.convert_chars(text)
-        return mapped if converted == mapped.text else MappedText(converted, origin, mapped.dropped)
-    pieces.append(converter.convert_chars(text[last:]))
-    new_origin.extend(origin[last:])
+    for found in _CHUNK.finditer(text):
+        chunk, offset = found.group(), found.start()
+        if resizing.search(chunk) is None:
+            pieces.append(converter.convert_folded(chunk))
+            new_origin.extend(origin[offset:offset + len(chunk)])
+            continue
+        last = 0
+        for start, end, replacement in converter.edits(chunk):
+            pieces.append(converter.convert_chars(chunk[last:start]))
+            new_origin.extend(origin[offset + last:offset + start])
+            pieces.append(replacement)
+            width, length = end - start, len(replacement)
+            if width == length:
+                new_origin.extend(origin[offset + start:offset + end])
+            else:
+                # First onto first and last onto last, so that the span of
+                # the new phrase is the whole old one.
+                sources = [offset + start + (k * (width - 1)) // max(length - 1, 1) for k in range(length)]
+                new_origin.extend(origin[i] for i in sources)
+                kept = set(sources)
+                for index in range(offset + start, offset + end):
+                    if index not in kept:
+                        dropped.append(Drop("vocabulary", origin[index], origin[index] + 1))
+            last = end
+        pieces.append(converter.convert_chars(chunk[last:]))
+        new_origin.extend(origin[offset + last:offset + len(chunk)])
+    new_origin.append(origin[len(text)])
     return MappedText("".join(pieces), new_origin, tuple(dropped))
 
 

@@ -21,6 +21,7 @@ data in ``resources/opencc/``:
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import tempfile
@@ -74,28 +75,22 @@ def opencc_dictionary(name: str) -> dict[str, tuple[str, ...]]:
         return read_table(target)
 
 
-def _trie_pattern(keys: Iterable[str]) -> re.Pattern[str] | None:
-    """A regex matching, at each position, the longest of ``keys`` that starts there."""
-    trie: dict = {}
-    for key in keys:
-        node = trie
-        for char in key:
-            node = node.setdefault(char, {})
-        node[""] = True
+def _any_of(keys: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex finding any of ``keys`` (longest first)."""
+    keys = sorted(set(keys), key=lambda k: (-len(k), k))
+    return re.compile("|".join(map(re.escape, keys))) if keys else None
 
-    def render(node: dict) -> str:
-        terminal = "" in node
-        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if terminal:
-            return (body if len(branches) > 1 else f"(?:{body})") + "?"
-        return body
 
-    if not trie:
-        return None
-    return re.compile(render(trie))
+def _opencc_from_table(table: Mapping[str, str]) -> opencc.OpenCC:
+    """An OpenCC converter applying ``table`` alone, by OpenCC's forward maximum matching."""
+    with tempfile.TemporaryDirectory() as folder:
+        dictionary = Path(folder) / "table.txt"
+        dictionary.write_text("".join(f"{k}\t{v}\n" for k, v in sorted(table.items())), encoding="utf-8")
+        spec = {"type": "text", "file": str(dictionary)}
+        config = Path(folder) / "config.json"
+        config.write_text(json.dumps({"name": "policy", "segmentation": {"type": "mmseg", "dict": spec},
+                                      "conversion_chain": [{"dict": spec}]}), encoding="utf-8")
+        return opencc.OpenCC(str(config))
 
 
 class PhraseConverter:
@@ -103,30 +98,56 @@ class PhraseConverter:
 
     ``variants`` folds variant characters first (産 -> 產), one for one;
     then at each position the longest phrase key wins, and a character no
-    phrase covers goes through ``characters`` (one for one).
+    phrase covers goes through ``characters`` (one for one).  The tables
+    are loaded into OpenCC as one dictionary, so :meth:`convert` runs at
+    OpenCC's speed; :meth:`edits` finds the same phrases in Python, with
+    their positions, for the offset map.
     """
 
     def __init__(self, phrases: Mapping[str, str], characters: Mapping[str, str],
                  variants: Mapping[str, str] | None = None) -> None:
-        self.phrases = {k: v for k, v in phrases.items() if k}
+        # OpenCC's text format splits values at spaces: such entries cannot be kept.
+        self.phrases = {k: v for k, v in phrases.items() if k and v and " " not in k + v}
         self.characters = {k: v for k, v in characters.items() if len(k) == 1 and len(v) == 1}
         self.variants = {k: v for k, v in (variants or {}).items() if len(k) == 1 and len(v) == 1}
         self._variant_table = str.maketrans(self.variants)
         self._char_table = str.maketrans(self.characters)
-        self._pattern = _trie_pattern(self.phrases)
+        lengths: dict[str, set[int]] = {}
+        for key in self.phrases:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
+        # Where no phrase that changes length occurs, conversion is one for one.
+        self.resizing = _any_of(k for k, v in self.phrases.items() if len(k) != len(v))
+        table = {k: v for k, v in self.characters.items() if k != v}
+        table.update(self.phrases)
+        self._opencc = _opencc_from_table(table)
 
     def edits(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """``(start, end, replacement)`` of each phrase, in order, on the variant-folded text."""
-        if self._pattern is None:
-            return
-        phrases = self.phrases
-        for found in self._pattern.finditer(text):
-            yield found.start(), found.end(), phrases[found.group()]
+        """``(start, end, replacement)`` of each phrase, in order, on variant-folded text."""
+        phrases, lengths = self.phrases, self._lengths
+        i, n = 0, len(text)
+        while i < n:
+            for width in lengths.get(text[i], ()):
+                replacement = phrases.get(text[i:i + width])
+                if replacement is not None:
+                    yield i, i + width, replacement
+                    i += width
+                    break
+            else:
+                i += 1
 
     def fold(self, text: str) -> str:
         return text.translate(self._variant_table)
 
     def convert(self, text: str) -> str:
+        return self._opencc.convert(self.fold(text))
+
+    def convert_folded(self, text: str) -> str:
+        """:meth:`convert` of text already folded."""
+        return self._opencc.convert(text)
+
+    def convert_slowly(self, text: str) -> str:
+        """:meth:`convert` through :meth:`edits`: the same result, in Python."""
         text = self.fold(text)
         pieces, last = [], 0
         for start, end, replacement in self.edits(text):
