@@ -128,6 +128,8 @@ class PhraseConverter:
         i, n = 0, len(text)
         while i < n:
             for width in lengths.get(text[i], ()):
+                if i + width > n:
+                    continue  # a shorter slice could match a shorter key under the wrong width
                 replacement = phrases.get(text[i:i + width])
                 if replacement is not None:
                     yield i, i + width, replacement
@@ -140,15 +142,22 @@ class PhraseConverter:
         return text.translate(self._variant_table)
 
     def convert(self, text: str) -> str:
-        return self._opencc.convert(self.fold(text))
+        return self.convert_folded(self.fold(text))
 
     def convert_folded(self, text: str) -> str:
         """:meth:`convert` of text already folded."""
-        return self._opencc.convert(text)
+        if "\0" in text:  # OpenCC reads C strings: a NUL would end the text
+            return "\0".join(map(self.convert_folded, text.split("\0")))
+        try:
+            return self._opencc.convert(text)
+        except UnicodeError:  # a lone surrogate cannot reach OpenCC as UTF-8
+            return self._convert_folded_slowly(text)
 
     def convert_slowly(self, text: str) -> str:
         """:meth:`convert` through :meth:`edits`: the same result, in Python."""
-        text = self.fold(text)
+        return self._convert_folded_slowly(self.fold(text))
+
+    def _convert_folded_slowly(self, text: str) -> str:
         pieces, last = [], 0
         for start, end, replacement in self.edits(text):
             pieces.append(text[last:start].translate(self._char_table))
