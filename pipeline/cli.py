@@ -135,13 +135,30 @@ def evaluate(
     seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the seed documents."),
     gold: Path = typer.Option(config.DEFAULT_GOLD_DIR, "--gold", help="Folder of gold annotations."),
     show_misses: bool = typer.Option(False, "--misses", help="Also list every unmatched row."),
+    normalize: bool = typer.Option(False, "--normalize",
+                                   help="Instead: score Taiwan-style script conversion on the mainland documents."),
+    corpus: Path = typer.Option(config.DEFAULT_CORPUS_DIR, "--corpus",
+                                help="With --normalize: a folder of mainland documents, beside the seeds."),
 ) -> None:
     """Print precision, recall and F1 of targets, dates and parties against gold annotations.
 
-    Example: policy evaluate seeds --gold tests/gold --misses
-    """
-    from pipeline.evaluate import GoldError, evaluate as run_evaluation, report_lines
+    With --normalize: render every Simplified mainland document of SEEDS_DIR and
+    --corpus Taiwan-style (OpenCC s2twp), convert it back, and print Han-character
+    accuracy of OpenCC t2s, OpenCC tw2sp and this project, with the commonest errors.
 
+    Example: policy evaluate seeds --gold tests/gold --misses;
+    policy evaluate seeds --normalize --corpus ../shared/corpus
+    """
+    from pipeline.evaluate import GoldError, evaluate as run_evaluation, normalize_report, report_lines
+
+    if normalize:
+        try:
+            lines = normalize_report([seeds_dir, corpus])
+        except PipelineError as error:
+            _fail(str(error))
+        for line in lines:
+            typer.echo(line)
+        return
     if not gold.is_dir():
         _fail(f"{gold}: not a folder of gold annotations")
     try:

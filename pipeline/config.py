@@ -16,6 +16,8 @@ OPENCC_PROTECTED = OPENCC_DIR / "protected.txt"
 DEFAULT_SEEDS_DIR = Path("seeds")
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_GOLD_DIR = Path("tests") / "gold"
+# Mainland documents beside the clone for `policy evaluate --normalize`.
+DEFAULT_CORPUS_DIR = Path("..") / "shared" / "corpus"
 
 # File endings the extractor reads as documents; anything else in a seeds
 # folder (READMEs, notes) is left alone.

@@ -122,3 +122,24 @@ def report_lines(scores: Sequence[Score], n_documents: int, top: int = 20) -> li
         for (want, got), n in last.differences.most_common(top):
             lines.append(f"{n:6d}  {want} → {got}")
     return lines
+
+
+def evaluate_folders(folders: Iterable[Path], top: int = 20) -> list[str]:
+    """The report of ``policy evaluate --normalize`` on the mainland documents of ``folders``."""
+    from pipeline.normalize import ScriptConverter
+
+    converter = ScriptConverter()
+    present = [Path(f) for f in folders if Path(f).is_dir()]
+    missing = [str(f) for f in folders if not Path(f).is_dir()]
+    if not present:
+        raise PipelineError(", ".join(missing), "not a folder of documents")
+    documents = mainland_documents(present, lambda text: converter.detect(text) == ("simplified", "mainland"))
+    scores = evaluate_conversion(documents, [
+        ("OpenCC t2s (characters only)", opencc.OpenCC("t2s").convert),
+        ("OpenCC tw2sp (Taiwan phrases)", opencc.OpenCC("tw2sp").convert),
+        ("this project", converter.to_canonical),
+    ])
+    lines = report_lines(scores, len(documents), top)
+    if missing:
+        lines.insert(0, f"(not a folder, skipped: {', '.join(missing)})")
+    return lines

@@ -184,3 +184,11 @@ def report_lines(evaluation: Evaluation) -> list[str]:
             lines.append(f"{table:<9} {doc_id:<22} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
                          f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
     return lines
+
+
+def normalize_report(folders: Iterable[Path], top: int = 20) -> list[str]:
+    """`policy evaluate --normalize`: Taiwan-style renderings of the mainland documents in ``folders``
+    converted back by OpenCC t2s, OpenCC tw2sp and this project (see :mod:`pipeline.conversion_eval`)."""
+    from pipeline.conversion_eval import evaluate_folders
+
+    return evaluate_folders(folders, top)
