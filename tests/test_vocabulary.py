@@ -171,3 +171,22 @@ def test_policy_evaluate_normalize_prints_the_table(tmp_path):
     missing = CliRunner().invoke(app, ["evaluate", str(tmp_path / "none"), "--normalize",
                                        "--corpus", str(tmp_path / "none2")])
     assert missing.exit_code == 1 and "not a folder" in missing.output
+
+
+# --- Compatibility forms (the character-normalization step) -------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("到２０２５年达到１５％", "到2025年达到15%"),
+    ("ＡＩ大模型和ｗｅｂ服务", "AI大模型和web服务"),
+    ("第１﹒５条", "第1.5条"), ("增长３．５％", "增长3.5%"),
+    ("力争通过3－5年努力", "力争通过3—5年努力"), ("（2023～2025年）", "(2023—2025年)"),
+    ("增长20%〜30%", "增长20%—30%"), ("2023–2025年", "2023—2025年"),
+    ("——加强组织领导", "——加强组织领导"), ("2025-12-31", "2025-12-31"),
+    ("﹙一﹚加强", "(一)加强"), ("国发﹝2015﹞40号", "国发〔2015〕40号"), ("数据﹐算力", "数据，算力"),
+    ("数据，算力；网络：", "数据，算力；网络："),
+])
+def test_compatibility_forms_become_canonical(converter, raw, expected):
+    doc = normalize(raw, converter)
+    assert doc.text == expected
+    assert len(doc.mapped.origin) == len(doc.text) + 1
+    assert normalize(doc.text, converter).text == doc.text
