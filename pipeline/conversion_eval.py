@@ -38,6 +38,7 @@ class Score:
     han: int = 0
     errors: int = 0
     differences: Counter = field(default_factory=Counter)
+    protected_changed: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -98,14 +99,25 @@ def compare(original: str, converted: str, score: Score) -> None:
 
 
 def evaluate_conversion(documents: Sequence[tuple[str, str]],
-                        converters: Sequence[tuple[str, Callable[[str], str]]]) -> list[Score]:
-    """Render each document with OpenCC ``s2twp`` and score each converter on bringing it back."""
-    render = opencc.OpenCC("s2twp")
+                        converters: Sequence[tuple[str, Callable[[str], str]]],
+                        protected: Iterable[str] = ()) -> list[Score]:
+    """Render each document with OpenCC ``s2twp`` and score each converter on bringing it back.
+
+    ``protected_changed`` counts, for each word of ``protected``, the
+    occurrences of the original that the rendering kept in the word's
+    Traditional form (OpenCC ``s2tw``; 文件, unlike 建立, renders otherwise)
+    and the conversion did not bring back.
+    """
+    render, characters = opencc.OpenCC("s2twp"), opencc.OpenCC("s2tw")
+    forms = [(word, characters.convert(word)) for word in protected]
     scores = [Score(name) for name, _ in converters]
     for _, text in documents:
         taiwan = render.convert(text)
+        present = [(word, min(text.count(word), taiwan.count(form))) for word, form in forms if form in taiwan]
         for score, (_, convert) in zip(scores, converters):
-            compare(text, convert(taiwan), score)
+            converted = convert(taiwan)
+            compare(text, converted, score)
+            score.protected_changed += sum(max(0, n - converted.count(word)) for word, n in present)
     return scores
 
 
@@ -113,8 +125,8 @@ def report_lines(scores: Sequence[Score], n_documents: int, top: int = 20) -> li
     han = scores[0].han if scores else 0
     lines = [f"{n_documents} Simplified mainland documents, {han:,} Han characters, "
              "rendered Taiwan-style with OpenCC s2twp and converted back", "",
-             "| converter | accuracy | errors |", "|---|---|---|"]
-    lines += [f"| {s.name} | {s.accuracy:.4f} | {s.errors:,} |" for s in scores]
+             "| converter | accuracy | errors | protected words changed |", "|---|---|---|---|"]
+    lines += [f"| {s.name} | {s.accuracy:.4f} | {s.errors:,} | {s.protected_changed:,} |" for s in scores]
     if scores:
         last = scores[-1]
         lines += ["", f"{last.name}: the {top} most frequent remaining differences (original → converted, "
@@ -138,7 +150,7 @@ def evaluate_folders(folders: Iterable[Path], top: int = 20) -> list[str]:
         ("OpenCC t2s (characters only)", opencc.OpenCC("t2s").convert),
         ("OpenCC tw2sp (Taiwan phrases)", opencc.OpenCC("tw2sp").convert),
         ("this project", converter.to_canonical),
-    ])
+    ], converter.protected)
     lines = report_lines(scores, len(documents), top)
     if missing:
         lines.insert(0, f"(not a folder, skipped: {', '.join(missing)})")

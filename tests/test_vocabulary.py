@@ -147,9 +147,10 @@ def test_compare_counts_han_errors_of_the_original():
 def test_evaluation_scores_each_converter(converter):
     documents = [("a", "加快推进政务数据资源共享，建立健全智慧城市运行管理机制。")]
     scores = evaluate_conversion(documents, [("tw2sp", opencc.OpenCC("tw2sp").convert),
-                                             ("project", converter.to_canonical)])
+                                             ("project", converter.to_canonical)], PROTECTED)
     assert scores[0].errors > 0  # 建立 -> 创建, 智慧城市 -> 智能城市
-    assert scores[1].errors == 0
+    assert scores[0].protected_changed == 2
+    assert (scores[1].errors, scores[1].protected_changed) == (0, 0)
 
 
 def test_policy_evaluate_normalize_prints_the_table(tmp_path):
@@ -166,7 +167,7 @@ def test_policy_evaluate_normalize_prints_the_table(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", str(seeds), "--normalize", "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert "2 Simplified mainland documents" in result.output
-    assert "| this project | 1.0000 | 0 |" in result.output
+    assert "| this project | 1.0000 | 0 | 0 |" in result.output
     assert "| OpenCC tw2sp (Taiwan phrases) |" in result.output
     missing = CliRunner().invoke(app, ["evaluate", str(tmp_path / "none"), "--normalize",
                                        "--corpus", str(tmp_path / "none2")])
