@@ -15,9 +15,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-
-import opencc
 
 from pipeline import config, vocabulary
 from pipeline.markers import match_marker, starts_with_marker
@@ -456,7 +453,7 @@ class ScriptConverter:
         self.protected = vocabulary.read_words(config.OPENCC_PROTECTED)
         self.taiwan = vocabulary.taiwan_to_mainland(self.protected, additions, variants)
         self.traditional = vocabulary.traditional_to_simplified(variants)
-        self._s2t = opencc.OpenCC("s2t")
+        self._s2t = vocabulary.simplified_to_traditional()
         t2s = self.traditional
         # Detection counts the additions that rewrite a word (not those that
         # keep one in context, 申請資料), as they read in Simplified script,

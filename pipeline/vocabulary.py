@@ -118,9 +118,16 @@ class PhraseConverter:
         self._lengths = {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
         # Where no phrase that changes length occurs, conversion is one for one.
         self.resizing = _any_of(k for k, v in self.phrases.items() if len(k) != len(v))
-        table = {k: v for k, v in self.characters.items() if k != v}
-        table.update(self.phrases)
-        self._opencc = _opencc_from_table(table)
+        self._engine: opencc.OpenCC | None = None
+
+    @property
+    def _opencc(self) -> opencc.OpenCC:
+        # Built on first use: a corpus of mainland documents never needs the Taiwan one.
+        if self._engine is None:
+            table = {k: v for k, v in self.characters.items() if k != v}
+            table.update(self.phrases)
+            self._engine = _opencc_from_table(table)
+        return self._engine
 
     def edits(self, text: str) -> Iterator[tuple[int, int, str]]:
         """``(start, end, replacement)`` of each phrase, in order, on variant-folded text."""
@@ -211,17 +218,32 @@ def _t2s_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return phrases, characters, variants
 
 
+@lru_cache(maxsize=None)
+def simplified_to_traditional() -> opencc.OpenCC:
+    """OpenCC ``s2t``, loaded once."""
+    return opencc.OpenCC("s2t")
+
+
 def _mainland_forms(words: Iterable[str]) -> dict[str, str]:
-    """Each mainland word under the Traditional forms a Taiwan-style text writes it in."""
-    words = tuple(words)
+    """Each mainland word under the Traditional forms a Taiwan-style text writes it in.
+
+    OpenCC ``s2t``, then ``s2tw`` (Taiwan variant characters on top), then
+    the Taiwan rendering ``s2twp`` (Taiwan phrases too: 智慧社区 as 智慧社群),
+    composed here from the same dictionaries rather than loading three
+    OpenCC configurations.  A form already taken keeps its first word, so
+    文件, which renders as 檔案, does not take 档案's form.
+    """
+    s2t = simplified_to_traditional()
+    tw_variants = str.maketrans(first_values(opencc_dictionary("TWVariants")))
+    tw_phrases = PhraseConverter(first_values(opencc_dictionary("TWPhrases")), {})
+    traditional = [(word, s2t.convert(word)) for word in words]
     forms: dict[str, str] = {}
-    # Character forms first; then the Taiwan rendering (智慧社区 as 智慧社群),
-    # unless that is another protected word's character form (文件 renders
-    # as 檔案, which is 档案).
-    for config in ("s2t", "s2tw", "s2twp"):
-        converter = opencc.OpenCC(config)
-        for word in words:
-            forms.setdefault(converter.convert(word), word)
+    for word, written in traditional:
+        forms.setdefault(written, word)
+    for word, written in traditional:
+        forms.setdefault(written.translate(tw_variants), word)
+    for word, written in traditional:
+        forms.setdefault(tw_phrases.convert_slowly(written).translate(tw_variants), word)
     return forms
 
 
@@ -241,9 +263,12 @@ def taiwan_to_mainland(protected: Iterable[str], additions: Mapping[str, str],
         phrases.setdefault(key, value)
     for name in ("TWPhrasesRev", "TWVariantsRevPhrases"):
         for key, values in opencc_dictionary(name).items():
-            phrases.setdefault(key, t2s.convert(values[0]))
+            phrases.setdefault(key, t2s.convert_slowly(values[0]))
     for key, value in t2s.phrases.items():
         phrases.setdefault(key, value)
     tw_chars = first_values(opencc_dictionary("TWVariantsRev"))
-    characters = {c: t2s.convert_char(tw_chars.get(c, c)) for c in set(t2s.characters) | set(tw_chars)}
+    to_simplified = t2s.characters
+    characters = dict(to_simplified)
+    for char, standard in tw_chars.items():
+        characters[char] = to_simplified.get(standard, standard)
     return PhraseConverter(phrases, characters, t2s.variants)
