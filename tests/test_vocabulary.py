@@ -191,3 +191,19 @@ def test_compatibility_forms_become_canonical(converter, raw, expected):
     assert doc.text == expected
     assert len(doc.mapped.origin) == len(doc.text) + 1
     assert normalize(doc.text, converter).text == doc.text
+
+
+def test_seed_000_has_no_taiwan_word_left_but_protected_ones(converter):
+    # Every word OpenCC's Taiwan phrases would still rewrite in the canonical
+    # text must be a protected word, or inside one (智慧 of 智慧城市).
+    text = normalize(SEEDS["sichuan2024"].read_text(encoding="utf-8"), converter).text
+    t2s = converter.traditional
+    protected_text = text
+    for word in sorted(PROTECTED, key=len, reverse=True):
+        protected_text = protected_text.replace(word, "□" * len(word))
+    left = {}
+    for key, values in vocabulary.opencc_dictionary("TWPhrasesRev").items():
+        written, mainland = t2s.convert(key), t2s.convert(values[0])
+        if written != mainland and written in protected_text:
+            left[written] = mainland
+    assert left == {}
