@@ -130,7 +130,14 @@ _PIECES = sorted({*(S2TW.convert(w) for w in PROTECTED), *vocabulary.read_table(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
 def test_normalizing_converted_text_changes_nothing(converter, pieces):
-    once = normalize("".join(pieces), converter)
+    text = "".join(pieces)
+    once = normalize(text, converter)
+    origin = list(once.mapped.origin)
+    assert origin == sorted(origin) and len(origin) == len(once.text) + 1
+    covered = set(origin[:-1])
+    for drop in once.mapped.dropped:
+        covered.update(range(drop.start, drop.end))
+    assert covered == set(range(len(text)))
     twice = normalize(once.text, converter)
     assert twice.text == once.text
     assert twice.mapped.dropped == ()
