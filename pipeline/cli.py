@@ -135,24 +135,46 @@ def evaluate(
     seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the seed documents."),
     gold: Path = typer.Option(config.DEFAULT_GOLD_DIR, "--gold", help="Folder of gold annotations."),
     show_misses: bool = typer.Option(False, "--misses", help="Also list every unmatched row."),
+    corpus: Path = typer.Option(None, "--corpus", help="Folder of corpus documents with span gold (targets, dates)."),
+    corpus_gold: Path = typer.Option(Path("tests/gold/corpus"), "--corpus-gold",
+                                     help="Folder of span gold, one sub-folder per corpus file stem."),
 ) -> None:
     """Print precision, recall and F1 of targets, dates and parties against gold annotations.
 
-    Example: policy evaluate seeds --gold tests/gold --misses
+    With --corpus, also targets and dates on the corpus span gold; both print P/R/F1 by kind and
+    the field accuracy (comparator, value_base, deadline_year, kind) of span-matched rows.
+
+    Example: policy evaluate seeds --gold tests/gold --corpus ../shared/corpus --misses
     """
-    from pipeline.evaluate import GoldError, evaluate as run_evaluation, report_lines
+    from pipeline.evaluate import (GoldError, evaluate as run_evaluation, evaluate_corpus, kind_report_lines,
+                                   report_lines, span_report_lines)
 
     if not gold.is_dir():
         _fail(f"{gold}: not a folder of gold annotations")
     try:
-        result = run_evaluation(seeds_dir, gold)
+        from pipeline.process import Toolkit
+
+        toolkit = Toolkit()
+        result = run_evaluation(seeds_dir, gold, toolkit)
     except (GoldError, PipelineError) as error:
         _fail(str(error))
-    for line in report_lines(result):
+    for line in report_lines(result) + kind_report_lines(result.kinds):
         typer.echo(line)
     if show_misses:
         for table, doc_id, why, row in result.misses:
             typer.echo(f"{table} {doc_id} {why}: {row}")
+    if corpus is not None:
+        if not corpus.is_dir() or not corpus_gold.is_dir():
+            _fail(f"{corpus if not corpus.is_dir() else corpus_gold}: not a folder")
+        try:
+            spans = evaluate_corpus(corpus, corpus_gold, toolkit)
+        except (GoldError, PipelineError) as error:
+            _fail(str(error))
+        for line in span_report_lines(spans):
+            typer.echo(line)
+        if show_misses:
+            for table, doc_id, why, row in spans.misses:
+                typer.echo(f"{table} {doc_id} {why}: {row}")
 
 
 @app.command()
