@@ -70,6 +70,9 @@ TARGETS = pa.schema(_POINTER + [
     pa.field("base_unit", pa.string()),
     pa.field("deadline_year", pa.int16()),
     pa.field("kind", pa.string(), nullable=False),
+    pa.field("per", pa.string()),
+    pa.field("indicator_id", pa.string()),
+    pa.field("indicator_en", pa.string()),
 ])
 
 DATES = pa.schema(_POINTER + [
@@ -79,6 +82,8 @@ DATES = pa.schema(_POINTER + [
     pa.field("end_date", pa.date32()),
     pa.field("duration_min_years", pa.float64()),
     pa.field("duration_max_years", pa.float64()),
+    pa.field("duration_value", pa.float64()),
+    pa.field("duration_unit", pa.string()),
 ])
 
 PARTIES = pa.schema(_POINTER + [

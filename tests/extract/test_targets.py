@@ -78,7 +78,7 @@ CASES = [
         ("低于1.25", "新建大型以上数据中心PUE", "<", 1.25, None, "", 1.25, "1", 2025, "target"),
     ]),
     ("培育一批天使投资人和创业投资机构，设立总规模不少于100亿元的省数字经济发展专项基金。", None, {}, [
-        ("不少于100亿元", "省数字经济发展专项基金总规模", ">=", 100.0, None, "亿元", 1e10, "CNY", None, "target"),
+        ("不少于100亿元", "省数字经济发展专项基金总规模", ">=", 100.0, None, "亿元", 1e10, "CNY", None, "parameter"),
     ]),
     (SICHUAN_2025_GOALS, None, {}, [
         ("1—2个", "国家级新兴产业集群", "range", 1.0, 2.0, "个", 1.0, "count", None, "target"),
@@ -261,7 +261,7 @@ def test_numbers_in_parenthetical_glosses_are_skipped() -> None:
 def test_target_hit_is_frozen_with_contract_fields() -> None:
     names = [f.name for f in dataclasses.fields(TargetHit)]
     assert names == ["start", "end", "text", "indicator", "comparator", "value", "value_max", "unit",
-                     "value_base", "base_unit", "deadline_year", "kind"]
+                     "value_base", "base_unit", "deadline_year", "kind", "per", "indicator_id", "indicator_en"]
     hit = next(find_targets("新增上云企业10000家"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         hit.value = 0.0  # type: ignore[misc]
@@ -298,7 +298,7 @@ def test_every_seed_figure_is_found_with_valid_offsets(converter, seeds, seed: s
         assert hits == list(find_targets(paragraph, 2025))
         for hit in hits:
             assert paragraph[hit.start:hit.end] == hit.text
-            assert hit.comparator in comparators and hit.kind in {"target", "baseline"}
+            assert hit.comparator in comparators and hit.kind in {"target", "baseline", "parameter"}
             assert (hit.value_max is not None) == (hit.comparator == "range")
         found += [hit.text for hit in hits]
     assert found == SEED_FIGURES[seed]
