@@ -258,14 +258,14 @@ def read_regions(folder: Path, canonical: str) -> list[tuple[int, int]]:
     return regions
 
 
-def locate_span(row: dict, canonical: str, where: str) -> dict:
-    """Offsets of a gold row named by text, optional context and occurrence in the whole document."""
+def locate_span(row: dict, canonical: str, where: str, origin: int = 0) -> dict:
+    """Offsets of a gold row named by text, optional context and occurrence counted from ``origin``."""
     text, context = _fold(row["text"]), _fold(row.get("context") or "")
     folded = _fold(canonical)
     needle = context or text
     if context and text not in context:
         raise GoldError(f"{where}: {row['text']!r} is not inside its context {row['context']!r}")
-    position = -1
+    position = origin - 1
     for _ in range(int(row.get("occurrence") or 1)):
         position = folded.find(needle, position + 1)
         if position < 0:
@@ -290,7 +290,8 @@ def evaluate_corpus(corpus_dir: Path, gold_dir: Path, toolkit: Toolkit | None = 
         canonical = analysis.normalized.text
         regions = read_regions(folder, canonical)
         for table in SPAN_TABLES:
-            gold = [locate_span(row, canonical, f"{folder.name}/{table}.csv") for row in read_gold(folder, table)]
+            gold = [locate_span(row, canonical, f"{folder.name}/{table}.csv", regions[0][0])
+                    for row in read_gold(folder, table)]
             predicted = [dict(row) for row in analysis.result.rows[table]
                          if any(start <= row["start"] < end for start, end in regions)]
             for row in gold + predicted:

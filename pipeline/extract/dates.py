@@ -472,7 +472,7 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
     # A past year opening a clause reports a figure: 2020年全省数字经济增加值…
     if (
         reference_year is not None and start_date is not None
-        and kind in ("year", "year_end", "month", "month_end", "date", "period")
+        and kind in ("year", "year_end", "month", "month_end", "date")
         and int(start_date[:4]) < reference_year
         and _SEGMENT_START_RE.search(text[:start])
     ):

@@ -111,6 +111,12 @@ BASE_UNITS: Mapping[str, UnitInfo] = MappingProxyType({
     "公斤": UnitInfo("kg", Decimal(1)),
 })
 DIMENSIONLESS = UnitInfo("1", Decimal(1))
+# Bandwidth written as a bare letter (出口带宽扩容至10G) or 兆 (百兆入户). Not in
+# BASE_UNIT_PATTERN: 5G is a technology, so targets reads these only next to 带宽/入户.
+BANDWIDTH_UNITS: Mapping[str, UnitInfo] = MappingProxyType({
+    "T": UnitInfo("bit/s", Decimal("1e12")), "G": UnitInfo("bit/s", Decimal("1e9")),
+    "M": UnitInfo("bit/s", Decimal("1e6")), "兆": UnitInfo("bit/s", Decimal("1e6")),
+})
 
 # Words that begin with a unit character but are not units (100个项目 is
 # fine, 3项目 is not how anyone writes it, but 台阶/条例/所有/次方 occur).
@@ -254,6 +260,8 @@ def lookup_unit(unit: str) -> UnitInfo:
     """
     if unit in BASE_UNITS:
         return BASE_UNITS[unit]
+    if unit in BANDWIDTH_UNITS:
+        return BANDWIDTH_UNITS[unit]
     for magnitude, factor in MAGNITUDES.items():
         if unit.startswith(magnitude):
             rest = unit[len(magnitude):]

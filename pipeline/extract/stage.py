@@ -130,6 +130,9 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
     A section of a work report headed by the report's own year (二、2024年重点工作) scopes
     its goals to that year.
     """
+    own_heading = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", clause.heading or "")
+    if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
+        return reference_year
     for ancestor in _ancestors(clause, by_id):
         years = [
             int(hit.start_date[:4])

@@ -92,6 +92,17 @@ VALUE_RE = re.compile(
     "(?P<post>及以上|及以下|以上|以下|以内|左右|上下|内(?![容部外涵地资需生核置设嵌]))?"
 )
 DOUBLING_RE = re.compile(r"翻两番|翻一?番|倍增(?!计划|行动|工程|专项)")
+# 迈上万亿台阶, 跨越千亿台阶: a milestone is a goal on the magnitude it names.
+MILESTONE_RE = re.compile(
+    r"(?P<verb>迈上|迈向|跨上|站上|跨越|突破|冲刺)(?P<num>[一二两三四五六七八九十百千]?)"
+    r"(?P<mag>万亿|亿|万)元?级?(?:台阶|大关)"
+)
+_MILESTONE_COMPARATORS = MappingProxyType({"跨越": ">", "突破": ">"})
+# 出口带宽扩容至10G (a capacity, not the technology 5G) and 百兆入户.
+BANDWIDTH_RE = re.compile(
+    r"(?:(?<=带宽)|(?<=带宽达)|(?<=带宽达到))?(?P<pre>扩容至|扩容到|提升至|提升到|提高到|提高至|达到|升级至|升级到)?"
+    r"(?P<num>\d+(?:\.\d+)?|[百千])(?P<unit>[TGM]|兆)(?:bps|比特)?(?![A-Za-z0-9])(?P<home>入户|到户)?"
+)
 
 _BAD_BEFORE_NUMBER = re.compile(r"[A-Za-z0-9.+/\-:_第前“×]$")
 _BAD_AFTER_VALUE = re.compile(r"^(?![/／][年月日人户个家项次])[A-Za-z0-9.+/\-:_×]")
@@ -253,8 +264,15 @@ def _comparator(match: re.Match, pre: str | None) -> str:
 
 
 def _valid_prefix(text: str, match: re.Match) -> str | None:
-    """The comparator prefix, or None when it belongs to another word."""
+    """The comparator prefix, or None when it belongs to another word.
+
+    突破 before a count and its noun is the verb (突破百项关键技术: make 100
+    breakthroughs), not "more than" (突破1500亿元).
+    """
     pre = match["pre"]
+    if pre == "突破" and match["base"] and lookup_unit(_unit_of(match)).is_count \
+            and _NOUN_START_RE.match(text[match.end():match.end() + 1]) and not match["post"]:
+        return None
     if pre and pre in _PREFIX_SPOILERS and match.start() > 0:
         if text[match.start() - 1] in _PREFIX_SPOILERS[pre]:
             return None
@@ -277,8 +295,9 @@ def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
         return None
     if not pre and _BAD_BEFORE_NUMBER.search(text[:num_start]):
         return None
-    if _BAD_AFTER_VALUE.match(text[match.end():]):
-        return None
+    if _BAD_AFTER_VALUE.match(text[match.end():]) and not (
+            match["post"] in ("以上", "及以上") and text[match.end():match.end() + 1].isdigit()):
+        return None  # 10万元以上100万元以下 goes on to its upper bound
     if _paren_depth(text, _line_start(text, num_start), num_start):
         return None  # parenthetical glosses: (每秒10的18次方次浮点运算)
     if fraction:
@@ -291,7 +310,7 @@ def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
     if not (match["base"] or match["pct1"]):
         # Bare numbers or magnitudes need a comparator and must not run into
         # a word (超过3年, 2.0版, 世界500强, 千亿级).
-        if has_comparator and not match["num2"] and not _CJK_RE.match(text[match.end():]):
+        if has_comparator and not match["num2"] and (match["post"] or not _CJK_RE.match(text[match.end():])):
             return "ok"
         if not has_comparator and not match["num2"] and not match["mag"] and is_arabic(match["num"]) \
                 and text[match.end():match.end() + 1] in "、和及与至":
@@ -377,6 +396,13 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
             yield start, match.end(), match, pre, quality
     for match in DOUBLING_RE.finditer(text):
         yield match.start(), match.end(), None, None, "ok"
+    for match in BANDWIDTH_RE.finditer(text):
+        segment_start = max(text.rfind(c, 0, match.start()) for c in "，。；：\n") + 1
+        arabic = match["num"][0].isdigit()
+        if (arabic and match["pre"] and "带宽" in text[segment_start:match.start()]) or (not arabic and match["home"]):
+            yield match.start(), match.end("unit"), match, match["pre"], "bandwidth"
+    for match in MILESTONE_RE.finditer(text):
+        yield match.start("num"), match.end("mag"), match, None, "milestone"
 
 
 def _values(match: re.Match) -> tuple[float, float | None, str]:
@@ -488,6 +514,7 @@ def _settle(text: str, drafts: list[_Draft]) -> list[TargetHit]:
     names = [_indicator(d, text[d.hit.end:d.hit.end + 1] == "的") for d in drafts]
     heads = [d.noun if text[d.hit.end:d.hit.end + 1] == "的" else "" for d in drafts]
     hits = [d.hit for d in drafts]
+    shared = [d.own_comparator for d in drafts]  # a comparator the next list item may take
     for i in range(len(drafts) - 1, 0, -1):
         prev, this = drafts[i - 1], drafts[i]
         between = text[prev.hit.end:this.hit.start]
@@ -508,10 +535,11 @@ def _settle(text: str, drafts: list[_Draft]) -> list[TargetHit]:
             names[i] = names[i - 1] + names[i]
         # 分别达到40%、25%和15%: a list shares the comparator of its first figure.
         if between.strip() in tuple(_LIST_JOINERS) and not drafts[i].own_comparator \
-                and drafts[i - 1].own_comparator and hits[i - 1].comparator not in ("range", "=") \
+                and shared[i - 1] and hits[i - 1].comparator not in ("range", "=") \
                 and hits[i].unit == hits[i - 1].unit:
             hits[i] = replace(hits[i], comparator=hits[i - 1].comparator)
             names[i] = names[i] or names[i - 1]
+            shared[i] = True
     return [_with_indicator(text, replace(h, indicator=name)) for h, name in zip(hits, names)]
 
 
@@ -535,7 +563,7 @@ def _merge_ranges(text: str, spans: list) -> list:
         if i + 1 < len(spans):
             nxt = spans[i + 1]
             m1, m2 = span[2], nxt[2]
-            if (m1 is not None and m2 is not None and m1["post"] in ("以上", "及以上") and m2["post"] in ("以下", "及以下")
+            if (span[4] == nxt[4] == "ok" and m1 is not None and m2 is not None and m1["post"] in ("以上", "及以上") and m2["post"] in ("以下", "及以下")
                     and text[span[1]:nxt[0]] in ("", "、", "至", "，") and _unit_of(m1) and _unit_of(m2)
                     and lookup_unit(_unit_of(m1)).base_unit == lookup_unit(_unit_of(m2)).base_unit):
                 merged.append((span[0], nxt[1], (m1, m2), span[3], "range"))
@@ -557,6 +585,29 @@ def _range_hit(text: str, start: int, end: int, pair: tuple[re.Match, re.Match],
     hit = TargetHit(start, end, text[start:end], "", "range", value, float(high), low_unit, value_base, base_unit,
                     deadline if kind != "baseline" else None, kind, _per(text, start, end))
     return _Draft(hit, before, "", per_year, True, False)
+
+
+def _milestone_hit(text: str, start: int, end: int, match: re.Match, kind: str, deadline: int | None,
+                   floor: int) -> _Draft:
+    value = float(parse_decimal(match["num"])) if match["num"] else 1.0
+    unit = match["mag"]
+    value_base, base_unit = to_base(Decimal(str(value)), unit)
+    before, per_year = _clean_before(_before_phrase(text, match.start(), floor))
+    comparator = _MILESTONE_COMPARATORS.get(match["verb"], ">=")
+    hit = TargetHit(start, end, text[start:end], "", comparator, value, None, unit, value_base, base_unit,
+                    deadline if kind != "baseline" else None, kind)
+    return _Draft(hit, before, "", per_year, True, False)
+
+
+def _bandwidth_hit(text: str, start: int, end: int, match: re.Match, kind: str, deadline: int | None,
+                   floor: int) -> _Draft:
+    value = float(parse_decimal(match["num"]))
+    value_base, base_unit = to_base(Decimal(str(value)), match["unit"])
+    before, per_year = _clean_before(_before_phrase(text, start, floor))
+    comparator = ">=" if match["pre"] else "="
+    hit = TargetHit(start, end, text[start:end], "", comparator, value, None, match["unit"], value_base, base_unit,
+                    deadline if kind != "baseline" else None, kind)
+    return _Draft(hit, before or ("入户带宽" if match["home"] else ""), "", per_year, True, False)
 
 
 def _distribute_units(text: str, drafts: list[_Draft]) -> list[_Draft]:
@@ -611,6 +662,10 @@ def find_targets(text: str, deadline_year: int | None = None, *,
         kind, deadline = _kind_and_deadline(text, start, cues, deadline_year, default_kind)
         if quality == "range":
             unit = _unit_of(match[0])
+        elif quality == "milestone":
+            unit = match["mag"]
+        elif quality == "bandwidth":
+            unit = match["unit"]
         elif match is not None:
             unit = _values(match)[2]
         else:
@@ -625,6 +680,10 @@ def find_targets(text: str, deadline_year: int | None = None, *,
                 continue  # a time limit: the dates table has it as a duration
         if quality == "range":
             drafts.append(_range_hit(text, start, end, match, kind, deadline, floor))
+        elif quality == "milestone":
+            drafts.append(_milestone_hit(text, start, end, match, kind, deadline, floor))
+        elif quality == "bandwidth":
+            drafts.append(_bandwidth_hit(text, start, end, match, kind, deadline, floor))
         elif quality == "bare":
             draft = _draft(text, start, end, match, pre, floor, kind, deadline)
             drafts.append(replace(draft, bare=True))
