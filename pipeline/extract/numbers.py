@@ -10,8 +10,8 @@ Unit conventions (what ``value_base``/``base_unit`` mean downstream):
   2e12 CNY in base units; ``3.4万个`` is 34000 ``count``.
 - Money: 元 → ``CNY``; 美元 → ``USD``. Never converted between currencies.
 - Compute: EFLOPS/PFLOPS/TFLOPS/GFLOPS → ``FLOPS`` (×1e18, 1e15, 1e12, 1e9).
-- Time: 毫秒/微秒/秒/分钟/小时 → ``s``; 天/工作日 → ``day`` (a working day is
-  not 86400 s, so days stay days).
+- Time: 毫秒/微秒/秒/分钟/小时 → ``s``; 天/工作日/周 → ``day`` (a working day is
+  not 86400 s, so days stay days; a week is 7 days).
 - Shares: % → ``%`` (value 25 means 25 %, not 0.25); ‰ → ``%`` ×0.1;
   个百分点 → ``pp`` (percentage points).
 - Counts: 个/家/项/条/座/所/户/人/名/次/人次/件/台/套/处/款/辆/架/艘/张/颗/部/支/篇/场
@@ -72,6 +72,7 @@ BASE_UNITS: Mapping[str, UnitInfo] = MappingProxyType({
     "分钟": UnitInfo("s", Decimal(60)),
     "小时": UnitInfo("s", Decimal(3600)),
     "天": UnitInfo("day", Decimal(1)),
+    "周": UnitInfo("day", Decimal(7)),
     "个工作日": UnitInfo("day", Decimal(1)),
     "工作日": UnitInfo("day", Decimal(1)),
     "%": UnitInfo("%", Decimal(1)),
@@ -124,7 +125,7 @@ _UNIT_BLOCKERS: Mapping[str, str] = MappingProxyType({
     "人": "工才民大口员", "条": "例件", "台": "阶", "所": "有属",
     "项": "目", "次": "方生", "家": "庭居族", "名": "单称", "部": "门署分",
     "场": "景所", "处": "理置", "件": "事", "支": "持撑付", "米": "粮",
-    "天": "府然地下", "倍": "增", "种": "植业子类养质群", "例": "如外行会",
+    "天": "府然地下", "周": "边期年末转围知全到密", "倍": "增", "种": "植业子类养质群", "例": "如外行会",
     "发": "展布挥现放生起出行送票明电达", "批": "准复次示",
 })
 

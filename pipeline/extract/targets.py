@@ -122,7 +122,7 @@ STRONG_BASELINE_RE = re.compile(r"截至|截止|以来|近年来")
 WEAK_BASELINE_RE = re.compile(r"已经|已(?=建成|开通|达到|实现|完成|超过|突破|形成|覆盖|培育|入选|获批|上线)")
 # A time limit written as a quantity (10个工作日内, 24小时内) is a duration in
 # the dates table; it is a target only as a stated goal (办理时限压缩至3个工作日).
-_TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天"})
+_TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "周"})
 _OBLIGATION_RE = re.compile(r"应当|必须|须|应在|应于|不得")
 # A figure in a conditional clause (…1亿元/年的企业，给予…; 处理1000万人以上个人信息的，)
 # is the threshold of a rule.
@@ -544,15 +544,18 @@ def _settle(text: str, drafts: list[_Draft]) -> list[TargetHit]:
 
 
 def _with_indicator(text: str, hit: TargetHit) -> TargetHit:
-    """Map the indicator phrase to the taxonomy; a share without its subject (占全省GDP比重)
-    is read with the words before it in its sentence."""
-    found = match_indicator(hit.indicator, hit.base_unit, hit.kind)
-    if found is None and (hit.indicator.startswith("占") or len(hit.indicator) < 4):
-        context = text[_sentence_start(text, hit.start):hit.start]
-        found = match_indicator(context + hit.indicator, hit.base_unit, hit.kind)
-    if found is None:
-        return hit
-    return replace(hit, indicator_id=found.indicator_id, indicator_en=found.indicator_en)
+    """Map the indicator phrase to the taxonomy. A share without its subject (占全省GDP比重)
+    or an empty or very short phrase is read with the words before it in its sentence first."""
+    phrases = [hit.indicator]
+    if not hit.indicator or hit.indicator.startswith(("占", "增长", "增")) or len(hit.indicator) < 4:
+        phrases.insert(0, text[_sentence_start(text, hit.start):hit.start] + hit.indicator)
+    if hit.unit.endswith(("人", "人次", "名")):
+        phrases.append("人")  # a head count, whatever is counted around it
+    for phrase in phrases:
+        found = match_indicator(phrase, hit.base_unit, hit.kind)
+        if found is not None:
+            return replace(hit, indicator_id=found.indicator_id, indicator_en=found.indicator_en)
+    return hit
 
 
 def _merge_ranges(text: str, spans: list) -> list:
