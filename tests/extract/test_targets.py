@@ -300,3 +300,102 @@ def test_every_seed_figure_is_found_with_valid_offsets(converter, seeds, seed: s
             assert (hit.value_max is not None) == (hit.comparator == "range")
         found += [hit.text for hit in hits]
     assert found == SEED_FIGURES[seed]
+
+
+# The number grammar of formal text (issue 14): (text, expected (text, comparator, value, value_max, unit, kind)).
+GRAMMAR_CASES = [
+    ("给予1万-5万元奖励", [("1万-5万元", "range", 1.0, 5.0, "万元", "parameter")]),
+    ("给予10万—50万元奖励", [("10万—50万元", "range", 10.0, 50.0, "万元", "parameter")]),
+    ("项目总投资3到5亿元", [("3到5亿元", "range", 3.0, 5.0, "亿元", "target")]),
+    ("年收入一百二十到一百五十万元", [("一百二十到一百五十万元", "range", 120.0, 150.0, "万元", "target")]),
+    ("5000万元(含)至1亿元(不含)/年的企业，给予一次性财政补助500万元",
+     [("5000万元(含)至1亿元(不含)", "range", 5000.0, 10000.0, "万元", "parameter"),
+      ("500万元", "=", 500.0, None, "万元", "parameter")]),
+    ("可以并处10万元以上100万元以下罚款", [("10万元以上100万元以下", "range", 10.0, 100.0, "万元", "parameter")]),
+    ("不少于一万二千元", [("不少于一万二千元", ">=", 12000.0, None, "元", "target")]),
+    ("合同金额82，225.00元", [("82，225.00元", "=", 82225.0, None, "元", "target")]),
+    ("对投资额50万元(含)以上的项目，按投资额20%的比例给予补助",
+     [("50万元(含)以上", ">=", 50.0, None, "万元", "parameter"), ("20%", "=", 20.0, None, "%", "parameter")]),
+    ("500万元及以上的项目，最高补助2000万元",
+     [("500万元及以上", ">=", 500.0, None, "万元", "parameter"), ("2000万元", "<=", 2000.0, None, "万元", "parameter")]),
+    ("每家企业每年最高补助100万元", [("100万元", "<=", 100.0, None, "万元", "parameter")]),
+    ("支持金额最高可至3000万元", [("最高可至3000万元", "<=", 3000.0, None, "万元", "parameter")]),
+    ("企业研发投入占比达到百分之三十", [("达到百分之三十", ">=", 30.0, None, "%", "target")]),
+    ("原则上不超过三分之一", [("不超过三分之一", "<=", 100 / 3, None, "%", "target")]),
+    ("政务服务事项24小时内办结", [("24小时内", "<", 24.0, None, "小时", "target")]),
+    ("三次产业分别占比达40%、25%和15%",
+     [("达40%", ">=", 40.0, None, "%", "target"), ("25%", ">=", 25.0, None, "%", "target"),
+      ("15%", ">=", 15.0, None, "%", "target")]),
+    ("分别建成3、5和10个示范基地", [("3", "=", 3.0, None, "个", "target"), ("5", "=", 5.0, None, "个", "target"),
+                              ("10个", "=", 10.0, None, "个", "target")]),
+    ("在现有45项国家标准的基础上，新增30项", [("45项", "=", 45.0, None, "项", "baseline"),
+                                     ("30项", "=", 30.0, None, "项", "target")]),
+    ("到2025年，累计建成5G基站3000个", [("3000个", "=", 3000.0, None, "个", "target")]),
+    ("出口带宽扩容至10G", [("扩容至10G", ">=", 10.0, None, "G", "target")]),
+    ("全面实现百兆入户", [("百兆", "=", 100.0, None, "兆", "target")]),
+    ("研制并获批3—5种新食品原料", [("3—5种", "range", 3.0, 5.0, "种", "target")]),
+    ("构建不少于1000例病例的数据集", [("不少于1000例", ">=", 1000.0, None, "例", "target")]),
+    ("形成年产50发商业火箭、600颗商业卫星的批量化制造能力",
+     [("50发", "=", 50.0, None, "发", "target"), ("600颗", "=", 600.0, None, "颗", "target")]),
+    ("粮食产量保持在1.3万亿斤以上", [("1.3万亿斤以上", ">=", 1.3, None, "万亿斤", "target")]),
+    ("注册用户5000万以上或者月活跃用户1000万以上",
+     [("5000万以上", ">=", 5000.0, None, "万", "target"), ("1000万以上", ">=", 1000.0, None, "万", "target")]),
+    ("地区生产总值跨越千亿台阶", [("千亿", ">", 1000.0, None, "亿", "target")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GRAMMAR_CASES)
+def test_the_number_grammar_of_formal_text(text, expected):
+    hits = list(find_targets(text))
+    assert [(h.text, h.comparator, h.value, h.value_max, h.unit, h.kind) for h in hits] == expected
+    assert all(text[h.start:h.end] == h.text for h in hits)
+
+
+def test_per_reads_every_and_per_year():
+    [hit] = find_targets("每家企业每年最高补助100万元")
+    assert hit.per == "家/年"
+    [high, *_] = find_targets("基础研究投入达到或超过1亿元/年的企业，给予一次性财政补助1000万元")
+    assert (high.text, high.comparator, high.per, high.kind) == ("达到或超过1亿元", ">=", "年", "parameter")
+
+
+def test_a_regulation_states_parameters_not_goals():
+    [hit] = find_targets("依托建设主体年度基础研究投入占总研发支出的比例不低于10%", default_kind="parameter")
+    assert (hit.kind, hit.comparator) == ("parameter", ">=")
+    # A goal with a deadline stays a target even in a regulation.
+    [goal] = find_targets("到2027年，新增重点实验室10家", default_kind="parameter")
+    assert (goal.kind, goal.deadline_year) == ("target", 2027)
+
+
+@pytest.mark.parametrize("text", [
+    "提供7×24小时不间断服务",
+    "推动一次投入、多次使用",
+    "政府、企业按照1∶1比例共同出资",
+    "两个以上的网络数据处理者共同决定个人信息的处理目的",
+    "落实经济稳健发展“16条”和接续政策“30条”",
+    "考核内容包括创新能力（3分）",
+    "推进3.8米直径新一代中大型运载火箭研制",
+    "经中山市人民政府十五届94次常务会议审议通过",
+    "应当在10个工作日内报市科委备案",
+    "应当自发生变化之日起五个工作日内将拟更新的政务数据目录报送",
+    "突破百项前沿关键核心技术",  # no year around it: not a goal figure
+])
+def test_not_targets_in_formal_text(text):
+    assert list(find_targets(text, default_kind="parameter")) == []
+
+
+def test_a_deadline_scope_reaches_the_bullets_under_it():
+    text = "到2023年，数字基础设施全面升级。\n--新建5G基站3000个。\n——建成数据中心10个。\n1.培育企业20家。"
+    hits = list(find_targets(text))
+    assert [(h.text, h.deadline_year) for h in hits] == [("3000个", 2023), ("10个", 2023), ("20家", 2023)]
+
+
+def test_chinese_counts_count_inside_a_goal_with_a_year():
+    hits = list(find_targets("到2025年，突破百项前沿关键核心技术，打造百家领军企业"))
+    assert [(h.text, h.comparator, h.value, h.deadline_year) for h in hits] == [
+        ("百项", "=", 100.0, 2025), ("百家", "=", 100.0, 2025)]
+
+
+def test_a_report_states_a_doubling():
+    hits = list(find_targets("“四上”企业946家、实现两年翻番", default_kind="baseline"))
+    assert [(h.text, h.comparator, h.value, h.kind) for h in hits] == [
+        ("946家", "=", 946.0, "baseline"), ("翻番", "=", 2.0, "baseline")]
