@@ -128,6 +128,8 @@ _DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|�
 _BASELINE_BEFORE_RE = re.compile(r"(?:截至|截止)(?:到)?$")
 _DEADLINE_AFTER_RE = re.compile(r"^(?:前|以前|之前|底前|完成|内完成)")
 _BASELINE_AFTER_RE = re.compile(r"^以来")
+# The base year of a comparison: 从2012年的, 相比2012年, 比2012年, 较2012年, 与2012年相比.
+_COMPARED_BEFORE_RE = re.compile(r"(?:从|由|相比|相较|比|较|与|同)$")
 _ISSUED_AFTER_RE = re.compile(r"^(?:印发|签发|发布)")
 _EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|正式施行|正式实施)")
 _EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
@@ -465,6 +467,10 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "expires"
     if _BASELINE_BEFORE_RE.search(before) or _BASELINE_AFTER_RE.match(after):
         return "baseline"
+    past = reference_year is not None and start_date is not None and int(start_date[:4]) < reference_year
+    if past and kind in ("year", "year_end", "month", "month_end", "date") and (
+            _COMPARED_BEFORE_RE.search(before) or _DEADLINE_BEFORE_RE.search(before)):
+        return "baseline"  # 从2012年的…增加到2021年的…, 相比2012年: a report's years
     if _DEADLINE_BEFORE_RE.search(before) or _DEADLINE_AFTER_RE.match(after):
         return "deadline"
     if text[start:end].endswith("内") or _GOAL_AFTER_RE.match(text, end, end + 14):

@@ -16,7 +16,7 @@ Unit conventions (what ``value_base``/``base_unit`` mean downstream):
   个百分点 → ``pp`` (percentage points).
 - Counts: 个/家/项/条/座/所/户/人/名/次/人次/件/台/套/处/款/辆/架/艘/张/颗/部/支/篇/场
   → ``count``.
-- Length m, area m2, mass kg, power W, energy Wh, bandwidth bit/s,
+- Length m, area m2, mass kg, power W, energy Wh, bandwidth bit/s, spectrum Hz,
   storage byte (decimal SI prefixes: 1 TB = 1e12 byte), 吨标准煤 → ``tce``,
   倍 → ``ratio``.
 - A number with no unit, or with a magnitude only (``超过1500亿``), is
@@ -92,6 +92,9 @@ BASE_UNITS: Mapping[str, UnitInfo] = MappingProxyType({
     "千瓦": UnitInfo("W", Decimal(1000)),
     "兆瓦": UnitInfo("W", Decimal("1e6")),
     "瓦": UnitInfo("W", Decimal(1)),
+    "GHz": UnitInfo("Hz", Decimal("1e9")),
+    "MHz": UnitInfo("Hz", Decimal("1e6")),
+    "kHz": UnitInfo("Hz", Decimal("1e3")),
     "Tbps": UnitInfo("bit/s", Decimal("1e12")),
     "Gbps": UnitInfo("bit/s", Decimal("1e9")),
     "Mbps": UnitInfo("bit/s", Decimal("1e6")),

@@ -27,6 +27,8 @@ _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形
 # Regulations and measures state rules: a figure without a goal cue is a parameter there.
 _RULE_GENRE = re.compile(r"(?:办法|条例|规定|细则|若干措施|措施|规则|实施办法|管理规定)(?:（试行）|\(试行\))?(?:》)?(?:的通知)?$")
 # A work report's review heading names the year before the report's own (一、2023年工作回顾).
+_HEAD_DATE = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
+_HEAD_CHARS = 600
 _REVIEW_YEAR = re.compile(r"(?m)^\s*[一二三四五六七八九十]+、\s*(\d{4})年工作回顾")
 
 
@@ -148,9 +150,14 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
 
 
 def _year_of_report(canonical: str) -> int | None:
-    """The year of a work report without a date of its own: the year after its review heading."""
+    """The document's year when its metadata has no date: the year after a work report's review
+    heading (一、2023年工作回顾), else the first full date in its head (a report's date line, a
+    web page's 发布日期)."""
     match = _REVIEW_YEAR.search(canonical)
-    return int(match.group(1)) + 1 if match else None
+    if match:
+        return int(match.group(1)) + 1
+    head = _HEAD_DATE.search(canonical[:_HEAD_CHARS])
+    return int(head.group(1)) if head else None
 
 
 def _states_rules(title: str | None) -> bool:

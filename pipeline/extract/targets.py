@@ -303,6 +303,10 @@ def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
     if fraction:
         return "ok"
     if not is_arabic(match["num"]) and not (match["base"] or match["pct1"]):
+        # 用户超千万: a magnitude word alone, after a comparator, at the end of its phrase.
+        if match["num"] in ("千", "百") and match["mag"] == "万" and pre and not match["num2"] \
+                and not _CJK_RE.match(text[match.end():]):
+            return "ok"
         return None
     if not is_arabic(match["num"]) and not (has_comparator or match["num2"]):
         value = parse_decimal(match["num"])
@@ -412,6 +416,8 @@ def _values(match: re.Match) -> tuple[float, float | None, str]:
         fraction = parse_decimal(match["num"])
         per_mille = match["num"].startswith("千分之")
         return float(fraction * (1000 if per_mille else 100)), None, "‰" if per_mille else "%"
+    if match["num"] in ("千", "百") and match["mag"] == "万" and not match["base"] and not match["num2"]:
+        return 1.0, None, match["num"] + "万"  # 超千万: the magnitude 千万 is the unit, as 万亿 is
     value = float(parse_decimal(match["num"]))
     if not match["num2"]:
         return value, None, unit
@@ -471,6 +477,8 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
         own = comparator != "="
         if comparator == "=" and re.search(r"最高[\u4e00-\u9fff]{0,4}$", text[max(0, start - 8):start]):
             comparator = "<="  # 每年最高补助100万元: a cap
+        elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
+            comparator = "~"  # 约占全球的四分之三
         if kind == "baseline" and pre in ("达", "达到"):
             comparator = "="  # a report states the figure reached
     try:

@@ -175,7 +175,7 @@ GRAMMAR_CASES = [
     ("今年6月底前建成", 2024, [("今年6月底", "month_end", "deadline", "2024-06-30", "2024-06-30")]),
     ("明年6月之前全面完成", 2024, [("明年6月", "month", "deadline", "2025-06-01", "2025-06-30")]),
     ("上年全市完成投资300亿元", 2024, [("上年", "year", "baseline", "2023-01-01", "2023-12-31")]),
-    ("比上一年增长5%", 2024, [("上一年", "year", "reference", "2023-01-01", "2023-12-31")]),
+    ("比上一年增长5%", 2024, [("上一年", "year", "baseline", "2023-01-01", "2023-12-31")]),
     ("次年起逐步推广", 2024, [("次年", "year", "reference", "2025-01-01", "2025-12-31")]),
     ("今明两年集中推进", 2024, [("今明两年", "period", "reference", "2024-01-01", "2025-12-31")]),
     ("年内完成改造", 2024, [("年内", "year", "deadline", "2024-01-01", "2024-12-31")]),
@@ -232,3 +232,11 @@ def test_durations_keep_their_value_and_unit(text, span, value, unit, role, year
 ])
 def test_not_dates_in_formal_text(text):
     assert [h for h in find_dates(text, 2024)] == []
+
+
+def test_the_years_of_a_report_are_baselines_even_after_到():
+    text = "光缆线路长度从2012年的1479万公里增加到2021年的5481万公里。相比2012年，速率提高近40倍。"
+    assert [(h.text, h.role) for h in find_dates(text, 2022)] == [
+        ("2012年", "baseline"), ("2021年", "baseline"), ("2012年", "baseline")]
+    # The same words in a plan written before those years are deadlines.
+    assert [h.role for h in find_dates("到2021年，光缆线路长度达到5481万公里", 2019)] == ["deadline"]

@@ -399,3 +399,21 @@ def test_a_report_states_a_doubling():
     hits = list(find_targets("“四上”企业946家、实现两年翻番", default_kind="baseline"))
     assert [(h.text, h.comparator, h.value, h.kind) for h in hits] == [
         ("946家", "=", 946.0, "baseline"), ("翻番", "=", 2.0, "baseline")]
+
+
+def test_a_report_reads_its_figures_as_baselines():
+    text = ("光缆线路长度从2012年的1479万公里增加到2021年的5481万公里，增长2.7倍。截至2022年7月，"
+            "我国已许可的5G中低频段频谱资源共计770MHz，累计建成开通5G基站达196.8万个。"
+            "上网人数达10.32亿人，约占全球的四分之三。")
+    hits = list(find_targets(text, reference_year=2022))
+    assert [(h.text, h.comparator, h.kind) for h in hits] == [
+        ("1479万公里", "=", "baseline"), ("5481万公里", "=", "baseline"), ("2.7倍", "=", "baseline"),
+        ("770MHz", "=", "baseline"), ("达196.8万个", "=", "baseline"), ("达10.32亿人", "=", "baseline"),
+        ("四分之三", "~", "baseline")]
+    assert hits[3].base_unit == "Hz" and hits[3].value_base == 7.7e8
+
+
+def test_a_magnitude_word_alone_is_a_figure_after_a_comparator():
+    [hit] = find_targets("到2030年，发展卫星通信用户超千万，推动卫星通信充分融入新发展格局")
+    assert (hit.text, hit.comparator, hit.value, hit.unit, hit.value_base, hit.deadline_year) == (
+        "超千万", ">", 1.0, "千万", 1e7, 2030)
