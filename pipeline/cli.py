@@ -133,22 +133,39 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
 @app.command()
 def evaluate(
     seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the seed documents."),
-    gold: Path = typer.Option(config.DEFAULT_GOLD_DIR, "--gold", help="Folder of gold annotations."),
+    gold: Path = typer.Option(None, "--gold",
+                              help=f"Folder of gold annotations (default {config.DEFAULT_GOLD_DIR}; "
+                                   f"with --structure {config.DEFAULT_STRUCTURE_GOLD_DIR})."),
     show_misses: bool = typer.Option(False, "--misses", help="Also list every unmatched row."),
-    corpus: Path = typer.Option(None, "--corpus", help="Folder of corpus documents with span gold (targets, dates)."),
-    corpus_gold: Path = typer.Option(Path("tests/gold/corpus"), "--corpus-gold",
-                                     help="Folder of span gold, one sub-folder per corpus file stem."),
+    structure: bool = typer.Option(False, "--structure",
+                                   help="Score clause trees (ids, kinds, parents, headings) of --corpus "
+                                        "documents against gold trees instead."),
+    corpus: Path = typer.Option(config.DEFAULT_CORPUS_DIR, "--corpus",
+                                help="Folder of the corpus documents (for --structure and --spans)."),
+    spans: bool = typer.Option(False, "--spans",
+                               help="Also score targets and dates of --corpus documents against the span gold."),
+    corpus_gold: Path = typer.Option(config.DEFAULT_GOLD_DIR / "corpus", "--corpus-gold",
+                                     help="With --spans: folder of span gold, one sub-folder per corpus file stem."),
 ) -> None:
     """Print precision, recall and F1 of targets, dates and parties against gold annotations.
 
-    With --corpus, also targets and dates on the corpus span gold; both print P/R/F1 by kind and
-    the field accuracy (comparator, value_base, deadline_year, kind) of span-matched rows.
+    Targets and dates also get P/R/F1 by kind and the field accuracy (comparator, value_base,
+    deadline_year, kind) of span-matched rows; --spans adds the same on the corpus span gold.
+    With --structure: clause-id Jaccard, (id, kind) F1, parent and heading accuracy per document.
 
-    Example: policy evaluate seeds --gold tests/gold --corpus ../shared/corpus --misses
+    Example: policy evaluate seeds --gold tests/gold --misses
+
+    Example: policy evaluate seeds --spans --corpus ../shared/corpus
+
+    Example: policy evaluate --structure --corpus ../shared/corpus --gold tests/gold/structure
     """
+    if structure:
+        _evaluate_structure(corpus, gold or config.DEFAULT_STRUCTURE_GOLD_DIR, show_misses)
+        return
     from pipeline.evaluate import (GoldError, evaluate as run_evaluation, evaluate_corpus, kind_report_lines,
                                    report_lines, span_report_lines)
 
+    gold = gold or config.DEFAULT_GOLD_DIR
     if not gold.is_dir():
         _fail(f"{gold}: not a folder of gold annotations")
     try:
@@ -163,18 +180,37 @@ def evaluate(
     if show_misses:
         for table, doc_id, why, row in result.misses:
             typer.echo(f"{table} {doc_id} {why}: {row}")
-    if corpus is not None:
+    if spans:
         if not corpus.is_dir() or not corpus_gold.is_dir():
             _fail(f"{corpus if not corpus.is_dir() else corpus_gold}: not a folder")
         try:
-            spans = evaluate_corpus(corpus, corpus_gold, toolkit)
+            span_result = evaluate_corpus(corpus, corpus_gold, toolkit)
         except (GoldError, PipelineError) as error:
             _fail(str(error))
-        for line in span_report_lines(spans):
+        for line in span_report_lines(span_result):
             typer.echo(line)
         if show_misses:
-            for table, doc_id, why, row in spans.misses:
+            for table, doc_id, why, row in span_result.misses:
                 typer.echo(f"{table} {doc_id} {why}: {row}")
+
+
+def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:
+    from pipeline.evaluate import GoldError, evaluate_structure, structure_report_lines
+
+    if not corpus.is_dir():
+        _fail(f"{corpus}: not a folder of documents")
+    if not gold.is_dir() or not any(gold.glob("*.csv")):
+        _fail(f"{gold}: not a folder of gold clause trees (<file stem>.csv)")
+    try:
+        scores = evaluate_structure(corpus, gold)
+    except GoldError as error:
+        _fail(str(error))
+    for line in structure_report_lines(scores):
+        typer.echo(line)
+    if show_misses:
+        for score in scores:
+            for miss in score.misses:
+                typer.echo(f"{score.document} {miss}")
 
 
 @app.command()
