@@ -397,6 +397,7 @@ def kind_report_lines(kinds: KindScores) -> list[str]:
     for (table, name), (equal, pairs) in sorted(kinds.agree.items()):
         share = equal / pairs if pairs else 1.0
         lines.append(f"{table:<9} accuracy of {name:<14} {equal:>4}/{pairs:<4} {share:>6.3f}")
+    return lines
 
 
 # --- Clause structure ------------------------------------------------------

@@ -117,3 +117,12 @@ def test_regions_bound_what_is_scored(tmp_path):
     (tmp_path / "scope.txt").write_text("只有开始\n", encoding="utf-8")
     with pytest.raises(GoldError, match="pairs"):
         read_regions(tmp_path, "只有开始")
+
+
+def test_the_seed_report_has_kinds_and_field_accuracy(evaluation):
+    from pipeline.evaluate import kind_report_lines
+
+    lines = kind_report_lines(evaluation.kinds)
+    assert any(line.startswith("targets   target") for line in lines)
+    accuracy = {line.split()[3]: float(line.split()[-1]) for line in lines if "accuracy of" in line}
+    assert accuracy["comparator"] >= 0.95 and accuracy["deadline_year"] >= 0.95
