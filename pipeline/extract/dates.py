@@ -135,6 +135,7 @@ _EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|�
 _EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
 _GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,6})(?:预期目标|发展目标|目标任务|主要目标)")
 _WEB_HEADER_RE = re.compile(r"来源|发布时间|发布日期|发布于")
+_DATELINE_RE = re.compile(r"(?:新华社|中新社|中国新闻社|人民日报|央视网|人民网)[\u4e00-\u9fff]{0,8}$")
 _SEGMENT_START_RE = re.compile(r"(?:^|[，。；：！？\n,;:])$")
 _EFFORT_RE = re.compile(r"(?:通过|经过|用)$")
 # Time limits: after 内, in an obligation (应当…), or when exceeded (超过…).
@@ -454,6 +455,8 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
     line = _line_of(text, start, end).strip()
     if kind == "datetime" or (kind == "date" and _WEB_HEADER_RE.search(line)):
         return "published"
+    if kind == "date" and after.startswith("电") and _DATELINE_RE.search(text[max(0, start - 16):start]):
+        return "published"  # 新华社北京2月13日电: a news agency's dateline
     if kind == "date" and (
         line in (text[start:end], f"({text[start:end]})") or _ISSUED_AFTER_RE.match(after)
         or (before.endswith("(") and after.startswith(")"))

@@ -450,8 +450,8 @@ def _classify(text: str, start: int, end: int, kind: str, default_kind: str, uni
     if kind == "baseline":
         return kind
     first, last = _segment_bounds(text, start, end)
-    if cues["parameter"].search(text, first, last):
-        return "parameter"
+    if cues["parameter"].search(text, first, last) and not STRONG_TARGET_RE.search(text, first, start):
+        return "parameter"  # …补助资金用于产业发展的比重力争提高到60%: 力争 makes it a goal
     sentence = _sentence_start(text, start)
     if re.search(r"是指|指的是", text[sentence:start]):
         return "parameter"

@@ -240,3 +240,8 @@ def test_the_years_of_a_report_are_baselines_even_after_到():
         ("2012年", "baseline"), ("2021年", "baseline"), ("2012年", "baseline")]
     # The same words in a plan written before those years are deadlines.
     assert [h.role for h in find_dates("到2021年，光缆线路长度达到5481万公里", 2019)] == ["deadline"]
+
+
+def test_a_news_agency_dateline_is_the_publication_date():
+    assert records("新华社北京2月13日电\n中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见", 2023)[0] == (
+        "2月13日", "date", "published", "2023-02-13", "2023-02-13")

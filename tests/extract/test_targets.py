@@ -417,3 +417,8 @@ def test_a_magnitude_word_alone_is_a_figure_after_a_comparator():
     [hit] = find_targets("到2030年，发展卫星通信用户超千万，推动卫星通信充分融入新发展格局")
     assert (hit.text, hit.comparator, hit.value, hit.unit, hit.value_base, hit.deadline_year) == (
         "超千万", ">", 1.0, "千万", 1e7, 2030)
+
+
+def test_a_goal_on_a_subsidy_share_stays_a_goal():
+    [hit] = find_targets("中央财政衔接推进乡村振兴补助资金用于产业发展的比重力争提高到60%以上")
+    assert (hit.kind, hit.comparator) == ("target", ">=")
