@@ -126,3 +126,18 @@ def test_the_seed_report_has_kinds_and_field_accuracy(evaluation):
     assert any(line.startswith("targets   target") for line in lines)
     accuracy = {line.split()[3]: float(line.split()[-1]) for line in lines if "accuracy of" in line}
     assert accuracy["comparator"] >= 0.95 and accuracy["deadline_year"] >= 0.95
+
+
+def test_a_work_report_without_a_date_reads_its_review_as_baselines_and_its_plan_as_this_year(tmp_path, toolkit):
+    from pipeline.process import analyse_document
+
+    report = ("各位代表：\n现在我代表市人民政府向大会报告工作。\n2023年工作回顾\n"
+              "一年来，全市地区生产总值超2.2万亿元、增长6%，国家企业技术中心增至62家。\n"
+              "2024年工作安排建议\n"
+              "今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右，常住人口城镇化率达80.5%。\n")
+    path = tmp_path / "report.txt"
+    path.write_text(report, encoding="utf-8")
+    rows = analyse_document(path, toolkit, tmp_path).result.rows["targets"]
+    assert [(r["text"], r["comparator"], r["kind"], r["deadline_year"]) for r in rows] == [
+        ("超2.2万亿元", ">", "baseline", None), ("6%", "=", "baseline", None), ("增至62家", "=", "baseline", None),
+        ("6%左右", "~", "target", 2024), ("达80.5%", ">=", "target", 2024)]

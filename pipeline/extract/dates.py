@@ -133,7 +133,7 @@ _COMPARED_BEFORE_RE = re.compile(r"(?:从|由|相比|相较|比|较|与|同)$")
 _ISSUED_AFTER_RE = re.compile(r"^(?:印发|签发|发布)")
 _EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|正式施行|正式实施)")
 _EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
-_GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,6})(?:预期目标|发展目标|目标任务|主要目标)")
+_GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,14})(?:预期目标|发展目标|目标任务|主要目标)")
 _WEB_HEADER_RE = re.compile(r"来源|发布时间|发布日期|发布于")
 _DATELINE_RE = re.compile(r"(?:新华社|中新社|中国新闻社|人民日报|央视网|人民网)[\u4e00-\u9fff]{0,8}$")
 _SEGMENT_START_RE = re.compile(r"(?:^|[，。；：！？\n,;:])$")
@@ -351,8 +351,8 @@ def _build_duration(match: re.Match, context: _Context) -> _Built | None:
             return None
     if unit == "日" and not chinese and not (_DURATION_FOLLOWERS.match(after) or "个" in match.group()):
         return None  # 3日 alone is the day of a date
-    if match["a"].startswith("0"):
-        return None
+    if match["a"].startswith("0") or re.search(r"(?:天|日)数(?:达到|达|超过|保持在)?$", before):
+        return None  # 优良天数300天以上 counts days, it is not a span of time
     try:
         low = _number_value(match["a"])
         high = _number_value(match["b"]) if match["b"] else low
@@ -476,7 +476,7 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "baseline"  # 从2012年的…增加到2021年的…, 相比2012年: a report's years
     if _DEADLINE_BEFORE_RE.search(before) or _DEADLINE_AFTER_RE.match(after):
         return "deadline"
-    if text[start:end].endswith("内") or _GOAL_AFTER_RE.match(text, end, end + 14):
+    if text[start:end].endswith("内") or _GOAL_AFTER_RE.match(text, end, end + 22):
         return "deadline"  # 年内完成; 今年发展主要预期目标是
     # A past year opening a clause reports a figure: 2020年全省数字经济增加值…
     if (

@@ -105,6 +105,7 @@ def make_targets(nlp: Language, name: str, spans_key: str, deadline_year: int | 
             doc.user_data.get("deadline_year", deadline_year),
             reference_year=doc.user_data.get("reference_year"),
             default_kind=doc.user_data.get("default_kind", "target"),
+            past_from=doc.user_data.get("past_from"),
         ),
     )
 

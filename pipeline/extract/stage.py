@@ -29,7 +29,11 @@ _RULE_GENRE = re.compile(r"(?:办法|条例|规定|细则|若干措施|措施|�
 # A work report's review heading names the year before the report's own (一、2023年工作回顾).
 _HEAD_DATE = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
 _HEAD_CHARS = 600
-_REVIEW_YEAR = re.compile(r"(?m)^\s*[一二三四五六七八九十]+、\s*(\d{4})年工作回顾")
+_REVIEW_YEAR = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(\d{4})年工作回顾\s*$")
+# The parts of a work report, found on the text whatever the clause tree makes of them:
+# the review (2023年工作回顾, 过去五年工作回顾) runs to the plan (2024年工作安排, 今年工作).
+_REVIEW_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|过去一年|过去五年|过去的一年)[^\n]{0,4}工作回顾\s*$")
+_PLAN_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|今年)(?:工作安排|重点工作|工作任务|主要任务|政府工作|经济社会发展)[^\n]{0,16}$")
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,19 @@ def extract_rows(
     by_id = {clause.clause_id: clause for clause in clauses}
     reference_year = context.reference_year or _year_of_report(canonical)
     rules = _states_rules(context.title)
+    review = _review_span(canonical)
     docs = []
     for clause in clauses:
         doc = nlp.make_doc(clause.own_text(canonical))
-        past = _reports_the_past(clause, by_id)
+        past = _reports_the_past(clause, by_id) or review[0] <= clause.start < review[1]
+        own = doc.text
+        past_from = None
+        if not past and review[1] > review[0] and clause.start < review[0] < clause.end:
+            head = canonical[review[0]:canonical.find("\n", review[0] + 1) % (len(canonical) + 1)].strip()
+            found = own.find(head) if head else -1
+            past_from = found if found >= 0 else None
         doc.user_data.update({
+            "past_from": past_from,
             "reference_year": reference_year,
             "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
@@ -167,7 +179,16 @@ def _states_rules(title: str | None) -> bool:
 
 def _reports_the_past(clause: Clause, by_id: dict[str, Clause]) -> bool:
     chain = [clause, *_ancestors(clause, by_id)]
-    return any(c.kind == "section" and _PAST_SECTION.search(c.heading) for c in chain)
+    return any(c.kind in ("section", "part", "chapter") and _PAST_SECTION.search(c.heading) for c in chain)
+
+
+def _review_span(canonical: str) -> tuple[int, int]:
+    """Offsets of a work report's review part (empty when there is none)."""
+    review = _REVIEW_HEAD.search(canonical)
+    if review is None:
+        return 0, 0
+    plan = _PLAN_HEAD.search(canonical, review.end())
+    return review.start(), plan.start() if plan else review.end()
 
 
 def _is_issuer_mention(clause: Clause, text: str, hit, issuer_names: set[str]) -> bool:

@@ -75,6 +75,9 @@ COMPARATOR_SUFFIXES = MappingProxyType({
 # 下达 (issue funds), 节约 (save), 附近 (nearby), 赶超 (catch up).
 _PREFIX_SPOILERS = MappingProxyType({"达": "下传表抵送通转到发雷", "约": "节制契合公签预规", "近": "附最", "超": "赶",
                                      "至少": "", "最高": "", "最多": "", "最低": ""})
+# In a report these state the figure reached (增至62家 is 62), not a floor.
+_REACHED = frozenset({"达", "达到", "增至", "增加到", "增加至", "提高到", "提高至", "提升到", "提升至",
+                      "增长到", "增长至", "扩大到", "扩大至"})
 DOUBLINGS = MappingProxyType({"翻两番": 4.0, "翻一番": 2.0, "翻番": 2.0, "倍增": 2.0})
 
 _PREFIX_ALT = "|".join(sorted(COMPARATOR_PREFIXES, key=len, reverse=True))
@@ -479,7 +482,7 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
             comparator = "<="  # 每年最高补助100万元: a cap
         elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
             comparator = "~"  # 约占全球的四分之三
-        if kind == "baseline" and pre in ("达", "达到"):
+        if kind == "baseline" and pre in _REACHED:
             comparator = "="  # a report states the figure reached
     try:
         value_base, base_unit = to_base(Decimal(str(value)), unit)
@@ -645,7 +648,7 @@ def _distribute_units(text: str, drafts: list[_Draft]) -> list[_Draft]:
 
 def find_targets(text: str, deadline_year: int | None = None, *,
                  reference_year: int | None = None,
-                 default_kind: str = "target") -> Iterator[TargetHit]:
+                 default_kind: str = "target", past_from: int | None = None) -> Iterator[TargetHit]:
     """Find quantitative targets, baseline figures and policy parameters in one clause, in order.
 
     Args:
@@ -656,6 +659,9 @@ def find_targets(text: str, deadline_year: int | None = None, *,
         default_kind: kind when the wording gives no cue; pass
             ``"baseline"`` for clauses under 发展基础/发展现状 or a work
             report's review, ``"parameter"`` for regulations and measures.
+        past_from: offset from which the clause reports the past (a work
+            report's review heading inside it); figures after it default to
+            baseline.
 
     Example:
         >>> hit = next(find_targets("到2027年，算力总规模达到40EFLOPS"))
@@ -670,7 +676,8 @@ def find_targets(text: str, deadline_year: int | None = None, *,
     for start, end, match, pre, quality in spans:
         if start < floor:
             continue
-        kind, deadline = _kind_and_deadline(text, start, cues, deadline_year, default_kind)
+        here = "baseline" if past_from is not None and start >= past_from else default_kind
+        kind, deadline = _kind_and_deadline(text, start, cues, deadline_year, here)
         if quality == "range":
             unit = _unit_of(match[0])
         elif quality == "milestone":
