@@ -105,7 +105,8 @@ YEAR_RE = re.compile(rf"(?P<y>{_YEAR})年度?")
 FIVE_YEAR_PLAN_RE = re.compile(
     r"(?<![一二三四五六七八九十])“?十(?P<n>[一二三四五])五”?(?P<suffix>时期|期间|末)?(?![一二三四五六七八九十])"
 )
-FIVE_YEAR_PLAN_LONG_RE = re.compile(r"第(?P<n>[一二三四五六七八九十]{1,3})个五年(?:规划|计划)?")
+# 规划/计划 is required: 向第二个百年奋斗目标进军的第一个五年 is a span, not the 1st plan.
+FIVE_YEAR_PLAN_LONG_RE = re.compile(r"第(?P<n>[一二三四五六七八九十]{1,3})个五年(?:规划|计划)")
 _DURATION_UNIT_PATTERN = r"个工作日|工作日|个小时|小时|分钟|个月|个星期|周|天|日|年"
 DURATION_RE = re.compile(
     rf"(?<![\d.\-—～~×{_CN_DIGIT}十两第每月])(?P<a>{_SMALL_NUMBER})(?:{_RANGE_SEP}(?P<b>{_SMALL_NUMBER}))?"
@@ -143,6 +144,8 @@ _LIMIT_AFTER_RE = re.compile(r"^(?:内|以内|之内)")
 _LIMIT_BEFORE_RE = re.compile(r"(?:超过|逾|至少提前|提前|不超过)$")
 _OBLIGATION_RE = re.compile(r"应当|必须|须在|应在|应于")
 _RETENTION_BEFORE_RE = re.compile(r"(?:保存|保留|有效期|期限为|期限)(?:至少|不少于|不得少于)?$")
+# What is to be done in a year: 2021年基本完成…, 2021年，…产量达到…
+_TO_DO_RE = re.compile(r"[，,]?[^。；，,]{0,16}?(?:基本完成|全面完成|完成|建成|建设|实现|达到|创建|启动|开工|保持|力争|确保)")
 _RECURRING_RE = re.compile(r"每年|每季度|每半年|每月|年度")
 
 
@@ -449,7 +452,7 @@ def _duration_role(text: str, start: int, end: int) -> str:
 
 
 def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
-          reference_year: int | None) -> str:
+          reference_year: int | None, end_date: str | None = None) -> str:
     """Decide what the date does from the words right around it."""
     before, after = text[max(0, start - 6) : start], text[end : end + 6]
     line = _line_of(text, start, end).strip()
@@ -478,6 +481,15 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "deadline"
     if text[start:end].endswith("内") or _GOAL_AFTER_RE.match(text, end, end + 22):
         return "deadline"  # 年内完成; 今年发展主要预期目标是
+    # A plan period already over, opening a clause, reports: “十三五”时期，现代农业建设取得重大进展.
+    if (kind == "period" and reference_year is not None and end_date is not None
+            and int(end_date[:4]) < reference_year and _SEGMENT_START_RE.search(text[:start])):
+        return "baseline"
+    # This year or a later one opening a sentence, with what is to be done: 2021年建设1亿亩…农田.
+    if (kind == "year" and reference_year is not None and start_date is not None
+            and int(start_date[:4]) >= reference_year and _SEGMENT_START_RE.search(text[:start])
+            and _TO_DO_RE.match(text, end, end + 24)):
+        return "deadline"
     # A past year opening a clause reports a figure: 2020年全省数字经济增加值…
     if (
         reference_year is not None and start_date is not None
@@ -516,6 +528,6 @@ def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit
         if start < taken_until:
             continue
         taken_until = end
-        role = _role(text, start, end, built.kind, built.start_date, reference_year)
+        role = _role(text, start, end, built.kind, built.start_date, reference_year, built.end_date)
         yield DateHit(start, end, text[start:end], built.kind, role, built.start_date, built.end_date,
                       built.low, built.high, built.value, built.unit)

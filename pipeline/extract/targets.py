@@ -95,6 +95,8 @@ VALUE_RE = re.compile(
     "(?P<post>及以上|及以下|以上|以下|以内|左右|上下|内(?![容部外涵地资需生核置设嵌]))?"
 )
 DOUBLING_RE = re.compile(r"翻两番|翻一?番|倍增(?!计划|行动|工程|专项)")
+# 翻一番多: more than doubled.
+_MORE_AFTER_DOUBLING = re.compile(r"多|以上|有余")
 # 迈上万亿台阶, 跨越千亿台阶: a milestone is a goal on the magnitude it names.
 MILESTONE_RE = re.compile(
     r"(?P<verb>迈上|迈向|跨上|站上|跨越|突破|冲刺)(?P<num>[一二两三四五六七八九十百千]?)"
@@ -471,7 +473,9 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
     if match is None:
         word = text[start:end]
         value, value_max, unit, comparator = DOUBLINGS[word], None, "倍", ">="
-        if kind == "baseline":
+        if _MORE_AFTER_DOUBLING.match(text, end):
+            comparator = ">"  # 翻一番多
+        elif kind == "baseline":
             comparator = "="  # a report states the doubling reached
     else:
         # 20%—30% writes the unit twice; 3万余家 is unit 万家 (余 is the comparator).

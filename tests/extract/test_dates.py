@@ -56,7 +56,7 @@ CASES = [
       ("2020年", "year", "baseline", "2020-01-01", "2020-12-31")]),
     ("2020年全省数字经济增加值8354亿元", None, [("2020年", "year", "reference", "2020-01-01", "2020-12-31")]),
     ("今年底前完成数据中心改造", 2024, [("今年底", "year_end", "deadline", "2024-12-31", "2024-12-31")]),
-    ("明年全面建成", 2024, [("明年", "year", "reference", "2025-01-01", "2025-12-31")]),
+    ("明年全面建成", 2024, [("明年", "year", "deadline", "2025-01-01", "2025-12-31")]),
     ("到年底，新增上云企业10家", 2024, [("年底", "year_end", "deadline", "2024-12-31", "2024-12-31")]),
 ]
 
@@ -245,3 +245,13 @@ def test_the_years_of_a_report_are_baselines_even_after_到():
 def test_a_news_agency_dateline_is_the_publication_date():
     assert records("新华社北京2月13日电\n中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见", 2023)[0] == (
         "2月13日", "date", "published", "2023-02-13", "2023-02-13")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("“十三五”时期，现代农业建设取得重大进展", [("“十三五”时期", "period", "baseline", "2016-01-01", "2020-12-31")]),
+    ("“十四五”时期，是乘势而上的第一个五年", [("“十四五”时期", "period", "reference", "2021-01-01", "2025-12-31")]),
+    ("2021年建设1亿亩高标准农田", [("2021年", "year", "deadline", "2021-01-01", "2021-12-31")]),
+    ("2021年基本完成县级国土空间规划编制", [("2021年", "year", "deadline", "2021-01-01", "2021-12-31")]),
+])
+def test_plan_periods_and_years_against_the_documents_year(text, expected):
+    assert records(text, 2021) == expected

@@ -422,3 +422,8 @@ def test_a_magnitude_word_alone_is_a_figure_after_a_comparator():
 def test_a_goal_on_a_subsidy_share_stays_a_goal():
     [hit] = find_targets("中央财政衔接推进乡村振兴补助资金用于产业发展的比重力争提高到60%以上")
     assert (hit.kind, hit.comparator) == ("target", ">=")
+
+
+def test_more_than_doubled():
+    [hit] = find_targets("农民人均收入较2010年翻一番多", reference_year=2021)
+    assert (hit.text, hit.comparator, hit.value, hit.kind) == ("翻一番", ">", 2.0, "baseline")
