@@ -259,8 +259,13 @@ def evaluate(
     structure: bool = typer.Option(False, "--structure",
                                    help="Score clause trees (ids, kinds, parents, headings) of --corpus "
                                         "documents against gold trees instead."),
+    normalize: bool = typer.Option(False, "--normalize",
+                                   help="Instead: score Taiwan-style script conversion on the mainland documents "
+                                        "of SEEDS_DIR and --corpus."),
     corpus: Path = typer.Option(config.DEFAULT_CORPUS_DIR, "--corpus",
-                                help="Folder of the corpus documents (for --structure and --spans)."),
+                                help="With --structure: folder of the documents the gold trees describe; "
+                                     "with --normalize: a folder of mainland documents, beside the seeds; "
+                                     "with --spans: the corpus documents of the span gold."),
     spans: bool = typer.Option(False, "--spans",
                                help="Also score targets and dates of --corpus documents against the span gold."),
     corpus_gold: Path = typer.Option(config.DEFAULT_GOLD_DIR / "corpus", "--corpus-gold",
@@ -272,14 +277,30 @@ def evaluate(
     deadline_year, kind) of span-matched rows; --spans adds the same on the corpus span gold.
     With --structure: clause-id Jaccard, (id, kind) F1, parent and heading accuracy per document.
 
+    With --normalize: render every Simplified mainland document of SEEDS_DIR and
+    --corpus Taiwan-style (OpenCC s2twp), convert it back, and print Han-character
+    accuracy of OpenCC t2s, OpenCC tw2sp and this project, with the commonest errors.
+
     Example: policy evaluate seeds --gold tests/gold --misses
 
     Example: policy evaluate seeds --spans --corpus ../shared/corpus
 
     Example: policy evaluate --structure --corpus ../shared/corpus --gold tests/gold/structure
+
+    Example: policy evaluate seeds --normalize --corpus ../shared/corpus
     """
     if structure:
         _evaluate_structure(corpus, gold or config.DEFAULT_STRUCTURE_GOLD_DIR, show_misses)
+        return
+    if normalize:
+        from pipeline.evaluate import normalize_report
+
+        try:
+            lines = normalize_report([seeds_dir, corpus])
+        except PipelineError as error:
+            _fail(str(error))
+        for line in lines:
+            typer.echo(line)
         return
     from pipeline.evaluate import (GoldError, evaluate as run_evaluation, evaluate_corpus, kind_report_lines,
                                    report_lines, span_report_lines)
