@@ -163,7 +163,8 @@ def _width_table() -> dict[int, str]:
     table = {cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)}        # ０-９
     table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
     table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-    table.update({0xFF08: "(", 0xFF09: ")", 0xFF0E: ".", 0xFF05: "%", 0x3000: " ", 0x00A0: " ",
+    # ． and the small full stop ﹒ (U+FE52) both print item numbers: 1． 1﹒ -> 1.
+    table.update({0xFF08: "(", 0xFF09: ")", 0xFF0E: ".", 0xFE52: ".", 0xFF05: "%", 0x3000: " ", 0x00A0: " ",
                   0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ", 0xFEFF: " ", 0x09: " ",
                   0x2015: "—", 0x2500: "—"})
     return table
