@@ -73,6 +73,10 @@ _MAX_COLON_HEADING = 15
 # Ranks of the blocks opened by a line rather than a marker (pipeline.markers ranks the rest).
 _RANK = dict(RANK_OF_KIND, preamble=0, attachment=10, closing=10, glossary=10, heading=30, paragraph=65)
 _CONTAINERS = ("part", "attachment", "heading")
+# A line this long holds many paragraphs run together (see _markers_in).
+_RUN_TOGETHER_LINE = 2000
+_MAX_RUN_IN_TITLE = 40
+_CLAUSE_OPENING = re.compile(r"\((?=[一二三四五六七八九十]{1,3}\))")
 _HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
 
 
@@ -397,8 +401,27 @@ class _Segmenter:
 
     # -- markers ----------------------------------------------------------
     def _markers_in(self, line: str, offset: int, decoration: int) -> Iterator[Marker]:
-        """Markers at the start of the line or after sentence-ending punctuation."""
+        """Markers at the start of the line or after sentence-ending punctuation.
+
+        A document run together onto a few very long lines (a PDF whose text
+        has no paragraph breaks) also prints markers after a colon and right
+        after a section title (现提出以下意见：一、…主要目标(一)指导思想。);
+        there they are markers only when they continue the numbering exactly.
+        """
         positions = [decoration] + [m.end() for m in re.finditer(rf"[{_SENTENCE_END}]\s*", line)]
+        if len(line) > _RUN_TOGETHER_LINE:
+            positions += [m.end() for m in re.finditer(r"[：:)]\s*", line)]
+            positions += [m.start() for m in _CLAUSE_OPENING.finditer(line)]
+        # A section title runs straight into its first clause: 二、提高利用外资质量(一)加大….
+        for opening in _CLAUSE_OPENING.finditer(line):
+            before = max((p for p in positions if p < opening.start()), default=None)
+            if before is None or opening.start() - before > _MAX_RUN_IN_TITLE:
+                continue
+            found = match_marker(line, before)
+            if found is not None and found.kind == "section" \
+                    and not _TITLE_PUNCTUATION.search(line, found.end, opening.start()):
+                positions.append(opening.start())
+        positions = sorted(set(positions))
         for position in positions:
             if position >= len(line):
                 continue
@@ -644,7 +667,7 @@ def _where(parent: Clause) -> str:
 
 
 def _shown(kind: str, number: int | None) -> str:
-    if number is None:
+    if not number:
         return "nothing"
     if kind == "section":
         return f"{int_to_chinese(number)}、"
