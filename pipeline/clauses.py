@@ -226,13 +226,16 @@ class _Plan:
                 previous_marker = index
                 continue
             if marker.number == 1 and highest >= 2:
-                title = index
-                while title - 1 > previous_marker and index - title < 3 and _is_title(bodies[title - 1]) \
-                        and (title - 1) not in self.opens:
-                    title -= 1
-                titled = title < index and any(_DOCUMENT_TITLE.search(bodies[k]) for k in range(title, index))
-                after_closing = _DATE_LINE.match(bodies[title - 1]) is not None if title > 0 else False
-                if titled or after_closing:
+                # The second document's title, or failing that the end of the
+                # first one's signature, among the lines since the last marker.
+                title = None
+                for k in range(previous_marker + 1, index):
+                    if _DATE_LINE.match(bodies[k]):
+                        title = k + 1
+                    elif _is_title(bodies[k]) and _DOCUMENT_TITLE.search(bodies[k]) and k not in self.opens:
+                        title = k
+                        break
+                if title is not None:
                     self.opens[title] = "part"
                     highest = 0
             highest = max(highest, marker.number or 0)
@@ -713,7 +716,7 @@ def _heading(clause: Clause, canonical: str) -> str:
             or (clause.kind == "section" and clause.article is None and clause.label.startswith("第")):
         return title if len(title) <= _MAX_LINE_HEADING and not re.search(f"[{_SENTENCE_END}]", title) else ""
     if clause.kind == "section" and "。" not in line:
-        return line.strip().rstrip("：:")
+        return line.strip().strip("*#").strip().rstrip("：:")
     if not re.search(f"[{_SENTENCE_END}]", line) and len(line) <= _MAX_LINE_HEADING \
             and _has_more(clause, canonical, line):
         # A title-only line: (一)指导思想, then its text on the next lines.

@@ -272,7 +272,9 @@ _HEADER_LINE = re.compile(
 _WRAP_TOLERANCE = 3
 _MIN_WRAP_WIDTH = 20
 _MIN_WRAPPED_SHARE = 0.4
-_MIN_WRAPPED_LINES = 5
+_MIN_WRAPPED_LINES = 8
+# No line of a wrapped text is longer than its width (a few may be: a title, a table row).
+_MAX_OVERLONG_SHARE = 0.05
 # Marks a paragraph never ends on: the line goes on.
 _OPEN_END = "、，,“《("
 # Punctuation inside a line that shows it holds sentences: such a line that
@@ -297,7 +299,9 @@ class _Layout:
         if lengths and filled:
             mode = max(lengths, key=lambda n: (lengths[n], n))
             near = sum(n for length, n in lengths.items() if abs(length - mode) <= _WRAP_TOLERANCE)
-            if near >= _MIN_WRAPPED_LINES and near >= _MIN_WRAPPED_SHARE * filled:
+            longer = sum(n for length, n in lengths.items() if length > mode + _WRAP_TOLERANCE)
+            if near >= _MIN_WRAPPED_LINES and near >= _MIN_WRAPPED_SHARE * filled \
+                    and longer <= _MAX_OVERLONG_SHARE * filled:
                 width = mode
         breaks = tuple(sorted(drop.start for drop in mapped.dropped if drop.rule == "page_footer"))
         return cls(width, breaks)
