@@ -148,6 +148,20 @@ def outside_share(canonical: str, clauses: tuple[Clause, ...] | list[Clause]) ->
     return outside / total if total else 0.0
 
 
+def structure_summary(warnings: list[str] | tuple[str, ...]) -> str:
+    """One line for a researcher: the share outside numbered clauses and how many numbering warnings.
+
+    >>> structure_summary(["numbering: clause (三) under 一、 follows (一), skipping (二)",
+    ...                    "structure: 31% of the text is outside numbered clauses (in the preamble or closing)"])
+    '31% of the text is outside numbered clauses (in the preamble or closing); 1 numbering warning'
+    """
+    parts = [w.removeprefix("structure: ") for w in warnings if w.startswith("structure: ")]
+    numbering = sum(1 for w in warnings if w.startswith(("numbering: ", "clause_id: ")))
+    if numbering:
+        parts.append(f"{numbering} numbering warning{'s' if numbering > 1 else ''}")
+    return "; ".join(parts)
+
+
 def _is_title(line: str) -> bool:
     return 0 < len(line) <= _MAX_TITLE and not _TITLE_PUNCTUATION.search(line) \
         and not _DATE_LINE.match(line) and not _ISSUER_LINE.match(line)

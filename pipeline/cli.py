@@ -83,6 +83,8 @@ def extract(
         typer.echo(f"error: {error}", err=True)
     for source_file in report.flagged:
         typer.echo(f"error: {source_file}: no numbered clauses found (kept as one preamble clause)", err=True)
+    for source_file, summary in report.warned.items():
+        typer.echo(f"warning: {source_file}: {summary} (documents.warnings)", err=True)
     if not report.ok:
         raise typer.Exit(1)
 
