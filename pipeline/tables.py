@@ -1,8 +1,10 @@
 """Table schemas, declared once, and atomic, deterministic Parquet writing.
 
-Every table written goes through :func:`write_table`, which casts to the
-declared schema (so drift fails loudly) and replaces the file atomically: a
-reader sees the old table or the new one, never half of one.
+Rows become tables through :func:`to_table`, which refuses a row whose keys
+are not exactly the declared columns (so drift fails loudly). Tables are
+written with fixed settings by :class:`pipeline.store.TableAssembler`
+(one-shot tables through :func:`write_table`), which replaces each file
+atomically: a reader sees the old table or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.errors import TableWriteError
+from pipeline.errors import SchemaDriftError, TableWriteError
 
 DOCUMENTS = pa.schema([
     pa.field("doc_id", pa.string(), nullable=False),
@@ -171,11 +173,20 @@ def part_table(name: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:
 
 
 def to_table(name: str, rows: Sequence[Mapping[str, object]], schema: pa.Schema | None = None) -> pa.Table:
-    """Rows (dicts) as a table of the declared schema ``name``, in its sort order."""
+    """Rows (dicts) as a table of the declared schema ``name``, in its sort order.
+
+    Every row must have exactly the schema's columns: a misspelled or missing
+    key (``deadlin_year``) raises :class:`SchemaDriftError` instead of
+    leaving a column silently null. A null value is written as ``None``.
+    """
     schema = schema or SCHEMAS[name]
+    expected = set(schema.names)
+    for number, row in enumerate(rows):
+        if row.keys() != expected:
+            raise SchemaDriftError(name, number, sorted(row.keys() - expected), sorted(expected - row.keys()))
     keys = SORT_KEYS[name]
     ordered = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
-    columns = {field.name: [row.get(field.name) for row in ordered] for field in schema}
+    columns = {field.name: [row[field.name] for row in ordered] for field in schema}
     return pa.Table.from_pydict(columns, schema=schema)
 
 
