@@ -50,9 +50,11 @@ _GLOSSARY_HEAD = re.compile(r"^(?:名词解释|名词术语解释|术语解释)[
 _ISSUER_LINE = re.compile(
     r"^[\u4e00-\u9fff()]{2,40}(?:人民政府|办公厅|办公室|委员会|省委|政府|厅|局)(?: [\u4e00-\u9fff()]{2,40})*$")
 _DATE_LINE = re.compile(r"^\(?\d{4}年\d{1,2}月\d{1,2}日(?:印发)?\)?$")
+# An unnumbered last line about the document itself: 本措施自2025年6月1日起施行，有效期至….
+_VALIDITY_LINE = r"^本[\u4e00-\u9fff]{1,6}自\d{4}年[^。]{0,40}(?:施行|实施|执行)"
 _CLOSING_LINE = re.compile(
-    r"^(?:抄送|主送|信息公开选项|公开方式|附件|\(此件|\(本文|\(联系人|联系人|印发|\(信息公开)"
-    r"|^\d{4}年\d{1,2}月\d{1,2}日(?:印发)?$|" + _ISSUER_LINE.pattern[1:]
+    r"^(?:抄送|主送|信息公开选项|公开方式|附件|\(此件|\(本文|\(联系人|联系人|印发|\(信息公开)|" + _VALIDITY_LINE + "|"
+    r"^\d{4}年\d{1,2}月\d{1,2}日(?:印发)?$|" + _ISSUER_LINE.pattern[1:]
 )
 # A title line: short, no sentence punctuation.  A document's title ends in
 # its genre; a block heading (2023年工作回顾) does not.
@@ -504,7 +506,15 @@ class _Segmenter:
         root = self._root()
         root_id = root.clause_id if root is not None else ""
         article = parent if parent.kind == "article" else parent.article
-        kind = _output_kind(marker.kind, parent, article)
+        # A list after an article's second or later paragraph (…履行下列职责：) hangs
+        # under that paragraph; a 款 has no printed number, so the id keeps the article's path.
+        holder = parent
+        if parent.kind == "article" and self.stack[-1].kind == "paragraph" and self.stack[-1].article is parent:
+            holder = self.stack[-1]
+        elif parent.kind == "article" and parent.children and parent.children[-1].kind == "paragraph" \
+                and any(c is parent.children[-1] for c in self.stack):
+            holder = parent.children[-1]
+        kind = _output_kind(marker.kind)
         repeat_reported = self._check_numbering(marker, parent, kind)
         number = marker.number
         if marker.kind == "part":
@@ -521,16 +531,16 @@ class _Segmenter:
             path = f"{parent.clause_id}.{number}"
         clause_id = self._unique_id(path, f"{kind} {marker.label} {_where(parent)}", repeat_reported)
         fixed = marker.kind in LEVEL_OF_KIND and article is None and (parent.level == 0 or parent.fixed_level)
-        level = LEVEL_OF_KIND[marker.kind] if fixed else parent.level + 1
-        clause = Clause(clause_id, parent.clause_id if parent.level > 0 else None, level, kind,
+        level = LEVEL_OF_KIND[marker.kind] if fixed else holder.level + 1
+        clause = Clause(clause_id, holder.clause_id if holder.level > 0 else None, level, kind,
                         marker.label, number, marker.start, rank=rank, fixed_level=fixed,
                         article=article, block=marker.kind if marker.kind == "part" else "")
         self.last_child[self._numbering_key(marker.kind, parent)] = number
         self.last_number[(root_id, marker.kind)] = number
         if marker.kind in ("part", "chapter", "chapter_section", "article", "section") or marker.kind == self.top:
             self.body_started = True
-        self.stack = self._stack_to(parent) + [clause]
-        self._attach(parent, clause)
+        self.stack = self._stack_to(holder) + [clause]
+        self._attach(holder, clause)
 
     def _open_bullet(self, marker: Marker) -> None:
         parent = self._holder()
@@ -619,7 +629,7 @@ class _Segmenter:
             current = self.stack[-1]
         article = current if current.kind == "article" else current.article
         if line_start and article is not None and end > start and self.mode == "body" \
-                and current.kind in ("article", "item", "subitem", "paragraph") \
+                and current.kind in ("article", "clause", "item", "subitem", "paragraph") \
                 and (article.has_text or article.children):
             current = self._open_paragraph(article, start)
         if end <= start and current.spans:
@@ -649,16 +659,9 @@ class _Segmenter:
         return clause
 
 
-def _output_kind(marker_kind: str, parent: Clause, article: Clause | None) -> str:
-    """The clause kind of a marker where it stands: inside an article (一) and 1. are its items."""
-    if marker_kind == "chapter_section":
-        return "section"
-    if article is not None:
-        if marker_kind == "clause":
-            return "item"
-        if marker_kind == "item":
-            return "item" if parent.kind == "article" else "subitem"
-    return marker_kind
+def _output_kind(marker_kind: str) -> str:
+    """The clause kind of a marker: a chapter's 第X节 is a section; (一) in an article stays a clause."""
+    return "section" if marker_kind == "chapter_section" else marker_kind
 
 
 def _join(prefix: str, token: str) -> str:
@@ -731,14 +734,19 @@ def _heading(clause: Clause, canonical: str) -> str:
         return title if len(title) <= _MAX_LINE_HEADING and not re.search(f"[{_SENTENCE_END}]", title) else ""
     if clause.kind == "section" and "。" not in line:
         return line.strip().strip("*#").strip().rstrip("：:")
+    if clause.kind in ("article", "paragraph"):
+        return ""  # a regulation's sentence is never a heading
+    if clause.article is not None:
+        # An article's list element is a sentence, unless it names a principle: (二)无偿共享原则。政务部门….
+        head, stop, rest = line.partition("。")
+        short = len(head) <= _MAX_INLINE_HEADING and not re.search("[，；：,;]", head)
+        return head.strip() if stop and rest.strip() and short else ""
     if not re.search(f"[{_SENTENCE_END}]", line) and len(line) <= _MAX_LINE_HEADING \
             and _has_more(clause, canonical, line):
         # A title-only line: (一)指导思想, then its text on the next lines.
         if not line.rstrip().endswith(("：", ":")) or (len(line) <= _MAX_COLON_HEADING and "，" not in line):
             return title
         return ""
-    if clause.kind in ("article", "paragraph") or clause.article is not None:
-        return ""  # a regulation's sentence is never a heading
     head, stop, rest = line.partition("。")
     if not stop:
         return ""

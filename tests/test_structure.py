@@ -63,7 +63,7 @@ def test_a_regulation_has_chapters_articles_paragraphs_and_items(tree_of, canoni
     assert rows(tree) == [
         ("0", None, "preamble"),
         ("c1", None, "chapter"), ("a1", "c1", "article"), ("a2", "c1", "article"), ("a2.k2", "a2", "paragraph"),
-        ("a3", "c1", "article"), ("a3.1", "a3", "item"), ("a3.2", "a3", "item"), ("a3.k2", "a3", "paragraph"),
+        ("a3", "c1", "article"), ("a3.1", "a3", "clause"), ("a3.2", "a3", "clause"), ("a3.k2", "a3", "paragraph"),
         ("c2", None, "chapter"), ("a4", "c2", "article"),
     ]
     assert [c.level for c in tree.clauses] == [0, 1, 2, 2, 3, 2, 3, 3, 3, 1, 2]
@@ -72,6 +72,17 @@ def test_a_regulation_has_chapters_articles_paragraphs_and_items(tree_of, canoni
     assert clauses["c2"].heading == "目录管理与基础建设"
     assert clauses["a3.k2"].own_text(canonical(ZHONGSHAN_REGULATION)).startswith("市审计部门")
     assert tree.warnings == ()
+
+
+def test_a_list_after_a_second_paragraph_hangs_under_that_paragraph(tree_of):
+    # d028 上海市技术交易场所管理细则, 第十一条.
+    tree = tree_of("第十一条  技术交易场所应当严格按照市场监督管理部门和市科委核准的经营范围开展业务。\n\n"
+                   "技术交易场所应当依据相关法律法规及政策要求，履行下列与技术交易相关的职责：\n\n"
+                   "（一）制定并完善与技术交易有关的业务规则和操作细则；\n\n（二）组织开展技术交易活动；\n\n"
+                   "第十二条 技术交易场所应当建立健全内部管理制度。")
+    assert rows(tree, "clause_id", "parent_id", "kind", "level") == [
+        ("a11", None, "article", 1), ("a11.k2", "a11", "paragraph", 2), ("a11.1", "a11.k2", "clause", 3),
+        ("a11.2", "a11.k2", "clause", 3), ("a12", None, "article", 1)]
 
 
 def test_articles_are_numbered_through_the_chapters_as_printed(tree_of):
@@ -284,8 +295,13 @@ def test_a_markdown_rule_is_not_a_bullet(tree_of):
         ("**一、工作目标**\n树立和践行“大食物观”，守牢食品安全底线。", "1", "工作目标"),
         # d006: a regulation's sentence is never a heading, however short.
         ("第四十二条 本办法自2020年6月15日起施行。", "a42", ""),
-        # d006: nor an item of an article.
+        # d006: nor an element of an article's list.
         ("第五条 具体履行下列职责：\n（四）协调解决政务数据管理中的重大问题；\n（五）推进政务数据管理的其他职责。", "a5.5", ""),
+        # d006 第十九条: unless it names a principle the rest explains.
+        ("第十九条 政务数据共享应当遵循以下原则：\n（二）无偿共享原则。政务部门之间共享政务数据不得收取任何费用。", "a19.2",
+         "无偿共享原则"),
+        # d020 第六十二条: an article that introduces its definitions has no heading.
+        ("第六十二条 本条例下列用语的含义：\n（一）网络数据，是指通过网络处理和产生的各种电子数据。", "a62", ""),
         # d012: a work report's (一) title printed as a sentence with its 。.
         ("一、2021年工作回顾\n（一）着力稳定宏观经济大盘，保持经济运行在合理区间。\n加大宏观政策实施力度。", "1.1",
          "着力稳定宏观经济大盘，保持经济运行在合理区间"),
@@ -308,6 +324,12 @@ def test_run_together_text_of_a_pdf_still_has_its_clauses(tree_of):
     tree = tree_of(body)
     assert [c.clause_id for c in tree.clauses] == ["0", "1", "1.1", "1.2", "1.3", "2", "2.4", "2.5"]
     assert by_id(tree)["1"].heading == "指导思想、基本原则和主要目标"
+
+
+def test_a_validity_note_after_the_body_is_closing(tree_of):
+    # d031 上海市支持企业加强基础研究…若干措施: the unnumbered last line.
+    tree = tree_of("九、加强政策协同\n各相关部门要加强协同。\n本措施自2025年6月1日起施行，有效期至2030年5月31日。")
+    assert rows(tree) == [("9", None, "section"), ("closing", None, "closing")]
 
 
 def test_outside_share_is_measured_and_warned(tree_of):
