@@ -72,6 +72,7 @@ _LISTING_LOOKAHEAD = 6
 _MAX_LINE_HEADING = 60
 _MAX_INLINE_HEADING = 25
 _MAX_COLON_HEADING = 15
+_MAX_LEAD_HEADING = 45
 # Ranks of the blocks opened by a line rather than a marker (pipeline.markers ranks the rest).
 _RANK = dict(RANK_OF_KIND, preamble=0, attachment=10, closing=10, glossary=10, heading=30, paragraph=65)
 _CONTAINERS = ("part", "attachment", "heading")
@@ -753,5 +754,10 @@ def _heading(clause: Clause, canonical: str) -> str:
     if not rest.strip() and len(head) <= _MAX_LINE_HEADING:
         return head.strip()
     if len(head) <= _MAX_INLINE_HEADING and not re.search("[，；：,;]", head):
+        return head.strip()
+    # A lead phrase of paired clauses the text goes on to explain (work reports:
+    # (一)坚定不移推动经济稳中有进，加快实现质的有效提升和量的合理增长。深入落实…);
+    # a definition or a statement (…，是…) is a sentence.
+    if rest.strip() and len(head) <= _MAX_LEAD_HEADING and not re.search("[；：;:]", head) and "，是" not in head:
         return head.strip()
     return ""

@@ -305,7 +305,10 @@ def test_a_markdown_rule_is_not_a_bullet(tree_of):
         # d012: a work report's (一) title printed as a sentence with its 。.
         ("一、2021年工作回顾\n（一）着力稳定宏观经济大盘，保持经济运行在合理区间。\n加大宏观政策实施力度。", "1.1",
          "着力稳定宏观经济大盘，保持经济运行在合理区间"),
-        # d005: a paragraph's first sentence with commas is not a heading.
+        # d021: a lead phrase of paired clauses, then the text.
+        ("2024年工作安排建议\n（一）坚定不移推动经济稳中有进，加快实现质的有效提升和量的合理增长。深入落实扩大内需战略。", "1",
+         "坚定不移推动经济稳中有进，加快实现质的有效提升和量的合理增长"),
+        # d005: a paragraph's first sentence that states something is not a heading.
         ("一、新时代实施乡村振兴战略的重大意义\n（一）实施乡村振兴战略，是建设现代化经济体系的重要基础。农业是国民经济的基础。", "1.1", ""),
     ],
 )
