@@ -63,6 +63,8 @@ _DOCUMENT_TITLE = re.compile(
     r"(?:意见|方案|计划|规划|办法|条例|规定|细则|措施|政策|通知|决定|纲要|报告|要点|指南|清单|公告|通告|章程|标准)"
     r"(?:\([^()]{1,20}\))?[*#》”]*$|^《")
 _MAX_TITLE = 60
+# A document number on a line of its own: 沪府办规〔2025〕5号, 国发〔2015〕24号.
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号$")
 _MAX_HEADING_LINE = 30
 # Lines an attachment listing in the closing is followed by within this many
 # lines (the signature's date); an attachment's own text is not.
@@ -73,6 +75,7 @@ _MAX_LINE_HEADING = 60
 _MAX_INLINE_HEADING = 25
 _MAX_COLON_HEADING = 15
 _MAX_LEAD_HEADING = 45
+_MAX_PART_HEAD_LINES = 12
 # Ranks of the blocks opened by a line rather than a marker (pipeline.markers ranks the rest).
 _RANK = dict(RANK_OF_KIND, preamble=0, attachment=10, closing=10, glossary=10, heading=30, paragraph=65)
 _CONTAINERS = ("part", "attachment", "heading")
@@ -219,11 +222,17 @@ class _Plan:
             if index >= end:
                 break
             if marker.kind == top and marker.number == 1:
-                # The last title line since the previous marker heads the block.
+                # The nearest title line before the marker heads the block; a
+                # signature, a date or a document's title or number in between
+                # means the block starts a document, not a heading-only section.
                 for line_index in range(index - 1, cursor - 1, -1):
                     body = bodies[line_index]
-                    if body and len(body) <= _MAX_HEADING_LINE and _is_title(body) \
-                            and not _DOCUMENT_TITLE.search(body) and not _GLOSSARY_HEAD.match(body) \
+                    if not body:
+                        continue
+                    if _DATE_LINE.match(body) or _ISSUER_LINE.match(body) or _DOC_NUMBER.search(body) \
+                            or _DOCUMENT_TITLE.search(body):
+                        break
+                    if len(body) <= _MAX_HEADING_LINE and _is_title(body) and not _GLOSSARY_HEAD.match(body) \
                             and not body.startswith(("附件", "专栏")):
                         candidates.append(line_index)
                         break
@@ -247,11 +256,13 @@ class _Plan:
                 # first one's signature, among the lines since the last marker.
                 title = None
                 for k in range(previous_marker + 1, index):
-                    if _DATE_LINE.match(bodies[k]):
-                        title = k + 1
-                    elif _is_title(bodies[k]) and _DOCUMENT_TITLE.search(bodies[k]) and k not in self.opens:
-                        title = k
+                    if k in self.opens:
+                        continue
+                    if _DOC_NUMBER.search(bodies[k]) or (_is_title(bodies[k]) and _DOCUMENT_TITLE.search(bodies[k])):
+                        title = k  # the second document's number or title
                         break
+                    if _DATE_LINE.match(bodies[k]):
+                        title = k + 1  # right after the first one's signature
                 if title is not None:
                     self.opens[title] = "part"
                     highest = 0
@@ -358,7 +369,9 @@ class _Segmenter:
     # -- blocks opened by a line --------------------------------------------
     def _open_block(self, block: str, start: int, line: str) -> None:
         self.mode = "body"
-        self.body_started = True
+        # A part or an attachment has a head of its own (a notice, its signature,
+        # a title) before its body: no closing until its first numbered clause.
+        self.body_started = block == "heading"
         count = self.block_counts.get(block, 0) + 1
         self.block_counts[block] = count
         decoration = decoration_end(line)
@@ -729,6 +742,13 @@ def _heading(clause: Clause, canonical: str) -> str:
     if clause.kind == "glossary":
         head, colon, _ = line.partition("：")
         return head.strip() if colon and len(head) <= _MAX_LINE_HEADING else ""
+    if clause.block == "part":
+        # The second document's title, wherever its head (number, notice) puts it.
+        for candidate in clause.own_text(canonical).split("\n")[:_MAX_PART_HEAD_LINES]:
+            candidate = candidate[decoration_end(candidate):].strip().strip("*#").strip()
+            if _is_title(candidate) and _DOCUMENT_TITLE.search(candidate):
+                line = candidate
+                break
     title = _HAN_SPACE.sub("", line.strip().strip("*#").strip()).lstrip("：:").rstrip("：:")
     if clause.block in _CONTAINERS or clause.kind in ("chapter", "box") \
             or (clause.kind == "section" and clause.article is None and clause.label.startswith("第")):

@@ -237,6 +237,20 @@ def test_a_second_document_in_the_file_is_a_part(tree_of):
     assert tree.warnings == ()
 
 
+def test_a_second_document_led_by_its_number_and_notice(tree_of):
+    # d031's 若干措施 ends with its validity note; d029 follows: number, notice, signature, title, body.
+    tree = tree_of("沪府办规〔2025〕5号\n各区人民政府，市政府各委、办、局：\n现将《若干措施》印发给你们。\n"
+                   "一、支持企业参与基础研究决策咨询。健全企业参与科技决策机制。\n二、支持企业与政府深入实施“探索者计划”。\n"
+                   "本措施自2025年8月1日起施行，有效期至2030年7月31日。\n"
+                   "沪科〔2025〕5号\n各区人民政府，市政府有关部门：\n现将《上海市脑机接口未来产业培育行动方案（2025-2030年）》印发给你们。\n"
+                   "上海市科学技术委员会\n2025年1月10日\n**上海市脑机接口未来产业培育行动方案（2025-2030年）**\n"
+                   "一、主要目标\n到2027年，脑机接口关键技术取得突破。\n二、加速脑机接口产品化\n1.支持重大产品研发。")
+    assert rows(tree) == [("0", None, "preamble"), ("1", None, "section"), ("2", None, "section"),
+                          ("closing", None, "closing"), ("p2", None, "part"), ("p2.1", "p2", "section"),
+                          ("p2.2", "p2", "section"), ("p2.2.1", "p2.2", "item")]
+    assert by_id(tree)["p2"].heading == "上海市脑机接口未来产业培育行动方案(2025-2030年)"
+
+
 def test_printed_parts(tree_of):
     tree = tree_of("第一部分 总体要求\n一、指导思想\n坚持创新驱动。\n第二部分 主要任务\n一、推进数字产业化\n(一)做强数字产业。")
     assert rows(tree) == [("p1", None, "part"), ("p1.1", "p1", "section"), ("p2", None, "part"),
