@@ -12,11 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import SchemaDriftError, TableWriteError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DOCUMENTS = pa.schema([
     pa.field("doc_id", pa.string(), nullable=False),
@@ -188,6 +192,20 @@ def to_table(name: str, rows: Sequence[Mapping[str, object]], schema: pa.Schema 
     ordered = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
     columns = {field.name: [row[field.name] for row in ordered] for field in schema}
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def frame_to_table(name: str, frame: "pd.DataFrame", schema: pa.Schema | None = None) -> pa.Table:
+    """A data frame as a table of the declared schema ``name``, in its sort order, without per-row dicts.
+
+    The frame's columns must be exactly the schema's (:class:`SchemaDriftError` otherwise),
+    as with :func:`to_table`; this is the path for large tables built column-wise (alignments).
+    """
+    schema = schema or SCHEMAS[name]
+    if set(frame.columns) != set(schema.names):
+        raise SchemaDriftError(name, 0, sorted(set(frame.columns) - set(schema.names)),
+                               sorted(set(schema.names) - set(frame.columns)))
+    ordered = frame.sort_values(list(SORT_KEYS[name]), kind="stable") if len(frame) else frame
+    return pa.Table.from_pandas(ordered[schema.names], schema=schema, preserve_index=False)
 
 
 def write_table(table: pa.Table, path: Path) -> None:

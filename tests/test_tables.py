@@ -121,3 +121,13 @@ def test_a_reencoded_seed_gives_the_same_rows(tmp_path, toolkit, seed, encoding)
                    [{k: v for k, v in r.items() if k not in skip} for r in plain[table]]
         else:
             assert encoded[table] == plain[table]
+
+
+def test_a_frame_gives_the_same_table_as_its_rows_and_refuses_drift():
+    import pandas as pd
+
+    rows = [dict(TARGET_ROW, start=5, end=9), TARGET_ROW, dict(TARGET_ROW, doc_id="a")]
+    frame = pd.DataFrame(rows)
+    assert tables.frame_to_table("targets", frame).equals(tables.to_table("targets", rows))
+    with pytest.raises(SchemaDriftError, match="missing value_max"):
+        tables.frame_to_table("targets", frame.drop(columns="value_max"))
