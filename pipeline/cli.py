@@ -135,15 +135,35 @@ def evaluate(
     seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the seed documents."),
     gold: Path = typer.Option(config.DEFAULT_GOLD_DIR, "--gold", help="Folder of gold annotations."),
     show_misses: bool = typer.Option(False, "--misses", help="Also list every unmatched row."),
+    parties: bool = typer.Option(False, "--parties",
+                                 help="Parties per document and per role, role accuracy, English names."),
+    corpus: Path = typer.Option(None, "--corpus",
+                                help="Folder of the corpus documents that GOLD/corpus annotates (with --parties)."),
 ) -> None:
     """Print precision, recall and F1 of targets, dates and parties against gold annotations.
 
     Example: policy evaluate seeds --gold tests/gold --misses
+    Example: policy evaluate seeds --parties --corpus ../shared/corpus
     """
     from pipeline.evaluate import GoldError, evaluate as run_evaluation, report_lines
 
     if not gold.is_dir():
         _fail(f"{gold}: not a folder of gold annotations")
+    if parties:
+        from pipeline.evaluate import evaluate_parties, party_report_lines
+
+        if corpus is not None and not corpus.is_dir():
+            _fail(f"{corpus}: not a folder of documents")
+        try:
+            party_result = evaluate_parties(seeds_dir, gold, corpus)
+        except (GoldError, PipelineError) as error:
+            _fail(str(error))
+        for line in party_report_lines(party_result):
+            typer.echo(line)
+        if show_misses:
+            for gold_set, doc_id, why, row in party_result.misses:
+                typer.echo(f"parties {gold_set} {doc_id} {why}: {row}")
+        return
     try:
         result = run_evaluation(seeds_dir, gold)
     except (GoldError, PipelineError) as error:
