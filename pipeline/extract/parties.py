@@ -153,7 +153,8 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
 _WEB_HEADER = re.compile(
     r"^\*\*(?:发布机构|发文机关|发文机构|来源|发布日期|原文链接|检索时间|检索关键词|分类|更新时间|索引号|主题分类)\*\*[:：]"
     r"[ \t]*(?:[^\n]+|\n[^\n*]*)$"
-    r"|^[ \t]*-?[ \t]*\[[^\]\n]*\]\([^)\n]*\)[ \t]*$|^【原文下载】$|来源[：:][^\n]*网站",
+    r"|^[ \t]*-?[ \t]*\[[^\]\n]*\]\([^)\n]*\)[ \t]*$|^【原文下载】$|来源[：:][^\n]*网站"
+    r"|^\*\*[^*\n]{4,80}(?:措施|方案|意见|办法|规定|细则|计划|条例|规划)(?:\([^)\n]*\))?\*\*",
     re.M,
 )
 _ALIAS = re.compile(r"[(（]以下(?:简称|称)[“\"]?[^)）\n]{1,20}[)）]")
@@ -161,6 +162,8 @@ _ALIAS = re.compile(r"[(（]以下(?:简称|称)[“\"]?[^)）\n]{1,20}[)）]")
 _QUOTED = re.compile(r"“[^”\n]*”|《[^》\n]*》|\"[^\"\n]*\"")
 # A name run on into an event: 中小微企业云服务大会, 中国国际软件合作洽谈会.
 _EVENT_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{0,8}?(?:大会|博览会|洽谈会|交易会|论坛|峰会|年会|大赛)")
+# 中国人民银行金融信用信息基础数据库: the bank names a database, it is not a party there.
+_SYSTEM_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:数据库|信息系统|信息平台)")
 _SLOGAN_PREFIXES = ("数字", "智联", "智慧", "全景", "计算", "连接", "感知", "工赋")
 # Facilities, platforms, zones: parties only when they act or are addressed.
 _FACILITY_NAME = re.compile(
@@ -178,7 +181,7 @@ _ACTOR_TRIGGERS = re.compile(r"支持|鼓励|引导|推动|培育|培强|督促|
 _NESTED_VERBS = re.compile(
     r"建设|开展|实施|打造|构建|加快|形成|推进|提升|参与|引进|完善|落实|开放|加强|深化|申报|进入|纳入"
     r"|建立|设立|发挥|提供|实现|促进|推广|探索|制定|运用|利用|融入|对接|围绕|面向|通过|依托|吸引|招引"
-    r"|按照|结合|针对|投资|开发|挖掘|联合|[在向对为将把从以]"
+    r"|按照|结合|针对|投资|开发|挖掘|联合|组建|争创|创建|申建|争取|发展|[在向对为将把从以]"
 )
 _MAX_TRIGGER_GAP = 24
 # Between two names of one enumeration: 东营、烟台 / 金融机构和社会资本 /
@@ -194,8 +197,8 @@ _QUALIFIER_AFTER = re.compile(r"各类|的")
 _PIECE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n(（]")
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _SUBJECT_LEAD_IN = re.compile(r"(?:\*\*)?(?:第[一二三四五六七八九十百零]+条[ \t\u3000]*)?(?:同时|并由|由|其中|另外|此外)?")
-_BY = re.compile(r"(?:并|同时)?由$")
-_LEAD_AFTER = re.compile(r"(?:等|共同)?牵头")
+_BY = re.compile(r"(?:并|同时)?由(?:[^，。；由]{0,10}的)?$")
+_LEAD_AFTER = re.compile(r"(?:等|共同)?牵头|(?:切实|要|应当)?承担牵头|(?:要|应当|应)?会同")
 _SUPPORT_AFTER = re.compile(r"(?:等|应当|应|要|须|积极|依法|主动|予以)*(?:配合(?!下)|参与|协同|协助)")
 _RESPONSIBLE_AFTER = re.compile(r"(?:等|共同|具体|统一)?负责(?![制人])|(?:依据|按照|根据|依照)?(?:各自)?职责|按职责分工")
 # 各地要…, 各部门应…, 技术交易场所应当…, …不得…; not 要素, 应用, 应急.
@@ -216,7 +219,7 @@ _ANNOTATION_VERB = re.compile(
 _ADDRESSEE_LINE = re.compile(r"^[ \t\u3000]*(?:主送[：:])?(?P<body>[^。：:\n]{2,300})[：:][ \t\u3000]*$", re.M)
 _CC_LINE = re.compile(r"^[ \t\u3000]*抄送[：:](?P<body>[^\n]+?)[。.]?[ \t\u3000]*$", re.M)
 _UNIT_END = re.compile(
-    r"(?:政府|部门|机构|单位|办公厅|机关|委|厅|局|院|办|战区|军区|领导小组|海关|分署|办公室|中心)(?:\([^)]*\))?$"
+    r"(?:政府|部门|机构|单位|办公厅|机关|委|厅|局|院|办|战区|军区|领导小组|海关|分署|办公室|中心|部|署|总局|委员会)(?:\([^)]*\))?$"
 )
 # 市政府各委、办、局 and 各省、自治区、直辖市 are one unit, not three.
 _UNSPLIT = re.compile(r"委、办、局|省、自治区、直辖市")
@@ -366,6 +369,10 @@ def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Pla
     grammar = gazetteer.grammar
     if _UNSPLIT.search(unit) and unit.endswith("局"):
         return [_Name(start, end, unit, "government", "", "group", True)]  # 市政府各委、办、局
+    if prefix:
+        inherited = grammar.resolve(unit, prefix, home)
+        if inherited is not None and inherited.name != unit:
+            return [_Name(start, end, inherited.name, inherited.kind, inherited.name_en, "grammar")]
     forms = [government + unit] if government and not unit.startswith(government) else []
     if head and not unit.endswith(head):
         forms += [unit + head, "各" + unit + head]
@@ -498,14 +505,14 @@ def _is_dropped(text: str, name: _Name, quoted: list[tuple[int, int]]) -> bool:
     if _inside(quoted, start, end) and not (name.kind in ("institution", "enterprise") and start > 0
                                               and text[start - 1] == "“" and text[end:end + 1] == "”"):
         return True
-    if _EVENT_AFTER.match(text, end):
+    if _EVENT_AFTER.match(text, end) or _SYSTEM_AFTER.match(text, end):
         return True
     if name.kind == "region":
         if 0 < start and text[start - 1] in "(（" and end < len(text) and text[end] in ")）":
             return True
         if text[max(0, start - 2):start] in _SLOGAN_PREFIXES:
             return True
-        if start > 0 and text[start - 1] == "等" and name.name.startswith("各"):
+        if start > 0 and text[start - 1] == "等" and (name.name.startswith("各") or name.generic):
             return True
     return False
 
@@ -575,10 +582,8 @@ def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]]) -> 
             return "mentioned"
         return "actor"
     by = _BY.search(before) is not None
-    if _SUBJECT_LEAD_IN.fullmatch(before):
+    if _SUBJECT_LEAD_IN.fullmatch(before) or by:
         stripped = re.sub(r"^(?:依法|积极|切实|严格|统一|共同)", "", after)
-        if stripped.startswith("会同"):
-            return "lead"
         if _LEAD_AFTER.match(stripped):
             return "lead"
         if _SUPPORT_AFTER.match(stripped):
@@ -657,6 +662,10 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> 
 
     names = [n for n in _scan(text, gazetteer, home)
              if not _inside(covered + excluded, n.start, n.end) and not _is_dropped(text, n, quoted)]
+    # A title's issuer is only names: 为深入贯彻落实党中央国务院关于… is no issuer line.
+    issuer_spans = [(s, e) for s, e in issuer_spans if sum(
+        n.end - n.start for n in names if s <= n.start and n.end <= e and n.kind in ("government", "party_organ")
+    ) == len(re.sub(r"[\s#*、]", "", text[s:e]))]
     spans = [(n.start, n.end) for n in names]
     found = [h for h in addressees + annotated if not _inside(excluded, h.start, h.end)]
     for chain in _chains(text, names):

@@ -346,7 +346,10 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
 
     full_places = trie_pattern(p.full for p in places.values())
     short_places = trie_pattern(p.short for p in places.values() if p.short != p.full)
-    levels = trie_pattern([*_LEVELS, *_MULTI_PREFIXES, *(f"各{k}" for k in ("省、自治区、直辖市",))])
+    # A one-character level never ends a word: 城市, 地区, 社区, 园区 are not prefixes.
+    single = "".join(level for level in _LEVELS if len(level) == 1)
+    levels = (trie_pattern([level for level in [*_LEVELS, *_MULTI_PREFIXES] if len(level) > 1])
+              + rf"|(?<![城都地社园湾山景街辖郊片厂矿校超夜股集门港学省])[{single}]")
     quantifier = "|".join(_QUANTIFIERS)
     domain = trie_pattern(domains)
     suffix = trie_pattern(suffixes)
