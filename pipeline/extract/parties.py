@@ -69,6 +69,8 @@ class Gazetteer:
     entries: tuple[GazetteerEntry, ...]
     by_surface: Mapping[str, GazetteerEntry]
     surface_regex: re.Pattern
+    # 市州 and 市（州） are the written variants of the alias 市(州).
+    variant_of: Mapping[str, str]
     grammar: NameGrammar
 
     def lookup(self, surface: str) -> GazetteerEntry | None:
@@ -124,6 +126,7 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
     path = Path(path) if path is not None else GAZETTEER_PATH
     entries: list[GazetteerEntry] = []
     by_surface: dict[str, GazetteerEntry] = {}
+    variant_of: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for line_no, row in enumerate(csv.DictReader(handle), start=2):
             aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
@@ -133,6 +136,7 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
             entries.append(entry)
             for surface in (entry.name, *entry.aliases):
                 for variant in _surface_variants(surface):
+                    variant_of.setdefault(variant, surface)
                     owner = by_surface.setdefault(variant, entry)
                     if owner is not entry:
                         raise ValueError(
@@ -142,6 +146,7 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
         entries=tuple(entries),
         by_surface=MappingProxyType(by_surface),
         surface_regex=re.compile(trie_pattern(by_surface)),
+        variant_of=MappingProxyType(variant_of),
         grammar=load_grammar(),
     )
 
@@ -273,7 +278,8 @@ def _entry_name(text: str, start: int, end: int, entry: GazetteerEntry, home: Pl
 
 
 def _gazetteer_names(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
-    return [_entry_name(text, m.start(), m.end(), gazetteer.by_surface[m.group()], home, gazetteer.grammar)
+    return [_entry_name(text, m.start(), m.end(), gazetteer.by_surface[m.group()], home, gazetteer.grammar,
+                        gazetteer.variant_of.get(m.group()))
             for m in gazetteer.surface_regex.finditer(text)]
 
 
@@ -583,16 +589,16 @@ def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]]) -> 
         return "actor"
     by = _BY.search(before) is not None
     if _SUBJECT_LEAD_IN.fullmatch(before) or by:
-        stripped = re.sub(r"^(?:依法|积极|切实|严格|统一|共同)", "", after)
+        stripped = re.sub(r"^[)）]?等?(?:依法|积极|切实|严格|统一|共同)?", "", after)
         if _LEAD_AFTER.match(stripped):
             return "lead"
         if _SUPPORT_AFTER.match(stripped):
             return "support"
         if _RESPONSIBLE_AFTER.match(stripped):
             return "responsible"
-        obligation = _OBLIGATION.search(after)
-        if obligation is not None and obligation.start() <= 12 and not _ACTOR_TRIGGERS.search(after, 0, obligation.start()):
-            rest = after[obligation.end():]
+        obligation = _OBLIGATION.search(stripped)
+        if obligation is not None and obligation.start() <= 12 and not _ACTOR_TRIGGERS.search(stripped, 0, obligation.start()):
+            rest = stripped[obligation.end():]
             return "support" if re.match(r"(?:依法|积极|主动)?(?:予以)?配合", rest) else "responsible"
         if by and re.match(r"[\u4e00-\u9fff]", after):
             return "responsible"  # 由市科委受理, 由市地方金融管理部门汇总
