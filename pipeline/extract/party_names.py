@@ -135,7 +135,9 @@ class NameGrammar:
     suffixes: dict[str, Core]
     abbreviations: dict[str, Core]
     organs: dict[str, Core]
-    body: re.Pattern
+    body: re.Pattern  # prefix + core, for a whole unit of a list
+    head: re.Pattern  # a core alone: what the scan looks for
+    prefix: re.Pattern  # a prefix ending where a core starts
     continuation: re.Pattern
     zone: re.Pattern
 
@@ -159,16 +161,20 @@ class NameGrammar:
         return self.find_plain(text, home, start, end)
 
     def find_plain(self, text: str, home: Place | None, start: int, end: int) -> list[Body]:
-        """:meth:`find` without the zone bodies."""
+        """:meth:`find` without the zone bodies.
+
+        The scan looks for cores only (one trie, fast), then reads the prefix
+        backwards from each core: a pattern that starts with optional parts
+        would make the regex engine try every position of the text.
+        """
         found: list[Body] = []
         position = start
-        while True:
-            match = self.body.search(text, position, end)
-            if match is None:
-                return found
-            bodies = self._bodies(match, home)
+        for head in self.head.finditer(text, start, end):
+            if head.start() < position:
+                continue
+            prefix = self.prefix.search(text, max(position, head.start() - _MAX_PREFIX), head.start())
+            bodies = self._bodies(_Parts.of(head, prefix), home)
             if not bodies:
-                position = match.start() + 1
                 continue
             found.extend(bodies)
             position = bodies[-1].end
@@ -183,6 +189,7 @@ class NameGrammar:
                     break
                 found.append(body)
                 position = body.end
+        return found
 
     def resolve(self, unit: str, prefix: str = "", home: Place | None = None) -> Body | None:
         """A whole unit of a list (``审批服务局``), with the prefix of its list when it has none."""
@@ -191,7 +198,7 @@ class NameGrammar:
             return self._zone_body(zone, home)
         match = self.body.fullmatch(unit)
         if match is not None:
-            bodies = self._bodies(match, home)
+            bodies = self._bodies(_Parts.of(match, match), home)
             if len(bodies) == 1:
                 return bodies[0]
         unit_match = self.continuation.fullmatch(unit)
@@ -206,36 +213,36 @@ class NameGrammar:
         # The zone's own name has no English in the tables: the gazetteer gives it where official.
         return Body(match.start(), match.end(), match.group("zone") + organ, "government", "", "")
 
-    def _bodies(self, match: re.Match, home: Place | None) -> list[Body]:
-        prefix = (match.group("quant") or "") + (match.group("pre") or "")
-        if match.group("organ"):
-            if not match.group("pre"):
+    def _bodies(self, match: "_Parts", home: Place | None) -> list[Body]:
+        prefix = (match.quant or "") + (match.pre or "")
+        if match.organ:
+            if not match.pre:
                 return []
-            core = self.organs[match.group("organ")]
-            return [self._make(match.start(), match.end(), prefix, core, None, home, party=True,
-                               communist=bool(match.group("cpc")))]
-        domains = match.group("domains")
+            core = self.organs[match.organ]
+            return [self._make(match.start, match.end, prefix, core, None, home, party=True,
+                               communist=bool(match.cpc))]
+        domains = match.domains
         if domains:
             # 投资、电信、广播电视 + 主管部门: one body per domain.
-            suffix = match.group("suffix")
+            suffix = match.suffix
             if not prefix and suffix not in _BARE_SUFFIXES:
                 return []
             pieces = list(re.finditer(r"[^、]+", domains))
             bodies = []
             for index, piece in enumerate(pieces):
-                start = match.start() if index == 0 else match.start("domains") + piece.start()
-                end = match.end() if index == len(pieces) - 1 else match.start("domains") + piece.end()
+                start = match.start if index == 0 else match.domains_start + piece.start()
+                end = match.end if index == len(pieces) - 1 else match.domains_start + piece.end()
                 body = self._domain_body(start, end, prefix, piece.group().rstrip("等"), suffix, home)
                 if body is None:
                     return []
                 bodies.append(body)
             return bodies
-        core_text = match.group("core")
+        core_text = match.core
         if not core_text:
             return []
         if not prefix and not any(core_text.endswith(s) for s in _BARE_SUFFIXES):
             return []
-        body = self._compose(match.start(), match.end(), prefix, core_text, home, tail=match.group("tail") or "")
+        body = self._compose(match.start, match.end, prefix, core_text, home, tail=match.tail or "")
         return [body] if body is not None else []
 
     def _domain_body(self, start: int, end: int, prefix: str, domain: str, suffix: str, home: Place | None) -> Body | None:
@@ -313,6 +320,40 @@ class NameGrammar:
         return re.compile(trie_pattern(self.places))
 
 
+_MAX_PREFIX = 24  # characters a prefix may take before its core (各省、自治区、直辖市, 新疆生产建设兵团)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """The parts of one name: from a prefix match and a core match, or from one whole-unit match."""
+
+    start: int
+    end: int
+    cpc: str | None
+    quant: str | None
+    pre: str | None
+    organ: str | None
+    domains: str | None
+    domains_start: int
+    suffix: str | None
+    core: str | None
+    tail: str | None
+
+    @classmethod
+    def of(cls, head: re.Match, prefix: re.Match | None) -> "_Parts":
+        def group(match: re.Match | None, name: str) -> str | None:
+            return match.group(name) if match is not None and name in match.re.groupindex else None
+
+        return cls(
+            start=prefix.start() if prefix is not None and prefix.group("pre") else head.start(),
+            end=head.end(),
+            cpc=group(prefix, "cpc"), quant=group(prefix, "quant"), pre=group(prefix, "pre"),
+            organ=group(head, "organ"), domains=group(head, "domains"),
+            domains_start=head.start("domains") if group(head, "domains") else -1,
+            suffix=group(head, "suffix"), core=group(head, "core"), tail=group(head, "tail"),
+        )
+
+
 def _split_core(core_text: str, domains: dict, suffixes: dict) -> tuple[str, str] | None:
     """Domain and suffix of a core: 审批服务局 → (审批服务, 局); longest domain first."""
     for cut in range(len(core_text) - 1, 0, -1):
@@ -364,6 +405,11 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
         rf"|(?P<core>{cores})(?P<tail>{tail})?)"
     )
     body = re.compile(pattern)
+    head = re.compile(
+        rf"(?P<organ>{organ})|(?P<domains>(?:(?:{domain})、)+(?:{domain})等?)(?P<suffix>{suffix})"
+        rf"|(?P<core>{cores})(?P<tail>{tail})?"
+    )
+    prefix_only = re.compile(rf"(?P<cpc>中共)?(?P<quant>{quantifier})?(?P<pre>{full_places}|{short_places}|{levels})\Z")
     continuation = re.compile(rf"(?P<core_unit>{cores})(?P<tail_unit>{tail})?")
     # A zone's administration: 临港新片区管委会, 东方枢纽国际商务合作区管理局. The
     # zone's name starts after a separator, so a verb before it is never taken in.
@@ -372,4 +418,4 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
         r"(?P<zone>[\u4e00-\u9fff()（）]{2,16}?(?:新片区|商务区|合作区|开发区|高新区|新区|园区|试验区|自贸区|保税区|示范区))"
         r"(?P<zone_organ>管委会|管理委员会|管理局|管理办公室)"
     )
-    return NameGrammar(places, domains, suffixes, abbreviations, organs, body, continuation, zone)
+    return NameGrammar(places, domains, suffixes, abbreviations, organs, body, head, prefix_only, continuation, zone)
