@@ -169,6 +169,8 @@ _QUOTED = re.compile(r"“[^”\n]*”|《[^》\n]*》|\"[^\"\n]*\"")
 _EVENT_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{0,8}?(?:大会|博览会|洽谈会|交易会|论坛|峰会|年会|大赛)")
 # 中国人民银行金融信用信息基础数据库: the bank names a database, it is not a party there.
 _SYSTEM_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:数据库|信息系统|信息平台)")
+# 张某 省发展改革委主任: a job title names a person, not the body.
+_JOB_TITLE_AFTER = re.compile(r"(?:党组)?(?:常务)?(?:副)?(?:主任|局长|厅长|部长|书记|主席|秘书长|司长|处长|署长|行长|院长|市长|省长|县长|区长|委员)(?![会])")
 _SLOGAN_PREFIXES = ("数字", "智联", "智慧", "全景", "计算", "连接", "感知", "工赋")
 # Facilities, platforms, zones: parties only when they act or are addressed.
 _FACILITY_NAME = re.compile(
@@ -204,17 +206,17 @@ _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _SUBJECT_LEAD_IN = re.compile(r"(?:\*\*)?(?:第[一二三四五六七八九十百零]+条[ \t\u3000]*)?(?:同时|并由|由|其中|另外|此外)?")
 _BY = re.compile(r"(?:并|同时)?由(?:[^，。；由]{0,10}的)?$")
 _LEAD_AFTER = re.compile(r"(?:等|共同)?牵头|(?:切实|要|应当)?承担牵头|(?:要|应当|应)?会同")
-_SUPPORT_AFTER = re.compile(r"(?:等|应当|应|要|须|积极|依法|主动|予以)*(?:配合(?!下)|参与|协同|协助)")
+_SUPPORT_AFTER = re.compile(r"(?:等|按职责分工|按照职责分工|按职责|应当|应|要|须|积极|依法|主动|予以)*(?:配合(?!下)|参与|协同|协助)")
 _RESPONSIBLE_AFTER = re.compile(r"(?:等|共同|具体|统一)?负责(?![制人])|(?:依据|按照|根据|依照)?(?:各自)?职责|按职责分工")
 # 各地要…, 各部门应…, 技术交易场所应当…, …不得…; not 要素, 应用, 应急.
 _OBLIGATION = re.compile(r"(?:要(?![素求点])|应当|应(?![用急对])|须|必须|不得|还应当)")
 _COOPERATE_WITH = re.compile(r"会同$")
 
 _ANNOTATION = re.compile(
-    r"(?P<label>牵头单位|牵头部门|责任单位|责任部门|负责单位|负责部门|主责单位|配合单位|配合部门|参与单位|协同单位)[：:]"
+    r"(?P<label>(?:牵头|责任|负责|主责|配合|参与|协同|协办)[\u4e00-\u9fff]{0,4}?(?:单位|部门))[：:]"
     r"(?P<units>(?:[^：:；;。()（）\n]|[(（][^()（）\n]*[)）])+)"
 )
-_LABEL_ROLE = {"牵头": "lead", "配合": "support", "参与": "support", "协同": "support"}
+_LABEL_ROLE = {"牵头": "lead", "配合": "support", "参与": "support", "协同": "support", "协办": "support"}
 # (市科委牵头，市财政局配合) / (市科委、市财政局按职责分工负责)
 _VERB_ANNOTATION = re.compile(r"[(（](?P<body>[^()（）\n：:]{2,120}?)[)）]")
 _ANNOTATION_VERB = re.compile(
@@ -511,7 +513,7 @@ def _is_dropped(text: str, name: _Name, quoted: list[tuple[int, int]]) -> bool:
     if _inside(quoted, start, end) and not (name.kind in ("institution", "enterprise") and start > 0
                                               and text[start - 1] == "“" and text[end:end + 1] == "”"):
         return True
-    if _EVENT_AFTER.match(text, end) or _SYSTEM_AFTER.match(text, end):
+    if _EVENT_AFTER.match(text, end) or _SYSTEM_AFTER.match(text, end) or _JOB_TITLE_AFTER.match(text, end):
         return True
     if name.kind == "region":
         if 0 < start and text[start - 1] in "(（" and end < len(text) and text[end] in ")）":

@@ -140,6 +140,7 @@ class NameGrammar:
     prefix: re.Pattern  # a prefix ending where a core starts
     continuation: re.Pattern
     zone: re.Pattern
+    bank: re.Pattern
 
     def find(self, text: str, home: Place | None = None, start: int = 0, end: int | None = None) -> list[Body]:
         """Bodies in ``text[start:end]``, leftmost-longest, with a list's shared prefix distributed.
@@ -149,6 +150,8 @@ class NameGrammar:
         """
         end = len(text) if end is None else end
         found: list[Body] = [self._zone_body(m, home) for m in self.zone.finditer(text, start, end)]
+        found += [self._bank_body(m) for m in self.bank.finditer(text, start, end)]
+        found.sort(key=lambda b: b.start)
         if found:
             # Zone bodies first; the rest of the text is searched around them.
             rest = []
@@ -206,6 +209,16 @@ class NameGrammar:
             return self._compose(0, len(unit), prefix, unit_match.group("core_unit"), home,
                                  tail=unit_match.group("tail_unit") or "")
         return None
+
+    def _bank_body(self, match: re.Match) -> Body:
+        """人行宁波市中心支行 → 中国人民银行宁波市中心支行, a branch of the central bank (not 宁波)."""
+        place = self.places.get(match.group("bank_place") or "")
+        branch = match.group("branch")
+        english = {"中心支行": "Central Sub-branch", "分行": "Branch", "支行": "Sub-branch",
+                   "营业管理部": "Business Management Department", "总部": "Head Office"}[branch]
+        where = f"{place.name_en} " if place is not None else ""
+        return Body(match.start(), match.end(), "中国人民银行" + (match.group("bank_place") or "") + branch,
+                    "financial", f"{where}{english} of the People's Bank of China".strip(), "")
 
     def _zone_body(self, match: re.Match, home: Place | None) -> Body:
         """临港新片区管委会 → 临港新片区管理委员会: a zone's own administration."""
@@ -418,4 +431,9 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
         r"(?P<zone>[\u4e00-\u9fff()（）]{2,16}?(?:新片区|商务区|合作区|开发区|高新区|新区|园区|试验区|自贸区|保税区|示范区))"
         r"(?P<zone_organ>管委会|管理委员会|管理局|管理办公室)"
     )
-    return NameGrammar(places, domains, suffixes, abbreviations, organs, body, head, prefix_only, continuation, zone)
+    bank = re.compile(
+        rf"(?:中国人民银行|人民银行|人行)(?P<bank_place>{full_places}|{short_places})?"
+        r"(?P<branch>中心支行|分行|支行|营业管理部|总部)"
+    )
+    return NameGrammar(places, domains, suffixes, abbreviations, organs, body, head, prefix_only, continuation,
+                       zone, bank)
