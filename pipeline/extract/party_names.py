@@ -284,6 +284,11 @@ class NameGrammar:
         if communist:
             name = "中共" + name
         kind = "party_organ" if party else core.kind
+        bare_prefix = prefix[next((len(q) for q in _QUANTIFIERS if prefix.startswith(q)), 0):]
+        if bare_prefix in _MULTI_PREFIXES and bare_prefix.startswith(("县级", "设区")):
+            # 县级以上人民政府网信部门: the Cyberspace Affairs departments of people's governments at or above…
+            core = Core(core.canonical, core.kind,
+                        core.name_en.replace("{p}", "").strip() + " of " + self.prefix_english(prefix, home))
         english = core.name_en.replace("{p}", self.prefix_english(prefix, home))
         english = english.replace("{P}", self.prefix_english(prefix, home, bare=True)).strip()
         english = re.sub(r"\s+", " ", english).replace("the  ", "the ")
