@@ -282,7 +282,7 @@ def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = 
     toolkit = toolkit or Toolkit()
     result = PartyEvaluation()
     gold_dir = Path(gold_dir)
-    for folder in sorted(p for p in gold_dir.iterdir() if p.is_dir() and p.name != CORPUS_GOLD):
+    for folder in sorted(p for p in gold_dir.iterdir() if p.is_dir() and p.name != CORPUS_GOLD and _holds_table_gold(p)):
         analysis = analyse_document(Path(seeds_dir) / f"{folder.name}.txt", toolkit, Path(seeds_dir))
         clauses = {c.clause_id: c for c in analysis.tree.clauses}
         gold = [_locate(row, clauses, analysis.normalized.text, folder, "parties") for row in read_gold(folder, "parties")]
@@ -385,6 +385,7 @@ def party_report_lines(evaluation: PartyEvaluation) -> list[str]:
             recall = m / g if g else 1.0
             lines.append(f"{gold_set:<7} {role:<12} {g:>5} {p:>5} {m:>5} {precision:>6.3f} {recall:>6.3f} "
                          f"{_f1(precision, recall):>6.3f}")
+    return lines
 
 
 # --- Clause structure ------------------------------------------------------
