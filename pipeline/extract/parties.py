@@ -38,13 +38,13 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.config import RESOURCES_DIR
+from pipeline.tables import PARTY_KINDS, PARTY_ROLES
 from pipeline.extract.party_names import Body, NameGrammar, Place, load_grammar, trie_pattern
 from pipeline.extract.party_patterns import actor_groups, guess_kind, named_facilities
 
 GAZETTEER_PATH = RESOURCES_DIR / "gazetteer.csv"
 
-KINDS = ("government", "party_organ", "region", "enterprise", "financial", "institution")
-ROLES = ("issuer", "addressee", "lead", "responsible", "support", "actor", "mentioned")
+KINDS, ROLES = PARTY_KINDS, PARTY_ROLES
 
 
 @dataclass(frozen=True, slots=True)
