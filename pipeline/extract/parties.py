@@ -331,7 +331,25 @@ def _scan(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
             continue
         kept.append(candidate)
     merged = _leftmost_longest(kept + known)
-    return merged
+    return [_with_branch(text, n, grammar) for n in merged]
+
+
+# 中国科学院上海分院, 中国银行浙江省分行: a named organization's branch in a place is one party.
+_BRANCH_SUFFIX = re.compile(r"分院|分会|分公司|分行|支行|分署|分局|分中心|办事处")
+
+
+def _with_branch(text: str, name: _Name, grammar: NameGrammar) -> _Name:
+    if name.generic or name.kind == "region" or name.source not in ("gazetteer", "grammar"):
+        return name
+    place = grammar._place_regex().match(text, name.end)
+    if place is None:
+        return name
+    branch = _BRANCH_SUFFIX.match(text, place.end())
+    if branch is None:
+        return name
+    where = grammar.places[place.group()]
+    english = f"{name.name_en} {where.name_en} Branch".strip() if name.name_en else ""
+    return _Name(name.start, branch.end(), name.name + place.group() + branch.group(), name.kind, english, name.source)
 
 
 # --- lists: annotations and recipients ------------------------------------------
@@ -575,7 +593,7 @@ def _duty_later(text: str, end: int) -> bool:
     if len(pieces) < 2:
         return False
     return (_OBLIGATION.match(pieces[1].lstrip()) is not None
-            and not re.match(r"(?:[^，]*?)(?:支持|鼓励)", pieces[0]) and len(pieces[0]) <= 60)
+            and not re.match(r"(?:[^，]*?)(?:支持|鼓励)", pieces[0]) and 4 <= len(pieces[0]) <= 60)
 
 
 def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]]) -> str:

@@ -45,8 +45,9 @@ _BODY_BREAKS = re.compile(
 
 # Head nouns of actor groups and the kind they give.
 _GROUP_HEADS = re.compile(
-    r"企事业单位|企业|机构|供应商|服务商|集成商|生产商|运营商|经营主体|市场主体|创新主体|产业链主体|智库|党政机关"
-    r"|高校院所|高校|院校|学校|科研院所|单位|组织(?=[，。；、在和与等])|社会力量|社会资本|金融资本|市场力量|基金会|基金(?!会)"
+    r"(?:依托|牵头|责任|承担|申报|参与|合作|实施|建设|主管|成员|协作|配合|使用|运营|管理)单位|党组织|实验室|委员会|各方"
+    r"|企事业单位|企业|投资人|机构|供应商|服务商|集成商|生产商|运营商|经营主体|市场主体|创新主体|产业链主体|智库|党政机关"
+    r"|高校院所|高校|院校|学校|科研院所|单位|(?<!牵头)组织(?=[，。；、在和与等])|社会力量|社会资本|金融资本|市场力量|基金会|基金(?!会)"
     r"|提供者|生产者|组装者|销售者|场所|孵化器|公司|银行|媒体|联合体|电商平台|交易平台|互联网平台|(?<=[与和、])政府(?=[、和与]|深入|合作)"
 )
 _MAX_MODIFIER = 14
@@ -57,7 +58,7 @@ _MODIFIER_BREAKS = re.compile(
     r"|带动|促进|调动|规范|服务于|聚集|集聚|汇聚|面向|包括|涌现|新增|组建|发展|落户|对接|联合|依托|利用|发挥"
     r"|完善|构建|提升|探索|开展|做好|实施|创建|积极|结合|回应|建立|支撑|赋能|激发|保障|推广|引领|运用"
     r"|强化|整合|加强|深化|优化|统筹|健全|培训|指导|服务好|吸纳|接入|参与|建设|争创|创建|申建|选树|遴选"
-    r"|设立|壮大|做强|做大|直销|通知|应当|不得|可以|部门|会同|形成|协同|配合|降低|提高|委托|减轻|减少|增加"
+    r"|设立|壮大|做强|做大|直销|通知|应当|不得|可以|部门|会同|形成|协同|配合|降低|提高|委托|减轻|减少|增加|具有|具备"
     r"|一批|一流|更多|左右|多家|以上|[0-9]+[家个]|[的和与及或等为对向在了由把将让使是]"
 )
 # Modifiers that do not make a group: 企业 alone, 本企业, 各类企业, 相关企业.
@@ -65,7 +66,7 @@ _EMPTY_MODIFIERS = re.compile(
     r"(?:本|该|各类?|相关|有关|广大|其他|全省|我省|全国|省内外|国内外|上下游|中外|全球|重点|区内|数字|层级|国家级.*)?"
 )
 # Compounds where the head is not an actor: 企业上云, 机构改革, 媒体融合.
-_NOT_GROUP_AFTER = re.compile(r"上云|用云|改革|融合|监督|服务(?![商机])|家|所得税|专家|用户|评价|内部|自身|名单|总部|类型|法|技术中心|中心|保险监管|业监管")
+_NOT_GROUP_AFTER = re.compile(r"上云|用云|改革|融合|监督|服务(?![商机])|家|所得税|专家|用户|评价|内部|自身|名单|总部|类型|法|技术中心|中心|保险监管|业监管|规范|名称")
 
 # 有条件的地区 / 具备条件的城市 / 有条件的市 (but 有条件的市(州) is the
 # gazetteer's 各市(州)); 中部地区, 清洁能源富集地区, “长珠闽”地区.
@@ -82,7 +83,7 @@ KIND_RULES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern), kin
     (r"党委|党组|[省市县区]委(?!员)|宣传部|组织部|统战部|网信办|纪委|监委", "party_organ"),
     (r"监管局|监管部门|监管机构|政府|行政|党政|主管部门|管理部门|部门$|机关$|厅$|局$|委$|委员会$|办$|办公室$", "government"),
     (r"银行|金融|基金|资本|保险|投资机构|创投|支付机构|投资人", "financial"),
-    (r"企业|公司|集团|供应商|服务商|集成商|生产商|运营商|经营主体|市场主体|市场力量|提供者|生产者|组装者|销售者|平台$|主体$|[数厂商]$", "enterprise"),
+    (r"企业|公司|集团|供应商|服务商|集成商|生产商|运营商|经营主体|市场主体|市场力量|提供者|生产者|组装者|销售者|平台$|(?:产业链|经营|市场)主体$|[数厂商]$", "enterprise"),
     (r"地区$|城市$|[市州区县]$", "region"),
 ))
 
@@ -112,6 +113,8 @@ def _modifier_start(text: str, head_start: int) -> int | None:
     return start if head_start - start <= _MAX_MODIFIER else None
 
 
+# Heads that make a group only with a modifier.
+_NEEDS_MODIFIER = frozenset({"实验室", "委员会", "各方"})
 # Quantifiers and self-references that are not part of a group's name:
 # 各类创新主体 → 创新主体, 我市高校 → 高校, 相关企业 → 企业.
 _NAME_QUANTIFIERS = re.compile(r"^(?:各类|各|相关|有关|广大|其他|更多|一批|我市|我省|本市|本省|全市|全省|本地)+")
@@ -155,6 +158,8 @@ def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
             continue
         if modifier.startswith(("任何", "其他")):
             continue  # 任何个人和组织不得…: everyone, not a party
+        if not modifier and head.group() in _NEEDS_MODIFIER:
+            continue  # 重点实验室 and 评估各方 are groups; 实验室 and 各方 alone are not
         quantifier = _NAME_QUANTIFIERS.match(modifier)
         if quantifier is not None:
             start += quantifier.end()
