@@ -39,7 +39,7 @@ from types import MappingProxyType
 
 from pipeline.config import RESOURCES_DIR
 from pipeline.tables import PARTY_KINDS, PARTY_ROLES
-from pipeline.extract.party_names import Body, NameGrammar, Place, load_grammar, trie_pattern
+from pipeline.extract.party_names import NameGrammar, Place, first_char_guard, load_grammar, trie_pattern
 from pipeline.extract.party_patterns import actor_groups, guess_kind, named_facilities
 
 GAZETTEER_PATH = RESOURCES_DIR / "gazetteer.csv"
@@ -145,7 +145,7 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
     return Gazetteer(
         entries=tuple(entries),
         by_surface=MappingProxyType(by_surface),
-        surface_regex=re.compile(trie_pattern(by_surface)),
+        surface_regex=re.compile(first_char_guard(by_surface) + "(?:" + trie_pattern(by_surface) + ")"),
         variant_of=MappingProxyType(variant_of),
         grammar=load_grammar(),
     )
