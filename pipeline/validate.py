@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from pipeline import config
 from pipeline.errors import TableValidationError
+from pipeline import tables
 from pipeline.tables import SCHEMAS
 
 ROW = "row"  # the position of a row in the table it came from, added before checking
@@ -55,8 +56,7 @@ COMPARATORS = (">=", ">", "<=", "<", "~", "range", "=")
 TARGET_KINDS = ("target", "baseline")
 DATE_KINDS = ("date", "month", "year", "year_end", "period", "duration", "datetime")
 DATE_ROLES = ("deadline", "baseline", "issued", "published", "reference")
-PARTY_KINDS = ("government", "party_organ", "region", "enterprise", "financial", "institution")
-PARTY_ROLES = ("issuer", "addressee", "lead", "responsible", "actor", "mentioned")
+PARTY_KINDS, PARTY_ROLES = tables.PARTY_KINDS, tables.PARTY_ROLES
 CLAUSE_KINDS = ("preamble", "part", "chapter", "section", "article", "paragraph", "clause", "item", "subitem",
                 "bullet", "box", "attachment", "glossary", "closing")
 SCRIPTS = ("simplified", "traditional")

@@ -490,3 +490,10 @@ def test_checks_of_absent_tables_are_skipped(frames):
 
 def test_empty_tables_pass():
     assert validate_tables({name: schema.empty_table() for name, schema in SCHEMAS.items()}) == []
+
+
+def test_support_role_is_valid(frames):
+    """Issue 13: `support` (配合 / 参与 / 协同) is a role of the parties table."""
+    set_value("parties", "role", "support")(frames)
+    assert not [v for v in validate_tables(frames) if v.table == "parties"]
+    assert "support" in SCHEMAS["parties"].field("role").metadata[b"values"].decode().split("|")
