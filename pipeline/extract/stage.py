@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
 from pipeline.extract.dates import find_dates
 from pipeline.extract.nlp import records
-from pipeline.extract.parties import Gazetteer, issuer_parties
+from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
 from pipeline.terms import clause_terms
 
 _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效|工作回顾|过去一年|过去五年")
@@ -58,6 +58,8 @@ def extract_rows(
     reference_year = context.reference_year or _year_of_report(canonical)
     rules = _states_rules(context.title)
     review = _review_span(canonical)
+    home = document_home(context.issuer, context.title, gazetteer,
+                         getattr(context, "province", None), getattr(context, "city", None))
     docs = []
     for clause in clauses:
         doc = nlp.make_doc(clause.own_text(canonical))
@@ -73,6 +75,7 @@ def extract_rows(
             "reference_year": reference_year,
             "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
+            "party_home": home,
         })
         docs.append(doc)
     rows: dict[str, list[dict]] = {"targets": [], "dates": [], "parties": [], "terms": []}
