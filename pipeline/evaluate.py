@@ -405,6 +405,7 @@ def kind_report_lines(kinds: KindScores) -> list[str]:
     for (table, name), (equal, pairs) in sorted(kinds.agree.items()):
         share = equal / pairs if pairs else 1.0
         lines.append(f"{table:<9} accuracy of {name:<14} {equal:>4}/{pairs:<4} {share:>6.3f}")
+    return lines
 
 
 # --- parties: per document, per role, role accuracy, English names -------------
@@ -497,7 +498,8 @@ def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = 
             "seeds", folder.name, gold, analysis.result.rows["parties"], result, by_clause=True)
     corpus_gold = gold_dir / CORPUS_GOLD
     if corpus_dir is not None and corpus_gold.is_dir():
-        for folder in sorted(p for p in corpus_gold.iterdir() if p.is_dir()):
+        # The same folders hold targets and dates span gold: a folder counts here when it has parties gold.
+        for folder in sorted(p for p in corpus_gold.iterdir() if p.is_dir() and (p / "parties.csv").exists()):
             sources = [p for p in Path(corpus_dir).glob(f"{folder.name}.*") if p.is_file()]
             if not sources:
                 raise GoldError(f"{folder}: no document {folder.name}.* in {corpus_dir}")
