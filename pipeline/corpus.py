@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import pyarrow as pa
 
-from pipeline.clauses import NO_MARKERS_WARNING
+from pipeline.clauses import NO_MARKERS_WARNING, structure_summary
 from pipeline.engines import Failure, Limits, one_line, run_supervised
 from pipeline.errors import (
     CorpusMismatchError, DocumentCheckError, DocumentTooLargeError, PipelineError, TableValidationError,
@@ -72,6 +72,7 @@ class CorpusReport:
     failures: list[PipelineError] = field(default_factory=list)
     skipped: list[PipelineError] = field(default_factory=list)  # left out on purpose: reported as notes
     flagged: list[str] = field(default_factory=list)
+    warned: dict[str, str] = field(default_factory=dict)  # source file -> its structure warnings, summarized
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False
 
@@ -301,6 +302,8 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
         if NO_MARKERS_WARNING in info.get("warnings", []):
             report.flagged.append(info.get("source_file", doc_id))
             entries[doc_id]["no_markers"] = True
+        elif summary := structure_summary(info.get("warnings", [])):
+            report.warned[info.get("source_file", doc_id)] = summary
     report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name)
     report.failures.sort(key=lambda error: str(error.path))
     return report

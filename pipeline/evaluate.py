@@ -24,11 +24,15 @@ from pipeline.normalize import ScriptConverter
 from pipeline.process import Toolkit, analyse_document, segment_file
 
 TABLES = ("targets", "dates", "parties")
+CORPUS_GOLD = "corpus"
 COMPARED: dict[str, tuple[str, ...]] = {
     "targets": ("comparator", "value", "value_max", "unit", "deadline_year", "kind"),
     "dates": ("kind", "role", "start_date", "end_date"),
     "parties": ("name", "kind", "role"),
 }
+
+
+CORPUS_GOLD = "corpus"  # tests/gold/corpus/<file stem>/parties.csv, keyed by document text
 
 
 class GoldError(ValueError):
@@ -70,6 +74,7 @@ class Evaluation:
 
     scores: dict[tuple[str, str], Score] = field(default_factory=dict)
     misses: list[tuple[str, str, str, dict]] = field(default_factory=list)  # (table, doc_id, why, row)
+    kinds: "KindScores" = field(default_factory=lambda: KindScores())
 
     def total(self, table: str) -> Score:
         total = Score()
@@ -95,8 +100,10 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
     """Run the pipeline on every document that has gold, and score each table."""
     toolkit = toolkit or Toolkit()
     evaluation = Evaluation()
-    # A seed's folder holds table CSVs; other folders (structure/, the clause trees) are not seeds.
-    folders = sorted(p for p in Path(gold_dir).iterdir() if p.is_dir() and _holds_table_gold(p))
+    # A seed's folder holds table CSVs; other folders (structure/, the clause trees; corpus/, the
+    # span gold of evaluate_corpus and the corpus party gold) are not seeds.
+    folders = sorted(p for p in Path(gold_dir).iterdir()
+                     if p.is_dir() and p.name != CORPUS_GOLD and _holds_table_gold(p))
     wanted = set(doc_ids) if doc_ids is not None else None
     for folder in folders:
         if wanted is not None and folder.name not in wanted:
@@ -107,6 +114,8 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
             gold = [_locate(row, clauses, analysis.normalized.text, folder, table) for row in read_gold(folder, table)]
             predicted = analysis.result.rows[table]
             evaluation.scores[(table, folder.name)] = _score(table, folder.name, gold, predicted, evaluation)
+            if table in SPAN_TABLES:
+                count_kinds(table, gold, predicted, evaluation.kinds, COMPARED[table])
     return evaluation
 
 
@@ -192,6 +201,399 @@ def report_lines(evaluation: Evaluation) -> list[str]:
             score = evaluation.total(table) if doc_id == "ALL" else evaluation.scores[(table, doc_id)]
             lines.append(f"{table:<9} {doc_id:<22} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
                          f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    return lines
+
+
+# --- Corpus gold: targets and dates located by text span (tests/gold/corpus/GUIDELINES.md) ---
+
+SPAN_TABLES = ("targets", "dates")
+SPAN_COMPARED: dict[str, tuple[str, ...]] = {
+    "targets": ("comparator", "value", "value_max", "unit", "deadline_year", "kind"),
+    "dates": ("kind", "role", "start_date", "end_date", "duration_value", "duration_unit"),
+}
+# Field accuracy is reported on span-matched pairs for these fields.
+ACCURACY_FIELDS: dict[str, tuple[str, ...]] = {
+    "targets": ("comparator", "value_base", "deadline_year", "kind"),
+    "dates": ("kind", "role", "start_date", "end_date"),
+}
+# One character for one character, so offsets survive: full-width ASCII forms
+# and the ideographic space fold to their half-width forms.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+@dataclass
+class KindScores:
+    """P/R/F1 by kind and the share of span-matched pairs that agree on each field."""
+
+    by_kind: dict[tuple[str, str], Score] = field(default_factory=dict)  # (table, kind)
+    agree: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (table, field) -> [equal, pairs]
+
+    def kind(self, table: str, kind: str) -> Score:
+        return self.by_kind.setdefault((table, kind), Score())
+
+    def count(self, table: str, name: str, equal: bool) -> None:
+        counts = self.agree.setdefault((table, name), [0, 0])
+        counts[0] += equal
+        counts[1] += 1
+
+
+SpanEvaluation = Evaluation  # the corpus evaluation has the same parts
+
+
+def find_corpus_file(corpus_dir: Path, stem: str) -> Path:
+    """The corpus document a gold folder is named after (any extension)."""
+    matches = sorted(p for p in Path(corpus_dir).glob(f"{stem}.*") if p.is_file())
+    if not matches:
+        raise GoldError(f"{stem}: no document of that name in {corpus_dir}")
+    return matches[0]
+
+
+def read_regions(folder: Path, canonical: str) -> list[tuple[int, int]]:
+    """The annotated regions of ``scope.txt`` (start/end passage pairs); the whole text without it."""
+    path = folder / "scope.txt"
+    if not path.exists():
+        return [(0, len(canonical))]
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if len(lines) % 2:
+        raise GoldError(f"{path}: passages must come in start/end pairs")
+    folded, regions, position = _fold(canonical), [], 0
+    for first, last in zip(lines[::2], lines[1::2]):
+        start = folded.find(_fold(first), position)
+        end = folded.find(_fold(last), max(start, 0))
+        if start < 0 or end < 0:
+            raise GoldError(f"{path}: passage not found: {first if start < 0 else last!r}")
+        regions.append((start, end + len(last)))
+        position = end + len(last)
+    return regions
+
+
+def locate_span(row: dict, canonical: str, where: str, origin: int = 0) -> dict:
+    """Offsets of a gold row named by text, optional context and occurrence counted from ``origin``."""
+    text, context = _fold(row["text"]), _fold(row.get("context") or "")
+    folded = _fold(canonical)
+    needle = context or text
+    if context and text not in context:
+        raise GoldError(f"{where}: {row['text']!r} is not inside its context {row['context']!r}")
+    position = origin - 1
+    for _ in range(int(row.get("occurrence") or 1)):
+        position = folded.find(needle, position + 1)
+        if position < 0:
+            raise GoldError(f"{where}: {needle!r} not found (occurrence {row.get('occurrence') or 1})")
+    if context:
+        position += context.index(text)
+    located = dict(row)
+    located["start"], located["end"] = position, position + len(text)
+    return located
+
+
+def evaluate_corpus(corpus_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
+                    doc_ids: Iterable[str] | None = None) -> SpanEvaluation:
+    """Score targets and dates on the corpus documents that have span gold (``gold_dir/<file stem>/``)."""
+    toolkit = toolkit or Toolkit()
+    evaluation = SpanEvaluation()
+    wanted = set(doc_ids) if doc_ids is not None else None
+    # tests/gold/corpus also holds party gold: a folder counts here when it has targets or dates gold.
+    folders = sorted(p for p in Path(gold_dir).iterdir()
+                     if p.is_dir() and any((p / f"{table}.csv").exists() for table in SPAN_TABLES))
+    for folder in folders:
+        if wanted is not None and folder.name not in wanted:
+            continue
+        analysis = analyse_document(find_corpus_file(corpus_dir, folder.name), toolkit, Path(corpus_dir))
+        canonical = analysis.normalized.text
+        regions = read_regions(folder, canonical)
+        for table in SPAN_TABLES:
+            if not (folder / f"{table}.csv").exists():
+                continue
+            gold = [locate_span(row, canonical, f"{folder.name}/{table}.csv", regions[0][0])
+                    for row in read_gold(folder, table)]
+            predicted = [dict(row) for row in analysis.result.rows[table]
+                         if any(start <= row["start"] < end for start, end in regions)]
+            for row in gold + predicted:
+                row["clause_id"] = ""  # spans are compared in the whole document
+            evaluation.scores[(table, folder.name)] = _score_spans(table, folder.name, gold, predicted, evaluation)
+    return evaluation
+
+
+def _score_spans(table: str, doc_id: str, gold: list[dict], predicted: list[dict],
+                 evaluation: Evaluation) -> Score:
+    compared = SPAN_COMPARED[table]
+    count_kinds(table, gold, predicted, evaluation.kinds, compared)
+    score = Score(gold=len(gold), predicted=len(predicted))
+    unused = list(range(len(predicted)))
+    for gold_row in gold:
+        overlapping = [i for i in unused if _overlaps(gold_row, predicted[i])]
+        exact = [i for i in overlapping if _all_equal(gold_row, predicted[i], compared)]
+        if exact:
+            score.matched += 1
+            unused.remove(exact[0])
+        elif overlapping:
+            score.span_only += 1
+            evaluation.misses.append((table, doc_id, "fields differ", {
+                "gold": _span_shown(table, gold_row), "predicted": _span_shown(table, predicted[overlapping[0]])}))
+        else:
+            evaluation.misses.append((table, doc_id, "missed", _span_shown(table, gold_row)))
+    for i in unused:
+        if not any(_overlaps(g, predicted[i]) for g in gold):
+            evaluation.misses.append((table, doc_id, "spurious", _span_shown(table, predicted[i])))
+    return score
+
+
+def _all_equal(gold_row: dict, predicted: dict, compared: tuple[str, ...]) -> bool:
+    return all(_equal(gold_row.get(name), predicted.get(name)) for name in compared)
+
+
+def count_kinds(table: str, gold: list[dict], predicted: list[dict], kinds: KindScores,
+                compared: tuple[str, ...]) -> None:
+    """Add P/R/F1 by kind and field agreement of span-matched pairs (gold rows located, in one document)."""
+    for row in gold:
+        kinds.kind(table, row.get("kind") or "").gold += 1
+    for row in predicted:
+        kinds.kind(table, row.get("kind") or "").predicted += 1
+    unused = list(range(len(predicted)))
+    for gold_row in gold:
+        overlapping = [i for i in unused if _overlaps(gold_row, predicted[i])]
+        if not overlapping:
+            continue
+        exact = [i for i in overlapping if _all_equal(gold_row, predicted[i], compared)]
+        chosen = (exact or overlapping)[0]
+        for name in ACCURACY_FIELDS[table]:
+            gold_value = _gold_value_base(gold_row) if name == "value_base" else gold_row.get(name)
+            kinds.count(table, name, _equal(gold_value, predicted[chosen].get(name)))
+        if exact:
+            kinds.kind(table, gold_row.get("kind") or "").matched += 1
+        unused.remove(chosen)
+
+
+def _gold_value_base(row: dict) -> float | None:
+    from pipeline.extract.numbers import to_base
+
+    try:
+        return to_base(row["value"], row.get("unit") or "")[0]
+    except (KeyError, ValueError, ArithmeticError):
+        return None
+
+
+def _span_shown(table: str, row: dict) -> dict:
+    keys = ("text",) + SPAN_COMPARED[table]
+    return {k: (row.get(k).isoformat() if isinstance(row.get(k), date) else row.get(k)) for k in keys}
+
+
+def span_report_lines(evaluation: SpanEvaluation, label: str = "corpus") -> list[str]:
+    """Per-document and total P/R/F1, P/R/F1 by kind, and field accuracy on span-matched pairs."""
+    lines = [f"{label} gold (by text span)",
+             f"{'table':<9} {'document':<46} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"]
+    for table in SPAN_TABLES:
+        docs = sorted(doc for name, doc in evaluation.scores if name == table)
+        for doc_id in docs + ["ALL"]:
+            score = evaluation.total(table) if doc_id == "ALL" else evaluation.scores[(table, doc_id)]
+            lines.append(f"{table:<9} {doc_id:<46} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
+                         f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    lines += kind_report_lines(evaluation.kinds)
+    return lines
+
+
+def kind_report_lines(kinds: KindScores) -> list[str]:
+    """The by-kind and field-accuracy part of a report."""
+    lines = [f"{'table':<9} {'kind':<12} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"]
+    for (table, kind), score in sorted(kinds.by_kind.items()):
+        lines.append(f"{table:<9} {kind or '-':<12} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
+                     f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    for (table, name), (equal, pairs) in sorted(kinds.agree.items()):
+        share = equal / pairs if pairs else 1.0
+        lines.append(f"{table:<9} accuracy of {name:<14} {equal:>4}/{pairs:<4} {share:>6.3f}")
+    return lines
+
+
+# --- parties: per document, per role, role accuracy, English names -------------
+
+PARTY_ROLES = ("issuer", "addressee", "lead", "responsible", "support", "actor", "mentioned")
+
+
+@dataclass
+class PartyScore:
+    """Party rows of one document (or of several): matched on span, name and kind; roles on top."""
+
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0  # span overlaps, name and kind equal
+    role_matched: int = 0  # ... and the role is equal too
+    by_role: dict[str, list[int]] = field(default_factory=lambda: {r: [0, 0, 0] for r in PARTY_ROLES})
+    government: int = 0  # predicted government bodies
+    government_en: int = 0  # ... with an English name
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+    @property
+    def f1_with_role(self) -> float:
+        p = self.role_matched / self.predicted if self.predicted else 1.0
+        r = self.role_matched / self.gold if self.gold else 1.0
+        return _f1(p, r)
+
+    @property
+    def role_accuracy(self) -> float:
+        return self.role_matched / self.matched if self.matched else 1.0
+
+    @property
+    def english_share(self) -> float:
+        return self.government_en / self.government if self.government else 1.0
+
+    def add(self, other: "PartyScore") -> None:
+        for name in ("gold", "predicted", "matched", "role_matched", "government", "government_en"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for role, counts in other.by_role.items():
+            mine = self.by_role.setdefault(role, [0, 0, 0])
+            for i in range(3):
+                mine[i] += counts[i]
+
+
+@dataclass
+class PartyEvaluation:
+    """Party scores by (gold set, document), and the unmatched rows."""
+
+    scores: dict[tuple[str, str], PartyScore] = field(default_factory=dict)
+    misses: list[tuple[str, str, str, dict]] = field(default_factory=list)
+
+    def total(self, gold_set: str | None = None) -> PartyScore:
+        total = PartyScore()
+        for (name, _), score in self.scores.items():
+            if gold_set is None or name == gold_set:
+                total.add(score)
+        return total
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = None,
+                     toolkit: Toolkit | None = None) -> PartyEvaluation:
+    """Score the parties table on the seeds' gold and, when ``corpus_dir`` is given, on the corpus gold.
+
+    Seed gold is keyed by clause (``clause_id,text,occurrence``); corpus gold
+    (``<gold_dir>/corpus/<file stem>/parties.csv``) by the text's occurrence in
+    the whole canonical document, so that it survives changes of the clause tree.
+    """
+    toolkit = toolkit or Toolkit()
+    result = PartyEvaluation()
+    gold_dir = Path(gold_dir)
+    for folder in sorted(p for p in gold_dir.iterdir() if p.is_dir() and p.name != CORPUS_GOLD and _holds_table_gold(p)):
+        analysis = analyse_document(Path(seeds_dir) / f"{folder.name}.txt", toolkit, Path(seeds_dir))
+        clauses = {c.clause_id: c for c in analysis.tree.clauses}
+        gold = [_locate(row, clauses, analysis.normalized.text, folder, "parties") for row in read_gold(folder, "parties")]
+        result.scores[("seeds", folder.name)] = _score_parties(
+            "seeds", folder.name, gold, analysis.result.rows["parties"], result, by_clause=True)
+    corpus_gold = gold_dir / CORPUS_GOLD
+    if corpus_dir is not None and corpus_gold.is_dir():
+        # The same folders hold targets and dates span gold: a folder counts here when it has parties gold.
+        for folder in sorted(p for p in corpus_gold.iterdir() if p.is_dir() and (p / "parties.csv").exists()):
+            sources = [p for p in Path(corpus_dir).glob(f"{folder.name}.*") if p.is_file()]
+            if not sources:
+                raise GoldError(f"{folder}: no document {folder.name}.* in {corpus_dir}")
+            analysis = analyse_document(sources[0], toolkit, Path(corpus_dir))
+            canonical = analysis.normalized.text
+            gold = [_locate_in_document(row, canonical, folder) for row in read_gold(folder, "parties")]
+            result.scores[("corpus", folder.name)] = _score_parties(
+                "corpus", folder.name, gold, analysis.result.rows["parties"], result, by_clause=False)
+    return result
+
+
+def _locate_in_document(row: dict, canonical: str, folder: Path) -> dict:
+    """Offsets of the occurrence-th ``text`` in the whole document (brackets in either width)."""
+    occurrence = int(row.get("occurrence") or 1)
+    for text in dict.fromkeys((row["text"], row["text"].replace("（", "(").replace("）", ")"),
+                               row["text"].replace("(", "（").replace(")", "）"))):
+        position = -1
+        for _ in range(occurrence):
+            position = canonical.find(text, position + 1)
+            if position < 0:
+                break
+        if position >= 0:
+            return dict(row, start=position, end=position + len(text))
+    raise GoldError(f"{folder.name}/parties.csv: {row['text']!r} occurrence {occurrence} not in the document")
+
+
+def _score_parties(gold_set: str, doc_id: str, gold: list[dict], predicted: list[dict],
+                   evaluation: PartyEvaluation, by_clause: bool) -> PartyScore:
+    score = PartyScore(gold=len(gold), predicted=len(predicted))
+    for row in predicted:
+        score.by_role.setdefault(row["role"], [0, 0, 0])[1] += 1
+        if row["kind"] == "government":
+            score.government += 1
+            score.government_en += bool(row.get("name_en"))
+    unused = set(range(len(predicted)))
+
+    def overlaps(g: dict, p: dict) -> bool:
+        same = g["clause_id"] == p["clause_id"] if by_clause else True
+        return same and g["start"] < p["end"] and p["start"] < g["end"]
+
+    for row in gold:
+        score.by_role.setdefault(row["role"], [0, 0, 0])[0] += 1
+        near = sorted((i for i in unused if overlaps(row, predicted[i])), key=lambda i: predicted[i]["start"])
+        same = [i for i in near if _equal(row["name"], predicted[i]["name"]) and _equal(row["kind"], predicted[i]["kind"])]
+        exact = [i for i in same if _equal(row["role"], predicted[i]["role"])]
+        chosen = (exact or same or [None])[0]
+        if chosen is None:
+            why = "fields differ" if near else "missed"
+            shown = {"gold": _party_shown(row), "predicted": _party_shown(predicted[near[0]])} if near else _party_shown(row)
+            evaluation.misses.append((gold_set, doc_id, why, shown))
+            continue
+        unused.discard(chosen)
+        score.matched += 1
+        if chosen in exact:
+            score.role_matched += 1
+            score.by_role[row["role"]][2] += 1
+        else:
+            evaluation.misses.append((gold_set, doc_id, "role differs",
+                                      {"gold": _party_shown(row), "predicted": _party_shown(predicted[chosen])}))
+    for i in sorted(unused):
+        evaluation.misses.append((gold_set, doc_id, "spurious", _party_shown(predicted[i])))
+    return score
+
+
+def _party_shown(row: dict) -> dict:
+    return {k: row.get(k) for k in ("clause_id", "text", "name", "kind", "role", "name_en") if k in row}
+
+
+def party_report_lines(evaluation: PartyEvaluation) -> list[str]:
+    """Parties P/R/F1 per document and per role, role accuracy on matched rows, share of English names."""
+    header = (f"{'gold':<7} {'document':<48} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} "
+              f"{'F1+role':>7} {'roleacc':>7} {'gov_en':>6}")
+    lines = [header]
+    for gold_set in ("seeds", "corpus"):
+        docs = sorted(doc for name, doc in evaluation.scores if name == gold_set)
+        if not docs:
+            continue
+        for doc_id in docs + ["ALL"]:
+            s = evaluation.total(gold_set) if doc_id == "ALL" else evaluation.scores[(gold_set, doc_id)]
+            lines.append(f"{gold_set:<7} {doc_id[:48]:<48} {s.gold:>5} {s.predicted:>5} {s.matched:>5} "
+                         f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f} {s.f1_with_role:>7.3f} "
+                         f"{s.role_accuracy:>7.3f} {s.english_share:>6.3f}")
+    lines.append("")
+    lines.append(f"{'gold':<7} {'role':<12} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for gold_set in ("seeds", "corpus"):
+        if not any(name == gold_set for name, _ in evaluation.scores):
+            continue
+        total = evaluation.total(gold_set)
+        for role in PARTY_ROLES:
+            g, p, m = total.by_role.get(role, [0, 0, 0])
+            precision = m / p if p else 1.0
+            recall = m / g if g else 1.0
+            lines.append(f"{gold_set:<7} {role:<12} {g:>5} {p:>5} {m:>5} {precision:>6.3f} {recall:>6.3f} "
+                         f"{_f1(precision, recall):>6.3f}")
     return lines
 
 
