@@ -79,6 +79,8 @@ def extract(
             typer.echo(f"wrote {path}")
         typer.echo(f"{report.n_documents} documents: {len(report.processed)} processed, {len(report.reused)} unchanged, "
                    f"{len(report.removed)} removed, {len(report.failures)} failed")
+    for entry in report.skipped:
+        typer.echo(f"note: {entry}", err=True)
     for error in report.failures:
         typer.echo(f"error: {error}", err=True)
     for source_file in report.flagged:

@@ -25,8 +25,8 @@ import pyarrow as pa
 from pipeline.clauses import NO_MARKERS_WARNING
 from pipeline.errors import PipelineError, TableWriteError
 from pipeline.store import (
-    INTERIM_NAME, MANIFEST_NAME, Manifest, Source, TableAssembler, code_fingerprint, file_sha256, is_up_to_date,
-    list_sources, part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part,
+    INTERIM_NAME, MANIFEST_NAME, Manifest, SkippedFile, Source, TableAssembler, code_fingerprint, file_sha256,
+    is_up_to_date, list_sources, part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part,
 )
 from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, part_table, read_table, to_table
 
@@ -68,6 +68,8 @@ class CorpusReport:
     flagged: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False
+    # Files of the folder that are not documents (notes, tables, hidden files), with the reason.
+    skipped: list[SkippedFile] = field(default_factory=list)
 
     @property
     def n_documents(self) -> int:
@@ -168,10 +170,11 @@ def extract_corpus(
     """
     seeds_dir, out_dir = Path(seeds_dir), Path(out_dir)
     code = code_fingerprint()
-    sources, problems = list_sources(seeds_dir)
+    skipped: list[SkippedFile] = []
+    sources, problems = list_sources(seeds_dir, skipped)
     manifest = Manifest.read(out_dir)
     interim = out_dir / INTERIM_NAME
-    report = CorpusReport(failures=list(problems))
+    report = CorpusReport(failures=list(problems), skipped=skipped)
     if not problems and is_up_to_date(manifest, code, sources, out_dir, SCHEMAS):
         return _report_from_manifest(manifest, sources, report)
     recorded = manifest.documents if manifest is not None and manifest.code == code else {}

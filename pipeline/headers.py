@@ -31,12 +31,18 @@ GOV_BLOCK_LABELS = ("索引号", "主题分类", "发文机关", "成文日期",
 # Bold crawler labels, 北大法宝 lines and gov.cn's block all use these.
 FIELD_OF_LABEL = {
     "标题": "title", "文件名称": "title", "名称": "title",
-    "发文机关": "issuer", "发布机构": "issuer", "发文单位": "issuer", "制定机关": "issuer",
+    "发文机关": "issuer", "发文单位": "issuer", "制定机关": "issuer",
+    # A crawler's 发布机构 is the site that posted the text, often not the issuer.
+    "发布机构": "publisher", "来源机构": "publisher",
     "发文字号": "doc_number", "文件编号": "doc_number", "文号": "doc_number",
     "成文日期": "issue_date", "发文日期": "issue_date",
     "发布日期": "publish_date", "发布时间": "publish_date", "公布日期": "publish_date",
     "施行日期": "effective_date", "实施日期": "effective_date",
     "来源": "source", "原文链接": "source", "链接": "source",
+    # Front matter keys written by note tools and static-site crawlers.
+    "title": "title", "issuer": "issuer", "publisher": "issuer", "doc_number": "doc_number",
+    "date": "publish_date", "publish_date": "publish_date", "issue_date": "issue_date",
+    "source": "source", "url": "source", "link": "source",
 }
 
 # The rules whose spans carry metadata (the others only drop markup).
@@ -127,8 +133,9 @@ _LINE_RULES = (
         r"(?:[（(]记者[^）)\n]{1,30}[）)])?[ \t\u3000]*(?:\n)?", re.MULTILINE)),
     # A site's list of attachments to download, to the end of the list.
     ("download_links", re.compile(
-        r"^[ \t\u3000]*【(?:原文下载|附件下载|相关附件)】[ \t\u3000]*(?:\n[ \t\u3000]*(?:[-*+][ \t]+)?"
-        r"(?:\[[^\]\n]*\]\([^)\n]*\)|https?://\S+)[^\n]*)*(?:\n|$)", re.MULTILINE)),
+        r"^[ \t\u3000]*【(?:原文下载|附件下载|相关附件|附件)】[ \t\u3000]*(?:\n[ \t\u3000]*(?:[-*+][ \t]+)?"
+        r"(?:\[[^\]\n]*\]\([^)\n]*\)|https?://\S+|[^\n]{1,200}\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar))[^\n]*)*"
+        r"(?:\n|$)", re.MULTILINE | re.IGNORECASE)),
 )
 
 

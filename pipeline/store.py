@@ -58,11 +58,40 @@ class Source:
     size: int
 
 
-def list_sources(seeds_dir: Path) -> tuple[list[Source], list[PipelineError]]:
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file in an input folder that is not read as a document, and why."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: skipped ({self.reason})"
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file in an input folder is not a document, or ``None`` when it is read as one."""
+    name = path.name
+    if name.startswith("."):
+        return "hidden file"
+    suffix = path.suffix.lower()
+    if suffix not in config.DOCUMENT_SUFFIXES:
+        ending = f"the ending {suffix}" if suffix else "no file ending"
+        return f"{ending} is not a document type; read are {' '.join(config.DOCUMENT_SUFFIXES)}"
+    if path.stem.lower().split(".")[0] in config.FOLDER_NOTE_NAMES:
+        return "the folder's own notes, by its name"
+    return None
+
+
+def list_sources(seeds_dir: Path, skipped: list[SkippedFile] | None = None
+                 ) -> tuple[list[Source], list[PipelineError]]:
     """Every document under ``seeds_dir`` (sub-folders too), in doc_id order, and the entries that cannot be read.
 
-    Symbolic links are followed; a link that loops, or that leads back into a
-    folder already being read, is reported rather than followed forever.
+    Every other file is appended to ``skipped``, when given, with the reason
+    (:func:`skip_reason`); hidden folders are not entered and are reported
+    there too.  Symbolic links are followed; a link that loops, or that leads
+    back into a folder already being read, is reported rather than followed
+    forever.
     """
     seeds_dir = Path(seeds_dir)
     sources, problems = [], []
@@ -72,6 +101,8 @@ def list_sources(seeds_dir: Path) -> tuple[list[Source], list[PipelineError]]:
         for name in sorted(dirs):
             real = Path(folder, name).resolve()
             if name.startswith("."):
+                if skipped is not None:
+                    skipped.append(SkippedFile(Path(folder, name), "hidden folder, not entered"))
                 continue
             if real in seen_dirs:
                 problems.append(SymlinkLoopError(Path(folder, name), "it leads back into a folder already read"))
@@ -81,12 +112,13 @@ def list_sources(seeds_dir: Path) -> tuple[list[Source], list[PipelineError]]:
         dirs[:] = kept_dirs
         for name in sorted(files):
             path = Path(folder, name)
-            if name.startswith("."):
+            reason = skip_reason(path)
+            if reason is not None:
+                if skipped is not None:
+                    skipped.append(SkippedFile(path, reason))
                 continue
             if path.is_symlink() and not path.exists():
                 problems.append(_unreadable(path, _stat_error(path)))
-                continue
-            if path.suffix.lower() not in config.DOCUMENT_SUFFIXES:
                 continue
             try:
                 size = path.stat().st_size
@@ -98,6 +130,8 @@ def list_sources(seeds_dir: Path) -> tuple[list[Source], list[PipelineError]]:
                 problems.append(_unreadable(path, error))
                 continue
             sources.append(Source(path, doc_id_for(path, seeds_dir), hashlib.sha256(data).hexdigest(), len(data)))
+    if skipped is not None:
+        skipped.sort(key=lambda entry: str(entry.path))
     return sorted(sources, key=lambda source: source.doc_id), sorted(problems, key=lambda p: str(p.path))
 
 
