@@ -382,7 +382,7 @@ def _lead_width(glyphs: list[_Glyph]) -> float:
     return glyphs[end].x1 - glyphs[0].x0
 
 
-_SPACED_HAN = re.compile(r"^(?:[\u3400-\u9fff\uff08\uff09（）、，：“”《》]\s){3,}[\u3400-\u9fff（）、，：“”《》]?$")
+_MIN_DOUBLED = 6
 
 
 def collapse_spaced_heading(line: str) -> str:
@@ -392,24 +392,17 @@ def collapse_spaced_heading(line: str) -> str:
     give every copy of a heading drawn twice for bold:
     ``国 务 院 关 于…国 务 院 关 于…`` becomes ``国务院关于…``,
     ``一 、 总 体 要 求一 、 总 体 要 求`` becomes ``一、总体要求``.
-    Only a line made of single characters each followed by one space is
-    unspaced, so a sentence with a space in it is left alone.
+    Only a line whose every space-separated piece is one character (two where
+    the copies touch) is unspaced, so a sentence with a space in it is left alone.
     """
-    squashed = line
-    if _SPACED_HAN.match(line + " "):
-        squashed = "".join(line.split())
-    half = len(squashed) // 2
-    if len(squashed) >= 4 and len(squashed) % 2 == 0 and squashed[:half] == squashed[half:]:
-        return squashed[:half]
-    if squashed != line:
-        return squashed
-    # Both at once: 一 、 总 体 要 求一 、 总 体 要 求 (the copies touch without a space).
-    joined = "".join(line.split())
-    half = len(joined) // 2
-    if (len(joined) >= 4 and len(joined) % 2 == 0 and joined[:half] == joined[half:]
-            and line.count(" ") >= half - 2):
-        return joined[:half]
-    return line
+    pieces = line.split()
+    text = line
+    if len(pieces) >= 3 and all(len(piece) <= 2 for piece in pieces) and sum(len(p) == 2 for p in pieces) <= 1:
+        text = "".join(pieces)
+    half = len(text) // 2
+    if len(text) >= _MIN_DOUBLED and len(text) % 2 == 0 and text[:half] == text[half:]:
+        return text[:half]
+    return text
 
 
 def _is_latin(text: str) -> bool:

@@ -24,7 +24,7 @@ EXPECTED = {
                         doc_number=None, issue_date=date(2022, 5, 25), publish_date=None,
                         recipients="各市、县(区)人民政府，省政府各部门"),
     "shandong2023": dict(title="中共山东省委 山东省人民政府关于加快数字经济高质量发展的意见",
-                         issuer="中共山东省委 山东省人民政府", doc_number=None, issue_date=date(2023, 12, 28),
+                         issuer="中共山东省委、山东省人民政府", doc_number=None, issue_date=date(2023, 12, 28),
                          publish_date=None, recipients=None),
 }
 
