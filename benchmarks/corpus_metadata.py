@@ -46,11 +46,11 @@ def gold_value(row: dict, field: str) -> tuple[str | None, bool]:
     if field == "admin_level":
         return gold_level(row), True
     value = row[field].strip()
-    if value in ("—", "-", ""):
-        return None, True
     in_file = "not in file" not in value
     if field != "title":
         value = _ANNOTATION.sub("", value)
+    if value in ("—", "-", ""):
+        return None, True
     return value, in_file
 
 
@@ -81,6 +81,7 @@ def main(folder: Path) -> None:
     agree = {field: [0, 0] for field in FIELDS}
     family = [0, 0]
     not_in_file = {field: 0 for field in FIELDS}
+    misses: list[str] = []
     print("file\tread\tn_chars\t" + "\t".join(f"{f}\t{f} (SOURCES)" for f in FIELDS))
     for source in sources:
         row = gold.get(source.path.name)
@@ -103,10 +104,14 @@ def main(folder: Path) -> None:
                 continue
             agree[field][1] += 1
             agree[field][0] += comparable(got) == comparable(want)
+            if comparable(got) != comparable(want):
+                misses.append(f"{source.path.name[:4]} {field}: {got!r} vs {want!r}")
             if field == "genre" and want:
                 family[1] += 1
                 family[0] += families.get(got or "", got) == families.get(want, want)
         print(f"{source.path.name[:4]}\t{status}\t{n_chars}\t" + "\t".join(cells))
+    print()
+    print("\n".join(misses))
     print()
     for field in FIELDS:
         hits, total = agree[field]
