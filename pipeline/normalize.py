@@ -418,7 +418,7 @@ _MD_COMMENT = re.compile(r"[ \t]*<!--.*?-->[ \t]*\n?", re.DOTALL)
 _MD_FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*(?:\n|$)", re.MULTILINE)
 _MD_RULE = re.compile(r"^[ \t]*(?:-[ \t]*){3,}$\n?|^[ \t]*(?:\*[ \t]*){3,}$\n?|^[ \t]*(?:_[ \t]*){3,}$\n?",
                       re.MULTILINE)
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+|[ \t]+#+[ \t]*$", re.MULTILINE)
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _MD_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*(?:\n|$)",
                             re.MULTILINE)
 _MD_TABLE_EDGE = re.compile(r"^[ \t]*\|[ \t]*(?=[^\n]*\|[ \t]*$)|(?<=\S)[ \t]*\|[ \t]*$", re.MULTILINE)
@@ -458,7 +458,7 @@ def strip_markdown(mapped: MappedText) -> MappedText:
     mapped = rewrite(mapped, _MD_TABLE_RULE, lambda m: "", "markdown_table")
     mapped = _table_row_cells(mapped)
     mapped = rewrite(mapped, _MD_RULE, lambda m: "", "markdown_rule")
-    mapped = rewrite(mapped, _MD_HEADING, lambda m: "", "markdown_heading")
+    mapped = rewrite(mapped, _MD_HEADING, lambda m: m.group(1), "markdown_heading")
     mapped = rewrite(mapped, _MD_BULLET, lambda m: "", "markdown_list")
     mapped = rewrite(mapped, _MD_IMAGE, lambda m: "", "markdown_image")
     mapped = rewrite(mapped, _MD_LINK, lambda m: m.group(1) or m.group(2), "markdown_link")

@@ -752,3 +752,18 @@ def test_every_file_of_a_folder_is_read_or_skipped_with_a_reason(tmp_path):
     assert "the ending .tsv is not a document type" in reasons["SOURCES.tsv"]
     assert reasons["notes"].startswith("no file ending")
     assert reasons["README.md"] == "the folder's own notes, by its name"
+
+
+def test_a_password_protected_pdf_is_named_as_encrypted(tmp_path):
+    from reportlab.lib import pdfencrypt
+
+    path = tmp_path / "locked.pdf"
+    pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    pdf.setFont(PDF_FONT, 12)
+    pdf.drawString(72, 700, "一、总体要求")
+    pdf.save()
+
+    with pytest.raises(CorruptContainerError) as raised:
+        read_document(path)
+
+    assert_names_file_and_reason(raised.value, path, "encrypted PDF")
