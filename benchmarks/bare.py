@@ -7,7 +7,8 @@ single process and over a ``multiprocessing`` pool of all cores:
 
 (a) ``jieba.lcut`` over each document's canonical text, jieba's default
     dictionary loaded once before the clock starts (in every worker too);
-(b) OpenCC ``t2s`` over the same text, the converter built once.
+(b) ``rjieba.cut`` (jieba-rs, the pipeline's default segmenter) likewise;
+(c) OpenCC ``t2s`` over the same text, the converter built once.
 
 Throughput is documents per second and megabytes per second of canonical
 text, counted as UTF-8 bytes.  The canonical texts come from the pipeline
@@ -76,6 +77,11 @@ def measure_jieba(texts: Sequence[str], workers: int = 1) -> Figures:
     return _measure("jieba.lcut", texts, workers, _init_jieba, (), _jieba_tokens)
 
 
+def measure_rjieba(texts: Sequence[str], workers: int = 1) -> Figures:
+    """Time ``rjieba.cut`` over each text, its default dictionary built before the clock starts."""
+    return _measure("rjieba.cut", texts, workers, _init_rjieba, (), _rjieba_tokens)
+
+
 def measure_opencc(texts: Sequence[str], workers: int = 1, config: str = "t2s") -> Figures:
     """Time OpenCC ``config`` conversion of each text, the converter built before the clock starts."""
     return _measure(f"opencc {config}", texts, workers, _init_opencc, (config,), _opencc_chars)
@@ -123,6 +129,20 @@ def _jieba_tokens(text: str) -> int:
     return len(jieba.lcut(text))
 
 
+_rjieba = None
+
+
+def _init_rjieba() -> None:
+    global _rjieba
+    import rjieba
+
+    _rjieba = rjieba.Jieba()
+
+
+def _rjieba_tokens(text: str) -> int:
+    return len(_rjieba.cut(text))
+
+
 _converter: opencc.OpenCC | None = None
 
 
@@ -147,7 +167,7 @@ def table(figures: Sequence[Figures]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Throughput of bare jieba and bare OpenCC over a folder's canonical texts.",
+        description="Throughput of bare jieba, bare rjieba and bare OpenCC over a folder's canonical texts.",
         epilog="example: .venv/bin/python benchmarks/bare.py benchmarks/corpus --workers 4",
     )
     parser.add_argument("folder", type=Path, nargs="?", default=DEFAULT_CORPUS,
@@ -165,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Other work on the machine slows every figure; say how busy it was.
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     runs = [1] + ([args.workers] if args.workers > 1 else [])
-    figures = [measure(texts, workers) for measure in (measure_jieba, measure_opencc) for workers in runs]
+    figures = [measure(texts, workers) for measure in (measure_jieba, measure_rjieba, measure_opencc) for workers in runs]
     print(table(figures))
     return 0
 

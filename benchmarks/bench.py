@@ -530,12 +530,14 @@ def no_change_rerun(folder: Path, out: Path, repeats: int = 3) -> dict:
 # --- 3. The bare reference -------------------------------------------------------
 
 def bare_reference(texts: Sequence[str], workers: int) -> list[Figures]:
-    """Bare jieba on one process and on ``workers``; bare OpenCC t2s on ``workers``."""
+    """Bare jieba and bare rjieba on one process and on ``workers``; bare OpenCC t2s on ``workers``."""
     from benchmarks import bare
 
-    figures = [bare.measure_jieba(texts, workers=1)]
-    if workers > 1:
-        figures.append(bare.measure_jieba(texts, workers=workers))
+    figures = []
+    for measure in (bare.measure_jieba, bare.measure_rjieba):
+        figures.append(measure(texts, workers=1))
+        if workers > 1:
+            figures.append(measure(texts, workers=workers))
     figures.append(bare.measure_opencc(texts, workers=workers))
     return figures
 
@@ -701,7 +703,31 @@ def render(results: dict) -> str:
         lines += ["", f"warning: pipeline/ changed during the benchmark ({', '.join(changed[:6])}"
                       f"{', ...' if len(changed) > 6 else ''}): the one-process stages ran the code imported at the "
                       f"start, each subprocess the code on disk when it started"]
+    lines += ["", summary_line(results)]
     return "\n".join(lines)
+
+
+def summary_line(results: dict) -> str:
+    """The headline figures on one ``key=value`` line, for scripts: ``grep '^bench:'``."""
+    e2e = results["end_to_end"]
+    pooled = {f["task"]: f for f in results["bare"] if f["workers"] == e2e["workers"]}
+
+    def bare(task: str, key: str) -> str:
+        return f"{pooled[task][key]:.2f}" if task in pooled else "n/a"
+
+    return " ".join([
+        "bench:",
+        f"documents={results['corpus']['documents']}",
+        f"workers={e2e['workers']}",
+        f"docs_per_s={e2e['documents_per_second']:.2f}",
+        f"mb_per_s={e2e['megabytes_per_second']:.3f}",
+        f"bare_jieba_docs_per_s={bare('jieba.lcut', 'documents_per_second')}",
+        f"bare_rjieba_docs_per_s={bare('rjieba.cut', 'documents_per_second')}",
+        f"vs_bare_jieba={results['end_to_end_vs_bare_jieba']:.3f}",
+        f"parent_peak_mb={e2e['parent_peak_rss_mb']:.0f}",
+        f"worker_peak_mb={e2e['worker_peak_rss_mb']:.0f}",
+        f"no_change_s={results['no_change']['command_seconds_median']:.2f}",
+    ])
 
 
 def results_path(n: int) -> Path:

@@ -135,15 +135,30 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
 @app.command()
 def evaluate(
     seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the seed documents."),
-    gold: Path = typer.Option(config.DEFAULT_GOLD_DIR, "--gold", help="Folder of gold annotations."),
+    gold: Path = typer.Option(None, "--gold",
+                              help=f"Folder of gold annotations (default {config.DEFAULT_GOLD_DIR}; "
+                                   f"with --structure {config.DEFAULT_STRUCTURE_GOLD_DIR})."),
     show_misses: bool = typer.Option(False, "--misses", help="Also list every unmatched row."),
+    structure: bool = typer.Option(False, "--structure",
+                                   help="Score clause trees (ids, kinds, parents, headings) of --corpus "
+                                        "documents against gold trees instead."),
+    corpus: Path = typer.Option(config.DEFAULT_CORPUS_DIR, "--corpus",
+                                help="With --structure: folder of the documents the gold trees describe."),
 ) -> None:
     """Print precision, recall and F1 of targets, dates and parties against gold annotations.
 
+    With --structure: clause-id Jaccard, (id, kind) F1, parent and heading accuracy per document.
+
     Example: policy evaluate seeds --gold tests/gold --misses
+
+    Example: policy evaluate --structure --corpus ../shared/corpus --gold tests/gold/structure
     """
+    if structure:
+        _evaluate_structure(corpus, gold or config.DEFAULT_STRUCTURE_GOLD_DIR, show_misses)
+        return
     from pipeline.evaluate import GoldError, evaluate as run_evaluation, report_lines
 
+    gold = gold or config.DEFAULT_GOLD_DIR
     if not gold.is_dir():
         _fail(f"{gold}: not a folder of gold annotations")
     try:
@@ -155,6 +170,25 @@ def evaluate(
     if show_misses:
         for table, doc_id, why, row in result.misses:
             typer.echo(f"{table} {doc_id} {why}: {row}")
+
+
+def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:
+    from pipeline.evaluate import GoldError, evaluate_structure, structure_report_lines
+
+    if not corpus.is_dir():
+        _fail(f"{corpus}: not a folder of documents")
+    if not gold.is_dir() or not any(gold.glob("*.csv")):
+        _fail(f"{gold}: not a folder of gold clause trees (<file stem>.csv)")
+    try:
+        scores = evaluate_structure(corpus, gold)
+    except GoldError as error:
+        _fail(str(error))
+    for line in structure_report_lines(scores):
+        typer.echo(line)
+    if show_misses:
+        for score in scores:
+            for miss in score.misses:
+                typer.echo(f"{score.document} {miss}")
 
 
 @app.command()

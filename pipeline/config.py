@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -16,6 +17,9 @@ OPENCC_TRADITIONAL_CONFIG = OPENCC_DIR / "policy_t2s.json"
 DEFAULT_SEEDS_DIR = Path("seeds")
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_GOLD_DIR = Path("tests") / "gold"
+DEFAULT_STRUCTURE_GOLD_DIR = DEFAULT_GOLD_DIR / "structure"
+# The shared development corpus sits next to a clone (../shared/corpus).
+DEFAULT_CORPUS_DIR = Path("..") / "shared" / "corpus"
 
 # File endings the extractor reads as documents; any other file in a seeds
 # folder is reported as skipped, with the reason.
@@ -31,3 +35,10 @@ FOLDER_NOTE_NAMES = ("readme", "license", "licence", "changelog", "changes", "co
 # log, a dump, a PDF of scanned books) stops here, not in the segmenter.
 MAX_DOCUMENT_CHARS = 2_000_000
 MAX_DOCUMENT_BYTES = 200_000_000  # PDFs with embedded fonts and images are large for their text
+
+# The word segmenter (pipeline/extract/tokenizer.py): "rjieba" (jieba-rs, the
+# default) or "jieba" (the Python original). Both read the same dictionaries.
+SEGMENTER = "rjieba"
+
+# Private caches (jieba's prefix dictionary), never the world-writable /tmp.
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "policy-text-pipeline"

@@ -28,7 +28,7 @@ from pipeline.store import (
     INTERIM_NAME, MANIFEST_NAME, Manifest, SkippedFile, Source, TableAssembler, code_fingerprint, file_sha256,
     is_up_to_date, list_sources, part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part,
 )
-from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, part_table, read_table, to_table
+from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, frame_to_table, part_table, read_table, to_table
 
 ENGINES = ("local", "dask")
 T = TypeVar("T")
@@ -317,7 +317,7 @@ def _align(interim: Path, doc_ids: Sequence[str], comparer) -> pa.Table:
     frames = [read_part_table(interim, doc_id, "clauses").select(columns).to_pandas() for doc_id in doc_ids]
     clauses = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     aligned = (comparer or ClauseComparer()).fit(clauses).align()
-    return to_table("alignments", aligned.to_dict("records"))
+    return frame_to_table("alignments", aligned)
 
 
 # --- Checking -------------------------------------------------------------------

@@ -87,3 +87,12 @@ class TableValidationError(PipelineError):
     def __init__(self, path: Path | str, detail: str = "", violations: tuple = ()) -> None:
         super().__init__(path, detail)
         self.violations = tuple(violations)
+
+
+class SchemaDriftError(ValueError):
+    """A row's keys are not the declared columns of its table: a bug in the code, not in a document."""
+
+    def __init__(self, table: str, row: int, unknown: list[str], missing: list[str]) -> None:
+        parts = [f"unknown {', '.join(unknown)}" if unknown else "", f"missing {', '.join(missing)}" if missing else ""]
+        super().__init__(f"{table} row {row}: keys do not match the schema ({'; '.join(p for p in parts if p)})")
+        self.table, self.row, self.unknown, self.missing = table, row, tuple(unknown), tuple(missing)

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from pipeline.errors import PipelineError
 from pipeline.extract.stage import own_offset_map
-from pipeline.process import Toolkit, analyse_document
+from pipeline.normalize import ScriptConverter
+from pipeline.process import Toolkit, analyse_document, segment_file
 
 TABLES = ("targets", "dates", "parties")
 COMPARED: dict[str, tuple[str, ...]] = {
@@ -91,7 +95,8 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
     """Run the pipeline on every document that has gold, and score each table."""
     toolkit = toolkit or Toolkit()
     evaluation = Evaluation()
-    folders = sorted(p for p in Path(gold_dir).iterdir() if p.is_dir())
+    # A seed's folder holds table CSVs; other folders (structure/, the clause trees) are not seeds.
+    folders = sorted(p for p in Path(gold_dir).iterdir() if p.is_dir() and _holds_table_gold(p))
     wanted = set(doc_ids) if doc_ids is not None else None
     for folder in folders:
         if wanted is not None and folder.name not in wanted:
@@ -103,6 +108,10 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
             predicted = analysis.result.rows[table]
             evaluation.scores[(table, folder.name)] = _score(table, folder.name, gold, predicted, evaluation)
     return evaluation
+
+
+def _holds_table_gold(folder: Path) -> bool:
+    return any((folder / f"{table}.csv").exists() or any(folder.glob(f"part-*/{table}.csv")) for table in TABLES)
 
 
 def _locate(row: dict, clauses: dict, canonical: str, folder: Path, table: str) -> dict:
@@ -183,4 +192,207 @@ def report_lines(evaluation: Evaluation) -> list[str]:
             score = evaluation.total(table) if doc_id == "ALL" else evaluation.scores[(table, doc_id)]
             lines.append(f"{table:<9} {doc_id:<22} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
                          f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    return lines
+
+
+# --- Clause structure ------------------------------------------------------
+#
+# Gold clause trees (``tests/gold/structure/<file stem>.csv``, see the
+# GUIDELINES.md there) give every clause of a corpus document: clause_id,
+# parent_id, kind, label, heading.  A predicted clause matches a gold one when
+# the ids are equal; kinds, parents and headings are then compared.
+
+STRUCTURE_COLUMNS = ("clause_id", "parent_id", "kind", "label", "heading")
+# The kinds of docs/clause-ids.md, the convention the gold follows.
+# `enumeration` is allowed there but optional, so it is never scored.
+STRUCTURE_KINDS = frozenset({
+    "preamble", "part", "chapter", "section", "article", "paragraph", "clause", "item", "subitem",
+    "bullet", "box", "attachment", "enumeration", "glossary", "closing",
+})
+UNSCORED_KINDS = frozenset({"enumeration"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class StructureScore:
+    """How well one document's predicted clause tree matches its gold tree."""
+
+    document: str
+    gold: int
+    predicted: int
+    matched: int
+    jaccard: float          # |gold ids & predicted ids| / |gold ids | predicted ids|
+    kind_f1: float          # F1 of (clause_id, kind) pairs
+    parent_accuracy: float  # matched ids with the same parent_id
+    heading_accuracy: float  # matched ids with the same heading, whitespace and width aside
+    error: str = ""         # why the document could not be segmented (then nothing is predicted)
+    misses: tuple[str, ...] = ()  # the differences, for reading
+
+
+def heading_key(heading: object) -> str:
+    """A heading as compared: full/half width unified (NFKC), all whitespace removed."""
+    if heading is None or (isinstance(heading, float) and math.isnan(heading)):
+        return ""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(heading)))
+
+
+def _parent_key(parent: object) -> str:
+    return "" if parent is None or (isinstance(parent, float) and math.isnan(parent)) else str(parent)
+
+
+def score_structure(predicted: Iterable[Mapping], gold: Iterable[Mapping] | Path,
+                    document: str = "") -> StructureScore:
+    """Score predicted clause rows (clause_id, parent_id, kind, heading) against gold rows or a gold CSV.
+
+    Rows of kind ``enumeration`` are left out on both sides (the kind is optional).
+    A predicted id that occurs twice counts once (its first row).
+
+    >>> gold = [{"clause_id": "1", "parent_id": "", "kind": "section", "heading": "总体要求"}]
+    >>> score_structure([{"clause_id": "1", "parent_id": None, "kind": "section", "heading": "总体 要求"}], gold).jaccard
+    1.0
+    """
+    if isinstance(gold, (str, Path)):
+        document = document or Path(gold).stem
+        gold = read_structure_gold(Path(gold))
+    gold_rows = _by_id(gold)
+    predicted_rows = _by_id(predicted)
+    gold_ids, predicted_ids = set(gold_rows), set(predicted_rows)
+    matched = [cid for cid in gold_rows if cid in predicted_ids]
+    union = gold_ids | predicted_ids
+    same_kind = sum(1 for cid in matched if gold_rows[cid]["kind"] == predicted_rows[cid]["kind"])
+    kind_f1 = 2 * same_kind / (len(gold_ids) + len(predicted_ids)) if gold_ids or predicted_ids else 1.0
+    misses: list[str] = [f"missed {cid} ({gold_rows[cid]['kind']})" for cid in gold_rows if cid not in predicted_ids]
+    misses += [f"spurious {cid} ({predicted_rows[cid]['kind']})" for cid in predicted_rows if cid not in gold_ids]
+    right_parent = right_heading = 0
+    for cid in matched:
+        want, got = gold_rows[cid], predicted_rows[cid]
+        if want["kind"] != got["kind"]:
+            misses.append(f"kind {cid}: gold {want['kind']}, predicted {got['kind']}")
+        if _parent_key(want.get("parent_id")) == _parent_key(got.get("parent_id")):
+            right_parent += 1
+        else:
+            misses.append(f"parent {cid}: gold {_parent_key(want.get('parent_id')) or '-'}, "
+                          f"predicted {_parent_key(got.get('parent_id')) or '-'}")
+        if heading_key(want.get("heading")) == heading_key(got.get("heading")):
+            right_heading += 1
+        else:
+            misses.append(f"heading {cid}: gold {heading_key(want.get('heading'))!r}, "
+                          f"predicted {heading_key(got.get('heading'))!r}")
+    return StructureScore(
+        document=document,
+        gold=len(gold_ids),
+        predicted=len(predicted_ids),
+        matched=len(matched),
+        jaccard=len(matched) / len(union) if union else 1.0,
+        kind_f1=kind_f1,
+        parent_accuracy=right_parent / len(matched) if matched else 0.0,
+        heading_accuracy=right_heading / len(matched) if matched else 0.0,
+        misses=tuple(misses),
+    )
+
+
+def _by_id(rows: Iterable[Mapping]) -> dict[str, Mapping]:
+    by_id: dict[str, Mapping] = {}
+    for row in rows:
+        if row.get("kind") in UNSCORED_KINDS:
+            continue
+        by_id.setdefault(str(row["clause_id"]), row)
+    return by_id
+
+
+def read_structure_gold(path: Path) -> list[dict]:
+    """The rows of one gold clause tree, checked.
+
+    Raises:
+        GoldError: the file is not a well-formed gold tree (see :func:`structure_gold_problems`).
+    """
+    path = Path(path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != STRUCTURE_COLUMNS:
+            raise GoldError(f"{path}: columns must be {','.join(STRUCTURE_COLUMNS)}, not {','.join(reader.fieldnames or ())}")
+        rows = list(reader)
+    problems = structure_gold_problems(rows)
+    if problems:
+        raise GoldError(f"{path}: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    return rows
+
+
+def structure_gold_problems(rows: list[Mapping]) -> list[str]:
+    """What is wrong with gold rows: duplicate or empty ids, unknown parents, unknown kinds."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=2):  # line 1 is the header
+        cid = row.get("clause_id") or ""
+        if not cid:
+            problems.append(f"line {number}: empty clause_id")
+        elif cid in seen:
+            problems.append(f"line {number}: clause_id {cid} appears twice")
+        seen.add(cid)
+        if row.get("kind") not in STRUCTURE_KINDS:
+            problems.append(f"line {number}: kind {row.get('kind')!r} is not one of docs/clause-ids.md")
+    for number, row in enumerate(rows, start=2):
+        parent = row.get("parent_id") or ""
+        if parent and parent not in seen:
+            problems.append(f"line {number}: parent_id {parent} of {row.get('clause_id')} is not in the file")
+        if parent and parent == row.get("clause_id"):
+            problems.append(f"line {number}: {parent} is its own parent")
+    return problems
+
+
+def find_document(corpus_dir: Path, stem: str) -> Path:
+    """The corpus file whose name without suffix is ``stem``.
+
+    Raises:
+        GoldError: no such file, or more than one.
+    """
+    found = sorted(p for p in Path(corpus_dir).glob(f"{stem}.*") if p.is_file() and p.stem == stem)
+    if len(found) != 1:
+        why = "no document" if not found else f"{len(found)} documents"
+        raise GoldError(f"{corpus_dir}: {why} named {stem}.* for the gold tree {stem}.csv")
+    return found[0]
+
+
+def evaluate_structure(corpus_dir: Path, gold_dir: Path, converter: ScriptConverter | None = None,
+                       stems: Iterable[str] | None = None) -> list[StructureScore]:
+    """Segment every document that has a gold tree, by the pipeline's own path, and score it.
+
+    A document the pipeline cannot read is scored with nothing predicted, and its error kept.
+
+    Raises:
+        GoldError: a gold file is malformed or names no document of the corpus.
+    """
+    converter = converter or ScriptConverter()
+    wanted = set(stems) if stems is not None else None
+    scores = []
+    for gold_path in sorted(Path(gold_dir).glob("*.csv")):
+        if wanted is not None and gold_path.stem not in wanted:
+            continue
+        gold = read_structure_gold(gold_path)
+        path = find_document(corpus_dir, gold_path.stem)
+        try:
+            _, _, described = segment_file(path, converter, Path(corpus_dir))
+        except PipelineError as error:
+            scores.append(replace(score_structure([], gold, gold_path.stem), error=str(error)))
+            continue
+        scores.append(score_structure(described.clause_rows, gold, gold_path.stem))
+    return scores
+
+
+def structure_report_lines(scores: list[StructureScore], width: int = 44) -> list[str]:
+    """One line per document (ids, Jaccard, kind F1, parent and heading accuracy) and the means."""
+    lines = [f"{'document':<{width}} {'gold':>5} {'pred':>5} {'match':>5} {'jaccard':>8} {'kind_f1':>8} "
+             f"{'parent':>7} {'heading':>8}"]
+    for score in scores:
+        line = (f"{score.document[:width]:<{width}} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
+                f"{score.jaccard:>8.3f} {score.kind_f1:>8.3f} {score.parent_accuracy:>7.3f} "
+                f"{score.heading_accuracy:>8.3f}")
+        lines.append(line + (f"  error: {score.error}" if score.error else ""))
+    if scores:
+        n = len(scores)
+        lines.append(f"{'MEAN (' + str(n) + ' documents)':<{width}} {sum(s.gold for s in scores):>5} "
+                     f"{sum(s.predicted for s in scores):>5} {sum(s.matched for s in scores):>5} "
+                     f"{sum(s.jaccard for s in scores) / n:>8.3f} {sum(s.kind_f1 for s in scores) / n:>8.3f} "
+                     f"{sum(s.parent_accuracy for s in scores) / n:>7.3f} "
+                     f"{sum(s.heading_accuracy for s in scores) / n:>8.3f}")
     return lines

@@ -129,15 +129,27 @@ def theme_tables(clause_rows: list[dict]) -> dict[str, list[dict]]:
     return {"themes": themes, "theme_shares": theme_share_rows(clause_rows, themes)}
 
 
+def segment_file(path: Path, converter: ScriptConverter,
+                 seeds_dir: Path | None = None) -> tuple[Normalized, ClauseTree, Described]:
+    """Read, normalize and segment one file: the part of :func:`analyse_document` that needs no NLP.
+
+    The structure evaluator calls it, so it scores exactly the clause rows the tables get.
+
+    Raises:
+        PipelineError: the file could not be read or holds no text.
+    """
+    data, encoding, normalized = normalize_file(path, converter)
+    tree = segment(normalized.text)
+    return normalized, tree, describe_document(path, seeds_dir, data, encoding, normalized, tree)
+
+
 def analyse_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> Analysis:
     """Work one document through every stage, keeping the intermediate results.
 
     Raises:
         PipelineError: the file could not be read or holds no text.
     """
-    data, encoding, normalized = normalize_file(path, toolkit.converter)
-    tree = segment(normalized.text)
-    described = describe_document(path, seeds_dir, data, encoding, normalized, tree)
+    normalized, tree, described = segment_file(path, toolkit.converter, seeds_dir)
     rows = {"documents": [described.document], "clauses": described.clause_rows}
     rows.update(theme_tables(described.clause_rows))
     rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, described.context))

@@ -1,8 +1,10 @@
 """Table schemas, declared once, and atomic, deterministic Parquet writing.
 
-Every table written goes through :func:`write_table`, which casts to the
-declared schema (so drift fails loudly) and replaces the file atomically: a
-reader sees the old table or the new one, never half of one.
+Rows become tables through :func:`to_table`, which refuses a row whose keys
+are not exactly the declared columns (so drift fails loudly). Tables are
+written with fixed settings by :class:`pipeline.store.TableAssembler`
+(one-shot tables through :func:`write_table`), which replaces each file
+atomically: a reader sees the old table or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.errors import TableWriteError
+from pipeline.errors import SchemaDriftError, TableWriteError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DOCUMENTS = pa.schema([
     pa.field("doc_id", pa.string(), nullable=False),
@@ -178,12 +184,35 @@ def part_table(name: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:
 
 
 def to_table(name: str, rows: Sequence[Mapping[str, object]], schema: pa.Schema | None = None) -> pa.Table:
-    """Rows (dicts) as a table of the declared schema ``name``, in its sort order."""
+    """Rows (dicts) as a table of the declared schema ``name``, in its sort order.
+
+    Every row must have exactly the schema's columns: a misspelled or missing
+    key (``deadlin_year``) raises :class:`SchemaDriftError` instead of
+    leaving a column silently null. A null value is written as ``None``.
+    """
     schema = schema or SCHEMAS[name]
+    expected = set(schema.names)
+    for number, row in enumerate(rows):
+        if row.keys() != expected:
+            raise SchemaDriftError(name, number, sorted(row.keys() - expected), sorted(expected - row.keys()))
     keys = SORT_KEYS[name]
     ordered = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
-    columns = {field.name: [row.get(field.name) for row in ordered] for field in schema}
+    columns = {field.name: [row[field.name] for row in ordered] for field in schema}
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def frame_to_table(name: str, frame: "pd.DataFrame", schema: pa.Schema | None = None) -> pa.Table:
+    """A data frame as a table of the declared schema ``name``, in its sort order, without per-row dicts.
+
+    The frame's columns must be exactly the schema's (:class:`SchemaDriftError` otherwise),
+    as with :func:`to_table`; this is the path for large tables built column-wise (alignments).
+    """
+    schema = schema or SCHEMAS[name]
+    if set(frame.columns) != set(schema.names):
+        raise SchemaDriftError(name, 0, sorted(set(frame.columns) - set(schema.names)),
+                               sorted(set(schema.names) - set(frame.columns)))
+    ordered = frame.sort_values(list(SORT_KEYS[name]), kind="stable") if len(frame) else frame
+    return pa.Table.from_pandas(ordered[schema.names], schema=schema, preserve_index=False)
 
 
 def write_table(table: pa.Table, path: Path) -> None:

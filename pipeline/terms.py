@@ -75,13 +75,10 @@ class JiebaAnalyzer:
     """jieba words that are terms, as an ``analyzer`` for scikit-learn vectorizers and :class:`ClauseComparer`."""
 
     def __call__(self, text: str) -> list[str]:
-        import jieba
+        from pipeline.extract.tokenizer import get_segmenter
 
-        from pipeline.extract.nlp import load_user_dict
-
-        load_user_dict()
         stopwords = load_stopwords()
-        return [word for word in jieba.lcut(text) if is_term(word, stopwords)]
+        return [word for word in get_segmenter().cut(text) if is_term(word, stopwords)]
 
     def __repr__(self) -> str:
         return "JiebaAnalyzer()"

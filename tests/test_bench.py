@@ -82,7 +82,7 @@ def test_no_change_rerun_does_no_work(results):
 
 def test_bare_reference_and_alignment_growth(results):
     assert [(f["task"], f["workers"]) for f in results["bare"]] == [
-        ("jieba.lcut", 1), ("jieba.lcut", 2), ("opencc t2s", 2)]
+        ("jieba.lcut", 1), ("jieba.lcut", 2), ("rjieba.cut", 1), ("rjieba.cut", 2), ("opencc t2s", 2)]
     growth = results["alignment_growth"]
     half, full = growth["sizes"]
     assert (half["documents"], full["documents"]) == (N // 2, N)
@@ -97,3 +97,7 @@ def test_printed_table_and_json(results):
                     "4. No-change re-run", "5. Alignment growth"):
         assert heading in printed
     assert json.loads(json.dumps(results, default=str))["corpus"]["documents"] == N
+    summary = printed.splitlines()[-1]
+    fields = dict(item.split("=") for item in summary.split()[1:])
+    assert summary.startswith("bench: ") and fields["documents"] == str(N)
+    assert float(fields["docs_per_s"]) > 0 and float(fields["bare_rjieba_docs_per_s"]) > 0

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline import tables
-from pipeline.errors import TableWriteError
+from pipeline.errors import SchemaDriftError, TableWriteError
 from pipeline.corpus import extract_corpus
 from tests.conftest import SEEDS_DIR
 
@@ -56,9 +56,30 @@ def test_two_runs_give_identical_bytes(extracted, tmp_path, toolkit):
         assert (out / f"{name}.parquet").read_bytes() == (tmp_path / f"{name}.parquet").read_bytes()
 
 
-def test_schema_drift_fails_loudly():
-    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError, KeyError)):
-        tables.to_table("clauses", [{"doc_id": "x", "clause_id": "1", "level": "not a number"}])
+TARGET_ROW = {"doc_id": "x", "clause_id": "1", "start": 0, "end": 4, "text": "40%", "indicator": "占比",
+              "comparator": ">=", "value": 40.0, "value_max": None, "unit": "%", "value_base": 0.4,
+              "base_unit": "ratio", "deadline_year": 2025, "kind": "target"}
+
+
+def test_a_complete_row_becomes_a_table():
+    table = tables.to_table("targets", [TARGET_ROW])
+    assert table.schema == tables.SCHEMAS["targets"] and table.column("deadline_year").to_pylist() == [2025]
+
+
+def test_a_wrong_type_fails_loudly():
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError)):
+        tables.to_table("targets", [dict(TARGET_ROW, value="not a number")])
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda row: {**{k: v for k, v in row.items() if k != "deadline_year"}, "deadlin_year": 2025},
+     "unknown deadlin_year; missing deadline_year"),
+    (lambda row: {k: v for k, v in row.items() if k != "value_max"}, "missing value_max"),
+    (lambda row: dict(row, note="extra"), "unknown note"),
+])
+def test_a_misspelled_missing_or_extra_key_is_an_error_not_a_null(change, message):
+    with pytest.raises(SchemaDriftError, match=f"targets row 1: keys do not match the schema \\({message}\\)"):
+        tables.to_table("targets", [TARGET_ROW, change(TARGET_ROW)])
 
 
 def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
@@ -100,3 +121,13 @@ def test_a_reencoded_seed_gives_the_same_rows(tmp_path, toolkit, seed, encoding)
                    [{k: v for k, v in r.items() if k not in skip} for r in plain[table]]
         else:
             assert encoded[table] == plain[table]
+
+
+def test_a_frame_gives_the_same_table_as_its_rows_and_refuses_drift():
+    import pandas as pd
+
+    rows = [dict(TARGET_ROW, start=5, end=9), TARGET_ROW, dict(TARGET_ROW, doc_id="a")]
+    frame = pd.DataFrame(rows)
+    assert tables.frame_to_table("targets", frame).equals(tables.to_table("targets", rows))
+    with pytest.raises(SchemaDriftError, match="missing value_max"):
+        tables.frame_to_table("targets", frame.drop(columns="value_max"))

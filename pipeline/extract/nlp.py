@@ -1,7 +1,8 @@
 """The Chinese spaCy pipeline: jieba segmentation plus the three policy extractors.
 
-``build_nlp()`` returns ``spacy.blank("zh")`` with the jieba segmenter and the
-components ``policy_targets``, ``policy_dates`` and ``policy_parties``. Each
+``build_nlp()`` returns ``spacy.blank("zh")`` whose tokenizer is the policy
+segmenter (:mod:`pipeline.extract.tokenizer`: jieba's dictionary and algorithm,
+by default at Rust speed through rjieba) and the components ``policy_targets``, ``policy_dates`` and ``policy_parties``. Each
 component wraps one plain extractor (``find_targets``, ``find_dates``,
 ``find_parties``) and only writes its own span group; the extractor's record
 (TargetHit, DateHit, PartyHit) is kept on ``span._.record``.
@@ -13,65 +14,45 @@ targets (the ``到2027年`` scope of the enclosing clause) and ``"default_kind"`
 (``"baseline"`` for clauses that report the past, such as 发展基础). There is
 no clock.
 
-spaCy's jieba segmenter calls the module-level ``jieba`` tokenizer and has no
-user-dictionary setting of its own, so the policy terms are loaded into that
-global tokenizer, once per process, by :func:`load_user_dict`. The user
-dictionary holds the policy terms only; every gazetteer name and alias is
-added from ``gazetteer.csv`` at load time, so names are kept in one place.
+spaCy's own jieba segmenter calls the module-level ``jieba`` tokenizer, whose
+dictionary is global state; the segmenter here is an object of its own, built
+once per process with the policy terms and every gazetteer name and alias
+(added from ``gazetteer.csv`` at load time, so names are kept in one place).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import jieba
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.config import RESOURCES_DIR
 from pipeline.extract.parties import find_parties, load_gazetteer
+from pipeline.extract.tokenizer import SegmenterTokenizer, get_segmenter
 
-POLICY_TERMS_PATH = RESOURCES_DIR / "policy_terms.txt"
 COMPONENTS = ("policy_targets", "policy_dates", "policy_parties")
 
 if not Span.has_extension("record"):
     Span.set_extension("record", default=None)
 
 
-@cache
-def load_user_dict(user_dict: Path = POLICY_TERMS_PATH, gazetteer_path: Path | None = None) -> None:
-    """Load the policy terms and the gazetteer names into jieba, once per process.
-
-    jieba's dictionary is global, so a second call with the same paths is a
-    no-op rather than a reload.
-    """
-    jieba.setLogLevel(logging.WARNING)
-    jieba.load_userdict(str(user_dict))
-    for surface in load_gazetteer(gazetteer_path).surfaces():
-        # No frequency: jieba then suggests one just high enough to keep the
-        # name in one piece.
-        jieba.add_word(surface)
-
-
-def build_nlp(user_dict: Path | None = None, components: Iterable[str] = COMPONENTS) -> Language:
-    """A blank Chinese pipeline with jieba and the policy components.
+def build_nlp(components: Iterable[str] = COMPONENTS, segmenter: str | None = None) -> Language:
+    """A blank Chinese pipeline with the policy segmenter and the policy components.
 
     Args:
-        user_dict: jieba user dictionary (``word freq tag`` lines); defaults
-            to ``pipeline/resources/policy_terms.txt``.
         components: which of ``policy_targets``, ``policy_dates``,
             ``policy_parties`` to add, in order.
+        segmenter: ``"rjieba"`` or ``"jieba"`` (:mod:`pipeline.extract.tokenizer`);
+            ``config.SEGMENTER`` when None.
 
     Returns:
         The pipeline; ``nlp(text).spans["parties"]`` etc. hold the results.
     """
-    load_user_dict(Path(user_dict) if user_dict is not None else POLICY_TERMS_PATH)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    # "char" only so that spaCy builds no jieba of its own; the tokenizer is replaced.
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    nlp.tokenizer = SegmenterTokenizer(nlp.vocab, get_segmenter(segmenter))
     for name in components:
         nlp.add_pipe(name)
     return nlp

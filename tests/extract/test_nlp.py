@@ -1,16 +1,16 @@
-"""The spaCy pipeline: jieba with the policy dictionary, and the span components."""
+"""The spaCy pipeline: the policy segmenter (rjieba or jieba) with its dictionary, and the span components."""
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
 
-import jieba
 import pytest
 from spacy.language import Language
 
 from pipeline.extract import nlp as nlp_module
-from pipeline.extract.nlp import POLICY_TERMS_PATH, SpanComponent, build_nlp, load_user_dict
+from pipeline.extract.nlp import SpanComponent, build_nlp
+from pipeline.extract.tokenizer import POLICY_TERMS_PATH, SEGMENTERS, JiebaSegmenter, RJiebaSegmenter, get_segmenter
 from pipeline.extract.parties import PartyHit, find_parties, load_gazetteer
 
 
@@ -34,9 +34,9 @@ def nlp() -> Language:
     return build_nlp(components=components)
 
 
-def test_pipeline_is_blank_chinese_with_jieba(nlp: Language) -> None:
+def test_pipeline_is_blank_chinese_with_the_configured_segmenter(nlp: Language) -> None:
     assert nlp.lang == "zh"
-    assert nlp.tokenizer.segmenter == "jieba"
+    assert nlp.tokenizer.segmenter.name == "rjieba"
     assert "policy_parties" in nlp.pipe_names
     assert nlp.pipe_names == [n for n in ("policy_targets", "policy_dates", "policy_parties") if n in nlp.pipe_names]
 
@@ -62,8 +62,40 @@ def test_pipeline_is_blank_chinese_with_jieba(nlp: Language) -> None:
         ("支持济南市、青岛市加快关键器件迭代升级", "济南市"),
     ],
 )
-def test_policy_terms_are_single_tokens(nlp: Language, text: str, term: str) -> None:
-    assert term in [token.text for token in nlp.make_doc(text)]
+@pytest.mark.parametrize("segmenter", SEGMENTERS)
+def test_policy_terms_are_single_tokens(segmenter: str, text: str, term: str) -> None:
+    assert term in get_segmenter(segmenter).cut(text)
+
+
+def test_the_spacy_doc_holds_the_segmenter_words_with_offsets(nlp: Language) -> None:
+    doc = nlp.make_doc("省发展改革委牵头 推进NB-IoT网络")
+    assert doc.text == "省发展改革委牵头 推进NB-IoT网络"
+    assert [(t.text, t.idx) for t in doc] == [
+        ("省发展改革委", 0), ("牵头", 6), ("推进", 9), ("NB", 11), ("-", 13), ("IoT", 14), ("网络", 17)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "推进NB-IoT、5G网络建设，2024-12-16前完成2-3个试点，精度达3.5米。",
+        "到2025年，数字经济核心产业增加值占地区生产总值比重达到10%。",
+        "原文链接：www.gov.cn 法宝引证码 CLI.11.1598088",
+        "  全角空格　与换行\n并存的文本",
+    ],
+)
+def test_rjieba_cuts_like_jieba(text: str) -> None:
+    rust, python = RJiebaSegmenter(), JiebaSegmenter()
+    assert "".join(rust.cut(text)) == text
+    if "CLI.11" in text:  # dotted identifiers: the one documented difference
+        assert rust.cut(text) != python.cut(text)
+    else:
+        assert rust.cut(text) == python.cut(text)
+
+
+def test_segmenters_are_built_once_and_unknown_names_refused() -> None:
+    assert get_segmenter("rjieba") is get_segmenter("rjieba")
+    with pytest.raises(ValueError, match="unknown segmenter 'thulac'"):
+        get_segmenter("thulac")
 
 
 def test_policy_terms_file_format() -> None:
@@ -76,15 +108,14 @@ def test_policy_terms_file_format() -> None:
     assert len(words) == len(set(words))
 
 
-def test_user_dict_is_loaded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
-    monkeypatch.setattr(jieba, "load_userdict", calls.append)
-    monkeypatch.setattr(jieba, "add_word", lambda word: None)
-    user_dict = tmp_path / "terms.txt"
-    user_dict.write_text("测试词语 1000 n\n", encoding="utf-8")
-    load_user_dict(user_dict)
-    load_user_dict(user_dict)
-    assert calls == [str(user_dict)]
+def test_jieba_keeps_its_cache_out_of_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    segmenter = JiebaSegmenter()
+    segmenter.cut("数据要素")
+    assert (tmp_path / "cache").stat().st_mode & 0o077 == 0
+    assert list((tmp_path / "cache").iterdir())
 
 
 PARTY_CASES = [
