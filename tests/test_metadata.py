@@ -155,3 +155,27 @@ def test_every_province_level_division_is_in_the_table():
     assert len(provinces) == 34 and len(abbreviations) == 34
     prefectures = {division.name for division in names.values() if division.level == "prefecture"}
     assert len(prefectures) >= 333 - 4  # 333 prefecture-level divisions, the municipalities having none
+
+
+@pytest.mark.parametrize(("case", "rules", "gone"), [
+    ("city_decree", {"citation_code", "source_link"}, ["法宝引证码", "pkulaw.com"]),
+    ("collector_label", {"collector_label"}, ["的意见，国务院"]),
+    ("news_wrapper", {"news_wrapper", "news_dateline"}, ["来源", "新华社北京4月9日电"]),
+])
+def test_database_and_news_headers_leave_the_text_under_their_rule(case, rules, gone, converter):
+    doc = normalize(CASES[case][0], converter)
+    assert rules <= set(doc.rule_counts)
+    for text in gone:
+        assert text not in doc.text
+    # What a header rule dropped is exactly the original's header text.
+    for drop in doc.mapped.dropped:
+        if drop.rule in rules:
+            assert doc.original[drop.start:drop.end].strip()
+
+
+def test_a_title_that_only_repeats_below_is_kept_when_no_label_precedes_it(converter):
+    # d018 without its label line: the title is the document's, not a label.
+    text = "国务院关于进一步优化外商投资环境加大吸引外商投资力度的意见\n国发〔2023〕11号\n一、总体要求\n（一）指导思想。"
+    doc = normalize(text, converter)
+    assert "collector_label" not in doc.rule_counts
+    assert doc.text.startswith("国务院关于进一步优化外商投资环境")
