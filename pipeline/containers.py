@@ -456,12 +456,13 @@ def _paragraphs(pages: list[list[_Line]]) -> Iterator[str]:
     right = max(line.x1 for _, line in lines)
     gaps = [a.bottom - b.top for (pa, a), (pb, b) in zip(lines, lines[1:]) if pa == pb and a.bottom > b.top]
     usual_gap = median(gaps) if gaps else 0.0
+    body_size = median(line.size for _, line in lines)
     after = {position for position, _ in pending}
     current = lines[0][1].text
     for position, ((page_a, a), (page_b, b)) in enumerate(zip(lines, lines[1:])):
         # Lines either side of a lifted block are as far apart as lines across a page break.
         same_page = page_a == page_b and position not in after
-        if _continues(a, b, same_page, left, right, usual_gap):
+        if _continues(a, b, same_page, left, right, usual_gap, body_size):
             # Latin words wrapped at a space lose it in some text layers.
             current += (" " if _is_latin(current[-1:]) and _is_latin(b.text[:1]) else "") + b.text
         else:
@@ -474,9 +475,12 @@ def _paragraphs(pages: list[list[_Line]]) -> Iterator[str]:
         yield from block
 
 
-def _continues(a: _Line, b: _Line, same_page: bool, left: float, right: float, usual_gap: float) -> bool:
+def _continues(a: _Line, b: _Line, same_page: bool, left: float, right: float, usual_gap: float,
+               body_size: float = 0.0) -> bool:
     """Whether line ``b`` continues the paragraph that line ``a`` was wrapped from."""
     size = max(a.size, b.size)
+    if body_size and _wrapped_title(a, b, same_page, (left + right) / 2, body_size):
+        return True
     room = max(_FULL_LINE_CHARS * a.size, b.lead + a.size)
     if a.x1 < right - room or b.x0 > left + _INDENT_CHARS * b.size:
         return False  # b's first word would have fitted after a, or b starts indented: a new paragraph
@@ -485,6 +489,18 @@ def _continues(a: _Line, b: _Line, same_page: bool, left: float, right: float, u
     if same_page and a.bottom - b.top > usual_gap + 0.5 * size:
         return False  # paragraph spacing
     return not (a.text.rstrip()[-1:] in _SENTENCE_END and starts_with_marker(b.text.translate(_ASCII_FORMS)))
+
+
+_TITLE_SIZE = 1.15  # a title is set this much larger than the body, at least
+
+
+def _wrapped_title(a: _Line, b: _Line, same_page: bool, centre: float, body_size: float) -> bool:
+    """A centred title in a larger font wrapped onto a second centred line (…指导意 | 见)."""
+    if not same_page or a.size < _TITLE_SIZE * body_size or abs(a.size - b.size) > 0.1 * a.size:
+        return False
+    if a.text.rstrip()[-1:] in _SENTENCE_END or a.bottom - b.top > a.size:
+        return False
+    return abs((a.x0 + a.x1) / 2 - centre) < a.size and abs((b.x0 + b.x1) / 2 - centre) < a.size
 
 
 # --- DOCX -------------------------------------------------------------------

@@ -767,3 +767,23 @@ def test_a_password_protected_pdf_is_named_as_encrypted(tmp_path):
         read_document(path)
 
     assert_names_file_and_reason(raised.value, path, "encrypted PDF")
+
+
+def test_a_centred_title_wrapped_onto_two_lines_is_one_line(tmp_path):
+    # d001's title as Chrome prints it: 20 pt, centred, its last character alone on the second line.
+    path = tmp_path / "title.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    centre = A4[0] / 2
+    for text, size, y in (("国务院关于积极推进“互联网+”行动的指导意", 20, 760), ("见", 20, 734), ("国发〔2015〕40号", 14, 700)):
+        pdf.setFont(PDF_FONT, size)
+        pdf.drawCentredString(centre, y, text)
+    pdf.setFont(PDF_FONT, 14)
+    y = 660
+    for index, text in enumerate(D001_BEFORE):
+        pdf.drawString(72 + (28 if index == 0 else 0), y, text)
+        y -= 24
+    pdf.save()
+
+    lines = decode_document(path.read_bytes(), path).text.split("\n")
+
+    assert lines[:3] == ["国务院关于积极推进“互联网+”行动的指导意见", "国发〔2015〕40号", "".join(D001_BEFORE)]
