@@ -35,8 +35,8 @@ $(DEV_STAMP): $(STAMP)
 install: $(STAMP) ## Create .venv and install the package with its runtime dependencies
 install-dev: $(DEV_STAMP) ## Also install the test, notebook and Dask extras
 
-extract: $(STAMP) ## Process the documents in seeds/ and write the tables to data/
-	$(BIN)/policy extract $(SEEDS) --out $(DATA)
+extract: $(STAMP) ## Process the documents in seeds/ and write the tables, datapackage.json and report.html to data/
+	$(BIN)/policy extract $(SEEDS) --out $(DATA) --report
 
 check: $(STAMP) ## Exit 1 when data/ is not what seeds/ and the code produce, or a clean install fails (what CI runs)
 	$(BIN)/policy extract $(SEEDS) --out $(DATA) --check

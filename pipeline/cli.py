@@ -8,16 +8,81 @@ import unicodedata
 from pathlib import Path
 
 import typer
+from typer.core import TyperGroup
+
+try:  # typer 0.26+ carries its own copy of click
+    from typer._click import exceptions as click_errors
+except ImportError:  # older typer raises click's own (imported by name: typer brings it)
+    import importlib
+
+    click_errors = importlib.import_module("click.exceptions")
 
 from pipeline import config
 from pipeline.errors import PipelineError
 # Commands import what they need when they run: `policy extract` on an
 # up-to-date folder must not pay for loading spaCy, scikit-learn or pandas.
 
+# Piped progress: one line per this many documents (and one for the last).
+PROGRESS_EVERY = 10
+
+
+class OneLineErrors(TyperGroup):
+    """Every failure is one line on stderr, ``error: WHAT: WHY``, and a non-zero exit.
+
+    Usage errors (a bad option or value, a missing argument) name the command
+    and point at its --help instead of drawing a box; an error of the library
+    (:class:`~pipeline.errors.PipelineError`) or of the system (a file that
+    cannot be read) names the file and the reason instead of a traceback.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as error:
+            typer.echo(error.ctx.get_help() if error.ctx else error.format_message())
+            code = 0
+        except click_errors.UsageError as error:
+            where = error.ctx.command_path if error.ctx else "policy"
+            message = " ".join(error.format_message().split())
+            typer.echo(f"error: {where}: {message} (see {where} --help)", err=True)
+            code = error.exit_code
+        except click_errors.ClickException as error:
+            typer.echo(f"error: {' '.join(error.format_message().split())}", err=True)
+            code = error.exit_code
+        except typer.Abort:
+            typer.echo("error: aborted", err=True)
+            code = 1
+        except PipelineError as error:
+            typer.echo(f"error: {_one_line(str(error))}", err=True)
+            code = 1
+        except OSError as error:
+            typer.echo(f"error: {_os_error(error)}", err=True)
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _one_line(message: str) -> str:
+    first, _, rest = message.partition("\n")
+    return first if not rest.strip() else f"{first} (and {len(rest.strip().splitlines())} more lines)"
+
+
+def _os_error(error: OSError) -> str:
+    where = error.filename if error.filename is not None else "policy"
+    return f"{where}: {error.strerror or error}"
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Turn Chinese policy documents into clean, comparable Parquet tables.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
+    # Plain help: the rich help of this typer shows every flag as `--check <bool>`.
+    rich_markup_mode=None,
 )
 
 _OUTLINE_WIDTH = 40
@@ -29,9 +94,44 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def _require_file(path: Path) -> None:
+    """Fail in one line unless ``path`` is a readable file."""
+    if path.is_dir():
+        _fail(f"{path}: is a folder, not a document file")
+    if not path.is_file():
+        _fail(f"{path}: no such file")
+
+
+def _require_documents(folder: Path) -> None:
+    """Fail in one line unless ``folder`` is a folder holding at least one document."""
+    if not folder.is_dir():
+        _fail(f"{folder}: not a folder" if folder.exists() else f"{folder}: no such folder")
+    if not any(path.is_file() and path.suffix.lower() in config.DOCUMENT_SUFFIXES for path in folder.rglob("*")):
+        _fail(f"{folder}: no documents in it ({' '.join(config.DOCUMENT_SUFFIXES)})")
+
+
+def _progress(items, total):
+    """A progress bar in a terminal; piped, a line per PROGRESS_EVERY documents and one at the end."""
+    if sys.stderr.isatty():
+        with typer.progressbar(items, length=total, label="processing documents", file=sys.stderr,
+                               show_eta=False, show_pos=True) as bar:
+            yield from bar
+        return
+    for done, item in enumerate(items, start=1):
+        yield item
+        if done % PROGRESS_EVERY == 0 or done == total:
+            typer.echo(f"processed {done}/{total} documents", err=True)
+
+
+def _named(items: list, shown: int = 5) -> str:
+    names = [str(getattr(item, "path", item)) for item in items]
+    more = f", … {len(names) - shown} more" if len(names) > shown else ""
+    return f" ({', '.join(names[:shown])}{more})" if names else ""
+
+
 @app.command()
 def extract(
-    seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of documents (.txt, .html, .pdf, .docx)."),
+    seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the documents to read."),
     out: Path = typer.Option(config.DEFAULT_DATA_DIR, "--out", "-o", help="Folder for the Parquet tables."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1,
                                 help="Worker processes for the documents that need processing."),
@@ -40,15 +140,19 @@ def extract(
                                   help="Dask scheduler address (tcp://host:8786); a local cluster when omitted."),
     check: bool = typer.Option(False, "--check",
                                help="Change nothing; exit 1 when --out is not what the seeds and code produce."),
+    report: bool = typer.Option(False, "--report",
+                                help="Also write OUT/report.html (what `policy report` writes)."),
 ) -> None:
     """Process the documents in SEEDS_DIR and write the tables to --out, redoing only what changed.
 
+    Also writes OUT/datapackage.json, the codebook of the tables.
+
     Example: policy extract seeds --out data --workers 2
     """
+    from pipeline.codebook import FILE_NAME, datapackage, render, write_datapackage
     from pipeline.corpus import ENGINES, check_corpus, extract_corpus
 
-    if not seeds_dir.is_dir():
-        _fail(f"{seeds_dir}: not a folder")
+    _require_documents(seeds_dir)
     if engine not in ENGINES:
         _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine}")
     options = {"workers": workers, "engine": engine, "scheduler": scheduler}
@@ -57,6 +161,9 @@ def extract(
             differences = check_corpus(seeds_dir, out, **options)
         except PipelineError as error:
             _fail(str(error))
+        codebook = out / FILE_NAME
+        if not codebook.is_file() or codebook.read_bytes() != render(datapackage(strict=False)):
+            differences.append(f"{codebook}: not the codebook the code describes")
         for line in differences:
             typer.echo(f"error: {line}", err=True)
         if differences:
@@ -64,28 +171,34 @@ def extract(
         typer.echo(f"{out} is up to date with {seeds_dir} and the code")
         return
 
-    def progress(items, total):
-        with typer.progressbar(items, length=total, label="documents", file=sys.stderr) as bar:
-            yield from bar
-
     try:
-        report = extract_corpus(seeds_dir, out, progress=progress, **options)
+        result = extract_corpus(seeds_dir, out, progress=_progress, **options)
+        write_datapackage(out)
     except PipelineError as error:
         _fail(str(error))
-    if report.up_to_date:
-        typer.echo(f"{out} is up to date: {report.n_documents} documents unchanged")
+    if result.up_to_date:
+        typer.echo(f"{out} is up to date: {result.n_documents} documents unchanged")
     else:
-        for path in report.written:
-            typer.echo(f"wrote {path}")
-        typer.echo(f"{report.n_documents} documents: {len(report.processed)} processed, {len(report.reused)} unchanged, "
-                   f"{len(report.removed)} removed, {len(report.failures)} failed")
-    for entry in report.skipped:
+        tables = sum(1 for path in result.written if path.suffix == ".parquet")
+        typer.echo(f"wrote {tables} tables, the manifest and {FILE_NAME} to {out}")
+        typer.echo(f"{result.n_documents} documents: {len(result.processed)} processed, {len(result.reused)} unchanged, "
+                   f"{len(result.removed)} removed{_named(result.removed)}, "
+                   f"{len(result.failures)} failed{_named(result.failures)}")
+    for entry in result.skipped:
         typer.echo(f"note: {entry}", err=True)
-    for error in report.failures:
+    for error in result.failures:
         typer.echo(f"error: {error}", err=True)
-    for source_file in report.flagged:
+    for source_file in result.flagged:
         typer.echo(f"error: {source_file}: no numbered clauses found (kept as one preamble clause)", err=True)
-    if not report.ok:
+    if report:
+        from pipeline.report import write_report
+        from pipeline.views import load_tables
+
+        try:
+            typer.echo(f"wrote {write_report(load_tables(out), out / 'report.html')}")
+        except PipelineError as error:
+            _fail(str(error))
+    if not result.ok:
         raise typer.Exit(1)
 
 
@@ -98,10 +211,13 @@ def normalize(file: Path = typer.Argument(..., help="A document file.")) -> None
     from pipeline.normalize import ScriptConverter
     from pipeline.process import normalize_file
 
+    _require_file(file)
     try:
         _, _, normalized = normalize_file(file, ScriptConverter())
-    except (PipelineError, OSError) as error:
+    except PipelineError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(_os_error(error))
     typer.echo(normalized.text)
 
 
@@ -117,10 +233,13 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
     from pipeline.normalize import ScriptConverter
     from pipeline.process import normalize_file
 
+    _require_file(file)
     try:
         _, _, normalized = normalize_file(file, ScriptConverter())
-    except (PipelineError, OSError) as error:
+    except PipelineError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(_os_error(error))
     tree = segment(normalized.text)
     for clause in tree.clauses:
         text = clause.own_text(normalized.text).replace("\n", " ")
@@ -158,13 +277,16 @@ def evaluate(
         return
     from pipeline.evaluate import GoldError, evaluate as run_evaluation, report_lines
 
+    _require_documents(seeds_dir)
     gold = gold or config.DEFAULT_GOLD_DIR
     if not gold.is_dir():
         _fail(f"{gold}: not a folder of gold annotations")
     try:
         result = run_evaluation(seeds_dir, gold)
     except (GoldError, PipelineError) as error:
-        _fail(str(error))
+        _fail(_one_line(str(error)))
+    except OSError as error:
+        _fail(f"{_os_error(error)} (the gold in {gold} names a document that {seeds_dir} does not hold)")
     for line in report_lines(result):
         typer.echo(line)
     if show_misses:
@@ -250,26 +372,32 @@ def _wrap(text: str, width: int) -> list[str]:
 
 @app.command()
 def search(
-    query: str = typer.Argument(..., help="Text to find, in Simplified or Traditional script."),
+    query: list[str] = typer.Argument(..., help="Words to find (all of them; OR between alternatives), either script."),
     data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
-    limit: int = typer.Option(50, "--limit", help="Show at most this many clauses."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many clauses."),
+    regex: bool = typer.Option(False, "--regex", help="Each word is a regular expression."),
 ) -> None:
-    """Find the clauses of every document that contain QUERY (both scripts match: the text is canonical).
+    """Find the clauses of every document that contain all the words of QUERY, or one of its OR alternatives.
 
-    Example: policy search 算力
+    The text is canonical, so a query in either script matches both. `数据 要素`
+    finds clauses with both words; `算力 OR 人工智能` clauses with either;
+    `--regex '数据(要素|资源)'` a regular expression.
+
+    Example: policy search 数据 要素 OR 算力
     """
     from pipeline.normalize import ScriptConverter
     from pipeline.views import canonical_query, load_tables, search_clauses
 
     converter = ScriptConverter()
+    text = " ".join(query)
     try:
         tables = load_tables(data, ("documents", "clauses"))
-        found = search_clauses(tables, query, converter)
+        found = search_clauses(tables, text, converter, regex=regex)
     except (PipelineError, ValueError) as error:
         _fail(str(error))
-    canonical = canonical_query(query, converter)
-    shown = query if canonical == query else f"{query} (canonical: {canonical})"
-    typer.echo(f"{len(found)} clauses in {found['doc_id'].nunique()} documents contain {shown}")
+    canonical = " ".join(word if word in ("OR", "|") else canonical_query(word, converter) for word in text.split())
+    shown = text if canonical == text else f"{text} (canonical: {canonical})"
+    typer.echo(f"{len(found)} clauses in {found['doc_id'].nunique()} documents match {shown}")
     for row in found.head(limit).itertuples(index=False):
         typer.echo(f"{row.document} [{row.clause_id}] {row.heading}  ({row.hits}×)")
         typer.echo(f"    {row.snippet}")
@@ -277,6 +405,57 @@ def search(
         typer.echo(f"… {len(found) - limit} more (--limit)")
     if found.empty:
         raise typer.Exit(1)
+
+
+@app.command()
+def kwic(
+    query: list[str] = typer.Argument(..., help="Words to find, as for `policy search`."),
+    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    width: int = typer.Option(20, "--width", min=1, help="Characters of context on each side."),
+    regex: bool = typer.Option(False, "--regex", help="Each word is a regular expression."),
+) -> None:
+    """Keyword in context: print every occurrence of QUERY with its document, clause id and context.
+
+    Example: policy kwic 算力
+    """
+    from pipeline.normalize import ScriptConverter
+    from pipeline.views import kwic as keyword_in_context, load_tables
+
+    try:
+        tables = load_tables(data, ("documents", "clauses"))
+        found = keyword_in_context(tables, " ".join(query), ScriptConverter(), width=width, regex=regex)
+    except (PipelineError, ValueError) as error:
+        _fail(str(error))
+    left_width = max((_display_width(left) for left in found["left"]), default=0)
+    for row in found.itertuples(index=False):
+        pad = " " * (left_width - _display_width(row.left))
+        typer.echo(f"{row.document} [{row.clause_id}]\t{pad}{row.left} 【{row.keyword}】 {row.right}")
+    clauses = len(found[["doc_id", "clause_id"]].drop_duplicates())
+    typer.echo(f"{len(found)} occurrences in {clauses} clauses of {found['doc_id'].nunique()} documents", err=True)
+    if found.empty:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the files into (created if missing)."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, stata, xlsx, or dtm (document × term matrix)."),
+    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+) -> None:
+    """Write the tables as CSV (UTF-8 with BOM, lists joined with |), Stata .dta, one Excel workbook,
+    or a sparse document × term matrix (Matrix Market and .npz with its vocabulary).
+
+    Example: policy export --format csv --out exports
+    """
+    from pipeline.export import FORMATS, export_tables
+
+    if fmt not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    try:
+        written = export_tables(data, out, fmt)
+    except PipelineError as error:
+        _fail(str(error))
+    typer.echo(f"wrote {len(written)} files to {out}: {', '.join(path.name for path in written)}")
 
 
 @app.command()

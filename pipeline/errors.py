@@ -89,6 +89,14 @@ class TableValidationError(PipelineError):
         self.violations = tuple(violations)
 
 
+class CodebookError(PipelineError):
+    reason = "codebook could not be written"
+
+
+class ExportError(PipelineError):
+    reason = "export could not be written"
+
+
 class SchemaDriftError(ValueError):
     """A row's keys are not the declared columns of its table: a bug in the code, not in a document."""
 

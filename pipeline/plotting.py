@@ -16,11 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.ft2font import FT2Font
+from matplotlib.ticker import FuncFormatter
 
 # Font files shipped inside PyPI packages, as (package, path inside it). The
 # package is located, never imported: importing mpl_font sets rcParams itself.
@@ -127,8 +129,61 @@ def heatmap(frame: pd.DataFrame, ax: Axes, fmt: str | Callable[[float], str] = "
             ax.text(column, row, text_of(value), ha="center", va="center", fontsize=8,
                     color="white" if value > dark else "black")
     if colorbar:
-        ax.figure.colorbar(image, ax=ax, shrink=0.8)
+        bar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
+        # The bar reads in the cells' unit: 0%–24%, not 0–0.24.
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: text_of(value)))
     return ax
 
 
-__all__ = ["MissingFontError", "find_cjk_font", "heatmap", "use_cjk_font"]
+def timeline(spans: pd.DataFrame, ax: Axes, title: str = "Deadlines and plan periods") -> Axes:
+    """Draw :func:`pipeline.views.timeline`: a bar per plan period, a diamond per deadline year, a row per document."""
+    documents = sorted(set(spans["document"]))
+    row = {document: i for i, document in enumerate(documents)}
+    for span in spans.itertuples(index=False):
+        start, end = pd.Timestamp(span.start_date), pd.Timestamp(span.end_date) + pd.Timedelta(days=1)
+        y = row[span.document]
+        if span.what == "period":
+            ax.barh(y, end - start, left=start, height=0.4, color="#9ecae1", edgecolor="#3182bd")
+            ax.text(start + (end - start) / 2, y, span.text, ha="center", va="center", fontsize=8)
+        else:
+            ax.plot(start + (end - start) / 2, y, marker="D", color="#de2d26", markersize=7, linestyle="none")
+    ax.set_yticks(range(len(documents)), documents)
+    ax.invert_yaxis()
+    ax.set(xlabel="年 year", title=title)
+    ax.grid(axis="x", color="#e5e7eb")
+    return ax
+
+
+def reuse_graph(edges: pd.DataFrame, ax: Axes, title: str = "Which document reuses which") -> Axes:
+    """Draw :func:`pipeline.views.reuse_graph`: documents on a time axis, an arc from earlier to later per pair.
+
+    Line width grows with the aligned clause pairs; red arcs carry near-verbatim copies.
+    """
+    from matplotlib.patches import FancyArrowPatch
+
+    dates = {}
+    for edge in edges.itertuples(index=False):
+        dates[edge.earlier], dates[edge.later] = pd.Timestamp(edge.earlier_date), pd.Timestamp(edge.later_date)
+    most = max(int(edges["aligned"].max()), 1) if len(edges) else 1
+    for edge in edges.itertuples(index=False):
+        start, end = matplotlib.dates.date2num(dates[edge.earlier]), matplotlib.dates.date2num(dates[edge.later])
+        ax.add_patch(FancyArrowPatch((start, 0), (end, 0), connectionstyle="arc3,rad=-0.45", arrowstyle="-|>",
+                                     mutation_scale=10, linewidth=0.8 + 4 * edge.aligned / most,
+                                     color="#cb181d" if edge.reuse else "#9ca3af", alpha=0.85))
+    for document, when in dates.items():
+        ax.plot(matplotlib.dates.date2num(when), 0, "o", color="#1f2328")
+        ax.annotate(document, (matplotlib.dates.date2num(when), 0), xytext=(0, -16), textcoords="offset points",
+                    ha="center", fontsize=9)
+    if dates:
+        low, high = matplotlib.dates.date2num(min(dates.values())), matplotlib.dates.date2num(max(dates.values()))
+        ax.set_xlim(low - 200, high + 200)
+        ax.set_ylim(-0.1 * (high - low + 400) / 1000, 0.45 * (high - low + 400) / 1000 + 0.2)
+    ax.xaxis_date()
+    ax.get_yaxis().set_visible(False)
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.set(title=title)
+    return ax
+
+
+__all__ = ["MissingFontError", "find_cjk_font", "heatmap", "reuse_graph", "timeline", "use_cjk_font"]

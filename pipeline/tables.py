@@ -238,3 +238,160 @@ def write_table(table: pa.Table, path: Path) -> None:
 def read_table(path: Path) -> pa.Table:
     """Read a table written by :func:`write_table`."""
     return pq.read_table(path)
+
+
+# --- The codebook: what each table and column means ---------------------------------------------
+# Declared here, beside the schemas, once: pipeline/codebook.py turns them into
+# data/datapackage.json, the CSV/Stata/Excel exports use them as labels, and
+# tests/test_codebook.py fails, naming the column, when a column of SCHEMAS has
+# no description here (or a description names a column that is gone). A new
+# column needs a line here in the same commit.
+
+TABLE_DESCRIPTIONS: Mapping[str, str] = {
+    "documents": "One row per document of the corpus: where it came from, its metadata and its size.",
+    "clauses": "One row per clause of the numbered clause tree of each document, in reading order.",
+    "targets": "One row per quantitative goal, reported past figure or policy parameter found in a clause.",
+    "dates": "One row per date, period or duration found in a clause, with its role.",
+    "parties": "One row per mention of an organization or place that acts or is addressed.",
+    "terms": "Jieba-segmented terms per clause, with counts and TF-IDF weights over every clause.",
+    "themes": "The themes of the bilingual taxonomy each clause is about, ranked.",
+    "theme_shares": "Document x theme: the share of each document's text given to each theme.",
+    "alignments": "Clause pairs of different documents that say the same thing, with the longest shared passage.",
+}
+
+_SPAN_DESCRIPTIONS = {
+    "doc_id": "The document (documents.doc_id).",
+    "clause_id": "The clause the row lies in (clauses.clause_id within the document).",
+    "start": "Offset of the first character of the match in the document's canonical text.",
+    "end": "Offset after the last character of the match in the document's canonical text.",
+    "text": "The matched words, as they stand in the canonical text (text == canonical[start:end]).",
+}
+
+COLUMN_DESCRIPTIONS: Mapping[str, Mapping[str, str]] = {
+    "documents": {
+        "doc_id": "Identifier of the document, unique in the corpus and stable across runs.",
+        "source_file": "The file the document was read from, relative to the corpus folder.",
+        "source_sha256": "SHA-256 of the file's bytes.",
+        "encoding": "What was read: the text encoding (utf-8, gb18030, cp950, ...), html:<encoding>, markdown:<encoding>, pdf or docx.",
+        "title": "The document's title, canonical Simplified; a crawler header's when the text has none; null if none.",
+        "issuer": "The issuing body or bodies (、-joined): the title's part before 关于/印发, else the signature, a decree, the adopting congress.",
+        "doc_number": "The document number as printed (川府发〔2019〕20号, 国务院令第716号); null when none is given.",
+        "issue_date": "The signature date (成文日期).",
+        "publish_date": "The publication date a header gives (web page, gov.cn block, news byline), else a regulation's 公布 date.",
+        "recipients": "The addressee line, without its colon.",
+        "effective_date": "When the document takes effect (自2021年3月1日起施行); 自公布之日起施行 gives the publish date.",
+        "bundled_title": "The document a notice issues or transmits: 关于印发《X》的通知 gives X; null otherwise.",
+        "source": "Where the text was collected from: a header's URL (来源, 原文链接) or a news byline's agency.",
+        "province": "The issuer's province-level division (上海市, 湖北省), from resources/divisions.csv; null if national.",
+        "city": "The issuer's prefecture- or county-level city (中山市, 潜江市); null above city level.",
+        "admin_level": "The issuer's level: national, provincial, prefecture or county.",
+        "genre": "The kind of document by its title (意见, 实施意见, 规划, 行动方案, 办法, 条例, 政府工作报告, ...), from resources/genres.csv.",
+        "script": "The script of the original: simplified or traditional.",
+        "variant": "The vocabulary of the original: mainland or taiwan.",
+        "n_chars": "Length of the canonical text in characters.",
+        "n_clauses": "Rows of this document in clauses.",
+        "dropped_chars": "Original characters dropped on purpose, counted by the rule that dropped them.",
+        "warnings": "Numbering gaps and repeats, a missing clause structure, and other oddities of the document.",
+        "pipeline_version": "Version of the pipeline that wrote the row.",
+    },
+    "clauses": {
+        "doc_id": "The document (documents.doc_id).",
+        "clause_id": "Dotted path of the marker numbers (三、(五) -> 3.5); 0 preamble; see docs/clause-ids.md.",
+        "parent_id": "The enclosing clause's clause_id; null for top-level clauses.",
+        "level": "Depth in the tree: 0 preamble, 1 section, 2 clause, 3 item, 4 subitem; a bullet is its parent's + 1.",
+        "kind": "What the marker makes the clause: section, clause, item, bullet, ...",
+        "label": "The marker as printed, canonical form: (十二), 1., ——.",
+        "number": "The number in the marker (12 for (十二)), the bullet's rank; null otherwise.",
+        "heading": "The short title at the start of the clause; empty when it has none.",
+        "text": "The clause's own text, canonical, without its label and its children.",
+        "text_original": "The same text as it stands in the original file (script and vocabulary as written).",
+        "start": "Offset of the clause's label in the document's canonical text.",
+        "end": "Offset after the end of the clause's last descendant in the canonical text.",
+        "seq": "Reading order of the clause within the document, from 0.",
+    },
+    "targets": {
+        **_SPAN_DESCRIPTIONS,
+        "indicator": "What is measured (算力总规模), as written before the figure.",
+        "comparator": "How the figure bounds the indicator: >= 达到/以上, > 超过, <= 不超过, < 低于, ~ 左右, range, = a bare figure.",
+        "value": "The figure as written, in unit.",
+        "value_max": "The upper end of a range (3—5); null otherwise.",
+        "unit": "The unit as written (EFLOPS, 亿元, %, 家).",
+        "value_base": "The value in base units (2万亿元 -> 2e12 CNY); null when the unit has no base.",
+        "base_unit": "The base unit of value_base (CNY, FLOPS, s, count, %).",
+        "deadline_year": "The year the goal is due, from the clause's 到2025年 scope; null when none is set.",
+        "kind": "target (a goal), baseline (a reported past figure) or parameter (an instrument's amount).",
+    },
+    "dates": {
+        **_SPAN_DESCRIPTIONS,
+        "kind": "What the expression is: date, month, year, year_end (年底), period (十四五), duration, datetime.",
+        "role": "What the date does: deadline (到…年), baseline (截至), issued, published, effective, reference.",
+        "start_date": "First day the expression covers.",
+        "end_date": "Last day the expression covers.",
+        "duration_min_years": "For a duration, its length (lower end of a range) in years.",
+        "duration_max_years": "For a duration, its length (upper end of a range) in years.",
+    },
+    "parties": {
+        **_SPAN_DESCRIPTIONS,
+        "name": "Canonical name of the organization or place (省发展改革委).",
+        "kind": "government, party_organ, region, enterprise, financial or institution.",
+        "role": "How the clause involves it: issuer, addressee, lead 牵头, responsible 负责, support 配合, actor, mentioned.",
+        "name_en": "English name: the gazetteer's official one, else composed from the name's parts.",
+    },
+    "terms": {
+        "doc_id": "The document (documents.doc_id).",
+        "clause_id": "The clause (clauses.clause_id within the document).",
+        "start": "Offset of the term's first occurrence in the clause, in the canonical text.",
+        "end": "Offset after the term's first occurrence in the canonical text.",
+        "term": "A jieba term (stop words, single characters and numbers left out).",
+        "count": "How often the clause uses the term.",
+        "tfidf": "count x smoothed inverse document frequency over every clause, L2-normalised per clause.",
+    },
+    "themes": {
+        "doc_id": "The document (documents.doc_id).",
+        "clause_id": "The clause (clauses.clause_id within the document).",
+        "start": "Offset of the clause in the canonical text.",
+        "end": "Offset after the clause in the canonical text.",
+        "theme": "Theme id from the taxonomy (pipeline/resources/themes.csv).",
+        "theme_zh": "The theme's Chinese name.",
+        "score": "The theme's share of the clause's keyword hits (a clause's scores sum to 1).",
+        "hits": "Weighted keyword hits in the clause text, its heading and the headings above it.",
+        "rank": "1 for the clause's main theme, then 2, 3, ...",
+        "keywords": "The taxonomy keywords found.",
+    },
+    "theme_shares": {
+        "doc_id": "The document (documents.doc_id).",
+        "theme": "Theme id from the taxonomy.",
+        "theme_zh": "The theme's Chinese name.",
+        "theme_en": "The theme's English name.",
+        "n_clauses": "Clauses whose main theme it is.",
+        "share": "Share of the document's text given to the theme (clauses weighed by length times score).",
+    },
+    "alignments": {
+        "doc_a": "The first document (documents.doc_id); sorts before doc_b.",
+        "clause_a": "The clause of doc_a.",
+        "doc_b": "The second document (documents.doc_id).",
+        "clause_b": "The clause of doc_b.",
+        "score": "Cosine similarity of the two clauses' TF-IDF vectors, 0 to 1.",
+        "shared_text": "The longest common passage of the two clauses (exact).",
+        "shared_chars": "Length of shared_text in characters.",
+        "shared_start_a": "Where shared_text starts in clause_a's text (offset into clauses.text).",
+        "shared_end_a": "Where shared_text ends in clause_a's text.",
+        "shared_start_b": "Where shared_text starts in clause_b's text.",
+        "shared_end_b": "Where shared_text ends in clause_b's text.",
+        "reuse": "True when a long passage (reuse_chars >= 40) is copied near verbatim.",
+        "reuse_chars": "Characters of the longest near-verbatim stretch (exact runs chained across small edits).",
+    },
+}
+
+
+def undocumented_columns() -> list[str]:
+    """``table.column`` for every column of :data:`SCHEMAS` without a description, and every stale description."""
+    problems = []
+    for name, schema in SCHEMAS.items():
+        described = COLUMN_DESCRIPTIONS.get(name, {})
+        problems += [f"{name}.{column}: no description" for column in schema.names if not described.get(column)]
+        problems += [f"{name}.{column}: described but not in the schema" for column in described
+                     if column not in schema.names]
+        if not TABLE_DESCRIPTIONS.get(name):
+            problems.append(f"{name}: no table description")
+    return problems

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -209,6 +209,10 @@ class Check:
     find: Finder = field(repr=False, compare=False)
     needs: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()  # columns worth showing, besides the table's ID_COLUMNS
+    # What the rule says, as data, for the codebook (pipeline/codebook.py): ``unique``
+    # (key columns), ``foreign_key`` (columns, parent, parent columns), ``enum`` (column,
+    # allowed values or a function giving them), ``range`` (column, low, high, open sides).
+    constraint: Mapping[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def tables_needed(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((self.table, *self.needs)))
@@ -249,7 +253,8 @@ def unique(table: str, keys: Sequence[str]) -> Check:
     def find(tables: Tables) -> pa.Table:
         return tables[table].select([ROW]).filter(pa.array(tables.duplicated(table, keys)))
 
-    return Check(table, f"unique({', '.join(keys)})", f"one row per ({', '.join(keys)})", find, columns=tuple(keys))
+    return Check(table, f"unique({', '.join(keys)})", f"one row per ({', '.join(keys)})", find, columns=tuple(keys),
+                 constraint={"unique": tuple(keys)})
 
 
 def foreign_key(table: str, columns: Sequence[str], parent: str, parent_columns: Sequence[str],
@@ -266,7 +271,8 @@ def foreign_key(table: str, columns: Sequence[str], parent: str, parent_columns:
     target = f"{parent}({', '.join(parent_columns)})"
     description = f"({', '.join(columns)}) exists in {target}" + (" or is null" if nullable else "")
     return Check(table, f"foreign_key({', '.join(columns)} -> {target})", description, find,
-                 needs=(parent,), columns=tuple(columns))
+                 needs=(parent,), columns=tuple(columns),
+                 constraint={"foreign_key": (tuple(columns), parent, tuple(parent_columns), nullable)})
 
 
 def holds(table: str, name: str, description: str, predicate: pc.Expression, columns: Sequence[str]) -> Check:
@@ -290,7 +296,8 @@ def in_set(table: str, column: str, allowed: Collection[str] | Callable[[], Coll
         return _failing(tables[table], predicate).select([ROW])
 
     shown = "the taxonomy" if callable(allowed) else "{" + ", ".join(allowed) + "}"
-    return Check(table, f"in_set({column})", f"{column} is one of {shown}", find, columns=(column,))
+    return Check(table, f"in_set({column})", f"{column} is one of {shown}", find, columns=(column,),
+                 constraint={"enum": (column, allowed)})
 
 
 def between(table: str, column: str, low: object, high: object = None, *,
@@ -307,7 +314,8 @@ def between(table: str, column: str, low: object, high: object = None, *,
     else:
         description = f"{column} in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
     description += " or null" if nullable else ""
-    return holds(table, f"between({column})", description, predicate, (column,))
+    check = holds(table, f"between({column})", description, predicate, (column,))
+    return replace(check, constraint={"range": (column, low, high, low_open, high_open)})
 
 
 def holds_joined(table: str, name: str, description: str, keys: Sequence[str], parent: str,

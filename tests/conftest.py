@@ -35,11 +35,18 @@ def toolkit(converter) -> Toolkit:
 
 
 @pytest.fixture(scope="session")
-def seed_tables(tmp_path_factory, toolkit) -> dict:
-    """Every table of the five seeds, written once per session and read back as DataFrames."""
+def seed_data_dir(tmp_path_factory, toolkit) -> Path:
+    """A folder with every table of the five seeds, extracted once per session (treat it as read-only)."""
     from pipeline.corpus import extract_corpus
-    from pipeline.views import load_tables
 
     out = tmp_path_factory.mktemp("seed_tables")
     extract_corpus(SEEDS_DIR, out, toolkit)
-    return load_tables(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_tables(seed_data_dir) -> dict:
+    """Every table of the five seeds, read back as DataFrames."""
+    from pipeline.views import load_tables
+
+    return load_tables(seed_data_dir)

@@ -87,3 +87,97 @@ def test_a_missing_file_is_one_line_and_a_non_zero_exit(tmp_path):
     assert result.exit_code == 1
     assert result.output.strip().startswith("error:")
     assert "nope.txt" in result.output
+
+
+# --- every failure is one line ----------------------------------------------------------------
+
+def _failures(tmp_path):
+    """(command line, what the one line must name) for a missing file, an empty folder and a bad option."""
+    empty = tmp_path / "empty"
+    empty.mkdir(exist_ok=True)
+    missing = tmp_path / "nosuch"
+    cases = [
+        (["extract", str(missing), "--out", str(tmp_path / "out")], "nosuch"),
+        (["extract", str(empty), "--out", str(tmp_path / "out")], "empty"),
+        (["extract", str(SEEDS_DIR), "--workers", "0"], "--workers"),
+        (["normalize", str(missing / "a.txt")], "a.txt"),
+        (["normalize", str(empty)], "empty"),
+        (["normalize", "--bogus", str(SEEDS["jiangxi2022"])], "--bogus"),
+        (["clauses", str(missing / "a.txt")], "a.txt"),
+        (["clauses", str(empty)], "empty"),
+        (["clauses"], "file"),
+        (["evaluate", str(missing)], "nosuch"),
+        (["evaluate", str(empty)], "empty"),
+        (["evaluate", str(SEEDS_DIR), "--gold", str(missing)], "nosuch"),
+        (["compare", "000", "002", "--data", str(missing)], "nosuch"),
+        (["compare", "000", "002", "--data", str(empty)], "empty"),
+        (["compare", "000", "--width"], "--width"),
+        (["search", "算力", "--data", str(missing)], "nosuch"),
+        (["search", "算力", "--data", str(empty)], "empty"),
+        (["search", "算力", "--limit", "zero"], "--limit"),
+        (["kwic", "算力", "--data", str(missing)], "nosuch"),
+        (["kwic", "算力", "--data", str(empty)], "empty"),
+        (["kwic"], "query"),
+        (["report", "--data", str(missing)], "nosuch"),
+        (["report", "--data", str(empty)], "empty"),
+        (["report", "--bogus"], "--bogus"),
+        (["export", "--out", str(tmp_path / "x"), "--data", str(missing)], "nosuch"),
+        (["export", "--out", str(tmp_path / "x"), "--data", str(empty)], "empty"),
+        (["export", "--out", str(tmp_path / "x"), "--format", "sav"], "--format"),
+        (["nosuchcommand"], "nosuchcommand"),
+    ]
+    return cases
+
+
+@pytest.mark.parametrize("case", range(len(_failures(Path("/tmp")))))
+def test_every_failure_is_one_line_naming_the_file_or_argument(tmp_path, case):
+    args, named = _failures(tmp_path)[case]
+    result = runner.invoke(app, args)
+    lines = result.output.strip().splitlines()
+    assert result.exit_code != 0, result.output
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    assert named in lines[0], lines[0]
+    assert "Traceback" not in result.output and "Errno" not in result.output
+
+
+def test_every_command_is_covered_by_the_failure_cases():
+    covered = {args[0] for args, _ in _failures(Path("/tmp"))}
+    assert set(command_names()) <= covered
+
+
+def test_flags_show_as_flags_in_help():
+    result = runner.invoke(app, ["extract", "--help"])
+    line = next(line for line in result.output.splitlines() if "--check" in line)
+    assert "<bool>" not in line and "BOOLEAN" not in line
+
+
+def test_piped_progress_is_a_line_per_batch_and_the_summary_names_what_was_removed(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    out = tmp_path / "data"
+    result = runner.invoke(app, ["extract", str(seeds), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "processed 5/5 documents" in lines
+    assert not any(line.startswith("wrote ") and line.endswith(".parquet") for line in lines)
+    assert f"wrote 9 tables, the manifest and datapackage.json to {out}" in lines
+    assert (out / "datapackage.json").is_file()
+    (seeds / "001_abf5e99d2b5f1a8f.txt").unlink()
+    again = runner.invoke(app, ["extract", str(seeds), "--out", str(out), "--workers", "1"])
+    assert "1 removed (001_abf5e99d2b5f1a8f" in again.output, again.output
+
+
+def test_check_finds_a_stale_codebook(tmp_path):
+    out = tmp_path / "data"
+    assert runner.invoke(app, ["extract", str(SEEDS_DIR), "--out", str(out), "--workers", "1"]).exit_code == 0
+    assert runner.invoke(app, ["extract", str(SEEDS_DIR), "--out", str(out), "--check"]).exit_code == 0
+    (out / "datapackage.json").write_text("{}", encoding="utf-8")
+    stale = runner.invoke(app, ["extract", str(SEEDS_DIR), "--out", str(out), "--check"])
+    assert stale.exit_code == 1 and "datapackage.json: not the codebook the code describes" in stale.output
+
+
+def test_extract_report_writes_the_report(tmp_path):
+    out = tmp_path / "data"
+    result = runner.invoke(app, ["extract", str(SEEDS_DIR), "--out", str(out), "--workers", "1", "--report"])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").read_bytes().startswith(b"<!DOCTYPE html>")

@@ -89,7 +89,41 @@ def test_no_cell_errors(executed):
 def test_figures_are_drawn(executed):
     figures = [cell.id for cell in executed.cells if cell.cell_type == "code"
                if any("image/png" in output.get("data", {}) for output in cell.outputs)]
-    assert figures == ["clause-counts-chart", "targets", "themes", "alignment"]
+    assert figures == ["clause-counts-chart", "targets", "timeline", "themes", "alignment", "reuse-graph"]
+
+
+def _cell_text(notebook, cell_id: str) -> str:
+    cell = next(cell for cell in notebook.cells if cell.get("id") == cell_id)
+    return "\n".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
+
+
+def test_new_views_are_shown(executed):
+    assert "40 EFLOPS" in _cell_text(executed, "target-values")
+    assert "四川 2025" in _cell_text(executed, "reuse-graph")
+    network = _cell_text(executed, "network")
+    assert "金融机构" in network and "龙头企业" not in network and "各部门" not in network
+    assert "算力" in _cell_text(executed, "kwic") and "clause_id" in _cell_text(executed, "kwic")
+
+
+def test_heatmap_colour_bar_reads_like_its_cells():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from pipeline import plotting
+
+    frame = pd.DataFrame([[0.05, 0.2], [0.1, 0.0]], index=pd.Index(["四川 2024", "江西 2022"], name="文件 document"),
+                         columns=pd.Index(["算力", "人才"], name="主题 theme"))
+    plotting.use_cjk_font()
+    fig, ax = plt.subplots()
+    plotting.heatmap(frame, ax, fmt="{:.0%}")
+    fig.canvas.draw()
+    bar = fig.axes[-1]
+    ticks = [label.get_text() for label in bar.get_yticklabels() if label.get_text()]
+    assert ticks and all(tick.endswith("%") for tick in ticks), ticks
+    assert ax.get_xlabel() == "主题 theme" and ax.get_ylabel() == "文件 document"
+    plt.close(fig)
 
 
 def test_chinese_labels_have_glyphs(executed):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -185,8 +187,9 @@ def test_text_from_the_tables_is_escaped(tables, tmp_path):
     documents.loc[0, "title"] = '<script>alert("x")</script>&'
     written = write_report({**tables, "documents": documents}, tmp_path / "report.html")
     text = written.read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;" in text
-    assert text.count("<script") == 1
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;" in text  # Jinja2's autoescape
+    # The page's script and the search box's data, nothing from the tables.
+    assert text.count("<script") == 2 and text.count('<script type="application/json" id="kwic-data">') == 1
 
 
 def test_same_tables_give_the_same_bytes(report, tables, tmp_path):
@@ -275,3 +278,130 @@ def test_chinese_renders_with_real_glyphs(tmp_path):
     assert first != missing, f"Chinese renders like a missing glyph (tofu); fonts found: {families}"
     ink = browser.Image.ink_columns(image, bands[0], white)
     assert ink[-1] - ink[0] > 0.85 * 8 * 48, "the Chinese glyphs are not full width"
+
+
+# --- the researcher's new views -----------------------------------------------------------------
+
+
+def test_target_values_section_shows_the_values(page, tables):
+    values = views.target_values(tables)
+    rows = page.get_element_by_id("values").xpath(".//tbody/tr")
+    assert [_text(row[0]) for row in rows] == list(values.index)
+    first = dict(zip(values.columns, (_text(td) for td in rows[0].xpath("td"))))
+    assert first["四川 2024"] == values.iloc[0]["四川 2024"] and "EFLOPS" in first["四川 2024"]
+
+
+def test_timeline_draws_every_period_and_deadline(page, tables):
+    spans = views.timeline(tables)
+    svg = page.get_element_by_id("timeline").xpath(".//svg")[0]
+    assert len(svg.xpath(".//rect[@class='period']")) == (spans["what"] == "period").sum() > 0
+    assert len(svg.xpath(".//path[@class='deadline']")) == (spans["what"] == "deadline").sum() > 0
+    lanes = [g.get("data-document") for g in svg.xpath(".//g[@class='lane']")]
+    assert lanes == sorted(views.document_labels(tables["documents"]))  # every document, with or without spans
+    assert len(svg.xpath(".//circle[@class='issued']")) == 5
+    assert "2025" in [t.text for t in svg.xpath(".//text[@class='tick']")]
+
+
+def test_reuse_graph_points_from_earlier_to_later(page, tables):
+    graph = views.reuse_graph(tables)
+    arcs = page.get_element_by_id("reuse-graph").xpath(".//svg//path")
+    assert len(arcs) == len(graph)
+    reused = [(a.get("data-earlier"), a.get("data-later")) for a in arcs if "reuse" in a.get("class")]
+    assert ("四川 2024", "四川 2025") in reused
+    assert all(row.earlier_date <= row.later_date for row in graph.itertuples())
+
+
+def test_party_network_links_parties_to_documents(page, tables):
+    edges = views.party_network(tables)
+    lines = page.get_element_by_id("network").xpath(".//svg//line")
+    assert len(lines) == len(edges) > 0
+    assert {(line.get("data-party"), line.get("data-document")) for line in lines} == set(
+        zip(edges["name"], edges["document"]))
+    generic = views.declared_list(views.GENERIC_PARTIES_FILE)
+    assert not generic & set(edges["name"])
+
+
+def test_generic_groups_and_boilerplate_are_left_out_of_top_lists(page, tables):
+    names = {_text(td) for td in page.get_element_by_id("parties").xpath(".//tbody/tr/td[1]")}
+    assert not names & {"龙头企业", "各地", "各部门"}
+    terms = {_text(span) for span in page.get_element_by_id("terms").find_class("term")}
+    assert not terms & {"4K", "缩写", "单位", "责任", "印发", "深入开展", "等市"}
+
+
+def test_heatmap_legend_reads_in_the_cells_unit(page):
+    scale = page.get_element_by_id("themes").find_class("scale")[0]
+    ends = [_text(span) for span in scale.xpath("./span") if span.get("class") != "ramp"]
+    assert ends[0] == "0.0%" and ends[1].endswith("%")
+
+
+def test_kwic_data_holds_every_clause(page, tables):
+    import json
+
+    data = json.loads(page.get_element_by_id("kwic-data").text)
+    assert len(data["clauses"]) == len(tables["clauses"])
+    assert "數" in data["chars"]  # Traditional characters are converted in the search box
+    assert ["人工智慧", "人工智能"] in data["phrases"]
+
+
+def _kwic_rows(dom: str) -> list[list[str]]:
+    tree = lxml.html.fromstring(dom)
+    return [[td.text_content() for td in row] for row in tree.get_element_by_id("kwic-results")]
+
+
+@pytest.mark.parametrize("query", ["算力", "數據 要素", "人工智慧 OR 低空"])
+def test_search_box_finds_what_policy_kwic_finds(report, tables, converter, query):
+    from urllib.parse import quote
+
+    run = browser.dump_dom(f"{report.as_uri()}?q={quote(query)}")
+    assert 'data-ready="1"' in run.stdout and not run.console, run.console
+    expected = views.kwic(tables, query, converter)
+    rows = _kwic_rows(run.stdout)
+    assert len(rows) == len(expected) > 0
+    assert [row[3] for row in rows] == expected["keyword"].tolist()
+    assert [row[1] for row in rows] == [f"[{c}]" for c in expected["clause_id"]]
+
+
+def test_screenshots_of_the_new_views(report, tmp_path):
+    """Each new view renders in Chromium; with POLICY_UPDATE_SCREENSHOTS=1 the shots go to docs/ (to look at)."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    html = report.read_text(encoding="utf-8")
+    for key in ("values", "timeline", "reuse-graph", "network", "kwic"):
+        # Headless Chromium paints only the first screen: a copy of the page with that section first.
+        tree = lxml.html.fromstring(html)
+        main = tree.find(".//main")
+        section = tree.get_element_by_id(key)
+        main.remove(section)
+        main.insert(0, section)
+        page = tmp_path / f"{key}.html"
+        page.write_bytes(lxml.html.tostring(tree, doctype="<!DOCTYPE html>", encoding="utf-8"))
+        png = tmp_path / f"{key}.png"
+        url = page.as_uri() + ("?q=%E7%AE%97%E5%8A%9B" if key == "kwic" else "")
+        run = browser.screenshot(url, png, width=1400, height=800)
+        assert not run.console, run.console
+        image = browser.read_png(png)
+        assert len(set(image.pixels())) > 50, f"{key}: the view did not render"
+        if os.environ.get("POLICY_UPDATE_SCREENSHOTS"):
+            shutil.copy(png, docs / f"report-{key}.png")
+
+
+def test_two_documents_of_one_place_and_year_do_not_break_the_report(tmp_path, toolkit):
+    """Once `ValueError: Index contains duplicate entries, cannot reshape`: labels must stay unique."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = (SEEDS_DIR / "003_a8cd71ea5b437bb0.txt").read_text(encoding="utf-8")
+    (seeds / "guizhou_2024_a.txt").write_text(text, encoding="utf-8")
+    (seeds / "guizhou_2024_b.txt").write_text(text + "\n附：另一份文件。\n", encoding="utf-8")
+    data = tmp_path / "data"
+    extract_corpus(seeds, data, toolkit=toolkit)
+    tables = views.load_tables(data)
+    labels = views.document_labels(tables["documents"])
+    assert len(labels) == 2 and labels.is_unique
+    page = lxml.html.fromstring(write_report(tables, tmp_path / "report.html").read_bytes())
+    assert len(page.get_element_by_id("themes").xpath(".//tbody/tr")) == 2
+
+
+def test_copies_of_political_formulae_are_marked_and_real_copies_are_not(page):
+    rows = page.get_element_by_id("reuse").xpath(".//tbody/tr")
+    marked = {_text(row[0]): bool(row.find_class("muted-badge")) for row in rows}
+    assert marked["四川 2024 [2.3] ↔ 四川 2025 [2.5.17]"] is False  # the free-trade-zone sentence
+    assert any(marked.values())  # 以习近平新时代中国特色社会主义思想为指导 …

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -97,3 +100,58 @@ def test_search_command(data_dir):
     assert "canonical: 人工智能" in result.output and "more (--limit)" in result.output
     missing = runner.invoke(app, ["search", "不存在的词语", "--data", str(data_dir)])
     assert missing.exit_code == 1 and missing.output.startswith("0 clauses")
+
+
+def test_search_words_are_all_required_and_or_gives_alternatives(seed_tables, converter):
+    both = views.search_clauses(seed_tables, "数据 要素", converter)
+    assert len(both) > len(views.search_clauses(seed_tables, "数据要素", converter))
+    assert all("数据" in text and "要素" in text
+               for text in seed_tables["clauses"].set_index(["doc_id", "clause_id"]).loc[
+                   list(zip(both["doc_id"], both["clause_id"])), "text"])
+    first, second = (views.search_clauses(seed_tables, q, converter) for q in ("低空", "海洋"))
+    either = views.search_clauses(seed_tables, "低空 OR 海洋", converter)
+    assert len(either) == len(first) + len(second) > 0  # no clause names both
+    traditional = views.search_clauses(seed_tables, "數據 要素", converter)
+    assert traditional["clause_id"].tolist() == both["clause_id"].tolist()
+
+
+def test_regex_search(seed_tables, converter):
+    found = views.search_clauses(seed_tables, "数据(要素|资源)", converter, regex=True)
+    plain = views.search_clauses(seed_tables, "数据要素 OR 数据资源", converter)
+    assert found[["doc_id", "clause_id"]].equals(plain[["doc_id", "clause_id"]])
+    with pytest.raises(ValueError, match="not a regular expression"):
+        views.search_clauses(seed_tables, "数据(", converter, regex=True)
+
+
+def test_kwic_gives_every_occurrence(seed_tables, converter):
+    rows = views.kwic(seed_tables, "算力", converter, width=10)
+    assert len(rows) == seed_tables["clauses"]["text"].str.count("算力").sum()
+    assert (rows["keyword"] == "算力").all()
+    assert rows["left"].str.len().max() <= 10 and rows["right"].str.len().max() <= 10
+    first = rows.iloc[0]
+    text = seed_tables["clauses"].set_index(["doc_id", "clause_id"]).loc[(first.doc_id, first.clause_id), "text"]
+    assert text[first.offset:first.offset + 2] == "算力"
+
+
+def test_kwic_command_prints_clause_ids_and_context(data_dir):
+    result = runner.invoke(app, ["kwic", "算力", "--data", str(data_dir)])
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if "【算力】" in line]
+    assert lines and all(re.match(r"^\S+ \d{4} \[[\w.]+\]\t", line) for line in lines)
+    assert re.search(r"^\d+ occurrences in \d+ clauses of 4 documents$", result.output, re.M)
+
+
+def test_search_command_with_several_words_and_regex(data_dir):
+    result = runner.invoke(app, ["search", "数据", "要素", "OR", "算力", "--data", str(data_dir), "--limit", "1"])
+    assert result.exit_code == 0 and "match 数据 要素 OR 算力" in result.output
+    result = runner.invoke(app, ["search", "--regex", "数据(", "--data", str(data_dir)])
+    assert result.exit_code == 1 and result.output.strip().startswith("error: --regex:")
+
+
+def test_labels_stay_unique_for_ids_with_a_common_start(seed_tables):
+    documents = seed_tables["documents"].head(2).copy()
+    documents["doc_id"] = ["guizhou_2024_a", "guizhou_2024_b"]
+    documents["issuer"] = "贵州省人民政府"
+    documents["issue_date"] = pd.Timestamp("2024-03-01")
+    labels = views.document_labels(documents)
+    assert labels.is_unique and labels.tolist() == ["贵州 2024 (guizhou_2024_a)", "贵州 2024 (guizhou_2024_b)"]
