@@ -14,9 +14,11 @@ SEEDS ?= seeds
 DATA ?= data
 # Documents in the benchmark corpus (make bench N=10000).
 N ?= 1000
+# Mainland documents for `make evaluate-normalize` (relative to the clone).
+CORPUS ?= ../shared/corpus
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev extract check smoke pins report browser test bench-jionlp bench-corpus bench clean
+.PHONY: help install install-dev extract check smoke pins report browser test bench-jionlp bench-corpus bench evaluate-normalize clean
 # apt-get needs root; use sudo when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -83,6 +85,9 @@ bench-corpus: $(DEV_STAMP) ## Write N benchmark documents (default 1000) made of
 
 bench: $(DEV_STAMP) ## Time each stage, end to end and bare jieba on N documents (builds the corpus when needed)
 	$(BIN)/python benchmarks/bench.py --n $(N)
+
+evaluate-normalize: $(STAMP) ## Score Taiwan-style script conversion on the mainland documents (seeds and CORPUS)
+	$(BIN)/policy evaluate $(SEEDS) --normalize --corpus $(CORPUS)
 
 clean: ## Remove the virtual environment and caches (data/ is kept)
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

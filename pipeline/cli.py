@@ -261,19 +261,39 @@ def evaluate(
     structure: bool = typer.Option(False, "--structure",
                                    help="Score clause trees (ids, kinds, parents, headings) of --corpus "
                                         "documents against gold trees instead."),
+    normalize: bool = typer.Option(False, "--normalize",
+                                   help="Instead: score Taiwan-style script conversion on the mainland documents "
+                                        "of SEEDS_DIR and --corpus."),
     corpus: Path = typer.Option(config.DEFAULT_CORPUS_DIR, "--corpus",
-                                help="With --structure: folder of the documents the gold trees describe."),
+                                help="With --structure: folder of the documents the gold trees describe; "
+                                     "with --normalize: a folder of mainland documents, beside the seeds."),
 ) -> None:
     """Print precision, recall and F1 of targets, dates and parties against gold annotations.
 
     With --structure: clause-id Jaccard, (id, kind) F1, parent and heading accuracy per document.
 
+    With --normalize: render every Simplified mainland document of SEEDS_DIR and
+    --corpus Taiwan-style (OpenCC s2twp), convert it back, and print Han-character
+    accuracy of OpenCC t2s, OpenCC tw2sp and this project, with the commonest errors.
+
     Example: policy evaluate seeds --gold tests/gold --misses
 
     Example: policy evaluate --structure --corpus ../shared/corpus --gold tests/gold/structure
+
+    Example: policy evaluate seeds --normalize --corpus ../shared/corpus
     """
     if structure:
         _evaluate_structure(corpus, gold or config.DEFAULT_STRUCTURE_GOLD_DIR, show_misses)
+        return
+    if normalize:
+        from pipeline.evaluate import normalize_report
+
+        try:
+            lines = normalize_report([seeds_dir, corpus])
+        except PipelineError as error:
+            _fail(str(error))
+        for line in lines:
+            typer.echo(line)
         return
     from pipeline.evaluate import GoldError, evaluate as run_evaluation, report_lines
 

@@ -8,8 +8,8 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
 OPENCC_DIR = RESOURCES_DIR / "opencc"
-OPENCC_TAIWAN_CONFIG = OPENCC_DIR / "policy_tw2s.json"
-OPENCC_TRADITIONAL_CONFIG = OPENCC_DIR / "policy_t2s.json"
+OPENCC_ADDITIONS = OPENCC_DIR / "policy_additions.txt"
+OPENCC_PROTECTED = OPENCC_DIR / "protected.txt"
 
 # Defaults for the command line, relative to the folder the command runs in,
 # as with every data tool: `policy extract` in a clone reads ./seeds and writes

@@ -396,3 +396,11 @@ def structure_report_lines(scores: list[StructureScore], width: int = 44) -> lis
                      f"{sum(s.parent_accuracy for s in scores) / n:>7.3f} "
                      f"{sum(s.heading_accuracy for s in scores) / n:>8.3f}")
     return lines
+
+
+def normalize_report(folders: Iterable[Path], top: int = 20) -> list[str]:
+    """`policy evaluate --normalize`: Taiwan-style renderings of the mainland documents in ``folders``
+    converted back by OpenCC t2s, OpenCC tw2sp and this project (see :mod:`pipeline.conversion_eval`)."""
+    from pipeline.conversion_eval import evaluate_folders
+
+    return evaluate_folders(folders, top)

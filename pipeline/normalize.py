@@ -8,20 +8,15 @@ everything in the original is accounted for (SPEC "Normalization").
 
 from __future__ import annotations
 
-import json
 import re
-import tempfile
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
-from pathlib import Path
 
-import opencc
-
-from pipeline import config, headers
+from pipeline import config, headers, vocabulary
 from pipeline.headers import HeaderHit
 from pipeline.markers import match_marker, starts_with_marker
 
@@ -160,13 +155,24 @@ def unify_line_endings(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _LINE_ENDINGS, lambda m: "\n", "line_endings")
 
 
+# Compatibility forms whose NFKC form is the canonical one: full-width ASCII,
+# half-width CJK punctuation, small and vertical presentation forms (﹒ is
+# `.` as ． is). The full-width ， ； ： ？ ！ are kept: canonical text writes
+# them so in Chinese text (ASCII ones there are converted to them).
+_COMPATIBILITY_RANGES = ((0xFF01, 0xFF5E), (0xFF61, 0xFF64), (0xFE10, 0xFE19), (0xFE30, 0xFE4F),
+                         (0xFE50, 0xFE6B))
+_KEPT_FULL_WIDTH = "，；：？！"
+
+
 def _width_table() -> dict[int, str]:
-    table = {cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)}        # ０-９
-    table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
-    table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-    table.update({0xFF08: "(", 0xFF09: ")", 0xFF0E: ".", 0xFF05: "%", 0x3000: " ", 0x00A0: " ",
-                  0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ", 0xFEFF: " ", 0x09: " ",
-                  0x2015: "—", 0x2500: "—"})
+    table = {}
+    for first, last in _COMPATIBILITY_RANGES:
+        for cp in range(first, last + 1):
+            compatible = unicodedata.normalize("NFKC", chr(cp))
+            if len(compatible) == 1 and compatible != chr(cp) and chr(cp) not in _KEPT_FULL_WIDTH:
+                table[cp] = compatible
+    table.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ", 0xFEFF: " ",
+                  0x09: " ", 0x2015: "—", 0x2500: "—"})
     return table
 
 
@@ -186,9 +192,22 @@ def full_width_punctuation(mapped: MappedText) -> MappedText:
                    "punctuation_width")
 
 
+# A range between two numbers (3－5年, 2023～2025年, 20%〜30%) is written with
+# the dash mainland text uses, which the extractors read as a range; `——`
+# and ASCII `-` (2025-12-31) are left as they are.
+_RANGE_DASHES = "－–～〜﹣"
+_RANGE_DASH = re.compile(rf"(?<=[0-9０-９%％])[{_RANGE_DASHES}](?=[0-9０-９])")
+
+
+def unify_range_dashes(mapped: MappedText) -> MappedText:
+    """`－` `–` `～` `〜` between numbers become `—` (3—5年), one for one."""
+    return rewrite(mapped, _RANGE_DASH, lambda m: "—", "range_dash")
+
+
 def unify_widths(mapped: MappedText) -> MappedText:
-    """Full-width digits, letters, brackets become ASCII; Chinese-context , ; : become full-width."""
-    return full_width_punctuation(translate(mapped, _WIDTH_TABLE))
+    """Compatibility forms (full-width digits, letters, brackets; ﹒) become NFKC; ranges take `—`;
+    Chinese-context , ; : become full-width."""
+    return full_width_punctuation(translate(unify_range_dashes(mapped), _WIDTH_TABLE))
 
 
 _PINYIN_SYLLABLE = re.compile(
@@ -526,23 +545,34 @@ def repair_layout(mapped: MappedText) -> MappedText:
 # --- Script and vocabulary --------------------------------------------------
 
 class ScriptConverter:
-    """OpenCC converters for the canonical script, built once and passed in."""
+    """Converters to the canonical script and vocabulary, built once and passed in.
+
+    ``taiwan`` converts Taiwan-style Traditional text with OpenCC's complete
+    Taiwan dictionaries, minus the mainland words of ``protected.txt``, plus
+    ``policy_additions.txt``; ``traditional`` converts Traditional script
+    written with mainland vocabulary (OpenCC ``t2s``).  See
+    ``resources/opencc/README.md``.
+    """
 
     def __init__(self) -> None:
-        self.taiwan = load_opencc(config.OPENCC_TAIWAN_CONFIG)
-        self.traditional = load_opencc(config.OPENCC_TRADITIONAL_CONFIG)
-        self._t2s = opencc.OpenCC("t2s")
-        self._s2t = opencc.OpenCC("s2t")
-        self.taiwan_terms = _load_phrase_keys(config.OPENCC_DIR / "PolicyTWPhrases.txt")
+        variants = vocabulary.first_values(vocabulary.read_table(config.OPENCC_DIR / "PolicyVariants.txt"))
+        additions = vocabulary.first_values(vocabulary.read_table(config.OPENCC_ADDITIONS))
+        self.protected = vocabulary.read_words(config.OPENCC_PROTECTED)
+        self.taiwan = vocabulary.taiwan_to_mainland(self.protected, additions, variants)
+        self.traditional = vocabulary.traditional_to_simplified(variants)
+        self._s2t = vocabulary.simplified_to_traditional()
+        t2s = self.traditional
+        # Detection counts the additions that rewrite a word (not those that
+        # keep one in context, 申請資料), as they read in Simplified script,
+        # converted once here rather than for every document.
+        self.taiwan_terms = {k: v for k, v in additions.items() if t2s.convert(k) != v}
         self.mainland_terms = tuple(sorted({self._s2t.convert(v) for v in self.taiwan_terms.values()}))
-        # Both word lists as they read in Simplified script, converted once
-        # here rather than for every document.
-        self._taiwan_forms = tuple(self._t2s.convert(k) for k in self.taiwan_terms)
-        self._mainland_forms = tuple(self._t2s.convert(t) for t in self.mainland_terms)
+        self._taiwan_forms = tuple(t2s.convert(k) for k in self.taiwan_terms)
+        self._mainland_forms = tuple(t2s.convert(t) for t in self.mainland_terms)
 
     @lru_cache(maxsize=None)
     def char_to_simplified(self, char: str) -> str:
-        return self._t2s.convert(char)
+        return self.traditional.convert_char(char)
 
     @lru_cache(maxsize=None)
     def char_to_traditional(self, char: str) -> str:
@@ -561,7 +591,7 @@ class ScriptConverter:
         traditional_only = sum(n for c, n in han.items() if self.char_to_simplified(c) != c)
         simplified_only = sum(n for c, n in han.items() if self.char_to_traditional(c) != c)
         script = "traditional" if traditional_only > simplified_only else "simplified"
-        simplified_text = text if script == "simplified" else self._t2s.convert(text)
+        simplified_text = text if script == "simplified" else self.traditional.convert(text)
         taiwan_counts = [simplified_text.count(form) for form in self._taiwan_forms]
         taiwan = sum(taiwan_counts)
         mainland = sum(simplified_text.count(form) for form in self._mainland_forms)
@@ -571,103 +601,73 @@ class ScriptConverter:
         variant = "taiwan" if distinct >= 2 and 4 * taiwan >= mainland else "mainland"
         return script, variant
 
-    def converter_for(self, script: str, variant: str) -> opencc.OpenCC | None:
+    def converter_for(self, script: str, variant: str) -> vocabulary.PhraseConverter | None:
         if variant == "taiwan":
             return self.taiwan
         if script == "traditional":
             return self.traditional
         return None
 
+    def to_canonical(self, text: str) -> str:
+        """The script conversion alone, as :func:`normalize` chooses it (no layout repair)."""
+        chosen = self.converter_for(*self.detect(text))
+        return chosen.convert(text) if chosen is not None else text
+
 
 def _is_han(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
-def _load_phrase_keys(path: Path) -> dict[str, str]:
-    pairs = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, value = line.split("\t", 1)
-            pairs[key] = value.strip()
-    return pairs
-
-
-def load_opencc(config_path: Path) -> opencc.OpenCC:
-    """Load an OpenCC config whose dictionary files are named without folders.
-
-    OpenCC looks for dictionaries only next to the config and in its own
-    build-time data folder, which a pip-installed OpenCC does not have; so
-    each name is resolved here, to our resources or to the package's data.
-    """
-    spec = json.loads(Path(config_path).read_text(encoding="utf-8"))
-    share_dir = Path(opencc.__file__).resolve().parent / "clib" / "share" / "opencc"
-
-    def resolve(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                local = Path(config_path).parent / node["file"]
-                node["file"] = str(local if local.exists() else share_dir / node["file"])
-            for value in node.values():
-                resolve(value)
-        elif isinstance(node, list):
-            for value in node:
-                resolve(value)
-
-    resolve(spec)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
-        json.dump(spec, handle, ensure_ascii=False)
-    try:
-        return opencc.OpenCC(handle.name)
-    finally:
-        Path(handle.name).unlink()
-
-
 _CHUNK = re.compile(rf"[^\n{CJK_PUNCT}，。]+|[\n{CJK_PUNCT}，。]+")
 
 
-def convert_script(mapped: MappedText, converter: opencc.OpenCC, char_map: Callable[[str], str]) -> MappedText:
-    """Convert with OpenCC, chunk by chunk, keeping the offset map.
+def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) -> MappedText:
+    """Convert script and vocabulary, keeping the offset map, in linear time.
 
-    A phrase never spans punctuation, so each chunk between punctuation marks
-    converts on its own.  Where a phrase changes length (網際網路 -> 互联网),
-    the chunk is aligned with its character-by-character conversion.
+    A phrase never spans punctuation, so each chunk between punctuation
+    marks converts on its own, at OpenCC's speed.  A chunk holding no phrase
+    that changes length converts one character for one.  In the others the
+    converter's phrases are located: one that changes length
+    (網際網路 -> 互联网) spreads its new characters over the old ones in
+    order, first onto first and last onto last, and the old characters no
+    new one maps to are dropped under the rule ``vocabulary``.
     """
-    pieces, new_origin = [], array("l")
+    text = converter.fold(mapped.text)
     origin = mapped.origin
+    resizing = converter.resizing
+    if resizing is None or resizing.search(text) is None:
+        converted = converter.convert_folded(text)
+        return mapped if converted == mapped.text else MappedText(converted, origin, mapped.dropped)
+    pieces, new_origin = [], array("l")
     dropped = list(mapped.dropped)
-    for found in _CHUNK.finditer(mapped.text):
-        chunk, start = found.group(), found.start()
-        converted = converter.convert(chunk)
-        pieces.append(converted)
-        if len(converted) == len(chunk):
-            new_origin.extend(origin[start:start + len(chunk)])
+    for found in _CHUNK.finditer(text):
+        chunk, offset = found.group(), found.start()
+        if resizing.search(chunk) is None:
+            pieces.append(converter.convert_folded(chunk))
+            new_origin.extend(origin[offset:offset + len(chunk)])
             continue
-        plain = "".join(char_map(c)[:1] or c for c in chunk)
-        sources = _align(plain, converted)
-        new_origin.extend(origin[start + index] for index in sources)
-        # Characters a shorter phrase absorbed (網際網路 -> 互联网) are accounted for by name.
-        for index in sorted(set(range(len(chunk))) - set(sources)):
-            dropped.append(Drop("vocabulary", origin[start + index], origin[start + index] + 1))
-    new_origin.append(origin[len(mapped.text)])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
-
-
-def _align(source: str, target: str) -> list[int]:
-    """For each character of ``target``, the index in ``source`` it came from."""
-    result = [0] * len(target)
-    matcher = SequenceMatcher(None, source, target, autojunk=False)
-    for tag, s1, s2, t1, t2 in matcher.get_opcodes():
-        width = t2 - t1
-        for k in range(width):
-            if tag == "equal":
-                result[t1 + k] = s1 + k
-            elif s2 > s1:
-                # Inside a replaced phrase, spread the new characters over the old ones.
-                result[t1 + k] = s1 + (k * (s2 - s1)) // width
+        last = 0
+        for start, end, replacement in converter.edits(chunk):
+            pieces.append(converter.convert_chars(chunk[last:start]))
+            new_origin.extend(origin[offset + last:offset + start])
+            pieces.append(replacement)
+            width, length = end - start, len(replacement)
+            if width == length:
+                new_origin.extend(origin[offset + start:offset + end])
             else:
-                # An insertion belongs to the source character it precedes.
-                result[t1 + k] = min(s1, len(source) - 1)
-    return result
+                # First onto first and last onto last, so that the span of
+                # the new phrase is the whole old one.
+                sources = [offset + start + (k * (width - 1)) // max(length - 1, 1) for k in range(length)]
+                new_origin.extend(origin[i] for i in sources)
+                kept = set(sources)
+                for index in range(offset + start, offset + end):
+                    if index not in kept:
+                        dropped.append(Drop("vocabulary", origin[index], origin[index] + 1))
+            last = end
+        pieces.append(converter.convert_chars(chunk[last:]))
+        new_origin.extend(origin[offset + last:offset + len(chunk)])
+    new_origin.append(origin[len(text)])
+    return MappedText("".join(pieces), new_origin, tuple(dropped))
 
 
 # --- The whole normalization ------------------------------------------------
@@ -692,7 +692,7 @@ def normalize(original: str, converter: ScriptConverter, markup: str | None = No
         mapped = MARKUP_STEPS[markup](mapped)
     chosen = converter.converter_for(script, variant)
     if chosen is not None:
-        mapped = convert_script(mapped, chosen, converter.char_to_simplified)
+        mapped = convert_script(mapped, chosen)
     mapped = repair_layout(mapped)
     # What the layout dropped (a footer's 页, pinyin noise) can tip a close
     # script or vocabulary count: the canonical text must read as canonical
@@ -701,7 +701,7 @@ def normalize(original: str, converter: ScriptConverter, markup: str | None = No
         chosen = converter.converter_for(*converter.detect(mapped.text))
         if chosen is None:
             break
-        converted = convert_script(mapped, chosen, converter.char_to_simplified)
+        converted = convert_script(mapped, chosen)
         if converted.text == mapped.text:
             break
         mapped = repair_layout(converted)

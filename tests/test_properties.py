@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clauses import ClauseTree, segment
-from pipeline.normalize import _WIDTH_TABLE, Normalized, normalize
+from pipeline.normalize import _RANGE_DASHES, _WIDTH_TABLE, Normalized, normalize
 
 settings.register_profile("ci", derandomize=True, database=None, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -204,7 +204,10 @@ def test_without_script_conversion_each_canonical_character_is_its_source_or_a_l
     assume(converter.converter_for(doc.script, doc.variant) is None)
     for index, char in enumerate(doc.text):
         source = text[doc.mapped.origin[index]]
-        allowed = {source, source.translate(_WIDTH_TABLE), _FULL_WIDTH_PUNCT.get(source, source)}
+        width = source.translate(_WIDTH_TABLE)
+        allowed = {source, width, _FULL_WIDTH_PUNCT.get(width, width)}
+        if source in _RANGE_DASHES:
+            allowed.add("—")  # a range between numbers
         if source.translate(_WIDTH_TABLE) in _WHITESPACE:
             allowed.add("\n")  # a line ending, or the space that ended a paragraph of a one-line page
         assert char in allowed, (index, char, source)
