@@ -190,6 +190,8 @@ def extract(
         typer.echo(f"error: {error}", err=True)
     for source_file in result.flagged:
         typer.echo(f"error: {source_file}: no numbered clauses found (kept as one preamble clause)", err=True)
+    for source_file, summary in result.warned.items():
+        typer.echo(f"warning: {source_file}: {summary} (documents.warnings)", err=True)
     if report:
         from pipeline.report import write_report
         from pipeline.views import load_tables
@@ -258,6 +260,9 @@ def evaluate(
                               help=f"Folder of gold annotations (default {config.DEFAULT_GOLD_DIR}; "
                                    f"with --structure {config.DEFAULT_STRUCTURE_GOLD_DIR})."),
     show_misses: bool = typer.Option(False, "--misses", help="Also list every unmatched row."),
+    parties: bool = typer.Option(False, "--parties",
+                                 help="Parties per document and per role, role accuracy, English names, "
+                                      "on the seeds' gold and on GOLD/corpus."),
     structure: bool = typer.Option(False, "--structure",
                                    help="Score clause trees (ids, kinds, parents, headings) of --corpus "
                                         "documents against gold trees instead."),
@@ -265,8 +270,9 @@ def evaluate(
                                    help="Instead: score Taiwan-style script conversion on the mainland documents "
                                         "of SEEDS_DIR and --corpus."),
     corpus: Path = typer.Option(config.DEFAULT_CORPUS_DIR, "--corpus",
-                                help="With --structure: folder of the documents the gold trees describe; "
-                                     "with --normalize: a folder of mainland documents, beside the seeds."),
+                                help="Folder of the corpus documents: the gold trees describe them (--structure), "
+                                     "GOLD/corpus annotates them (--parties); with --normalize: a folder of "
+                                     "mainland documents, beside the seeds."),
 ) -> None:
     """Print precision, recall and F1 of targets, dates and parties against gold annotations.
 
@@ -277,6 +283,7 @@ def evaluate(
     accuracy of OpenCC t2s, OpenCC tw2sp and this project, with the commonest errors.
 
     Example: policy evaluate seeds --gold tests/gold --misses
+    Example: policy evaluate seeds --parties --corpus ../shared/corpus
 
     Example: policy evaluate --structure --corpus ../shared/corpus --gold tests/gold/structure
 
@@ -301,6 +308,23 @@ def evaluate(
     gold = gold or config.DEFAULT_GOLD_DIR
     if not gold.is_dir():
         _fail(f"{gold}: not a folder of gold annotations")
+    if parties:
+        from pipeline.evaluate import evaluate_parties, party_report_lines
+
+        if not corpus.is_dir():
+            typer.echo(f"warning: {corpus}: not a folder of documents; scoring the seeds' gold only", err=True)
+        try:
+            party_result = evaluate_parties(seeds_dir, gold, corpus if corpus.is_dir() else None)
+        except (GoldError, PipelineError) as error:
+            _fail(_one_line(str(error)))
+        except OSError as error:
+            _fail(f"{_os_error(error)} (the gold in {gold} names a document that {seeds_dir} does not hold)")
+        for line in party_report_lines(party_result):
+            typer.echo(line)
+        if show_misses:
+            for gold_set, doc_id, why, row in party_result.misses:
+                typer.echo(f"parties {gold_set} {doc_id} {why}: {row}")
+        return
     try:
         result = run_evaluation(seeds_dir, gold)
     except (GoldError, PipelineError) as error:

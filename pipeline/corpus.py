@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import pyarrow as pa
 
-from pipeline.clauses import NO_MARKERS_WARNING
+from pipeline.clauses import NO_MARKERS_WARNING, structure_summary
 from pipeline.errors import PipelineError, TableWriteError
 from pipeline.store import (
     INTERIM_NAME, MANIFEST_NAME, Manifest, SkippedFile, Source, TableAssembler, code_fingerprint, file_sha256,
@@ -66,6 +66,7 @@ class CorpusReport:
     removed: list[str] = field(default_factory=list)
     failures: list[PipelineError] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
+    warned: dict[str, str] = field(default_factory=dict)  # source file -> its structure warnings, summarized
     written: list[Path] = field(default_factory=list)
     up_to_date: bool = False
     # Files of the folder that are not documents (notes, tables, hidden files), with the reason.
@@ -207,6 +208,8 @@ def extract_corpus(
         if NO_MARKERS_WARNING in info.get("warnings", []):
             report.flagged.append(info.get("source_file", doc_id))
             entries[doc_id]["no_markers"] = True
+        elif summary := structure_summary(info.get("warnings", [])):
+            report.warned[info.get("source_file", doc_id)] = summary
     report.written = _write_tables(out_dir, interim, done, comparer, validate)
     tables = {name: file_sha256(out_dir / f"{name}.parquet") for name in SCHEMAS}
     report.written.append(Manifest(code, entries, tables).write(out_dir))

@@ -31,6 +31,9 @@ COMPARED: dict[str, tuple[str, ...]] = {
 }
 
 
+CORPUS_GOLD = "corpus"  # tests/gold/corpus/<file stem>/parties.csv, keyed by document text
+
+
 class GoldError(ValueError):
     """A gold row that does not point at text in its clause."""
 
@@ -95,8 +98,10 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
     """Run the pipeline on every document that has gold, and score each table."""
     toolkit = toolkit or Toolkit()
     evaluation = Evaluation()
-    # A seed's folder holds table CSVs; other folders (structure/, the clause trees) are not seeds.
-    folders = sorted(p for p in Path(gold_dir).iterdir() if p.is_dir() and _holds_table_gold(p))
+    # A seed's folder holds table CSVs; other folders (structure/, the clause trees; corpus/, the
+    # corpus party gold) are not seeds.
+    folders = sorted(p for p in Path(gold_dir).iterdir()
+                     if p.is_dir() and p.name != CORPUS_GOLD and _holds_table_gold(p))
     wanted = set(doc_ids) if doc_ids is not None else None
     for folder in folders:
         if wanted is not None and folder.name not in wanted:
@@ -192,6 +197,194 @@ def report_lines(evaluation: Evaluation) -> list[str]:
             score = evaluation.total(table) if doc_id == "ALL" else evaluation.scores[(table, doc_id)]
             lines.append(f"{table:<9} {doc_id:<22} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
                          f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    return lines
+
+
+# --- parties: per document, per role, role accuracy, English names -------------
+
+PARTY_ROLES = ("issuer", "addressee", "lead", "responsible", "support", "actor", "mentioned")
+
+
+@dataclass
+class PartyScore:
+    """Party rows of one document (or of several): matched on span, name and kind; roles on top."""
+
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0  # span overlaps, name and kind equal
+    role_matched: int = 0  # ... and the role is equal too
+    by_role: dict[str, list[int]] = field(default_factory=lambda: {r: [0, 0, 0] for r in PARTY_ROLES})
+    government: int = 0  # predicted government bodies
+    government_en: int = 0  # ... with an English name
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+    @property
+    def f1_with_role(self) -> float:
+        p = self.role_matched / self.predicted if self.predicted else 1.0
+        r = self.role_matched / self.gold if self.gold else 1.0
+        return _f1(p, r)
+
+    @property
+    def role_accuracy(self) -> float:
+        return self.role_matched / self.matched if self.matched else 1.0
+
+    @property
+    def english_share(self) -> float:
+        return self.government_en / self.government if self.government else 1.0
+
+    def add(self, other: "PartyScore") -> None:
+        for name in ("gold", "predicted", "matched", "role_matched", "government", "government_en"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for role, counts in other.by_role.items():
+            mine = self.by_role.setdefault(role, [0, 0, 0])
+            for i in range(3):
+                mine[i] += counts[i]
+
+
+@dataclass
+class PartyEvaluation:
+    """Party scores by (gold set, document), and the unmatched rows."""
+
+    scores: dict[tuple[str, str], PartyScore] = field(default_factory=dict)
+    misses: list[tuple[str, str, str, dict]] = field(default_factory=list)
+
+    def total(self, gold_set: str | None = None) -> PartyScore:
+        total = PartyScore()
+        for (name, _), score in self.scores.items():
+            if gold_set is None or name == gold_set:
+                total.add(score)
+        return total
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = None,
+                     toolkit: Toolkit | None = None) -> PartyEvaluation:
+    """Score the parties table on the seeds' gold and, when ``corpus_dir`` is given, on the corpus gold.
+
+    Seed gold is keyed by clause (``clause_id,text,occurrence``); corpus gold
+    (``<gold_dir>/corpus/<file stem>/parties.csv``) by the text's occurrence in
+    the whole canonical document, so that it survives changes of the clause tree.
+    """
+    toolkit = toolkit or Toolkit()
+    result = PartyEvaluation()
+    gold_dir = Path(gold_dir)
+    for folder in sorted(p for p in gold_dir.iterdir() if p.is_dir() and p.name != CORPUS_GOLD and _holds_table_gold(p)):
+        analysis = analyse_document(Path(seeds_dir) / f"{folder.name}.txt", toolkit, Path(seeds_dir))
+        clauses = {c.clause_id: c for c in analysis.tree.clauses}
+        gold = [_locate(row, clauses, analysis.normalized.text, folder, "parties") for row in read_gold(folder, "parties")]
+        result.scores[("seeds", folder.name)] = _score_parties(
+            "seeds", folder.name, gold, analysis.result.rows["parties"], result, by_clause=True)
+    corpus_gold = gold_dir / CORPUS_GOLD
+    if corpus_dir is not None and corpus_gold.is_dir():
+        for folder in sorted(p for p in corpus_gold.iterdir() if p.is_dir()):
+            sources = [p for p in Path(corpus_dir).glob(f"{folder.name}.*") if p.is_file()]
+            if not sources:
+                raise GoldError(f"{folder}: no document {folder.name}.* in {corpus_dir}")
+            analysis = analyse_document(sources[0], toolkit, Path(corpus_dir))
+            canonical = analysis.normalized.text
+            gold = [_locate_in_document(row, canonical, folder) for row in read_gold(folder, "parties")]
+            result.scores[("corpus", folder.name)] = _score_parties(
+                "corpus", folder.name, gold, analysis.result.rows["parties"], result, by_clause=False)
+    return result
+
+
+def _locate_in_document(row: dict, canonical: str, folder: Path) -> dict:
+    """Offsets of the occurrence-th ``text`` in the whole document (brackets in either width)."""
+    occurrence = int(row.get("occurrence") or 1)
+    for text in dict.fromkeys((row["text"], row["text"].replace("（", "(").replace("）", ")"),
+                               row["text"].replace("(", "（").replace(")", "）"))):
+        position = -1
+        for _ in range(occurrence):
+            position = canonical.find(text, position + 1)
+            if position < 0:
+                break
+        if position >= 0:
+            return dict(row, start=position, end=position + len(text))
+    raise GoldError(f"{folder.name}/parties.csv: {row['text']!r} occurrence {occurrence} not in the document")
+
+
+def _score_parties(gold_set: str, doc_id: str, gold: list[dict], predicted: list[dict],
+                   evaluation: PartyEvaluation, by_clause: bool) -> PartyScore:
+    score = PartyScore(gold=len(gold), predicted=len(predicted))
+    for row in predicted:
+        score.by_role.setdefault(row["role"], [0, 0, 0])[1] += 1
+        if row["kind"] == "government":
+            score.government += 1
+            score.government_en += bool(row.get("name_en"))
+    unused = set(range(len(predicted)))
+
+    def overlaps(g: dict, p: dict) -> bool:
+        same = g["clause_id"] == p["clause_id"] if by_clause else True
+        return same and g["start"] < p["end"] and p["start"] < g["end"]
+
+    for row in gold:
+        score.by_role.setdefault(row["role"], [0, 0, 0])[0] += 1
+        near = sorted((i for i in unused if overlaps(row, predicted[i])), key=lambda i: predicted[i]["start"])
+        same = [i for i in near if _equal(row["name"], predicted[i]["name"]) and _equal(row["kind"], predicted[i]["kind"])]
+        exact = [i for i in same if _equal(row["role"], predicted[i]["role"])]
+        chosen = (exact or same or [None])[0]
+        if chosen is None:
+            why = "fields differ" if near else "missed"
+            shown = {"gold": _party_shown(row), "predicted": _party_shown(predicted[near[0]])} if near else _party_shown(row)
+            evaluation.misses.append((gold_set, doc_id, why, shown))
+            continue
+        unused.discard(chosen)
+        score.matched += 1
+        if chosen in exact:
+            score.role_matched += 1
+            score.by_role[row["role"]][2] += 1
+        else:
+            evaluation.misses.append((gold_set, doc_id, "role differs",
+                                      {"gold": _party_shown(row), "predicted": _party_shown(predicted[chosen])}))
+    for i in sorted(unused):
+        evaluation.misses.append((gold_set, doc_id, "spurious", _party_shown(predicted[i])))
+    return score
+
+
+def _party_shown(row: dict) -> dict:
+    return {k: row.get(k) for k in ("clause_id", "text", "name", "kind", "role", "name_en") if k in row}
+
+
+def party_report_lines(evaluation: PartyEvaluation) -> list[str]:
+    """Parties P/R/F1 per document and per role, role accuracy on matched rows, share of English names."""
+    header = (f"{'gold':<7} {'document':<48} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} "
+              f"{'F1+role':>7} {'roleacc':>7} {'gov_en':>6}")
+    lines = [header]
+    for gold_set in ("seeds", "corpus"):
+        docs = sorted(doc for name, doc in evaluation.scores if name == gold_set)
+        if not docs:
+            continue
+        for doc_id in docs + ["ALL"]:
+            s = evaluation.total(gold_set) if doc_id == "ALL" else evaluation.scores[(gold_set, doc_id)]
+            lines.append(f"{gold_set:<7} {doc_id[:48]:<48} {s.gold:>5} {s.predicted:>5} {s.matched:>5} "
+                         f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f} {s.f1_with_role:>7.3f} "
+                         f"{s.role_accuracy:>7.3f} {s.english_share:>6.3f}")
+    lines.append("")
+    lines.append(f"{'gold':<7} {'role':<12} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for gold_set in ("seeds", "corpus"):
+        if not any(name == gold_set for name, _ in evaluation.scores):
+            continue
+        total = evaluation.total(gold_set)
+        for role in PARTY_ROLES:
+            g, p, m = total.by_role.get(role, [0, 0, 0])
+            precision = m / p if p else 1.0
+            recall = m / g if g else 1.0
+            lines.append(f"{gold_set:<7} {role:<12} {g:>5} {p:>5} {m:>5} {precision:>6.3f} {recall:>6.3f} "
+                         f"{_f1(precision, recall):>6.3f}")
     return lines
 
 

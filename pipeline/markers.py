@@ -1,8 +1,26 @@
-"""Clause markers (一、 / (一) / 1. / (1) / ——) and Chinese numerals.
+"""Clause markers and Chinese numerals: the one place that says what a marker looks like.
 
 Shared by the normalizer, which must not join a line onto one that starts a
 clause, and by the segmenter, which builds the tree from them.  Patterns
-match canonical text: ASCII digits and parentheses.
+match canonical text: ASCII digits and parentheses, `．` and `﹒` already
+turned into `.`.
+
+Markers by rank (a smaller rank holds a larger one):
+
+| rank | printed | kind |
+|---|---|---|
+| part | 第一部分 | part |
+| chapter | 第三章 | chapter |
+| chapter_section | 第二节 | section (of a chapter) |
+| article | 第十七条 | article |
+| section | 一、 | section |
+| clause | (一) | clause (an item inside an article) |
+| item | 1. 1、 1) | item |
+| subitem | (1) ① | subitem |
+| bullet | —— -- — | bullet, under whatever holds it |
+
+Lines that open a block without a printed marker of this kind (附件, 专栏,
+Markdown heading prefixes) are matched by the patterns at the end.
 """
 
 from __future__ import annotations
@@ -16,16 +34,38 @@ CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 _CN_NUM = "[一二三四五六七八九十百]{1,4}"
+# Article and chapter numbers run past a hundred: 第一百二十条, 第一千零十条.
+_CN_LONG = "[零〇一二两三四五六七八九十百千]{1,8}"
+# What may follow 第X条 / 第X章 as a marker: a space or the text itself, but not
+# the rest of a cross-reference such as 第十二条规定的 or 第三条第二款.
+_NOT_A_REFERENCE = r"(?![的规所中之第、，和至或及项款])"
 # Order matters: a clause "(一)" must be tried before a subitem "(1)", and
 # both before an item, whose "1、" would otherwise eat "1、" of a date line.
 MARKER_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("section", 1, re.compile(rf"(?P<num>{_CN_NUM})、")),
-    ("clause", 2, re.compile(rf"\((?P<num>{_CN_NUM})\)")),
-    ("subitem", 4, re.compile(rf"\((?P<num>\d{{1,2}})\)|(?P<circled>[{CIRCLED}])")),
-    ("item", 3, re.compile(r"(?P<num>\d{1,3})(?:、|\.(?![\d.]))")),
-    ("bullet", None, re.compile(r"——(?!—)")),
+    ("part", 20, re.compile(rf"第(?P<num>{_CN_LONG}|\d{{1,3}})部分{_NOT_A_REFERENCE}")),
+    ("chapter", 40, re.compile(rf"第(?P<num>{_CN_LONG}|\d{{1,3}})章{_NOT_A_REFERENCE}")),
+    ("chapter_section", 50, re.compile(rf"第(?P<num>{_CN_LONG}|\d{{1,3}})节{_NOT_A_REFERENCE}(?!约|能|点|日)")),
+    ("article", 60, re.compile(rf"第(?P<num>{_CN_LONG}|\d{{1,4}})条{_NOT_A_REFERENCE}")),
+    ("section", 70, re.compile(rf"(?P<num>{_CN_NUM})、")),
+    ("clause", 80, re.compile(rf"\((?P<num>{_CN_NUM})\)")),
+    ("subitem", 100, re.compile(rf"\((?P<num>\d{{1,2}})\)|(?P<circled>[{CIRCLED}])")),
+    ("item", 90, re.compile(r"(?P<num>\d{1,3})(?:、|\.(?![\d.])|\)(?!\)))")),
+    # A dash with text after it: `---` and a lone `--` are Markdown rules, not bullets.
+    ("bullet", 110, re.compile(r"(?:——|--|—)(?=[ ]*[^\s—\-])")),
 )
+RANK_OF_KIND = {kind: rank for kind, rank, _ in MARKER_PATTERNS}
+# The levels of the SPEC's clause table, for the marker kinds it names.
 LEVEL_OF_KIND = {"section": 1, "clause": 2, "item": 3, "subitem": 4}
+# Markers of a regulation's frame: numbered in Chinese words after 第.
+FRAME_KINDS = ("part", "chapter", "chapter_section", "article")
+
+# 附件 / 附件1 / 附件：title / 附件一 (a line that opens an annexed document).
+ATTACHMENT_LINE = re.compile(
+    rf"^附件\s*(?P<num>\d{{1,2}}|{_CN_NUM})?\s*(?:[:：]\s*(?P<title>.*)|\s+(?P<bare>\S.*)|)$")
+# 专栏1 title / 专栏：title / 专栏 title (a box set in the text).
+BOX_LINE = re.compile(rf"^专栏\s*(?P<num>\d{{1,2}}|{_CN_NUM})?\s*[:：]?\s*(?P<title>.{{0,60}})$")
+# Markdown (and crawler) decoration in front of a line: `## `, `**`, `> `.
+_LINE_DECORATION = re.compile(r"(?:#{1,6}[ \t]+|\*\*|__|>[ \t]*)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +80,30 @@ class Marker:
 
 
 def chinese_to_int(numeral: str) -> int:
-    """Value of a Chinese numeral up to the thousands: 二十八 -> 28, 十 -> 10."""
-    total, digit = 0, 0
+    """Value of a Chinese numeral up to the thousands.
+
+    >>> [chinese_to_int(n) for n in ("二十八", "十", "一百二十", "一百零五", "一千零十")]
+    [28, 10, 120, 105, 1010]
+    """
+    if not numeral:
+        raise ValueError("empty Chinese numeral")
+    total, digit, last_unit = 0, 0, 10_000
     for char in numeral:
         if char in CN_DIGITS:
             digit = CN_DIGITS[char]
         elif char in CN_UNITS:
-            total += (digit or 1) * CN_UNITS[char]
-            digit = 0
+            unit = CN_UNITS[char]
+            if unit >= last_unit:
+                raise ValueError(f"not a Chinese numeral: {numeral!r}")  # 十百, 百百
+            total += (digit or 1) * unit
+            digit, last_unit = 0, unit
         else:
             raise ValueError(f"not a Chinese numeral: {numeral!r}")
     return total + digit
 
 
 def int_to_chinese(number: int) -> str:
-    """Chinese numeral as used in clause labels: 28 -> 二十八, 10 -> 十."""
+    """Chinese numeral as used in clause labels: 28 -> 二十八, 10 -> 十, 120 -> 一百二十."""
     digits = "〇一二三四五六七八九"
     if number < 10:
         return digits[number]
@@ -63,6 +112,18 @@ def int_to_chinese(number: int) -> str:
     if number < 100:
         tens, ones = divmod(number, 10)
         return digits[tens] + "十" + (digits[ones] if ones else "")
+    if number < 10_000:
+        words, zero = [], False
+        for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            value, number = divmod(number, unit)
+            if value:
+                if zero:
+                    words.append("零")
+                words.append(digits[value] + name)
+                zero = False
+            elif words:
+                zero = True
+        return "".join(words)
     return str(number)
 
 
@@ -76,19 +137,26 @@ def match_marker(text: str, pos: int) -> Marker | None:
             return Marker(kind, None, found.group(), found.start(), found.end())
         if found.groupdict().get("circled"):
             number = CIRCLED.index(found.group("circled")) + 1
-        elif kind in ("section", "clause"):
+        elif found.group("num").isdigit():
+            number = int(found.group("num"))
+        else:
             try:
                 number = chinese_to_int(found.group("num"))
             except ValueError:
                 continue
-        else:
-            number = int(found.group("num"))
         if number == 0:
             continue
         return Marker(kind, number, found.group(), found.start(), found.end())
     return None
 
 
+def decoration_end(line: str) -> int:
+    """Where a line's text starts after Markdown decoration (`## `, `**`), 0 when it has none."""
+    found = _LINE_DECORATION.match(line)
+    return found.end() if found else 0
+
+
 def starts_with_marker(line: str) -> bool:
-    """Whether a line opens a clause (a section, clause, item, subitem or bullet)."""
-    return match_marker(line.lstrip(), 0) is not None
+    """Whether a line opens a clause (any marker above, after indentation or Markdown decoration)."""
+    line = line.lstrip()
+    return match_marker(line, decoration_end(line)) is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -285,22 +286,69 @@ _HEADER_LINE = re.compile(
     rf"|^[{HAN}]{{2,20}}(?:文件|人民政府|办公厅|委员会|省委|办公室)"
     r"|〔\d{4}〕|^\d{4}年\d{1,2}月\d{1,2}日|^\(?\d{4}年\d{1,2}月\d{1,2}日\)?$|来源|來源|发布时间|\d{4}-\d{2}-\d{2})"
 )
-_MIN_BROKEN_LINE = 25
+# A wrapped text: most lines stop within a few characters of one width (a
+# fixed-width PDF extraction); a clean text has one paragraph a line, of any length.
+_WRAP_TOLERANCE = 3
+_MIN_WRAP_WIDTH = 20
+_MIN_WRAPPED_SHARE = 0.4
+_MIN_WRAPPED_LINES = 8
+# No line of a wrapped text is longer than its width (a few may be: a title, a table row).
+_MAX_OVERLONG_SHARE = 0.05
+# Marks a paragraph never ends on: the line goes on.
+_OPEN_END = "、，,“《("
+# Punctuation inside a line that shows it holds sentences: such a line that
+# stops without a sentence end was cut inside its last sentence.
+_INNER_PUNCTUATION = re.compile(r"[。；！？，]")
+# Lines that start a block of their own, and Markdown rules (`---`, `***`).
+_BLOCK_LINE = re.compile(r"^(?:名词解释|附件|专栏)|^[-*_=—]{3,}$")
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the file itself says about its line breaks: its wrap width, and where its pages broke."""
+
+    wrap_width: int | None
+    page_breaks: tuple[int, ...]  # original offsets of dropped page footers, sorted
+
+    @classmethod
+    def of(cls, mapped: MappedText, lines: list[str]) -> "_Layout":
+        lengths = Counter(len(line) for line in lines if len(line) >= _MIN_WRAP_WIDTH)
+        filled = sum(1 for line in lines if line)
+        width = None
+        if lengths and filled:
+            mode = max(lengths, key=lambda n: (lengths[n], n))
+            near = sum(n for length, n in lengths.items() if abs(length - mode) <= _WRAP_TOLERANCE)
+            longer = sum(n for length, n in lengths.items() if length > mode + _WRAP_TOLERANCE)
+            if near >= _MIN_WRAPPED_LINES and near >= _MIN_WRAPPED_SHARE * filled \
+                    and longer <= _MAX_OVERLONG_SHARE * filled:
+                width = mode
+        breaks = tuple(sorted(drop.start for drop in mapped.dropped if drop.rule == "page_footer"))
+        return cls(width, breaks)
+
+    def is_full(self, line: str) -> bool:
+        return self.wrap_width is not None and len(line) >= self.wrap_width - _WRAP_TOLERANCE
+
+    def page_break_between(self, start: int, end: int) -> bool:
+        """Whether a page footer was dropped in original ``[start, end]``."""
+        index = bisect_left(self.page_breaks, start)
+        return index < len(self.page_breaks) and self.page_breaks[index] <= end
 
 
 def join_broken_lines(mapped: MappedText) -> MappedText:
-    """Join a paragraph that a PDF page break split in two.
+    """Join a paragraph that a page break or a fixed-width wrap split in two, and nothing else.
 
-    A line is continued on the next non-blank line when it does not end a
-    sentence, the next line does not open a clause, and the line is body text
-    rather than a heading: it is long, or it stops inside a bracket, a quote
-    or after an enumeration comma.  Length and brackets are those of the
-    paragraph joined so far, so a short fragment between two page breaks
-    does not end a long paragraph.  The line break and any blank lines
-    between are dropped.
+    A line goes on in the next non-blank line only when it does not end a
+    sentence, the next line does not open a clause, and the file shows that
+    the break is not a paragraph end: a page footer was dropped between the
+    two lines, the file is wrapped at a fixed width and the line fills it,
+    the line stops on a mark no paragraph ends on (、 ， “ 《 or an open
+    bracket), or it holds sentences and stops inside its last one.  A title
+    (a line with no sentence in it) is never joined to the text after it.
+    The line break and any blank lines between are dropped.
     """
     text = mapped.text
     lines = text.split("\n")
+    layout = _Layout.of(mapped, lines)
     offsets, pos = [], 0
     for line in lines:
         offsets.append(pos)
@@ -313,7 +361,14 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
         j = i + 1
         while j < len(lines) and not lines[j]:
             j += 1
-        if j < len(lines) and lines[i] and _continues(lines[i], lines[j], paragraph):
+        if j < len(lines) and lines[i]:
+            end = offsets[i] + len(lines[i])
+            page_break = bool(layout.page_breaks) and layout.page_break_between(
+                mapped.origin[end], mapped.origin[offsets[j]])
+            joined = _continues(lines[i], lines[j], paragraph, page_break=page_break, full=layout.is_full(lines[i]))
+        else:
+            joined = False
+        if joined:
             cuts.append((offsets[i] + len(lines[i]), offsets[j]))
         else:
             paragraph = _Paragraph()
@@ -327,37 +382,51 @@ _BRACKETS = (("《", "》"), ("“", "”"), ("(", ")"))
 
 
 class _Paragraph:
-    """Length and bracket balance of the lines joined so far, kept as lines are added (linear time)."""
+    """Length, bracket balance and punctuation of the lines joined so far, kept as lines are added (linear time)."""
 
     def __init__(self) -> None:
         self.length = 0
         self.balance = [0] * len(_BRACKETS)
+        self.has_sentences = False
 
     def add(self, line: str) -> None:
         self.length += len(line)
         for k, (opener, closer) in enumerate(_BRACKETS):
             self.balance[k] += line.count(opener) - line.count(closer)
+        self.has_sentences = self.has_sentences or _INNER_PUNCTUATION.search(line) is not None
 
     @property
     def open_bracket(self) -> bool:
         return any(n > 0 for n in self.balance)
 
 
-def _continues(line: str, following: str, paragraph: _Paragraph | None = None) -> bool:
-    """Whether ``line``, the last line of ``paragraph`` (by default its own), goes on in ``following``."""
+def _continues(line: str, following: str, paragraph: _Paragraph | None = None, *, page_break: bool = False,
+               full: bool = False) -> bool:
+    """Whether ``line``, the last line of ``paragraph`` (by default its own), goes on in ``following``.
+
+    Args:
+        page_break: a page footer was dropped between the two lines.
+        full: the file is wrapped at a fixed width and ``line`` fills it.
+    """
     if paragraph is None:
         paragraph = _Paragraph()
         paragraph.add(line)
     if line[-1] in _SENTENCE_END or (line[-1] in _CLOSERS and len(line) > 1 and line[-2] in _SENTENCE_END):
         return False
-    if starts_with_marker(following) or following.startswith("名词解释"):
+    if starts_with_marker(following) or _BLOCK_LINE.match(following):
         return False
-    marker = match_marker(line, 0)
-    if marker is not None and marker.kind == "section" and "。" not in line:
-        return False  # a section heading such as 一、总体要求
     if _HEADER_LINE.search(line) or _HEADER_LINE.search(following) or following[-1] in "：:":
         return False
-    return paragraph.length >= _MIN_BROKEN_LINE or paragraph.open_bracket or line[-1] in "、，,“《("
+    if line[-1] in _OPEN_END or paragraph.open_bracket:
+        return True
+    if page_break or full:
+        return True
+    if line[-1] == ")":
+        return False  # a closed annotation, （…负责）, ends its paragraph
+    marker = match_marker(line, 0)
+    if marker is not None and "。" not in line:
+        return False  # a heading such as 一、总体要求 or (一)坚持创新驱动，加快构建新格局
+    return paragraph.has_sentences
 
 
 def _drop_spans(mapped: MappedText, spans: Sequence[tuple[int, int]], rule: str) -> MappedText:

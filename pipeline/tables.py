@@ -94,10 +94,15 @@ DATES = pa.schema(_POINTER + [
     pa.field("duration_max_years", pa.float64()),
 ])
 
+# The values of parties.kind and parties.role (README: the roles table); the
+# extractor and the validator read them from here.
+PARTY_KINDS = ("government", "party_organ", "region", "enterprise", "financial", "institution")
+PARTY_ROLES = ("issuer", "addressee", "lead", "responsible", "support", "actor", "mentioned")
+
 PARTIES = pa.schema(_POINTER + [
     pa.field("name", pa.string(), nullable=False),
-    pa.field("kind", pa.string(), nullable=False),
-    pa.field("role", pa.string(), nullable=False),
+    pa.field("kind", pa.string(), nullable=False, metadata={"values": "|".join(PARTY_KINDS)}),
+    pa.field("role", pa.string(), nullable=False, metadata={"values": "|".join(PARTY_ROLES)}),
     pa.field("name_en", pa.string()),
 ])
 

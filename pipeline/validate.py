@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from pipeline import config
 from pipeline.errors import TableValidationError
+from pipeline import tables
 from pipeline.tables import SCHEMAS
 
 ROW = "row"  # the position of a row in the table it came from, added before checking
@@ -55,15 +56,19 @@ COMPARATORS = (">=", ">", "<=", "<", "~", "range", "=")
 TARGET_KINDS = ("target", "baseline")
 DATE_KINDS = ("date", "month", "year", "year_end", "period", "duration", "datetime")
 DATE_ROLES = ("deadline", "baseline", "issued", "published", "reference")
-PARTY_KINDS = ("government", "party_organ", "region", "enterprise", "financial", "institution")
-PARTY_ROLES = ("issuer", "addressee", "lead", "responsible", "actor", "mentioned")
-CLAUSE_KINDS = ("preamble", "section", "clause", "item", "subitem", "bullet", "glossary", "closing")
+PARTY_KINDS, PARTY_ROLES = tables.PARTY_KINDS, tables.PARTY_ROLES
+CLAUSE_KINDS = ("preamble", "part", "chapter", "section", "article", "paragraph", "clause", "item", "subitem",
+                "bullet", "box", "attachment", "glossary", "closing")
 SCRIPTS = ("simplified", "traditional")
 VARIANTS = ("mainland", "taiwan")
 ADMIN_LEVELS = ("national", "provincial", "prefecture", "county")
-# Levels fixed by the marker; a bullet sits one below its parent, a glossary
-# heading at level 1 and its entries one below it.
-KIND_LEVELS = {"preamble": 0, "section": 1, "closing": 1, "clause": 2, "item": 3, "subitem": 4}
+# Levels fixed by the marker in a document's plain body (ids that are dotted
+# numbers only: 3, 3.5, 2.1.4); inside a part, an attachment, a heading-only
+# section, an article or a box (prefixed ids: p2.1, att1.2, h1.3, a17.2) the
+# same kinds sit below their parent.  Every other kind is at level 1 when it
+# has no parent, else exactly one below it.
+KIND_LEVELS = {"section": 1, "clause": 2, "item": 3, "subitem": 4}
+_PLAIN_PATH = r"^[0-9]+(?:~[0-9]+)?(?:\.[0-9]+(?:~[0-9]+)?)*$"
 # Tables whose rows point into one clause of one document.
 SPAN_TABLES = ("targets", "dates", "parties", "terms", "themes")
 # Columns that name a row in messages.
@@ -489,24 +494,33 @@ def _declare() -> tuple[Check, ...]:
               _n_clauses_counted, needs=("clauses",), columns=("n_clauses", "clause_rows")),
     ]
     # Clause tree.
+    marker_kind = pc.field("kind").isin(list(KIND_LEVELS))
     fixed_level = pc.scalar(False)
     for kind, level in KIND_LEVELS.items():
         fixed_level = fixed_level | ((pc.field("kind") == kind) & (pc.field("level") == level))
-    top_glossary = (pc.field("kind") == "glossary") & pc.field("parent_id").is_null() & (pc.field("level") == 1)
-    below_parent = (pc.field("kind").isin(["bullet", "glossary"]) & pc.field("parent_id").is_valid())
+    plain_path = pc.match_substring_regex(pc.field("clause_id"), _PLAIN_PATH)
+    has_parent = pc.field("parent_id").is_valid()
+    other_kind = ~marker_kind & (pc.field("kind") != "preamble")
     parent_level = pc.field("parent_level").cast(pa.int16()) + 1
     unknown_kind = ~pc.field("kind").isin(CLAUSE_KINDS)  # left to in_set(kind)
     checks += [
         in_set("clauses", "kind", CLAUSE_KINDS),
         holds("clauses", "level_matches_kind",
-              "level is 0 preamble, 1 section/closing/glossary heading, 2 clause, 3 item, 4 subitem",
-              fixed_level | top_glossary | below_parent | unknown_kind, ("kind", "level", "parent_id")),
+              "level is 0 preamble; 1 section, 2 clause, 3 item, 4 subitem in the plain body; "
+              "other kinds at 1 when top-level",
+              ((pc.field("kind") == "preamble") & (pc.field("level") == 0) & ~has_parent)
+              | (marker_kind & plain_path & fixed_level)
+              | (marker_kind & ~plain_path & has_parent & (pc.field("level") >= 1))
+              | (marker_kind & ~plain_path & ~has_parent & (pc.field("level") == 1))
+              | (other_kind & ~has_parent & (pc.field("level") == 1))
+              | (other_kind & has_parent)
+              | unknown_kind, ("kind", "level", "parent_id")),
         holds_joined("clauses", "level_below_parent",
-                     "a clause sits below its parent; bullets and glossary entries exactly one level below",
+                     "a clause sits below its parent; every kind but the marker kinds exactly one level below",
                      ["doc_id", "parent_id"], "clauses", ["doc_id", "clause_id"], {"parent_level": "level"},
-                     pc.if_else(pc.field("kind").isin(["bullet", "glossary"]),
-                                pc.field("level").cast(pa.int16()) == parent_level,
-                                pc.field("level") > pc.field("parent_level")),
+                     pc.if_else(pc.field("kind").isin(list(KIND_LEVELS)),
+                                pc.field("level") > pc.field("parent_level"),
+                                pc.field("level").cast(pa.int16()) == parent_level),
                      ("kind", "level", "parent_id")),
         holds_joined("clauses", "span_in_parent", "a clause's [start, end) lies inside its parent's",
                      ["doc_id", "parent_id"], "clauses", ["doc_id", "clause_id"],

@@ -148,7 +148,7 @@ def top_parties(tables: Mapping[str, pd.DataFrame], n: int = 8) -> pd.DataFrame:
     """The parties each document names most often, with how often and in what roles."""
     labels = document_labels(tables["documents"])
     parties = _labelled(tables["parties"], labels)
-    parties = parties[~parties["name"].isin(declared_list(GENERIC_PARTIES_FILE))]
+    parties = parties[~_generic_parties(parties["name"])]
     parties = parties.assign(kind=parties["kind"].astype(str), role=parties["role"].astype(str))
     grouped = parties.groupby(["document", "name"]).agg(
         mentions=("role", "size"), kind=("kind", "first"),
@@ -231,6 +231,15 @@ def timeline(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return grouped[columns].sort_values(["document", "start_date", "what"]).reset_index(drop=True)
 
 
+def _generic_parties(names: pd.Series) -> pd.Series:
+    """Which names are declared generic groups, also with a modifier: party names keep
+    their modifiers (行业龙头企业 is still 龙头企业), so a declared name of three or more
+    characters also matches as the end of a name; 企业 matches only itself."""
+    generic = declared_list(GENERIC_PARTIES_FILE)
+    endings = tuple(g for g in generic if len(g) >= 3)
+    return names.astype(str).map(lambda text: text in generic or text.endswith(endings))
+
+
 def party_network(tables: Mapping[str, pd.DataFrame], n: int = 15) -> pd.DataFrame:
     """Who acts in which document: edges party → document with the role and the clauses.
 
@@ -242,7 +251,7 @@ def party_network(tables: Mapping[str, pd.DataFrame], n: int = 15) -> pd.DataFra
     labels = document_labels(tables["documents"])
     parties = _labelled(tables["parties"], labels)
     parties = parties[parties["role"].astype(str).isin(ACTING_ROLES)
-                      & ~parties["name"].isin(declared_list(GENERIC_PARTIES_FILE))]
+                      & ~_generic_parties(parties["name"])]
     parties = parties.assign(role=parties["role"].astype(str), kind=parties["kind"].astype(str))
     edges = parties.groupby(["name", "document", "role"]).agg(
         kind=("kind", "first"), clauses=("clause_id", lambda c: ", ".join(dict.fromkeys(c))),

@@ -396,7 +396,7 @@ CASES: list[tuple[str, Callable[[Frames], dict], list[tuple[str, str]]]] = [
      [("alignments", "shared_text_matches_a"), ("alignments", "shared_text_matches_b")]),
     ("clauses-seq-gap", seq_gap, [("clauses", "seq_in_reading_order")]),
     ("documents-n_clauses-wrong", n_clauses_off_by_one, [("documents", "n_clauses_counted")]),
-    ("clauses-unknown-kind", leaf_kind("chapter"), [("clauses", "in_set(kind)")]),
+    ("clauses-unknown-kind", leaf_kind("annex"), [("clauses", "in_set(kind)")]),
     ("clauses-level-not-kind", leaf_one_level_deeper, [("clauses", "level_matches_kind")]),
     ("clauses-bullet-too-deep", bullet_two_levels_below, [("clauses", "level_below_parent")]),
     ("clauses-outside-parent", clause_starts_before_parent, [("clauses", "span_in_parent")]),
@@ -508,3 +508,10 @@ def test_checks_of_absent_tables_are_skipped(frames):
 
 def test_empty_tables_pass():
     assert validate_tables({name: schema.empty_table() for name, schema in SCHEMAS.items()}) == []
+
+
+def test_support_role_is_valid(frames):
+    """Issue 13: `support` (配合 / 参与 / 协同) is a role of the parties table."""
+    set_value("parties", "role", "support")(frames)
+    assert not [v for v in validate_tables(frames) if v.table == "parties"]
+    assert "support" in SCHEMAS["parties"].field("role").metadata[b"values"].decode().split("|")

@@ -121,6 +121,9 @@ def make_dates(nlp: Language, name: str, spans_key: str, reference_year: int | N
     default_config={"spans_key": "parties", "gazetteer_path": None},
 )
 def make_parties(nlp: Language, name: str, spans_key: str, gazetteer_path: str | None) -> SpanComponent:
-    """``doc.spans["parties"]`` from ``find_parties`` with the shipped gazetteer."""
+    """``doc.spans["parties"]`` from ``find_parties`` with the shipped gazetteer.
+
+    The document's own place comes from ``doc.user_data["party_home"]``.
+    """
     gazetteer = load_gazetteer(gazetteer_path)
-    return SpanComponent(spans_key, lambda doc: find_parties(doc.text, gazetteer))
+    return SpanComponent(spans_key, lambda doc: find_parties(doc.text, gazetteer, doc.user_data.get("party_home")))

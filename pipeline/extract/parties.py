@@ -1,23 +1,31 @@
-"""Responsible parties: gazetteer matching and role assignment inside one clause.
+"""Responsible parties: names from their parts, roles from the grammar of duty.
 
-The gazetteer (``resources/gazetteer.csv``) is the only source of names; this
-module holds the grammar that decides what role a matched name plays:
+Names come from three sources, merged leftmost-longest:
 
-- ``addressee``: units on a recipients line (``各市(州)人民政府，省政府各部门、
-  各直属机构，有关单位：``) or a cc line (``抄送：``), one row per unit.
-- ``lead`` / ``responsible``: explicit annotations (``(牵头单位：…；责任单位：…)``)
-  and subjects of ``…牵头`` / ``…负责``.
-- ``actor``: the subject of ``支持X…`` / ``鼓励X…`` / ``引导X…`` / ``推动X…`` and
-  the subject of an obligation (``各地要…``).
-- ``mentioned``: everything else.
-- ``issuer`` comes from document metadata through :func:`issuer_parties`.
+- the composed names of :mod:`pipeline.extract.party_names` (any province's,
+  city's or county's bodies: 市审批服务局, 宁波市发改委, 县级以上人民政府网信部门);
+- the gazetteer (``resources/gazetteer.csv``) for canonical forms, aliases,
+  official English names and the bodies no grammar composes (国务院, 中央网信办);
+- the open classes of :mod:`pipeline.extract.party_patterns`: groups
+  (龙头企业, 有条件的市(州), bare 企业) and named facilities (天府数据中心集群).
 
-Named free-trade zones such as ``中国(四川)自由贸易试验区`` are kind
-``institution``: they act through their own management body, are not an
-administrative division, and the province in their name is not a party.
-Named facilities (labs, computing centres, exchanges, parks, platforms) are
-kind ``institution`` too, so that the city in ``成都超算中心`` is never read as
-the region acting.
+Roles (tests/gold/GUIDELINES.md):
+
+- ``addressee``: units on a recipients line or a cc line (``抄送：``), one row per unit;
+- ``lead`` / ``responsible`` / ``support``: annotations (``(责任单位：…)``,
+  ``(市科委牵头，市财政局配合)``) and the grammar of duty: X牵头 / X会同Y (X lead,
+  Y support), X负责 / 由X负责 / 由X受理 / X要… / X应当… / X依据职责…
+  (responsible), X配合 / X参与 / X应当…配合 (support);
+- ``actor``: the object of 支持 / 鼓励 / 引导 / 推动 / 培育 / 督促 / 指导 / 帮助;
+- ``issuer``: the body before 关于 or 印发 on the title line, and the bodies of
+  a signature block (one per line, before the date), one row each;
+- ``mentioned``: a named body anywhere else.
+
+What a party is not: a facility, platform, zone or place that only locates
+something, a group that neither acts nor is addressed, the issuing region
+naming itself, a web page's header fields and download links, an alias in
+``(以下简称“X”)``. Those mentions are found and then dropped, so that they
+never stand in for the party around them.
 """
 
 from __future__ import annotations
@@ -30,12 +38,13 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pipeline.config import RESOURCES_DIR
-from pipeline.extract.party_patterns import actor_groups, named_facilities
+from pipeline.tables import PARTY_KINDS, PARTY_ROLES
+from pipeline.extract.party_names import NameGrammar, Place, first_char_guard, load_grammar, trie_pattern
+from pipeline.extract.party_patterns import actor_groups, guess_kind, named_facilities
 
 GAZETTEER_PATH = RESOURCES_DIR / "gazetteer.csv"
 
-KINDS = ("government", "party_organ", "region", "enterprise", "financial", "institution")
-ROLES = ("issuer", "addressee", "lead", "responsible", "actor", "mentioned")
+KINDS, ROLES = PARTY_KINDS, PARTY_ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +56,22 @@ class GazetteerEntry:
     name_en: str
     aliases: tuple[str, ...] = ()
 
+    @property
+    def generic(self) -> bool:
+        """A class of bodies or a group (有关部门, 龙头企业), not a proper name: its English is lower-case."""
+        return not self.name_en[:1].isupper()
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Gazetteer:
-    """Entries plus a surface-form index for longest-match lookup."""
+    """Entries, a surface-form index, and the name grammar used with them."""
 
     entries: tuple[GazetteerEntry, ...]
     by_surface: Mapping[str, GazetteerEntry]
-    # For each first character, the surface lengths starting with it, longest
-    # first: matching tries only lengths that can succeed.
-    lengths_by_first_char: Mapping[str, tuple[int, ...]]
+    surface_regex: re.Pattern
+    # 市州 and 市（州） are the written variants of the alias 市(州).
+    variant_of: Mapping[str, str]
+    grammar: NameGrammar
 
     def lookup(self, surface: str) -> GazetteerEntry | None:
         """The entry whose name or alias is exactly ``surface``, if any."""
@@ -68,14 +83,8 @@ class Gazetteer:
 
     def match_at(self, text: str, start: int) -> tuple[int, GazetteerEntry] | None:
         """The longest surface starting at ``start``: (end, entry), or None."""
-        remaining = len(text) - start
-        for length in self.lengths_by_first_char.get(text[start], ()):
-            if length > remaining:
-                continue
-            entry = self.by_surface.get(text[start : start + length])
-            if entry is not None:
-                return start + length, entry
-        return None
+        match = self.surface_regex.match(text, start)
+        return (match.end(), self.by_surface[match.group()]) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +117,7 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
             on ``|``); defaults to ``pipeline/resources/gazetteer.csv``.
 
     Returns:
-        The gazetteer, indexed for longest-match scanning.
+        The gazetteer, compiled for leftmost-longest scanning, with the name grammar.
 
     Raises:
         ValueError: a row has an unknown kind, or two entries claim the same
@@ -117,6 +126,7 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
     path = Path(path) if path is not None else GAZETTEER_PATH
     entries: list[GazetteerEntry] = []
     by_surface: dict[str, GazetteerEntry] = {}
+    variant_of: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for line_no, row in enumerate(csv.DictReader(handle), start=2):
             aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
@@ -126,39 +136,63 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
             entries.append(entry)
             for surface in (entry.name, *entry.aliases):
                 for variant in _surface_variants(surface):
+                    variant_of.setdefault(variant, surface)
                     owner = by_surface.setdefault(variant, entry)
                     if owner is not entry:
                         raise ValueError(
                             f"{path}:{line_no}: {variant!r} already belongs to {owner.name!r}"
                         )
-    lengths: dict[str, set[int]] = {}
-    for surface in by_surface:
-        lengths.setdefault(surface[0], set()).add(len(surface))
     return Gazetteer(
         entries=tuple(entries),
         by_surface=MappingProxyType(by_surface),
-        lengths_by_first_char=MappingProxyType(
-            {char: tuple(sorted(ls, reverse=True)) for char, ls in lengths.items()}
-        ),
+        surface_regex=re.compile(first_char_guard(by_surface) + "(?:" + trie_pattern(by_surface) + ")"),
+        variant_of=MappingProxyType(variant_of),
+        grammar=load_grammar(),
     )
 
 
-# --- grammar ---------------------------------------------------------------
+# --- what is not a party -----------------------------------------------------
+
+# A web page's header fields (发布机构: …, value on the same or the next line),
+# its download links and its source line: the page, not the document.
+_WEB_HEADER = re.compile(
+    r"^\*\*(?:发布机构|发文机关|发文机构|来源|发布日期|原文链接|检索时间|检索关键词|分类|更新时间|索引号|主题分类)\*\*[:：]"
+    r"[ \t]*(?:[^\n]+|\n[^\n*]*)$"
+    r"|^[ \t]*-?[ \t]*\[[^\]\n]*\]\([^)\n]*\)[ \t]*$|^【原文下载】$|来源[：:][^\n]*网站"
+    r"|^\*\*[^*\n]{4,80}(?:措施|方案|意见|办法|规定|细则|计划|条例|规划)(?:\([^)\n]*\))?\*\*",
+    re.M,
+)
+_ALIAS = re.compile(r"[(（]以下(?:简称|称)[“\"]?[^)）\n]{1,20}[)）]")
+# Quoted programme names and titles: 数字四川, “光网四川”, 《四川省…目录》.
+_QUOTED = re.compile(r"“[^”\n]*”|《[^》\n]*》|\"[^\"\n]*\"")
+# A name run on into an event: 中小微企业云服务大会, 中国国际软件合作洽谈会.
+_EVENT_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{0,8}?(?:大会|博览会|洽谈会|交易会|论坛|峰会|年会|大赛)")
+# 中国人民银行金融信用信息基础数据库: the bank names a database, it is not a party there.
+_SYSTEM_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:数据库|信息系统|信息平台)")
+# 张某 省发展改革委主任: a job title names a person, not the body.
+_JOB_TITLE_AFTER = re.compile(r"(?:党组)?(?:常务)?(?:副)?(?:主任|局长|厅长|部长|书记|主席|秘书长|司长|处长|署长|行长|院长|市长|省长|县长|区长|委员)(?![会])")
+_SLOGAN_PREFIXES = ("数字", "智联", "智慧", "全景", "计算", "连接", "感知", "工赋")
+# Facilities, platforms, zones: parties only when they act or are addressed.
+_FACILITY_NAME = re.compile(
+    r"(?:集群|集聚区|聚集区|产业园|园区|园|实验室|基地|通信谷|硅谷|示范区|试验区|先导区|实验场|测试场|中心|平台|节点"
+    r"|走廊|城|港|机场|网|大脑|数据库|新区|开发区|高新区|产业带|经济圈|都市圈|区域|商务区|合作区)(?:\([^)]*\))?$"
+)
+
+# --- the grammar of duty --------------------------------------------------------
 
 # Verbs whose object is the acting party: 支持成都优化算力结构 -> 成都 acts.
-# 组织 and 招引 are not among them: 招引人工智能头部企业 brings the enterprise in,
-# the enterprise does not act (GUIDELINES).
-_ACTOR_TRIGGERS = re.compile(r"支持|鼓励|引导|推动|督促|指导|帮助|调动")
+# 组织, 招引, 吸引 and 引进 bring a party in; the party does not act (GUIDELINES).
+_ACTOR_TRIGGERS = re.compile(r"支持|鼓励|引导|推动|培育|培强|督促|指导|帮助|调动")
 # Words that, between a trigger and a name, show the name is the object of a
 # nested verb or a preposition (推动建设四川省能源大数据中心), not the actor.
 _NESTED_VERBS = re.compile(
-    r"建设|开展|实施|打造|构建|加快|形成|推进|提升|参与|培育|引进|完善|落实|开放|加强|深化"
-    r"|建立|设立|发挥|提供|实现|促进|推广|探索|制定|运用|利用|融入|对接|围绕|面向|通过|依托"
-    r"|按照|结合|针对|投资|开发|挖掘|[在向对为将把从以]"
+    r"建设|开展|实施|打造|构建|加快|形成|推进|提升|参与|引进|完善|落实|开放|加强|深化|申报|进入|纳入"
+    r"|建立|设立|发挥|提供|实现|促进|推广|探索|制定|运用|利用|融入|对接|围绕|面向|通过|依托|吸引|招引"
+    r"|按照|结合|针对|投资|开发|挖掘|联合|组建|争创|创建|申建|争取|发展|[在向对为将把从以]"
 )
-_MAX_TRIGGER_GAP = 10
+_MAX_TRIGGER_GAP = 24
 # Between two names of one enumeration: 东营、烟台 / 金融机构和社会资本 /
-# 领导小组办公室(省发展改革委) / 龙头企业、知名高校院所.
+# 领导小组办公室(省发展改革委) / 龙头企业、知名高校院所 / 外资企业与医疗机构.
 _CHAIN_GAP = re.compile(r"(?:[、和及与或(]|以及)[^，。；：！？\n、]{0,6}")
 # Places listed with their industries act together: 支持九江电子元器件、抚州大数据.
 _REGION_CHAIN_GAP = re.compile(r"[^，。；：！？\n、]{1,8}、")
@@ -168,106 +202,162 @@ _NOMINAL_OBJECT = re.compile(r"(?:等[^，。；]{0,10})?(?:建设|运营|落地
 _QUALIFIER_AFTER = re.compile(r"各类|的")
 # Sentence pieces: a role is read inside the clause piece that holds the name.
 _PIECE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n(（]")
-_SUBJECT_LEAD_IN = re.compile(r"(?:同时|并由|由|其中)?")
-# 各地要…, 各部门应…; not 要素, 应用, 应急.
-_OBLIGATION = re.compile(r"[)）]?等?(?:要(?![素求])|应当|应(?![用急对])|须|必须)")
-_RESPONSIBLE_WORD = re.compile(r"负责(?![制人])|配合(?!下)")
-# Quoted programme names and titles: 数字四川, “光网四川”, 《四川省…目录》.
-_QUOTED = re.compile(r"“[^”\n]*”|《[^》\n]*》|\"[^\"\n]*\"")
-# A name run on into an event: 中小微企业云服务大会, 中国国际软件合作洽谈会.
-_EVENT_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{0,8}?(?:大会|博览会|洽谈会|论坛|峰会|年会)")
-_SLOGAN_PREFIXES = ("数字", "智联", "智慧", "全景", "计算", "连接", "感知", "工赋")
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_SUBJECT_LEAD_IN = re.compile(r"(?:\*\*)?(?:第[一二三四五六七八九十百零]+条[ \t\u3000]*)?(?:同时|并由|由|其中|另外|此外)?")
+_BY = re.compile(r"(?:并|同时)?由(?:[^，。；由]{0,10}的)?$")
+_LEAD_AFTER = re.compile(r"(?:等|共同)?牵头|(?:切实|要|应当)?承担牵头|(?:要|应当|应)?会同")
+_SUPPORT_AFTER = re.compile(r"(?:等|按职责分工|按照职责分工|按职责|应当|应|要|须|积极|依法|主动|予以)*(?:配合(?!下)|参与|协同|协助)")
+_RESPONSIBLE_AFTER = re.compile(r"(?:等|共同|具体|统一)?负责(?![制人])|(?:依据|按照|根据|依照)?(?:各自)?职责|按职责分工")
+# 各地要…, 各部门应…, 技术交易场所应当…, …不得…; not 要素, 应用, 应急.
+_OBLIGATION = re.compile(r"(?:要(?![素求点])|应当|应(?![用急对])|须|必须|不得|还应当)")
+_COOPERATE_WITH = re.compile(r"会同$")
 
 _ANNOTATION = re.compile(
-    r"(?P<label>牵头单位|牵头部门|责任单位|责任部门|负责单位|配合单位|配合部门)[：:]"
+    r"(?P<label>(?:牵头|责任|负责|主责|配合|参与|协同|协办)[\u4e00-\u9fff]{0,4}?(?:单位|部门))[：:]"
     r"(?P<units>(?:[^：:；;。()（）\n]|[(（][^()（）\n]*[)）])+)"
 )
-_UNIT_SEPARATORS = re.compile(r"[、，,]")
+_LABEL_ROLE = {"牵头": "lead", "配合": "support", "参与": "support", "协同": "support", "协办": "support"}
+# (市科委牵头，市财政局配合) / (市科委、市财政局按职责分工负责)
+_VERB_ANNOTATION = re.compile(r"[(（](?P<body>[^()（）\n：:]{2,120}?)[)）]")
+_ANNOTATION_VERB = re.compile(
+    r"(?P<units>.+?)(?P<verb>(?:等)?(?:按职责分工)?(?:共同)?(?:牵头|负责|配合|参与|协同)(?:落实|实施)?)$"
+)
 
-_ADDRESSEE_LINE = re.compile(r"^[ \t\u3000]*(?:主送[：:])?(?P<body>[^。：:\n]{2,120})[：:][ \t\u3000]*$", re.M)
+_ADDRESSEE_LINE = re.compile(r"^[ \t\u3000]*(?:主送[：:])?(?P<body>[^。：:\n]{2,300})[：:][ \t\u3000]*$", re.M)
 _CC_LINE = re.compile(r"^[ \t\u3000]*抄送[：:](?P<body>[^\n]+?)[。.]?[ \t\u3000]*$", re.M)
-_ADMIN_HEADS = ("人民政府", "政府", "部门", "直属机构", "机构", "单位")
-_UNIT_END = re.compile(r"(?:政府|部门|机构|单位|办公厅|机关|委|厅|局|院|办|战区|军区|领导小组)$")
+_UNIT_END = re.compile(
+    r"(?:政府|部门|机构|单位|办公厅|机关|委|厅|局|院|办|战区|军区|领导小组|海关|分署|办公室|中心|部|署|总局|委员会)(?:\([^)]*\))?$"
+)
+# 市政府各委、办、局 and 各省、自治区、直辖市 are one unit, not three.
+_UNSPLIT = re.compile(r"委、办、局|省、自治区、直辖市")
+
+_TITLE_ISSUER = re.compile(r"^(?:#+[ \t]*)?(?P<issuer>[^\n，。、《》“”：:]{2,60}?)(?:关于|印发)")
+_DATE_LINE = re.compile(r"^[ \t\u3000]*\d{4}年\d{1,2}月\d{1,2}日")
 
 
-def _guess_kind(surface: str) -> str:
-    """Kind of a unit the gazetteer does not know, from its head noun."""
-    if re.search(r"党委|省委|市委|县委|宣传部|组织部|网信办|纪委", surface):
-        return "party_organ"
-    if re.search(r"银行|金融|基金|资本", surface):
-        return "financial"
-    if re.search(r"企业|公司|集团", surface):
-        return "enterprise"
-    if re.search(r"政府|部门|直属机构|厅|委|局|办|部$", surface):
-        return "government"
-    return "institution"
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
 
 
-def _hit(text: str, start: int, end: int, role: str, entry: GazetteerEntry | None, name: str | None = None) -> PartyHit:
-    surface = text[start:end]
-    if entry is None:
-        resolved = name or surface
-        return PartyHit(start, end, surface, resolved, _guess_kind(resolved), role, "")
-    return PartyHit(start, end, surface, entry.name, entry.kind, role, entry.name_en)
+# --- scanning ---------------------------------------------------------------------
 
 
-def _scan(text: str, gazetteer: Gazetteer, start: int = 0, end: int | None = None) -> list[tuple[int, int, GazetteerEntry]]:
-    """Leftmost-longest matches: a name inside a longer name is not a match."""
-    end = len(text) if end is None else end
-    found = []
-    i = start
-    while i < end:
-        match = gazetteer.match_at(text, i)
-        if match is not None and match[0] <= end:
-            found.append((i, match[0], match[1]))
-            i = match[0]
-        else:
-            i += 1
-    return found
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """A candidate mention before its role is known."""
+
+    start: int
+    end: int
+    name: str
+    kind: str
+    name_en: str
+    source: str  # gazetteer | grammar | place | group | facility
+    generic: bool = False
 
 
-def _known_name_end(text: str, gazetteer: Gazetteer, position: int) -> int | None:
-    """End of a gazetteer place or enterprise at ``position``: the proper-name prefix of a facility."""
-    match = gazetteer.match_at(text, position)
-    if match is None or match[1].kind not in ("region", "enterprise"):
-        return None
-    # Proper names only (中国电信, 成都), not groups (龙头企业, 各市): the
-    # gazetteer capitalizes the English name of a proper noun.
-    return match[0] if match[1].name_en[:1].isupper() else None
+def _english(entry: GazetteerEntry, home: Place | None, grammar: NameGrammar) -> str:
+    """The gazetteer's English, with the document's place for 省…/市… (Provincial → Zhejiang Provincial)."""
+    english = entry.name_en
+    if home is not None and entry.name[:1] in "省市" and english.startswith(("Provincial", "Municipal", "General Office of the Provincial")):
+        level = entry.name[0]
+        named = grammar.prefix_english(level, home)
+        adjective = "Provincial" if level == "省" else "Municipal"
+        if named != adjective:
+            english = english.replace(adjective, named, 1)
+    return english
 
 
-def _pattern_matches(
-    text: str, gazetteer: Gazetteer, known: list[tuple[int, int, GazetteerEntry]]
-) -> list[tuple[int, int, GazetteerEntry]]:
-    """Actor groups and named facilities the gazetteer does not already name, leftmost-longest."""
-    candidates = [
-        *named_facilities(text, lambda i: _known_name_end(text, gazetteer, i)),
-        *actor_groups(text),
-    ]
-    kept: list[tuple[int, int, GazetteerEntry]] = []
-    for start, end, name, kind in sorted(candidates, key=lambda c: (c[0], -c[1])):
-        if kept and start < kept[-1][1]:
+def _entry_name(text: str, start: int, end: int, entry: GazetteerEntry, home: Place | None,
+                grammar: NameGrammar, form: str | None = None) -> _Name:
+    """A gazetteer entry as a mention; a group keeps the words it is written with.
+
+    GUIDELINES: modifiers that change the meaning stay in the name (行业龙头企业,
+    not 龙头企业; 各县(区)人民政府, not 各县(市、区)人民政府).
+    """
+    surface = form or text[start:end]
+    name = surface if entry.generic else entry.name
+    return _Name(start, end, name, entry.kind, _english(entry, home, grammar), "gazetteer", entry.generic)
+
+
+def _gazetteer_names(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
+    return [_entry_name(text, m.start(), m.end(), gazetteer.by_surface[m.group()], home, gazetteer.grammar,
+                        gazetteer.variant_of.get(m.group()))
+            for m in gazetteer.surface_regex.finditer(text)]
+
+
+def _grammar_names(text: str, grammar: NameGrammar, home: Place | None) -> list[_Name]:
+    return [_Name(b.start, b.end, b.name, b.kind, b.name_en, "grammar") for b in grammar.find(text, home)]
+
+
+def _place_names(text: str, grammar: NameGrammar) -> list[_Name]:
+    names = []
+    for match in grammar._place_regex().finditer(text):
+        place = grammar.places[match.group()]
+        names.append(_Name(match.start(), match.end(), place.short, "region", place.name_en, "place"))
+    return names
+
+
+def _leftmost_longest(candidates: list[_Name]) -> list[_Name]:
+    """Non-overlapping names: the longest at each start wins; the gazetteer wins a tie."""
+    priority = {"gazetteer": 0, "grammar": 1, "place": 2, "facility": 3, "group": 4}
+    ordered = sorted(candidates, key=lambda n: (n.start, -n.end, priority[n.source]))
+    kept: list[_Name] = []
+    for name in ordered:
+        if kept and name.start < kept[-1].end:
             continue
-        # A known name that the candidate only partly covers, or that ends it
-        # (五大支柱产业龙头企业 is 龙头企业), wins over the pattern.
-        if any(s < start < e or s < end < e or (s <= start and end <= e) for s, e, _ in known):
-            continue
-        if kind != "institution" and any(e == end for _, e, _ in known):
-            continue
-        kept.append((start, end, GazetteerEntry(name, kind, "")))
+        kept.append(name)
     return kept
 
 
-def _scan_with_patterns(text: str, gazetteer: Gazetteer) -> list[tuple[int, int, GazetteerEntry]]:
-    """Gazetteer names plus pattern names; a place inside a pattern name is not a party."""
-    known = _scan(text, gazetteer)
-    extra = _pattern_matches(text, gazetteer, known)
-    known = [k for k in known if not any(s <= k[0] and k[1] <= e for s, e, _ in extra)]
-    return sorted(known + extra, key=lambda m: m[0])
+def _scan(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
+    """Every candidate name in a text: bodies, places, groups and facilities, leftmost-longest."""
+    grammar = gazetteer.grammar
+    known = _leftmost_longest(_gazetteer_names(text, gazetteer, home) + _grammar_names(text, grammar, home)
+                              + _place_names(text, grammar))
+    proper_ends = {n.start: n.end for n in known if n.kind in ("region", "enterprise") and not n.generic}
+    patterns = [_Name(s, e, name, kind, "", "facility") for s, e, name, kind in named_facilities(text, proper_ends)]
+    patterns += [_Name(s, e, name, kind, "", "group", True) for s, e, name, kind in actor_groups(text)]
+    kept = []
+    for candidate in patterns:
+        # A known name that the pattern only partly covers, or that ends it
+        # (五大支柱产业龙头企业 ends in 龙头企业), wins unless the pattern is longer and generic.
+        clash = [k for k in known if k.start < candidate.end and candidate.start < k.end]
+        if candidate.source == "group":
+            if any(not (candidate.start <= k.start and k.end <= candidate.end) for k in clash):
+                continue
+            if any(k.kind != "region" and not k.generic for k in clash):
+                continue
+        elif any(not (candidate.start <= k.start and k.end <= candidate.end) for k in clash):
+            continue
+        kept.append(candidate)
+    merged = _leftmost_longest(kept + known)
+    return [_with_branch(text, n, grammar) for n in merged]
+
+
+# 中国科学院上海分院, 中国银行浙江省分行: a named organization's branch in a place is one party.
+_BRANCH_SUFFIX = re.compile(r"分院|分会|分公司|分行|支行|分署|分局|分中心|办事处")
+
+
+def _with_branch(text: str, name: _Name, grammar: NameGrammar) -> _Name:
+    if name.generic or name.kind == "region" or name.source not in ("gazetteer", "grammar"):
+        return name
+    place = grammar._place_regex().match(text, name.end)
+    if place is None:
+        return name
+    branch = _BRANCH_SUFFIX.match(text, place.end())
+    if branch is None:
+        return name
+    where = grammar.places[place.group()]
+    english = f"{name.name_en} {where.name_en} Branch".strip() if name.name_en else ""
+    return _Name(name.start, branch.end(), name.name + place.group() + branch.group(), name.kind, english, name.source)
+
+
+# --- lists: annotations and recipients ------------------------------------------
 
 
 def _split_top_level(text: str, start: int, end: int, separators: str) -> list[tuple[int, int]]:
     """Split text[start:end] on separators outside parentheses: 县(市、区) stays whole."""
+    protected = [(m.start(), m.end()) for m in _UNSPLIT.finditer(text, start, end)]
     parts, depth, piece_start = [], 0, start
     for i in range(start, end):
         char = text[i]
@@ -275,7 +365,7 @@ def _split_top_level(text: str, start: int, end: int, separators: str) -> list[t
             depth += 1
         elif char in ")）":
             depth = max(0, depth - 1)
-        elif char in separators and depth == 0:
+        elif char in separators and depth == 0 and not any(s <= i < e for s, e in protected):
             parts.append((piece_start, i))
             piece_start = i + 1
     parts.append((piece_start, end))
@@ -283,137 +373,179 @@ def _split_top_level(text: str, start: int, end: int, separators: str) -> list[t
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\u3000":
+    while start < end and text[start] in " \t\u3000*":
         start += 1
-    while end > start and text[end - 1] in " \t\u3000。.":
+    while end > start and text[end - 1] in " \t\u3000。.*":
         end -= 1
     return start, end
 
 
-def _expanded_forms(part: str, first: str, last: str) -> list[str]:
-    """Readings of a recipient that shares its head or prefix with its neighbours.
+def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Place | None,
+                prefix: str = "", head: str = "", government: str = "") -> list[_Name]:
+    """The bodies one unit of a list names, with its list's shared prefix or head.
 
-    ``各市(州)、县(市、区)人民政府`` means 各市(州)人民政府 and 各县(市、区)人民政府;
-    ``省政府各部门、各直属机构`` means 省政府各直属机构. Most specific first.
+    ``审批服务局`` after ``市住建局`` is 市审批服务局; ``浦东新区等相关区政府`` is
+    浦东新区人民政府 and 相关区人民政府; ``各市(州)`` before ``县(市、区)人民政府``
+    is 各市(州)人民政府.
     """
-    forms = [part]
-    head = next((h for h in _ADMIN_HEADS if last.endswith(h)), "")
-    if head and not any(part.endswith(h) for h in _ADMIN_HEADS):
-        forms.insert(0, part + head)
-    prefix = next((p for p in ("省人民政府", "省政府", "市人民政府", "市政府") if first.startswith(p)), "")
-    for form in list(forms):
-        if prefix and not form.startswith(prefix):
-            forms.insert(0, prefix + form)
-        if first.startswith("各") and not form.startswith(("各", "有关", "省", "市")):
-            forms.insert(0, "各" + form)
-    return forms
+    unit = text[start:end]
+    if unit.endswith("等") and len(unit) > 1:
+        end -= 1
+        unit = unit[:-1]
+    grammar = gazetteer.grammar
+    if _UNSPLIT.search(unit) and unit.endswith("局"):
+        return [_Name(start, end, unit, "government", "", "group", True)]  # 市政府各委、办、局
+    if prefix:
+        inherited = grammar.resolve(unit, prefix, home)
+        if inherited is not None and inherited.name != unit:
+            return [_Name(start, end, inherited.name, inherited.kind, inherited.name_en, "grammar")]
+    forms = [government + unit] if government and not unit.startswith(government) else []
+    if head and not unit.endswith(head):
+        forms += [unit + head, "各" + unit + head]
+    for form in forms + [unit]:
+        entry = gazetteer.lookup(form)
+        if entry is not None:
+            return [_entry_name(text, start, end, entry, home, grammar, form)]
+    body = grammar.resolve(unit, prefix, home)
+    if body is not None:
+        return [_Name(start, end, body.name, body.kind, body.name_en, "grammar")]
+    if "等" in unit:
+        # 浦东新区等相关区政府: the place shares the head of the group after 等.
+        first, _, rest = unit.partition("等")
+        later = _unit_names(text, start + len(first) + 1, end, gazetteer, home)
+        place = grammar.places.get(first)
+        if later and place is not None:
+            core = later[-1].name.split("区", 1)[-1] if "区" in later[-1].name else ""
+            if core:
+                composed = grammar.resolve(first + core, "", home) or grammar.resolve(first + "政府", "", home)
+                if composed is not None:
+                    return [_Name(start, start + len(first), composed.name, composed.kind, composed.name_en, "grammar")] + later
+        return _unit_names(text, start, start + len(first), gazetteer, home) + later
+    if not unit.startswith("各"):
+        for form in ("各" + unit,):
+            entry = gazetteer.lookup(form)
+            if entry is not None:
+                return [_entry_name(text, start, end, entry, home, grammar, form)]
+            body = grammar.resolve(form, prefix, home)
+            if body is not None:
+                return [_Name(start, end, body.name, body.kind, body.name_en, "grammar")]
+    inner = [n for n in _scan(text[:end], gazetteer, home) if n.start >= start]
+    if inner:
+        return inner
+    if _UNIT_END.search(unit) or unit.startswith(("各", "有关", "相关")):
+        return [_Name(start, end, unit, guess_kind(unit), "", "group", True)]
+    return []
 
 
-def _unit_groups(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
-    """Units of a list: groups split on "，", units inside a group on "、"."""
-    return [
-        _split_top_level(text, s, e, "、")
-        for s, e in _split_top_level(text, start, end, "，,")
-    ]
+_HEADS = ("人民政府", "政府")
+# 省政府各部门、各直属机构: the government that owns the first unit owns the next.
+_GOVERNMENT_PREFIX = re.compile(r"(?:[省市县区]|[\u4e00-\u9fff]{2,8}[省市县区])(?:人民)?政府(?=各|有关)")
 
 
-def _unit_hits(text: str, groups: list[list[tuple[int, int]]], role: str, gazetteer: Gazetteer) -> list[PartyHit]:
-    """One hit per listed unit, resolving heads and prefixes shared inside a group."""
-    hits = []
-    for units in groups:
-        first, last = text[units[0][0] : units[0][1]], text[units[-1][0] : units[-1][1]]
-        for start, end in units:
-            part = text[start:end]
-            if part.endswith("等") and len(part) > 1:
-                end -= 1
-                part = part[:-1]
-            forms = _expanded_forms(part, first, last)
-            entry = next((e for e in map(gazetteer.lookup, forms) if e is not None), None)
-            if entry is None:
-                inner = _scan(text, gazetteer, start, end)
-                if inner:
-                    # A unit with a trailing remark (省财政厅按职责分工) keeps the names in it.
-                    hits.extend(_hit(text, s, e, role, en) for s, e, en in inner)
-                    continue
-            hits.append(_hit(text, start, end, role, entry, name=forms[0]))
-    return hits
+def _list_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
+    """Every unit of a list: groups split on "，", units on "、", prefixes and heads shared in a group."""
+    names = []
+    for group_start, group_end in _split_top_level(text, start, end, "，,；;"):
+        units = _split_top_level(text, group_start, group_end, "、")
+        last = text[units[-1][0]:units[-1][1]] if units else ""
+        head = next((h for h in _HEADS if last.endswith(h)), "")
+        prefix = ""
+        first = text[units[0][0]:units[0][1]] if units else ""
+        government = _GOVERNMENT_PREFIX.match(first)
+        for unit_start, unit_end in units:
+            found = _unit_names(text, unit_start, unit_end, gazetteer, home, prefix, head,
+                                government.group() if government else "")
+            names.extend(found)
+            grammar_found = [n for n in found if n.source == "grammar"]
+            if grammar_found:
+                body = gazetteer.grammar.resolve(text[grammar_found[0].start:grammar_found[0].end], prefix, home)
+                if body is not None and body.prefix:
+                    prefix = body.prefix
+    return names
 
 
-def _is_recipients(text: str, groups: list[list[tuple[int, int]]]) -> bool:
-    """Every unit, read with its group's shared head, names an administrative unit."""
-    for units in groups:
-        first, last = text[units[0][0] : units[0][1]], text[units[-1][0] : units[-1][1]]
-        for start, end in units:
-            if not _UNIT_END.search(_expanded_forms(text[start:end], first, last)[0]):
-                return False
-    return bool(groups)
-
-
-def _addressee_hits(text: str, gazetteer: Gazetteer) -> tuple[list[PartyHit], list[tuple[int, int]]]:
+def _annotations(text: str, gazetteer: Gazetteer, home: Place | None) -> tuple[list[PartyHit], list[tuple[int, int]]]:
     hits, covered = [], []
-    for match in _ADDRESSEE_LINE.finditer(text):
-        groups = _unit_groups(text, match.start("body"), match.end("body"))
-        if _is_recipients(text, groups):
-            hits.extend(_unit_hits(text, groups, "addressee", gazetteer))
-            covered.append((match.start(), match.end()))
-    for match in _CC_LINE.finditer(text):
-        groups = _unit_groups(text, match.start("body"), match.end("body"))
-        if groups:
-            hits.extend(_unit_hits(text, groups, "addressee", gazetteer))
+    for match in _ANNOTATION.finditer(text):
+        label = match.group("label")
+        role = next((r for word, r in _LABEL_ROLE.items() if label.startswith(word)), "responsible")
+        for name in _list_names(text, match.start("units"), match.end("units"), gazetteer, home):
+            hits.append(_hit(text, name, role))
+        covered.append((match.start(), match.end()))
+    for match in _VERB_ANNOTATION.finditer(text):
+        if _inside(covered, match.start(), match.end()):
+            continue
+        pieces = _split_top_level(text, match.start("body"), match.end("body"), "，,；;")
+        found = []
+        for piece_start, piece_end in pieces:
+            verb = _ANNOTATION_VERB.fullmatch(text, piece_start, piece_end)
+            if verb is None:
+                found = []
+                break
+            role = next((r for word, r in _LABEL_ROLE.items() if word in verb.group("verb")), "responsible")
+            names = _list_names(text, verb.start("units"), verb.end("units"), gazetteer, home)
+            if not names or any(n.kind not in ("government", "party_organ", "financial", "institution") for n in names):
+                found = []
+                break
+            found.extend(_hit(text, n, role) for n in names)
+        if found:
+            hits.extend(found)
             covered.append((match.start(), match.end()))
     return hits, covered
 
 
-def _annotation_hits(text: str, gazetteer: Gazetteer) -> tuple[list[PartyHit], list[tuple[int, int]]]:
+def _is_recipients(names: list[_Name], text: str, start: int, end: int) -> bool:
+    """Every unit of the line names an administrative unit."""
+    units = [u for g in _split_top_level(text, start, end, "，,") for u in _split_top_level(text, g[0], g[1], "、")]
+    return bool(names) and len(names) >= len(units) and all(
+        n.kind in ("government", "party_organ", "institution", "region") for n in names)
+
+
+def _addressees(text: str, gazetteer: Gazetteer, home: Place | None) -> tuple[list[PartyHit], list[tuple[int, int]]]:
     hits, covered = [], []
-    for match in _ANNOTATION.finditer(text):
-        role = "lead" if match.group("label").startswith("牵头") else "responsible"
-        groups = _unit_groups(text, match.start("units"), match.end("units"))
-        # Each unit of an annotation stands alone: no shared heads to distribute.
-        singles = [[unit] for units in groups for unit in units]
-        hits.extend(_unit_hits(text, singles, role, gazetteer))
+    for match in _ADDRESSEE_LINE.finditer(text):
+        body = match.group("body")
+        if not _UNIT_END.search(body) and not body.endswith(("各有关单位", "有关单位", "各单位")):
+            continue
+        names = _list_names(text, match.start("body"), match.end("body"), gazetteer, home)
+        if _is_recipients(names, text, match.start("body"), match.end("body")):
+            hits.extend(_hit(text, n, "addressee") for n in names)
+            covered.append((match.start(), match.end()))
+    for match in _CC_LINE.finditer(text):
+        names = _list_names(text, match.start("body"), match.end("body"), gazetteer, home)
+        hits.extend(_hit(text, n, "addressee") for n in names)
         covered.append((match.start(), match.end()))
     return hits, covered
 
 
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+def _hit(text: str, name: _Name, role: str) -> PartyHit:
+    return PartyHit(name.start, name.end, text[name.start:name.end], name.name, name.kind, role, name.name_en)
 
 
-def _is_dropped(text: str, start: int, end: int, entry: GazetteerEntry, quoted: list[tuple[int, int]]) -> bool:
+# --- roles ---------------------------------------------------------------------------
+
+
+def _is_dropped(text: str, name: _Name, quoted: list[tuple[int, int]]) -> bool:
     """Matches that are not parties: inside a quoted name, a qualifier, a list's category noun."""
-    if _inside(quoted, start, end) and not _is_quoted_facility(text, start, end, entry):
+    start, end = name.start, name.end
+    if _inside(quoted, start, end) and not (name.kind in ("institution", "enterprise") and start > 0
+                                              and text[start - 1] == "“" and text[end:end + 1] == "”"):
         return True
-    if _EVENT_AFTER.match(text, end):
-        return True  # 中小微企业云服务大会: the name belongs to the event
-    if entry.kind == "region":
-        # 国家碳计量中心(山东): the bracketed place qualifies the name before it.
+    if _EVENT_AFTER.match(text, end) or _SYSTEM_AFTER.match(text, end) or _JOB_TITLE_AFTER.match(text, end):
+        return True
+    if name.kind == "region":
         if 0 < start and text[start - 1] in "(（" and end < len(text) and text[end] in ")）":
             return True
-        # 四川省数据企业培育认定方案, 江西省数据条例: a province written in
-        # full and run on into more words begins a name, not a party.
-        if text[start:end].endswith("省") and end < len(text) and ("\u4e00" <= text[end] <= "\u9fff" or text[end] == "“"):
+        if text[max(0, start - 2):start] in _SLOGAN_PREFIXES:
             return True
-        # 数字四川, 智联江西: a programme slogan, not the province.
-        if text[max(0, start - 2) : start] in _SLOGAN_PREFIXES:
-            return True
-        # 攀枝花、内江、雅安等市(州): 市(州) names the category of the list.
-        if start > 0 and text[start - 1] == "等" and entry.name.startswith("各"):
+        if start > 0 and text[start - 1] == "等" and (name.name.startswith("各") or name.generic):
             return True
     return False
 
 
-def _is_quoted_facility(text: str, start: int, end: int, entry: GazetteerEntry) -> bool:
-    """A facility or group that fills its quotes is still a party: “天府无线通信谷”, “独角兽企业”.
-
-    A place in quotes is a slogan (“光网四川”), which this does not cover.
-    """
-    return entry.kind in ("institution", "enterprise") and start > 0 and text[start - 1] == "“" and text[end : end + 1] == "”"
-
-
 def _piece_start(text: str, position: int) -> int:
-    boundaries = [m.end() for m in _PIECE_BOUNDARY.finditer(text, 0, position)]
-    return boundaries[-1] if boundaries else 0
+    boundaries = [m.end() for m in _PIECE_BOUNDARY.finditer(text, max(0, position - 200), position)]
+    return boundaries[-1] if boundaries else max(0, position - 200) if position > 200 else 0
 
 
 def _piece_end(text: str, position: int) -> int:
@@ -424,64 +556,119 @@ def _piece_end(text: str, position: int) -> int:
     return match.start() if match else len(text)
 
 
-def _chains(text: str, matches: list[tuple[int, int, GazetteerEntry]]) -> list[list[tuple[int, int, GazetteerEntry]]]:
+def _chains(text: str, names: list[_Name]) -> list[list[_Name]]:
     """Group adjacent names joined by 、/和/及/与 (an enumeration acts together)."""
-    chains: list[list[tuple[int, int, GazetteerEntry]]] = []
-    for match in matches:
+    chains: list[list[_Name]] = []
+    for name in names:
         if chains:
-            gap = text[chains[-1][-1][1] : match[0]]
+            previous = chains[-1][-1]
+            gap = text[previous.end:name.start]
             if gap == "" or (_CHAIN_GAP.fullmatch(gap) and not _NESTED_VERBS.search(gap[1:])):
-                chains[-1].append(match)
+                chains[-1].append(name)
                 continue
-            if (
-                match[2].kind == chains[-1][-1][2].kind == "region"
-                and _REGION_CHAIN_GAP.fullmatch(gap)
-                and not _NESTED_VERBS.search(gap)
-                and not _ACTOR_TRIGGERS.search(gap)
-            ):
-                chains[-1].append(match)
+            if (name.kind == previous.kind == "region" and _REGION_CHAIN_GAP.fullmatch(gap)
+                    and not _NESTED_VERBS.search(gap) and not _ACTOR_TRIGGERS.search(gap)):
+                chains[-1].append(name)
                 continue
-        chains.append([match])
+        chains.append([name])
     return chains
 
 
-def _is_trigger_object(text: str, chain_start: int, piece_start: int, hit_spans: list[tuple[int, int]]) -> bool:
+def _is_trigger_object(text: str, chain_start: int, piece_start: int, spans: list[tuple[int, int]]) -> bool:
     """True when the chain is the object of 支持/鼓励/引导/推动 in its piece."""
     for trigger in _ACTOR_TRIGGERS.finditer(text, piece_start, chain_start):
-        if _inside(hit_spans, trigger.start(), trigger.end()):
+        if _inside(spans, trigger.start(), trigger.end()):
             continue  # 引导 inside 省现代产业发展引导基金 is part of a name
-        gap = text[trigger.end() : chain_start]
+        gap = text[trigger.end():chain_start]
         if len(gap) <= _MAX_TRIGGER_GAP and not _NESTED_VERBS.search(gap) and not _ACTOR_TRIGGERS.search(gap):
             return True
     return False
 
 
-def _chain_role(text: str, chain: list[tuple[int, int, GazetteerEntry]], hit_spans: list[tuple[int, int]]) -> str:
-    start, end = chain[0][0], chain[-1][1]
+def _duty_later(text: str, end: int) -> bool:
+    """A subject whose duty comes after a condition: 技术交易场所变更…的，应当… / 提供者为用户办理…，应当…"""
+    sentence_end = _SENTENCE_END.search(text, end)
+    sentence = text[end:sentence_end.start() if sentence_end else len(text)]
+    pieces = re.split(r"[，,]", sentence)
+    if len(pieces) < 2:
+        return False
+    return (_OBLIGATION.match(pieces[1].lstrip()) is not None
+            and not re.match(r"(?:[^，]*?)(?:支持|鼓励)", pieces[0]) and 4 <= len(pieces[0]) <= 60)
+
+
+def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]]) -> str:
+    start, end = chain[0].start, chain[-1].end
     piece_start = _piece_start(text, start)
-    if text[max(piece_start, start - 2) : start] == "会同":
-        return "responsible"  # 办公室要会同有关部门…: the departments work with the lead
-    after = text[end : _piece_end(text, end)]
-    if _is_trigger_object(text, start, piece_start, hit_spans):
+    before = text[piece_start:start]
+    if _COOPERATE_WITH.search(before):
+        return "support"  # 办公室要会同有关部门…: the departments work with the lead
+    after = text[end:_piece_end(text, end)]
+    if _is_trigger_object(text, start, piece_start, spans):
         if _NOMINAL_OBJECT.match(after) or _QUALIFIER_AFTER.match(after):
             return "mentioned"
         return "actor"
-    if _SUBJECT_LEAD_IN.fullmatch(text[piece_start:start]):
-        if "牵头" in after:
+    by = _BY.search(before) is not None
+    if _SUBJECT_LEAD_IN.fullmatch(before) or by:
+        stripped = re.sub(r"^[)）]?等?(?:依法|积极|切实|严格|统一|共同)?", "", after)
+        if _LEAD_AFTER.match(stripped):
             return "lead"
-        if _RESPONSIBLE_WORD.search(after):
+        if _SUPPORT_AFTER.match(stripped):
+            return "support"
+        if _RESPONSIBLE_AFTER.match(stripped):
             return "responsible"
-        if _OBLIGATION.match(after):
-            return "actor"
+        obligation = _OBLIGATION.search(stripped)
+        if obligation is not None and obligation.start() <= 12 and not _ACTOR_TRIGGERS.search(stripped, 0, obligation.start()):
+            rest = stripped[obligation.end():]
+            return "support" if re.match(r"(?:依法|积极|主动)?(?:予以)?配合", rest) else "responsible"
+        if by and re.match(r"[\u4e00-\u9fff]", after):
+            return "responsible"  # 由市科委受理, 由市地方金融管理部门汇总
+        if not before.strip("*") or re.fullmatch(r"(?:\*\*)?第[一二三四五六七八九十百零]+条[ \t\u3000]*", before):
+            if _duty_later(text, end):
+                return "responsible"
     return "mentioned"
 
 
-def find_parties(text: str, gazetteer: Gazetteer) -> Iterator[PartyHit]:
+def _keeps(name: _Name, role: str, home: Place | None) -> bool:
+    """Whether a mention with this role is a party (GUIDELINES: what a party is)."""
+    if role != "mentioned":
+        if name.kind == "region" and home is not None and name.name in (home.short, home.full) and role != "addressee":
+            return False  # the issuing region naming itself
+        return True
+    if name.generic or name.source == "group":
+        return False  # a group that neither acts nor is addressed
+    if name.kind == "region":
+        return False  # a place used as a location
+    if name.kind == "institution" and _FACILITY_NAME.search(name.name):
+        return False  # a facility named as the place where something happens
+    return True
+
+
+def _issuer_spans(text: str) -> list[tuple[int, int]]:
+    """Spans where a body is the issuer: the title line before 关于/印发, and a signature block."""
+    spans = []
+    for line in re.finditer(r"^[^\n]*$", text, re.M):
+        title = _TITLE_ISSUER.match(line.group())
+        if title is not None and not line.group().lstrip("#* ").startswith(("关于", "印发")):
+            spans.append((line.start() + title.start("issuer"), line.start() + title.end("issuer")))
+    lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"^[^\n]*$", text, re.M)]
+    for index, (start, end, line) in enumerate(lines):
+        if _DATE_LINE.match(line):
+            block = index - 1
+            while block >= 0 and 2 <= len(lines[block][2].strip()) <= 40 and re.fullmatch(
+                    r"[ \t\u3000]*[\u4e00-\u9fff()（）]+[ \t\u3000]*", lines[block][2]) and _UNIT_END.search(lines[block][2].strip()):
+                spans.append((lines[block][0], lines[block][1]))
+                block -= 1
+    return spans
+
+
+def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> Iterator[PartyHit]:
     """Find organizations, regions and actor groups in a clause, with their roles.
 
     Args:
         text: canonical text of one clause (or a preamble / closing block).
         gazetteer: from :func:`load_gazetteer`.
+        home: the document's own province or city (for 省… / 市… in English
+            names, and to drop the issuing region naming itself).
 
     Returns:
         Hits in text order; ``text[h.start:h.end] == h.text``.
@@ -491,25 +678,43 @@ def find_parties(text: str, gazetteer: Gazetteer) -> Iterator[PartyHit]:
         >>> [(h.name, h.role) for h in find_parties("支持济南市、青岛市加快关键器件迭代升级", g)]
         [('济南', 'actor'), ('青岛', 'actor')]
     """
-    addressees, covered = _addressee_hits(text, gazetteer)
-    annotated, annotation_spans = _annotation_hits(text, gazetteer)
+    excluded = [(m.start(), m.end()) for m in _WEB_HEADER.finditer(text)]
+    excluded += [(m.start(), m.end()) for m in _ALIAS.finditer(text)]
+    addressees, covered = _addressees(text, gazetteer, home)
+    annotated, annotation_spans = _annotations(text, gazetteer, home)
     covered += annotation_spans
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    issuer_spans = _issuer_spans(text)
 
-    matches = [
-        (s, e, entry)
-        for s, e, entry in _scan_with_patterns(text, gazetteer)
-        if not _inside(covered, s, e) and not _is_dropped(text, s, e, entry, quoted)
-    ]
-    hit_spans = [(s, e) for s, e, _ in matches]
-    found = addressees + annotated
-    for chain in _chains(text, matches):
-        role = _chain_role(text, chain, hit_spans)
-        for start, end, entry in chain:
-            # 会商机制牵头部门: the name itself says it leads.
-            own_role = "lead" if role == "mentioned" and "牵头" in entry.name else role
-            found.append(_hit(text, start, end, own_role, entry))
+    names = [n for n in _scan(text, gazetteer, home)
+             if not _inside(covered + excluded, n.start, n.end) and not _is_dropped(text, n, quoted)]
+    # A title's issuer is only names: 为深入贯彻落实党中央国务院关于… is no issuer line.
+    issuer_spans = [(s, e) for s, e in issuer_spans if sum(
+        n.end - n.start for n in names if s <= n.start and n.end <= e and n.kind in ("government", "party_organ")
+    ) == len(re.sub(r"[\s#*、]", "", text[s:e]))]
+    spans = [(n.start, n.end) for n in names]
+    found = [h for h in addressees + annotated if not _inside(excluded, h.start, h.end)]
+    for chain in _chains(text, names):
+        role = _chain_role(text, chain, spans)
+        for name in chain:
+            own_role = role
+            if name.kind in ("government", "party_organ") and _inside(issuer_spans, name.start, name.end):
+                own_role = "issuer"
+            elif role == "mentioned" and "牵头" in name.name:
+                own_role = "lead"  # 会商机制牵头部门: the name itself says it leads
+            if _keeps(name, own_role, home):
+                found.append(_hit(text, name, own_role))
     yield from sorted(found, key=lambda h: (h.start, h.end))
+
+
+def document_home(issuer: str | None, title: str | None, gazetteer: Gazetteer,
+                  province: str | None = None, city: str | None = None) -> Place | None:
+    """The document's own place: its city or province from metadata, else the first place in issuer or title."""
+    places = gazetteer.grammar.places
+    for named in (city, province):
+        if named and named in places:
+            return places[named]
+    return gazetteer.grammar.place_in(issuer or "") or gazetteer.grammar.place_in(title or "")
 
 
 def issuer_parties(issuer: str, gazetteer: Gazetteer) -> list[PartyHit]:
@@ -521,19 +726,17 @@ def issuer_parties(issuer: str, gazetteer: Gazetteer) -> list[PartyHit]:
         >>> [h.name for h in issuer_parties("中共山东省委 山东省人民政府", load_gazetteer())]
         ['中共山东省委', '山东省人民政府']
     """
-    units = _split_top_level(issuer, 0, len(issuer), " \t\u3000、，,")
+    home = gazetteer.grammar.place_in(issuer)
     hits = []
-    for start, end in units:
-        entry = gazetteer.lookup(issuer[start:end])
-        if entry is None:
-            inner = _scan(issuer, gazetteer, start, end)
-            if len(inner) == 1 and inner[0][:2] == (start, end):
-                entry = inner[0][2]
-            elif inner and (inner[0][0], inner[-1][1]) == (start, end) and all(
-                a[1] == b[0] for a, b in zip(inner, inner[1:])
-            ):
-                # 中共四川省委四川省人民政府 written without a space.
-                hits.extend(_hit(issuer, s, e, "issuer", en) for s, e, en in inner)
-                continue
-        hits.append(_hit(issuer, start, end, "issuer", entry))
+    for start, end in _split_top_level(issuer, 0, len(issuer), " \t\u3000、，,"):
+        unit = [n for n in _scan(issuer[:end], gazetteer, home) if n.start >= start]
+        if len(unit) == 1 and (unit[0].start, unit[0].end) == (start, end):
+            hits.append(_hit(issuer, unit[0], "issuer"))
+        elif unit and (unit[0].start, unit[-1].end) == (start, end) and all(
+                a.end == b.start for a, b in zip(unit, unit[1:])):
+            # 中共四川省委四川省人民政府 written without a space.
+            hits.extend(_hit(issuer, n, "issuer") for n in unit)
+        else:
+            name = issuer[start:end]
+            hits.append(PartyHit(start, end, name, name, guess_kind(name, "government"), "issuer", ""))
     return hits

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
 from pipeline.extract.dates import find_dates
-from pipeline.extract.parties import Gazetteer, issuer_parties
+from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
 from pipeline.terms import clause_terms
 
 _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效")
@@ -44,6 +44,8 @@ def extract_rows(
     (:func:`pipeline.terms.weight_terms`).
     """
     by_id = {clause.clause_id: clause for clause in clauses}
+    home = document_home(context.issuer, context.title, gazetteer,
+                         getattr(context, "province", None), getattr(context, "city", None))
     docs = []
     for clause in clauses:
         doc = nlp.make_doc(clause.own_text(canonical))
@@ -51,6 +53,7 @@ def extract_rows(
             "reference_year": context.reference_year,
             "deadline_year": _scope_deadline(clause, by_id, canonical, context.reference_year),
             "default_kind": "baseline" if _reports_the_past(clause, by_id) else "target",
+            "party_home": home,
         })
         docs.append(doc)
     rows: dict[str, list[dict]] = {"targets": [], "dates": [], "parties": [], "terms": []}

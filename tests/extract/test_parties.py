@@ -29,7 +29,6 @@ ROLE_CASES = [
         "以天府数据中心集群为核心，支持成都优化算力结构、提质增效，支持雅安建设集群拓展区，"
         "支持绵阳、德阳、宜宾、达州、内江等地按需建设算力基础设施。",
         [
-            ("天府数据中心集群", "institution", "mentioned"),
             ("成都", "region", "actor"),
             ("雅安", "region", "actor"),
             ("绵阳", "region", "actor"),
@@ -42,8 +41,8 @@ ROLE_CASES = [
     ),
     pytest.param(
         "鼓励金融机构面向平台企业特点创新金融产品和服务方式。",
-        [("金融机构", "financial", "actor"), ("平台企业", "enterprise", "mentioned")],
-        id="financial-actor-platform-mentioned",
+        [("金融机构", "financial", "actor")],
+        id="financial-actor-platform-as-qualifier-is-no-party",
     ),
     pytest.param(
         "深入开展先进计算“固链”工程，支持济南市、青岛市加快关键器件、基础软件迭代升级。",
@@ -62,28 +61,21 @@ ROLE_CASES = [
     ),
     pytest.param(
         "发挥攀枝花、内江、雅安、阿坝、凉山等市(州)比较优势，布局建设智算中心。",
-        [
-            ("攀枝花", "region", "mentioned"),
-            ("内江", "region", "mentioned"),
-            ("雅安", "region", "mentioned"),
-            ("阿坝", "region", "mentioned"),
-            ("凉山", "region", "mentioned"),
-        ],
-        id="category-noun-after-deng-is-not-a-party",
+        [],
+        id="places-as-locations-and-category-noun-are-no-parties",
     ),
     pytest.param(
         "支持有条件的市(州)建设人工智能省级创新型产业集群。",
-        [("各市(州)", "region", "actor")],
-        id="cities-prefectures-normalized",
+        [("有条件的市(州)", "region", "actor")],
+        id="modifier-that-changes-meaning-is-kept",
     ),
     pytest.param(
         "推动行业龙头企业、平台企业开放数据服务能力，带动提升中小企业数据利用水平。",
         [
-            ("龙头企业", "enterprise", "actor"),
+            ("行业龙头企业", "enterprise", "actor"),
             ("平台企业", "enterprise", "actor"),
-            ("中小企业", "enterprise", "mentioned"),
         ],
-        id="actor-groups",
+        id="actor-groups-keep-modifiers-passive-group-is-no-party",
     ),
     pytest.param(
         "引导金融机构和社会资本投向数字经济领域。",
@@ -92,11 +84,8 @@ ROLE_CASES = [
     ),
     pytest.param(
         "推进建设四川省能源大数据中心和四川省碳排放监测分析服务中心，强化多品种数据汇聚融合。",
-        [
-            ("四川省能源大数据中心", "institution", "mentioned"),
-            ("四川省碳排放监测分析服务中心", "institution", "mentioned"),
-        ],
-        id="object-of-nested-verb-is-not-actor",
+        [],
+        id="facilities-built-are-no-parties",
     ),
     pytest.param(
         "在省发展数字经济领导小组领导下，省发展数字经济领导小组办公室(省发展改革委)切实承担牵头职责，"
@@ -111,10 +100,7 @@ ROLE_CASES = [
     pytest.param(
         "依托数字经济省级部门会议会商机制，统筹推进各项改革任务，协调解决重大问题，"
         "会商机制牵头部门配套制定重要支持政策清单并动态更新。",
-        [
-            ("数字经济省级部门会议会商机制", "government", "mentioned"),
-            ("牵头部门", "government", "lead"),
-        ],
+        [("牵头部门", "government", "lead")],
         id="sichuan2025-lead-department",
     ),
     pytest.param(
@@ -138,8 +124,8 @@ ROLE_CASES = [
     ),
     pytest.param(
         "各地、各部门要结合本地区、本行业实际，抓紧制定出台相关配套政策并推动落地。",
-        [("各地", "government", "actor"), ("各部门", "government", "actor")],
-        id="obligation-subjects",
+        [("各地", "government", "responsible"), ("各部门", "government", "responsible")],
+        id="obligation-subjects-are-responsible",
     ),
     pytest.param(
         "为贯彻落实党中央、国务院关于发展数字经济的决策部署，深入实施省委、省政府数字强省战略，"
@@ -150,7 +136,6 @@ ROLE_CASES = [
             ("省委", "party_organ", "mentioned"),
             ("省政府", "government", "mentioned"),
             ("国家数据局", "government", "mentioned"),
-            ("国家数字经济创新发展试验区", "institution", "mentioned"),
         ],
         id="sichuan2025-preamble",
     ),
@@ -193,7 +178,7 @@ ADDRESSEE_CASES = [
         "各市、县(区)人民政府，省政府各部门：",
         [
             ("各市", "各市人民政府"),
-            ("县(区)人民政府", "各县(市、区)人民政府"),
+            ("县(区)人民政府", "各县(区)人民政府"),
             ("省政府各部门", "省政府各部门"),
         ],
         id="jiangxi2022",
@@ -234,7 +219,7 @@ NOT_SEPARATE_CASES = [
     pytest.param("四川省人民政府办公厅", [("四川省人民政府办公厅", "government")], id="office-is-one-body"),
     pytest.param(
         "大力建设“天府无线通信谷”、中国移动(成都)产业技术研究院等产业载体和创新平台。",
-        [("天府无线通信谷", "institution"), ("中国移动(成都)产业技术研究院", "enterprise")],
+        [("中国移动(成都)产业技术研究院", "enterprise")],
         id="chengdu-inside-enterprise-name",
     ),
     pytest.param(
@@ -244,8 +229,8 @@ NOT_SEPARATE_CASES = [
     ),
     pytest.param(
         "建好国家碳计量中心(山东)，建设智慧能源数据中心。",
-        [("国家碳计量中心(山东)", "institution")],
-        id="province-qualifier-in-name",
+        [],
+        id="province-qualifier-in-facility-name",
     ),
     pytest.param("加快建设网络强省、数字四川、智慧社会。", [], id="slogan-not-region"),
     pytest.param("加快“光网四川”“无线四川”“高清四川”建设。", [], id="quoted-programme-names"),
@@ -265,47 +250,46 @@ def test_names_inside_names_are_not_separate(text: str, expected: list[tuple[str
 PATTERN_CASES = [
     pytest.param(
         "以天府数据中心集群为核心，支持成都优化算力结构。",
-        [("天府数据中心集群", "institution", "mentioned"), ("成都", "region", "actor")],
-        id="facility-with-tianfu-prefix",
+        [("成都", "region", "actor")],
+        id="facility-with-tianfu-prefix-as-place",
     ),
     pytest.param(
         "大力建设中国电信云锦天府5G应用产业园、中国联通5G创新中心。",
-        [("中国电信云锦天府5G应用产业园", "institution", "mentioned"),
-         ("中国联通5G创新中心", "institution", "mentioned")],
+        [],
         id="enterprise-inside-facility-name",
     ),
     pytest.param(
         "建设天府新区人工智能产业聚集区。",
-        [("天府新区人工智能产业聚集区", "institution", "mentioned")],
+        [],
         id="new-area-inside-facility-name",
     ),
     pytest.param(
         "建设青岛市国家超算中心，打造黄河工业算力一体化调度平台。",
-        [("青岛市", "region", "mentioned"), ("国家超算中心", "institution", "mentioned"),
-         ("黄河工业算力一体化调度平台", "institution", "mentioned")],
+        [],
         id="city-locates-national-facility",
     ),
     pytest.param(
         "建设“星火·链网”济南超级节点。",
-        [("“星火·链网”济南超级节点", "institution", "mentioned")],
+        [],
         id="quoted-brand-before-facility",
     ),
     pytest.param("积极融入全国重点实验室体系，争创国家级新兴产业集群，建设省实验室。",
-                 [("全国重点实验室", "institution", "mentioned")], id="rank-and-category-are-not-names"),
+                 [], id="rank-and-category-are-not-names"),
     pytest.param(
         "加快培育一批具有较强引领带动作用的垂直行业企业。支持省内行业企业建设数字经济创新联合体。",
-        [("垂直行业企业", "enterprise", "mentioned"), ("省内行业企业", "enterprise", "actor")],
+        [("垂直行业企业", "enterprise", "actor"), ("省内行业企业", "enterprise", "actor")],
         id="enterprise-types-with-modifier",
     ),
     pytest.param(
         "培育一批服务型、应用型、技术型数据企业和第三方数据服务机构。",
-        [("数据企业", "enterprise", "mentioned"), ("第三方数据服务机构", "enterprise", "mentioned")],
-        id="service-institution-type",
+        [("服务型、应用型、技术型数据企业", "enterprise", "actor"),
+         ("第三方数据服务机构", "institution", "actor")],
+        id="cultivated-groups-act-with-their-enumerated-modifiers",
     ),
     pytest.param(
         "力争孵化20家高成长性科技型企业，培育更多数字经济领域“独角兽企业”。",
-        [("高成长性科技型企业", "enterprise", "mentioned"), ("独角兽企业", "enterprise", "mentioned")],
-        id="count-and-quote-bound-the-modifier",
+        [("独角兽企业", "enterprise", "actor")],
+        id="incubated-is-no-trigger-cultivated-is",
     ),
     pytest.param(
         "鼓励四川重点企业实施品牌推广战略。",
@@ -321,12 +305,12 @@ PATTERN_CASES = [
     ),
     pytest.param(
         "打造全国领先、中西部地区最大的集成电路产业基地，拉紧与“长珠闽”地区的联系。",
-        [("中西部地区", "region", "mentioned"), ("“长珠闽”地区", "region", "mentioned")],
-        id="named-areas",
+        [],
+        id="areas-as-comparison-are-no-parties",
     ),
     pytest.param(
         "制定实施四川省数据企业培育认定方案，研究出台江西省数据条例。",
-        [("数据企业", "enterprise", "mentioned")],
+        [],
         id="province-in-full-begins-a-name",
     ),
     pytest.param("举办中小微企业云服务大会等品牌会议。", [], id="event-name-is-not-a-party"),
@@ -344,25 +328,25 @@ NEW_ROLE_CASES = [
         [("九江", "actor"), ("抚州", "actor"), ("景德镇", "actor")],
         id="places-listed-with-their-industries",
     ),
-    pytest.param("积极招引人工智能头部企业。", [("龙头企业", "mentioned")], id="brought-in-is-not-actor"),
+    pytest.param("积极招引人工智能头部企业。", [], id="brought-in-is-not-actor"),
     pytest.param(
         "组织数字经济领域企业、高校及科研院所承担战略任务。",
-        [("数字经济领域企业", "mentioned"), ("高校", "mentioned"), ("科研院所", "mentioned")],
+        [],
         id="organized-is-not-actor",
     ),
-    pytest.param("推动国家新型互联网交换中心建设。", [("国家新型互联网交换中心", "mentioned")],
+    pytest.param("推动国家新型互联网交换中心建设。", [],
                  id="object-of-nominal-construction"),
-    pytest.param("支持各地各类算力资源接入算力调度服务平台。", [("各地", "mentioned")],
+    pytest.param("支持各地各类算力资源接入算力调度服务平台。", [],
                  id="qualifier-of-the-object"),
     pytest.param(
         "省发展数字经济领导小组办公室要会同有关部门加强调查研究。",
-        [("省发展数字经济领导小组办公室", "actor"), ("有关部门", "responsible")],
+        [("省发展数字经济领导小组办公室", "lead"), ("有关部门", "support")],
         id="working-with-the-lead",
     ),
     pytest.param(
         "调动行业协会、科研院所、企业等多方参与数据价值开发。",
-        [("行业协会", "actor"), ("科研院所", "actor")],
-        id="mobilized-groups-act",
+        [("行业协会", "actor"), ("科研院所", "actor"), ("企业", "actor")],
+        id="mobilized-groups-act-bare-enterprise-too",
     ),
 ]
 
@@ -400,8 +384,8 @@ def test_offsets_point_at_the_surface(text: str, gazetteer: Gazetteer) -> None:
     ("surface", "name"),
     [
         ("省发展和改革委员会", "省发展改革委"),
-        ("市州", "各市(州)"),
-        ("市（州）", "各市(州)"),
+        ("市州", "市(州)"),  # a class of bodies keeps its words (GUIDELINES), in one bracket form
+        ("市（州）", "市(州)"),
         ("成都市", "成都"),
         ("凉山彝族自治州", "凉山"),
         ("四川自贸试验区", "中国(四川)自由贸易试验区"),
@@ -409,15 +393,16 @@ def test_offsets_point_at_the_surface(text: str, gazetteer: Gazetteer) -> None:
     ],
 )
 def test_aliases_resolve_to_canonical_names(surface: str, name: str, gazetteer: Gazetteer) -> None:
-    hits = list(find_parties(surface, gazetteer))
+    # A place is a party when it acts: read each alias as the object of 支持.
+    hits = list(find_parties(f"支持{surface}先行先试。", gazetteer))
     assert [(h.text, h.name) for h in hits] == [(surface, name)]
 
 
 def test_longest_match_wins(gazetteer: Gazetteer) -> None:
-    assert [h.name for h in find_parties("国家发展改革委、省发展改革委和发展改革委", gazetteer)] == [
+    assert [h.name for h in find_parties("由国家发展改革委、省发展改革委和市发展改革委负责", gazetteer)] == [
         "国家发展改革委",
         "省发展改革委",
-        "发展改革委",
+        "市发展改革委",
     ]
 
 
