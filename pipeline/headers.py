@@ -203,10 +203,47 @@ def find_markdown_headers(text: str) -> Iterator[HeaderHit]:
     lines = [text[s:e] for s, e in spans]
     header_end = _header_end(lines)
     if header_end is not None:
-        yield HeaderHit("crawler_header", spans[0][0], _through_newline(text, spans[header_end][1]))
+        start = spans[0][0]
+        title = _title_line(lines)
+        if title is not None and not _repeated_below(lines[title], lines[header_end + 1:]):
+            # The crawler's title is the only one the file has (the page printed it above
+            # the text, as an <h1>): it stays, as a heading, and the block starts below it.
+            start = _through_newline(text, spans[title][1])
+        yield HeaderHit("crawler_header", start, _through_newline(text, spans[header_end][1]))
     footer_start = _footer_start(lines)
     if footer_start is not None and (header_end is None or footer_start > header_end):
         yield HeaderHit("crawler_footer", spans[footer_start][0], len(text))
+
+
+_TITLE_LOOKAHEAD = 12
+
+
+def _title_line(lines: list[str]) -> int | None:
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if index is None or not _HEADING.match(lines[index]) or _BODY_HEADING.match(lines[index]):
+        return None
+    heading = _HEADING_TEXT.match(lines[index])
+    return index if heading and heading.group(1).strip() not in ("基本信息",) else None
+
+
+def _repeated_below(title_line: str, body: list[str]) -> bool:
+    """Whether the body's first lines print the title too (also split over lines, or inside a 通知's 《》)."""
+    heading = _HEADING_TEXT.match(title_line)
+    title = _squash(heading.group(1) if heading else title_line).translate(_PAREN_FORMS)
+    lines = []
+    for line in body:
+        if _DOWNLOADS_OPEN.match(line):
+            break  # a download list names the file after the title: not the text repeating it
+        if line.strip():
+            lines.append(_squash(line).strip("*#"))
+    return title in "".join(lines[:_TITLE_LOOKAHEAD]).translate(_PAREN_FORMS)
+
+
+_DOWNLOADS_OPEN = re.compile(r"^[ \t\u3000]*【(?:原文下载|附件下载|相关附件|附件)】")
+
+
+# Copies of a title differ in bracket widths and in the 《》 a crawler leaves out.
+_PAREN_FORMS = str.maketrans({"（": "(", "）": ")", "《": None, "》": None, "<": None, ">": None})
 
 
 def _header_end(lines: list[str]) -> int | None:

@@ -687,7 +687,8 @@ def test_markdown_is_read_as_markdown(name, converter, tmp_path):
      {"crawler_header"}),
     (LAWREFBOOK_MARKDOWN, ["浙江省数字经济促进条例", "2020年12月24日 浙江省第十三届人民代表大会常务委员会第二十六次会议通过",
                            "第一章 总则"], {"markdown_heading", "markdown_comment"}),
-    (DOWNLOAD_MARKDOWN, ["沪府办发〔2025〕11号", "一、提升科技服务供给质量", "(一)推动科技创新资源开放"],
+    (DOWNLOAD_MARKDOWN, ["上海市人民政府办公厅印发《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》",
+                         "沪府办发〔2025〕11号", "一、提升科技服务供给质量", "(一)推动科技创新资源开放"],
      {"crawler_header", "markdown_emphasis", "download_links"}),
     (TABLE_MARKDOWN, ["序号   重点工作   负责单位"], {"front_matter", "markdown_table"}),
 ])
@@ -787,3 +788,11 @@ def test_a_centred_title_wrapped_onto_two_lines_is_one_line(tmp_path):
     lines = decode_document(path.read_bytes(), path).text.split("\n")
 
     assert lines[:3] == ["国务院关于积极推进“互联网+”行动的指导意见", "国发〔2015〕40号", "".join(D001_BEFORE)]
+
+
+def test_a_crawler_title_the_text_lacks_stays_and_one_it_repeats_goes(converter, tmp_path):
+    # d024's text starts at its number: the header's # title is its only title.  d011 repeats its title.
+    _, kept = normalized_markdown(DOWNLOAD_MARKDOWN, tmp_path, converter)
+    _, gone = normalized_markdown(CRAWLER_MARKDOWN, tmp_path, converter)
+    assert kept.text.split("\n")[0] == "上海市人民政府办公厅印发《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》"
+    assert gone.text.count("关于全面推进乡村振兴加快农业农村现代化的意见") == 1
