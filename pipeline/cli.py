@@ -271,11 +271,17 @@ def evaluate(
                                         "of SEEDS_DIR and --corpus."),
     corpus: Path = typer.Option(config.DEFAULT_CORPUS_DIR, "--corpus",
                                 help="Folder of the corpus documents: the gold trees describe them (--structure), "
-                                     "GOLD/corpus annotates them (--parties); with --normalize: a folder of "
+                                     "GOLD/corpus annotates them (--parties, --spans); with --normalize: a folder of "
                                      "mainland documents, beside the seeds."),
+    spans: bool = typer.Option(False, "--spans",
+                               help="Also score targets and dates of --corpus documents against the span gold."),
+    corpus_gold: Path = typer.Option(config.DEFAULT_GOLD_DIR / "corpus", "--corpus-gold",
+                                     help="With --spans: folder of span gold, one sub-folder per corpus file stem."),
 ) -> None:
     """Print precision, recall and F1 of targets, dates and parties against gold annotations.
 
+    Targets and dates also get P/R/F1 by kind and the field accuracy (comparator, value_base,
+    deadline_year, kind) of span-matched rows; --spans adds the same on the corpus span gold.
     With --structure: clause-id Jaccard, (id, kind) F1, parent and heading accuracy per document.
 
     With --normalize: render every Simplified mainland document of SEEDS_DIR and
@@ -284,6 +290,8 @@ def evaluate(
 
     Example: policy evaluate seeds --gold tests/gold --misses
     Example: policy evaluate seeds --parties --corpus ../shared/corpus
+
+    Example: policy evaluate seeds --spans --corpus ../shared/corpus
 
     Example: policy evaluate --structure --corpus ../shared/corpus --gold tests/gold/structure
 
@@ -302,7 +310,8 @@ def evaluate(
         for line in lines:
             typer.echo(line)
         return
-    from pipeline.evaluate import GoldError, evaluate as run_evaluation, report_lines
+    from pipeline.evaluate import (GoldError, evaluate as run_evaluation, evaluate_corpus, kind_report_lines,
+                                   report_lines, span_report_lines)
 
     _require_documents(seeds_dir)
     gold = gold or config.DEFAULT_GOLD_DIR
@@ -326,16 +335,31 @@ def evaluate(
                 typer.echo(f"parties {gold_set} {doc_id} {why}: {row}")
         return
     try:
-        result = run_evaluation(seeds_dir, gold)
+        from pipeline.process import Toolkit
+
+        toolkit = Toolkit()
+        result = run_evaluation(seeds_dir, gold, toolkit)
     except (GoldError, PipelineError) as error:
         _fail(_one_line(str(error)))
     except OSError as error:
         _fail(f"{_os_error(error)} (the gold in {gold} names a document that {seeds_dir} does not hold)")
-    for line in report_lines(result):
+    for line in report_lines(result) + kind_report_lines(result.kinds):
         typer.echo(line)
     if show_misses:
         for table, doc_id, why, row in result.misses:
             typer.echo(f"{table} {doc_id} {why}: {row}")
+    if spans:
+        if not corpus.is_dir() or not corpus_gold.is_dir():
+            _fail(f"{corpus if not corpus.is_dir() else corpus_gold}: not a folder")
+        try:
+            span_result = evaluate_corpus(corpus, corpus_gold, toolkit)
+        except (GoldError, PipelineError) as error:
+            _fail(_one_line(str(error)))
+        for line in span_report_lines(span_result):
+            typer.echo(line)
+        if show_misses:
+            for table, doc_id, why, row in span_result.misses:
+                typer.echo(f"{table} {doc_id} {why}: {row}")
 
 
 def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:

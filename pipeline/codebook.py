@@ -120,6 +120,9 @@ def table_schema(name: str, strict: bool = True, container: str = "parquet") -> 
         values = constraints["enum"].get((name, arrow_field.name))
         if values is not None:
             rules["enum"] = list(values)
+            if arrow_field.nullable and entry["type"] == "string" and container == "csv":
+                # A coded column (indicator_id, duration_unit) has no empty value: an empty cell is its null.
+                entry["missingValues"] = [""]
         rules.update(constraints["range"].get((name, arrow_field.name), {}))
         if rules:
             entry["constraints"] = rules

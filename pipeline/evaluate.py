@@ -24,6 +24,7 @@ from pipeline.normalize import ScriptConverter
 from pipeline.process import Toolkit, analyse_document, segment_file
 
 TABLES = ("targets", "dates", "parties")
+CORPUS_GOLD = "corpus"
 COMPARED: dict[str, tuple[str, ...]] = {
     "targets": ("comparator", "value", "value_max", "unit", "deadline_year", "kind"),
     "dates": ("kind", "role", "start_date", "end_date"),
@@ -73,6 +74,7 @@ class Evaluation:
 
     scores: dict[tuple[str, str], Score] = field(default_factory=dict)
     misses: list[tuple[str, str, str, dict]] = field(default_factory=list)  # (table, doc_id, why, row)
+    kinds: "KindScores" = field(default_factory=lambda: KindScores())
 
     def total(self, table: str) -> Score:
         total = Score()
@@ -99,7 +101,7 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
     toolkit = toolkit or Toolkit()
     evaluation = Evaluation()
     # A seed's folder holds table CSVs; other folders (structure/, the clause trees; corpus/, the
-    # corpus party gold) are not seeds.
+    # span gold of evaluate_corpus and the corpus party gold) are not seeds.
     folders = sorted(p for p in Path(gold_dir).iterdir()
                      if p.is_dir() and p.name != CORPUS_GOLD and _holds_table_gold(p))
     wanted = set(doc_ids) if doc_ids is not None else None
@@ -112,6 +114,8 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
             gold = [_locate(row, clauses, analysis.normalized.text, folder, table) for row in read_gold(folder, table)]
             predicted = analysis.result.rows[table]
             evaluation.scores[(table, folder.name)] = _score(table, folder.name, gold, predicted, evaluation)
+            if table in SPAN_TABLES:
+                count_kinds(table, gold, predicted, evaluation.kinds, COMPARED[table])
     return evaluation
 
 
@@ -197,6 +201,210 @@ def report_lines(evaluation: Evaluation) -> list[str]:
             score = evaluation.total(table) if doc_id == "ALL" else evaluation.scores[(table, doc_id)]
             lines.append(f"{table:<9} {doc_id:<22} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
                          f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    return lines
+
+
+# --- Corpus gold: targets and dates located by text span (tests/gold/corpus/GUIDELINES.md) ---
+
+SPAN_TABLES = ("targets", "dates")
+SPAN_COMPARED: dict[str, tuple[str, ...]] = {
+    "targets": ("comparator", "value", "value_max", "unit", "deadline_year", "kind"),
+    "dates": ("kind", "role", "start_date", "end_date", "duration_value", "duration_unit"),
+}
+# Field accuracy is reported on span-matched pairs for these fields.
+ACCURACY_FIELDS: dict[str, tuple[str, ...]] = {
+    "targets": ("comparator", "value_base", "deadline_year", "kind"),
+    "dates": ("kind", "role", "start_date", "end_date"),
+}
+# One character for one character, so offsets survive: full-width ASCII forms
+# and the ideographic space fold to their half-width forms.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+@dataclass
+class KindScores:
+    """P/R/F1 by kind and the share of span-matched pairs that agree on each field."""
+
+    by_kind: dict[tuple[str, str], Score] = field(default_factory=dict)  # (table, kind)
+    agree: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (table, field) -> [equal, pairs]
+
+    def kind(self, table: str, kind: str) -> Score:
+        return self.by_kind.setdefault((table, kind), Score())
+
+    def count(self, table: str, name: str, equal: bool) -> None:
+        counts = self.agree.setdefault((table, name), [0, 0])
+        counts[0] += equal
+        counts[1] += 1
+
+
+SpanEvaluation = Evaluation  # the corpus evaluation has the same parts
+
+
+def find_corpus_file(corpus_dir: Path, stem: str) -> Path:
+    """The corpus document a gold folder is named after (any extension)."""
+    matches = sorted(p for p in Path(corpus_dir).glob(f"{stem}.*") if p.is_file())
+    if not matches:
+        raise GoldError(f"{stem}: no document of that name in {corpus_dir}")
+    return matches[0]
+
+
+def read_regions(folder: Path, canonical: str) -> list[tuple[int, int]]:
+    """The annotated regions of ``scope.txt`` (start/end passage pairs); the whole text without it."""
+    path = folder / "scope.txt"
+    if not path.exists():
+        return [(0, len(canonical))]
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if len(lines) % 2:
+        raise GoldError(f"{path}: passages must come in start/end pairs")
+    folded, regions, position = _fold(canonical), [], 0
+    for first, last in zip(lines[::2], lines[1::2]):
+        start = folded.find(_fold(first), position)
+        end = folded.find(_fold(last), max(start, 0))
+        if start < 0 or end < 0:
+            raise GoldError(f"{path}: passage not found: {first if start < 0 else last!r}")
+        regions.append((start, end + len(last)))
+        position = end + len(last)
+    return regions
+
+
+def locate_span(row: dict, canonical: str, where: str, origin: int = 0) -> dict:
+    """Offsets of a gold row named by text, optional context and occurrence counted from ``origin``."""
+    text, context = _fold(row["text"]), _fold(row.get("context") or "")
+    folded = _fold(canonical)
+    needle = context or text
+    if context and text not in context:
+        raise GoldError(f"{where}: {row['text']!r} is not inside its context {row['context']!r}")
+    position = origin - 1
+    for _ in range(int(row.get("occurrence") or 1)):
+        position = folded.find(needle, position + 1)
+        if position < 0:
+            raise GoldError(f"{where}: {needle!r} not found (occurrence {row.get('occurrence') or 1})")
+    if context:
+        position += context.index(text)
+    located = dict(row)
+    located["start"], located["end"] = position, position + len(text)
+    return located
+
+
+def evaluate_corpus(corpus_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
+                    doc_ids: Iterable[str] | None = None) -> SpanEvaluation:
+    """Score targets and dates on the corpus documents that have span gold (``gold_dir/<file stem>/``)."""
+    toolkit = toolkit or Toolkit()
+    evaluation = SpanEvaluation()
+    wanted = set(doc_ids) if doc_ids is not None else None
+    # tests/gold/corpus also holds party gold: a folder counts here when it has targets or dates gold.
+    folders = sorted(p for p in Path(gold_dir).iterdir()
+                     if p.is_dir() and any((p / f"{table}.csv").exists() for table in SPAN_TABLES))
+    for folder in folders:
+        if wanted is not None and folder.name not in wanted:
+            continue
+        analysis = analyse_document(find_corpus_file(corpus_dir, folder.name), toolkit, Path(corpus_dir))
+        canonical = analysis.normalized.text
+        regions = read_regions(folder, canonical)
+        for table in SPAN_TABLES:
+            if not (folder / f"{table}.csv").exists():
+                continue
+            gold = [locate_span(row, canonical, f"{folder.name}/{table}.csv", regions[0][0])
+                    for row in read_gold(folder, table)]
+            predicted = [dict(row) for row in analysis.result.rows[table]
+                         if any(start <= row["start"] < end for start, end in regions)]
+            for row in gold + predicted:
+                row["clause_id"] = ""  # spans are compared in the whole document
+            evaluation.scores[(table, folder.name)] = _score_spans(table, folder.name, gold, predicted, evaluation)
+    return evaluation
+
+
+def _score_spans(table: str, doc_id: str, gold: list[dict], predicted: list[dict],
+                 evaluation: Evaluation) -> Score:
+    compared = SPAN_COMPARED[table]
+    count_kinds(table, gold, predicted, evaluation.kinds, compared)
+    score = Score(gold=len(gold), predicted=len(predicted))
+    unused = list(range(len(predicted)))
+    for gold_row in gold:
+        overlapping = [i for i in unused if _overlaps(gold_row, predicted[i])]
+        exact = [i for i in overlapping if _all_equal(gold_row, predicted[i], compared)]
+        if exact:
+            score.matched += 1
+            unused.remove(exact[0])
+        elif overlapping:
+            score.span_only += 1
+            evaluation.misses.append((table, doc_id, "fields differ", {
+                "gold": _span_shown(table, gold_row), "predicted": _span_shown(table, predicted[overlapping[0]])}))
+        else:
+            evaluation.misses.append((table, doc_id, "missed", _span_shown(table, gold_row)))
+    for i in unused:
+        if not any(_overlaps(g, predicted[i]) for g in gold):
+            evaluation.misses.append((table, doc_id, "spurious", _span_shown(table, predicted[i])))
+    return score
+
+
+def _all_equal(gold_row: dict, predicted: dict, compared: tuple[str, ...]) -> bool:
+    return all(_equal(gold_row.get(name), predicted.get(name)) for name in compared)
+
+
+def count_kinds(table: str, gold: list[dict], predicted: list[dict], kinds: KindScores,
+                compared: tuple[str, ...]) -> None:
+    """Add P/R/F1 by kind and field agreement of span-matched pairs (gold rows located, in one document)."""
+    for row in gold:
+        kinds.kind(table, row.get("kind") or "").gold += 1
+    for row in predicted:
+        kinds.kind(table, row.get("kind") or "").predicted += 1
+    unused = list(range(len(predicted)))
+    for gold_row in gold:
+        overlapping = [i for i in unused if _overlaps(gold_row, predicted[i])]
+        if not overlapping:
+            continue
+        exact = [i for i in overlapping if _all_equal(gold_row, predicted[i], compared)]
+        chosen = (exact or overlapping)[0]
+        for name in ACCURACY_FIELDS[table]:
+            gold_value = _gold_value_base(gold_row) if name == "value_base" else gold_row.get(name)
+            kinds.count(table, name, _equal(gold_value, predicted[chosen].get(name)))
+        if exact:
+            kinds.kind(table, gold_row.get("kind") or "").matched += 1
+        unused.remove(chosen)
+
+
+def _gold_value_base(row: dict) -> float | None:
+    from pipeline.extract.numbers import to_base
+
+    try:
+        return to_base(row["value"], row.get("unit") or "")[0]
+    except (KeyError, ValueError, ArithmeticError):
+        return None
+
+
+def _span_shown(table: str, row: dict) -> dict:
+    keys = ("text",) + SPAN_COMPARED[table]
+    return {k: (row.get(k).isoformat() if isinstance(row.get(k), date) else row.get(k)) for k in keys}
+
+
+def span_report_lines(evaluation: SpanEvaluation, label: str = "corpus") -> list[str]:
+    """Per-document and total P/R/F1, P/R/F1 by kind, and field accuracy on span-matched pairs."""
+    lines = [f"{label} gold (by text span)",
+             f"{'table':<9} {'document':<46} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"]
+    for table in SPAN_TABLES:
+        docs = sorted(doc for name, doc in evaluation.scores if name == table)
+        for doc_id in docs + ["ALL"]:
+            score = evaluation.total(table) if doc_id == "ALL" else evaluation.scores[(table, doc_id)]
+            lines.append(f"{table:<9} {doc_id:<46} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
+                         f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    lines += kind_report_lines(evaluation.kinds)
+    return lines
+
+
+def kind_report_lines(kinds: KindScores) -> list[str]:
+    """The by-kind and field-accuracy part of a report."""
+    lines = [f"{'table':<9} {'kind':<12} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"]
+    for (table, kind), score in sorted(kinds.by_kind.items()):
+        lines.append(f"{table:<9} {kind or '-':<12} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
+                     f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    for (table, name), (equal, pairs) in sorted(kinds.agree.items()):
+        share = equal / pairs if pairs else 1.0
+        lines.append(f"{table:<9} accuracy of {name:<14} {equal:>4}/{pairs:<4} {share:>6.3f}")
     return lines
 
 
@@ -290,7 +498,8 @@ def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = 
             "seeds", folder.name, gold, analysis.result.rows["parties"], result, by_clause=True)
     corpus_gold = gold_dir / CORPUS_GOLD
     if corpus_dir is not None and corpus_gold.is_dir():
-        for folder in sorted(p for p in corpus_gold.iterdir() if p.is_dir()):
+        # The same folders hold targets and dates span gold: a folder counts here when it has parties gold.
+        for folder in sorted(p for p in corpus_gold.iterdir() if p.is_dir() and (p / "parties.csv").exists()):
             sources = [p for p in Path(corpus_dir).glob(f"{folder.name}.*") if p.is_file()]
             if not sources:
                 raise GoldError(f"{folder}: no document {folder.name}.* in {corpus_dir}")

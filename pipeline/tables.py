@@ -83,6 +83,9 @@ TARGETS = pa.schema(_POINTER + [
     pa.field("base_unit", pa.string()),
     pa.field("deadline_year", pa.int16()),
     pa.field("kind", pa.string(), nullable=False),
+    pa.field("per", pa.string()),
+    pa.field("indicator_id", pa.string()),
+    pa.field("indicator_en", pa.string()),
 ])
 
 DATES = pa.schema(_POINTER + [
@@ -92,6 +95,8 @@ DATES = pa.schema(_POINTER + [
     pa.field("end_date", pa.date32()),
     pa.field("duration_min_years", pa.float64()),
     pa.field("duration_max_years", pa.float64()),
+    pa.field("duration_value", pa.float64()),
+    pa.field("duration_unit", pa.string()),
 ])
 
 # The values of parties.kind and parties.role (README: the roles table); the
@@ -325,15 +330,22 @@ COLUMN_DESCRIPTIONS: Mapping[str, Mapping[str, str]] = {
         "base_unit": "The base unit of value_base (CNY, FLOPS, s, count, %).",
         "deadline_year": "The year the goal is due, from the clause's 到2025年 scope; null when none is set.",
         "kind": "target (a goal), baseline (a reported past figure) or parameter (an instrument's amount).",
+        "per": "What the figure is counted per, from 每家企业每年 or a trailing /年 (家/年); null when none.",
+        "indicator_id": "Canonical indicator from pipeline/resources/indicators.csv (digital_economy_share_gdp); null when unknown.",
+        "indicator_en": "English name of indicator_id; null exactly when indicator_id is.",
     },
     "dates": {
         **_SPAN_DESCRIPTIONS,
-        "kind": "What the expression is: date, month, year, year_end (年底), period (十四五), duration, datetime.",
-        "role": "What the date does: deadline (到…年), baseline (截至), issued, published, effective, reference.",
+        "kind": ("What the expression is: date, month, month_end (6月底), year, year_end (年底), period (十四五, "
+                 "上半年, 3月1日至31日), duration, datetime."),
+        "role": ("What the date does: deadline (到…年, 6月底前, a time limit), baseline (截至), issued, published, "
+                 "effective (自…起施行), expires (有效期至), reference."),
         "start_date": "First day the expression covers.",
         "end_date": "Last day the expression covers.",
         "duration_min_years": "For a duration, its length (lower end of a range) in years.",
         "duration_max_years": "For a duration, its length (upper end of a range) in years.",
+        "duration_value": "For a duration, its length in duration_unit (the lower end of a range): 15 for 十五个工作日.",
+        "duration_unit": "For a duration, its unit: 年, 月, 周, 日, 工作日, 小时 or 分钟.",
     },
     "parties": {
         **_SPAN_DESCRIPTIONS,

@@ -53,12 +53,19 @@ LATEST_DATE = datetime.date(2100, 12, 31)
 # here rather than imported from the extractors, so an extractor that starts
 # emitting a new value fails loudly instead of widening the contract silently.
 COMPARATORS = (">=", ">", "<=", "<", "~", "range", "=")
-TARGET_KINDS = ("target", "baseline")
-DATE_KINDS = ("date", "month", "year", "year_end", "period", "duration", "datetime")
-DATE_ROLES = ("deadline", "baseline", "issued", "published", "reference")
+TARGET_KINDS = ("target", "baseline", "parameter")
+DATE_KINDS = ("date", "month", "month_end", "year", "year_end", "period", "duration", "datetime")
+DATE_ROLES = ("deadline", "baseline", "issued", "published", "effective", "expires", "reference")
+DURATION_UNITS = ("年", "月", "周", "日", "工作日", "小时", "分钟")
 PARTY_KINDS, PARTY_ROLES = tables.PARTY_KINDS, tables.PARTY_ROLES
 CLAUSE_KINDS = ("preamble", "part", "chapter", "section", "article", "paragraph", "clause", "item", "subitem",
                 "bullet", "box", "attachment", "glossary", "closing")
+
+
+def _indicator_ids() -> list[str]:
+    from pipeline.extract.indicators import load_indicators
+
+    return [indicator.indicator_id for indicator in load_indicators()]
 SCRIPTS = ("simplified", "traditional")
 VARIANTS = ("mainland", "taiwan")
 ADMIN_LEVELS = ("national", "provincial", "prefecture", "county")
@@ -561,6 +568,10 @@ def _declare() -> tuple[Check, ...]:
               value_max.is_null() | (value_max >= value), ("value", "value_max")),
         holds("targets", "value_max_only_for_range", "value_max is given exactly when comparator is range",
               (pc.field("comparator") == "range") == value_max.is_valid(), ("comparator", "value", "value_max")),
+        in_set("targets", "indicator_id", _indicator_ids, nullable=True),
+        holds("targets", "indicator_en_with_id", "indicator_en is given exactly when indicator_id is",
+              pc.field("indicator_id").is_valid() == pc.field("indicator_en").is_valid(),
+              ("indicator_id", "indicator_en")),
     ]
     # Dates.
     duration_min, duration_max = pc.field("duration_min_years"), pc.field("duration_max_years")
@@ -576,6 +587,12 @@ def _declare() -> tuple[Check, ...]:
         holds("dates", "duration_min_before_max", "duration_min_years <= duration_max_years when both are given",
               duration_min.is_null() | duration_max.is_null() | (duration_min <= duration_max),
               ("duration_min_years", "duration_max_years")),
+        in_set("dates", "duration_unit", DURATION_UNITS, nullable=True),
+        between("dates", "duration_value", 0, low_open=True, nullable=True),
+        holds("dates", "duration_has_value_and_unit", "a duration has duration_value and duration_unit, other kinds neither",
+              (pc.field("kind") == "duration") == (pc.field("duration_value").is_valid()
+                                                   & pc.field("duration_unit").is_valid()),
+              ("kind", "duration_value", "duration_unit")),
     ]
     # Parties.
     checks += [

@@ -200,7 +200,8 @@ def target_values(tables: Mapping[str, pd.DataFrame], n: int = 20) -> pd.DataFra
     targets = targets[targets["kind"].astype(str) == "target"]
     key = "indicator_id" if "indicator_id" in targets else "indicator"
     if key == "indicator_id":
-        targets = targets.assign(indicator_id=targets["indicator_id"].fillna(targets["indicator"]))
+        # indicator_id is a coded (categorical) column; the fallback is free text.
+        targets = targets.assign(indicator_id=targets["indicator_id"].astype(object).fillna(targets["indicator"]))
     if targets.empty:
         return pd.DataFrame(index=pd.Index([], name="指标 indicator"))
     targets = targets.sort_values(["doc_id", "start"]).assign(shown=[_value_text(r) for r in targets.itertuples()])

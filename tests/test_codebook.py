@@ -38,15 +38,15 @@ def test_every_column_of_every_table_has_a_description():
 
 def test_an_undocumented_column_fails_loudly_and_names_itself(monkeypatch):
     schemas = dict(tables.SCHEMAS)
-    schemas["targets"] = schemas["targets"].append(pa.field("indicator_id", pa.string()))
+    schemas["targets"] = schemas["targets"].append(pa.field("indicator_code", pa.string()))
     monkeypatch.setattr(tables, "SCHEMAS", schemas)
     monkeypatch.setattr(codebook, "SCHEMAS", schemas)
-    assert tables.undocumented_columns() == ["targets.indicator_id: no description"]
-    with pytest.raises(CodebookError, match=r"targets\.indicator_id: no description"):
+    assert tables.undocumented_columns() == ["targets.indicator_code: no description"]
+    with pytest.raises(CodebookError, match=r"targets\.indicator_code: no description"):
         codebook.datapackage()
     lenient = codebook.datapackage(strict=False)  # what `policy extract` writes meanwhile
     targets = next(r for r in lenient["resources"] if r["name"] == "targets")
-    assert targets["schema"]["fields"][-1] == {"name": "indicator_id", "type": "string", "description": "",
+    assert targets["schema"]["fields"][-1] == {"name": "indicator_code", "type": "string", "description": "",
                                                "arrowType": "string"}
 
 

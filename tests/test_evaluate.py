@@ -49,6 +49,100 @@ def test_a_gold_row_that_points_nowhere_is_an_error(toolkit):
         _locate(row, clauses, analysis.normalized.text, GOLD_DIR / "x", "targets")
 
 
+# --- Corpus gold for targets and dates, located by text span (tests/gold/corpus) ---
+
+CORPUS_GOLD = GOLD_DIR / "corpus"
+# The goals on the corpus gold: 0.95 F1 for targets and dates.
+CORPUS_FLOORS = {"targets": 0.95, "dates": 0.95}
+
+
+def _corpus_dir() -> Path | None:
+    """../shared/corpus next to the repository (or above a worktree)."""
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "corpus"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def corpus_evaluation(toolkit):
+    from pipeline.evaluate import evaluate_corpus
+
+    corpus = _corpus_dir()
+    if corpus is None:
+        pytest.skip("the development corpus (../shared/corpus) is not here")
+    return evaluate_corpus(corpus, CORPUS_GOLD, toolkit)
+
+
+def test_corpus_gold_covers_enough_documents(corpus_evaluation):
+    docs = {doc for name, doc in corpus_evaluation.scores if name == "targets"}
+    assert len(docs) >= 8
+    kinds = {kind for (table, kind), score in corpus_evaluation.kinds.by_kind.items() if table == "targets" and score.gold}
+    assert kinds == {"target", "baseline", "parameter"}
+
+
+@pytest.mark.parametrize("table", list(CORPUS_FLOORS))
+def test_f1_on_the_corpus_gold_stays_above_its_floor(corpus_evaluation, table):
+    from pipeline.evaluate import span_report_lines
+
+    total = corpus_evaluation.total(table)
+    assert total.gold > 0
+    assert total.f1 >= CORPUS_FLOORS[table], "\n".join(span_report_lines(corpus_evaluation))
+
+
+def test_field_accuracy_on_matched_rows(corpus_evaluation):
+    for (table, name), (equal, pairs) in corpus_evaluation.kinds.agree.items():
+        if name in ("comparator", "deadline_year"):
+            assert equal / pairs >= 0.95, (table, name)
+
+
+def test_a_span_gold_row_is_found_by_context_and_occurrence():
+    from pipeline.evaluate import locate_span
+
+    canonical = "到2025年，新增10家。到2027年，新增10家。"
+    row = locate_span({"text": "10家", "context": "新增10家", "occurrence": "2"}, canonical, "x")
+    assert (row["start"], row["end"]) == (22, 25)
+    with pytest.raises(GoldError, match="not found"):
+        locate_span({"text": "10家", "occurrence": "3"}, canonical, "x")
+    with pytest.raises(GoldError, match="not inside its context"):
+        locate_span({"text": "20家", "context": "新增10家"}, canonical, "x")
+
+
+def test_regions_bound_what_is_scored(tmp_path):
+    from pipeline.evaluate import read_regions
+
+    (tmp_path / "scope.txt").write_text("正文开始\n正文结束\n", encoding="utf-8")
+    assert read_regions(tmp_path, "页眉2025年正文开始……正文结束附件") == [(7, 17)]
+    (tmp_path / "scope.txt").write_text("只有开始\n", encoding="utf-8")
+    with pytest.raises(GoldError, match="pairs"):
+        read_regions(tmp_path, "只有开始")
+
+
+def test_the_seed_report_has_kinds_and_field_accuracy(evaluation):
+    from pipeline.evaluate import kind_report_lines
+
+    lines = kind_report_lines(evaluation.kinds)
+    assert any(line.startswith("targets   target") for line in lines)
+    accuracy = {line.split()[3]: float(line.split()[-1]) for line in lines if "accuracy of" in line}
+    assert accuracy["comparator"] >= 0.95 and accuracy["deadline_year"] >= 0.95
+
+
+def test_a_work_report_without_a_date_reads_its_review_as_baselines_and_its_plan_as_this_year(tmp_path, toolkit):
+    from pipeline.process import analyse_document
+
+    report = ("各位代表：\n现在我代表市人民政府向大会报告工作。\n2023年工作回顾\n"
+              "一年来，全市地区生产总值超2.2万亿元、增长6%，国家企业技术中心增至62家。\n"
+              "2024年工作安排建议\n"
+              "今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右，常住人口城镇化率达80.5%。\n")
+    path = tmp_path / "report.txt"
+    path.write_text(report, encoding="utf-8")
+    rows = analyse_document(path, toolkit, tmp_path).result.rows["targets"]
+    assert [(r["text"], r["comparator"], r["kind"], r["deadline_year"]) for r in rows] == [
+        ("超2.2万亿元", ">", "baseline", None), ("6%", "=", "baseline", None), ("增至62家", "=", "baseline", None),
+        ("6%左右", "~", "target", 2024), ("达80.5%", ">=", "target", 2024)]
+
+
 # --- parties: the issue-13 goals on the revised seed gold and on the corpus gold ---
 
 # The development corpus sits in shared/ beside the repository (../shared/corpus), or beside its worktrees.

@@ -58,7 +58,8 @@ def test_two_runs_give_identical_bytes(extracted, tmp_path, toolkit):
 
 TARGET_ROW = {"doc_id": "x", "clause_id": "1", "start": 0, "end": 4, "text": "40%", "indicator": "占比",
               "comparator": ">=", "value": 40.0, "value_max": None, "unit": "%", "value_base": 0.4,
-              "base_unit": "ratio", "deadline_year": 2025, "kind": "target"}
+              "base_unit": "ratio", "deadline_year": 2025, "kind": "target", "per": None,
+              "indicator_id": "share_generic", "indicator_en": "Share of a total"}
 
 
 def test_a_complete_row_becomes_a_table():

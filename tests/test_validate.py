@@ -359,6 +359,16 @@ CLAUSE_FK = "foreign_key(doc_id, clause_id -> clauses(doc_id, clause_id))"
 SPAN_TABLES = ("targets", "dates", "parties", "terms", "themes")
 has_start_date = {"where": lambda f: f["start_date"].notna()}
 
+
+def is_duration(frame):
+    return frame["kind"] == "duration"
+
+
+def unknown_indicator(frames: Frames) -> dict:
+    position = 0
+    _set(frames, "targets", position, indicator_id="no_such_indicator", indicator_en="No such indicator")
+    return {"row": position}
+
 # (id, corruption, the checks that must fail: the first one must report the row the corruption names)
 CASES: list[tuple[str, Callable[[Frames], dict], list[tuple[str, str]]]] = [
     ("documents-duplicate-doc_id", duplicate_row("documents"), [("documents", "unique(doc_id)")]),
@@ -433,6 +443,15 @@ CASES: list[tuple[str, Callable[[Frames], dict], list[tuple[str, str]]]] = [
      [("dates", "between(end_date)")]),
     ("dates-end-before-start", dates_swapped, [("dates", "start_before_end")]),
     ("dates-duration-reversed", duration_reversed, [("dates", "duration_min_before_max")]),
+    ("dates-unknown-duration-unit", set_value("dates", "duration_unit", "fortnight", where=is_duration),
+     [("dates", "in_set(duration_unit)")]),
+    ("dates-duration-0", set_value("dates", "duration_value", 0.0, where=is_duration),
+     [("dates", "between(duration_value)")]),
+    ("dates-duration-without-unit", set_value("dates", "duration_unit", None, where=is_duration),
+     [("dates", "duration_has_value_and_unit")]),
+    ("targets-unknown-indicator", unknown_indicator, [("targets", "in_set(indicator_id)")]),
+    ("targets-indicator_en-without-id", set_value("targets", "indicator_en", "GDP", where=lambda f: f["indicator_id"].isna()),
+     [("targets", "indicator_en_with_id")]),
     ("parties-unknown-kind", set_value("parties", "kind", "club"), [("parties", "in_set(kind)")]),
     ("parties-unknown-role", set_value("parties", "role", "spectator"), [("parties", "in_set(role)")]),
     ("terms-count-0", set_value("terms", "count", 0), [("terms", "between(count)")]),

@@ -1,21 +1,35 @@
 """Find dates, years, plan periods and durations in canonical policy text.
 
 ``find_dates`` is a pure function: the reference year for relative words
-(今年, 明年, 年底) is an argument taken from the document's own issue date,
-never the clock.
+(今年, 明年, 上年, 次年, 年底, a month without a year) is an argument taken
+from the document's own date, never the clock.
 
 Conventions:
 
 - ``start_date``/``end_date`` are ISO ``YYYY-MM-DD`` strings, both inclusive.
   A year covers Jan 1..Dec 31, a month its first..last day.
-- ``year_end`` (2020年底, 年末, “十四五”末) is the single day Dec 31..Dec 31:
-  "截至2020年底" and "到2025年底" both name that day, and a one-day span
-  keeps deadlines comparable with full dates.
+- ``year_end`` (2020年底, 年末, “十四五”末) is the single day Dec 31..Dec 31, and
+  ``month_end`` (6月底, 三月末) the last day of its month: "截至2020年底" and
+  "到2025年底" both name that day, and a one-day span keeps deadlines
+  comparable with full dates.
+- Spans shorter than a year are ``period``: 上半年 (Jan 1..Jun 30), 一季度,
+  前三季度, 7月下旬 (21..31), 2023年1-9月, 3月1日至3月31日. 年初 is January,
+  年中 June..July, 年内 the whole year.
+- A month or season without a year takes the last year written before it in
+  the clause (2023年1月…3月底前), else the reference year. After 每年/每季度
+  it recurs: kind and role only, no dates.
 - Five-Year Plans: the n-th plan (n >= 3) starts in 1966 + 5(n-3), so
   十三五 = 2016..2020, 十四五 = 2021..2025, 十五五 = 2026..2030.
-- ``duration`` (3—5年, 6个月, 提前一年) has no dates, only
-  ``duration_min_years``/``duration_max_years`` (months count as n/12).
+- ``duration`` (3—5年, 6个月, 十五个工作日, 48小时, 两年半) has no dates; it
+  keeps ``duration_value`` (the lower value of a range) and
+  ``duration_unit`` (年, 月, 周, 日, 工作日, 小时, 分钟; 个月 → 月, 天 → 日),
+  and for years and months ``duration_min_years``/``duration_max_years``.
 - ``datetime`` keeps the date only; the time stays in ``text``.
+
+Roles: ``deadline`` (到…年, 力争, …前, …底前, 年内, a time limit: …内, 应当…,
+超过…), ``baseline`` (截至, 以来, a past year opening a clause), ``issued``,
+``published``, ``effective`` (自…起施行), ``expires`` (有效期至…),
+``reference`` otherwise (a retention period 保存3年 is a reference).
 """
 from __future__ import annotations
 
@@ -26,8 +40,9 @@ from typing import Iterator
 
 from pipeline.extract.numbers import parse_chinese_integer
 
-KINDS = ("date", "month", "year", "year_end", "period", "duration", "datetime")
-ROLES = ("deadline", "baseline", "issued", "published", "reference")
+KINDS = ("date", "month", "month_end", "year", "year_end", "period", "duration", "datetime")
+ROLES = ("deadline", "baseline", "issued", "published", "effective", "expires", "reference")
+DURATION_UNITS = ("年", "月", "周", "日", "工作日", "小时", "分钟")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +58,46 @@ class DateHit:
     end_date: str | None
     duration_min_years: float | None = None
     duration_max_years: float | None = None
+    duration_value: float | None = None
+    duration_unit: str | None = None
 
 
 _CN_DIGIT = "〇零○一二三四五六七八九"
 _YEAR = rf"(?:(?<![\d.])\d{{4}}|(?<![{_CN_DIGIT}十])[{_CN_DIGIT}]{{4}})"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_AMONTH = r"(?:1[0-2]|0?[1-9])"
+_CMONTH = r"(?:十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
-_RANGE_SEP = r"[—–\-～~至到]"
-_SMALL_NUMBER = r"(?:\d{1,2}(?:\.\d)?|[一二两三四五六七八九十]{1,3})"
+_RANGE_SEP = r"(?:——|[—–\-－～~至到])"
+_SMALL_NUMBER = r"(?:\d{1,3}(?:\.\d)?|[一二两三四五六七八九十百]{1,4})"
+_RELATIVE_YEAR = r"(?:今年|明年|去年|上一?年度?|次年|本年度?|当年)"
+_MONTH_SUFFIX = r"(?:份|底|末|初|上旬|中旬|下旬)"
 
 DATETIME_RE = re.compile(
     r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 )
 ISO_DATE_RE = re.compile(r"(?<![\d.\-/])(?P<y>\d{4})([-/])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![\d\-/])")
+# 3月1日至3月31日, 2024年3月1日至31日, 2024年3月1日—2025年2月28日
+DATE_RANGE_RE = re.compile(
+    rf"(?:(?P<y>{_YEAR})年|(?<![\d年]))(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]起?{_RANGE_SEP}"
+    rf"(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]"
+)
 FULL_DATE_RE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")
-MONTH_RE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH})月(?:份|底|末|初)?(?![{_CN_DIGIT}十\d])")
+# A month and day without a year: 4月15日前 (the year comes from the context).
+SHORT_DATE_RE = re.compile(rf"(?:(?P<rel>{_RELATIVE_YEAR})|(?<![\d年个]))(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")
+MONTH_RANGE_RE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH}){_RANGE_SEP}(?P<m2>{_MONTH})月(?:份)?")
+MONTH_RE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH})月(?P<suffix>{_MONTH_SUFFIX})?(?![{_CN_DIGIT}十\d])")
+# Months without a year: Arabic ones alone (11月), Chinese ones only with a
+# suffix or 前 (三月底前), so that 一月一调度 stays text.
+BARE_MONTH_RE = re.compile(
+    rf"(?:(?P<rel>{_RELATIVE_YEAR})|(?<![\d个{_CN_DIGIT}十每]))"
+    rf"(?:(?P<am>{_AMONTH})月(?P<asuffix>{_MONTH_SUFFIX})?|(?P<cm>{_CMONTH})月(?P<csuffix>{_MONTH_SUFFIX}|(?=前|之前|以前)))"
+    rf"(?![{_CN_DIGIT}十\d日号])"
+)
+SEASON_RE = re.compile(
+    rf"(?:(?P<y>{_YEAR})年|(?P<rel>{_RELATIVE_YEAR}))?"
+    r"(?P<season>上半年|下半年|前三季度|前[两二]季度|第?[一二三四1-4]季度|[一二三四1-4]季度)(?:末|底)?"
+)
 YEAR_RANGE_RE = re.compile(rf"(?P<y>{_YEAR})年?{_RANGE_SEP}(?P<y2>{_YEAR})年")
 YEAR_END_RE = re.compile(rf"(?P<y>{_YEAR})年(?:底|末)")
 YEAR_RE = re.compile(rf"(?P<y>{_YEAR})年度?")
@@ -65,25 +105,48 @@ YEAR_RE = re.compile(rf"(?P<y>{_YEAR})年度?")
 FIVE_YEAR_PLAN_RE = re.compile(
     r"(?<![一二三四五六七八九十])“?十(?P<n>[一二三四五])五”?(?P<suffix>时期|期间|末)?(?![一二三四五六七八九十])"
 )
-FIVE_YEAR_PLAN_LONG_RE = re.compile(r"第(?P<n>[一二三四五六七八九十]{1,3})个五年(?:规划|计划)?")
+# 规划/计划 is required: 向第二个百年奋斗目标进军的第一个五年 is a span, not the 1st plan.
+FIVE_YEAR_PLAN_LONG_RE = re.compile(r"第(?P<n>[一二三四五六七八九十]{1,3})个五年(?:规划|计划)")
+_DURATION_UNIT_PATTERN = r"个工作日|工作日|个小时|小时|分钟|个月|个星期|周|天|日|年"
 DURATION_RE = re.compile(
-    rf"(?<![\d.\-—～~{_CN_DIGIT}十两第])(?P<a>{_SMALL_NUMBER})(?:{_RANGE_SEP}(?P<b>{_SMALL_NUMBER}))?"
-    r"(?P<unit>个月|年)(?![级度代])"
+    rf"(?<![\d.\-—～~×{_CN_DIGIT}十两第每月])(?P<a>{_SMALL_NUMBER})(?:{_RANGE_SEP}(?P<b>{_SMALL_NUMBER}))?"
+    rf"(?P<unit>{_DURATION_UNIT_PATTERN})(?P<half>半|(?P<months>{_SMALL_NUMBER})个月)?(?![级度代底末初中年])"
 )
 RELATIVE_RE = re.compile(
-    rf"(?P<word>今年|明年|去年|本年度?|(?<![\d{_CN_DIGIT}十两年今明去本每近])年)(?P<end>底|末|内)?"
+    rf"(?P<word>今明两年|今年|明年|去年|上一?年度?|次年|本年度?|"
+    rf"(?<![\d{_CN_DIGIT}十两年今明去本每近上次当])年)(?P<end>底|末|内|初|中)?"
 )
-# Chinese-numeral durations are only durations after these words; otherwise
-# 统一年度 or 三年行动计划 would turn into spans of time.
-_DURATION_LEADS = ("通过", "经过", "用", "再用", "提前", "近", "连续", "未来", "历时", "花")
+# Chinese-numeral years are only durations after these words (or before the
+# followers below); otherwise 统一年度 or 三年行动计划 would turn into spans.
+_DURATION_LEADS = ("通过", "经过", "用", "再用", "提前", "近", "连续", "未来", "历时", "花", "保存", "期限为", "有效期")
+_DURATION_FOLLOWERS = re.compile(r"^(?:内|以内|之内|以上|后|之后|来|时间|左右|翻番|期满|为限)")
+# Units that can only be spans of time, so a Chinese numeral before them is one (十五个工作日).
+_UNAMBIGUOUS_UNITS = ("个工作日", "工作日", "个小时", "小时", "分钟", "个月", "个星期")
+_UNIT_NAMES = {"个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟",
+               "个月": "月", "个星期": "周", "周": "周", "天": "日", "日": "日", "年": "年"}
 
 _DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|争取|确保|计划)(?:在|于)?)$")
 _BASELINE_BEFORE_RE = re.compile(r"(?:截至|截止)(?:到)?$")
-_DEADLINE_AFTER_RE = re.compile(r"^(?:前|以前|之前)")
+_DEADLINE_AFTER_RE = re.compile(r"^(?:前|以前|之前|底前|完成|内完成)")
 _BASELINE_AFTER_RE = re.compile(r"^以来")
+# The base year of a comparison: 从2012年的, 相比2012年, 比2012年, 较2012年, 与2012年相比.
+_COMPARED_BEFORE_RE = re.compile(r"(?:从|由|相比|相较|比|较|与|同)$")
 _ISSUED_AFTER_RE = re.compile(r"^(?:印发|签发|发布)")
+_EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|正式施行|正式实施)")
+_EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
+_GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,14})(?:预期目标|发展目标|目标任务|主要目标)")
 _WEB_HEADER_RE = re.compile(r"来源|发布时间|发布日期|发布于")
+_DATELINE_RE = re.compile(r"(?:新华社|中新社|中国新闻社|人民日报|央视网|人民网)[\u4e00-\u9fff]{0,8}$")
 _SEGMENT_START_RE = re.compile(r"(?:^|[，。；：！？\n,;:])$")
+_EFFORT_RE = re.compile(r"(?:通过|经过|用)$")
+# Time limits: after 内, in an obligation (应当…), or when exceeded (超过…).
+_LIMIT_AFTER_RE = re.compile(r"^(?:内|以内|之内)")
+_LIMIT_BEFORE_RE = re.compile(r"(?:超过|逾|至少提前|提前|不超过)$")
+_OBLIGATION_RE = re.compile(r"应当|必须|须在|应在|应于")
+_RETENTION_BEFORE_RE = re.compile(r"(?:保存|保留|有效期|期限为|期限)(?:至少|不少于|不得少于)?$")
+# What is to be done in a year: 2021年基本完成…, 2021年，…产量达到…
+_TO_DO_RE = re.compile(r"[，,]?[^。；，,]{0,16}?(?:基本完成|全面完成|完成|建成|建设|实现|达到|创建|启动|开工|保持|力争|确保)")
+_RECURRING_RE = re.compile(r"每年|每季度|每半年|每月|年度")
 
 
 def _year_value(text: str) -> int:
@@ -116,75 +179,210 @@ def _plausible_year(year: int) -> bool:
     return 1900 <= year <= 2100
 
 
-# Each builder turns one regex match into (kind, start_date, end_date,
-# duration_min, duration_max), or None when the match is not a real date.
-Built = tuple[str, str | None, str | None, float | None, float | None]
+@dataclass(frozen=True, slots=True)
+class _Built:
+    kind: str
+    start_date: str | None = None
+    end_date: str | None = None
+    low: float | None = None
+    high: float | None = None
+    value: float | None = None
+    unit: str | None = None
 
 
-def _build_day(match: re.Match, kind: str = "date") -> Built | None:
+class _Context:
+    """The year a month or season without one belongs to: the last year written before it, else the reference."""
+
+    def __init__(self, text: str, reference_year: int | None) -> None:
+        self.text = text
+        self.reference_year = reference_year
+        self.years = sorted(
+            (m.start(), _year_value(m["y"])) for m in YEAR_RE.finditer(text) if _plausible_year(_year_value(m["y"]))
+        )
+
+    def year_at(self, pos: int, relative: str | None) -> int | None:
+        if relative:
+            return _relative_year(relative, self.reference_year)
+        sentence = max(self.text.rfind(c, 0, pos) for c in "。；\n") + 1
+        if _RECURRING_RE.search(self.text, sentence, pos):
+            return None  # 每年三月底前: no single date
+        earlier = [year for start, year in self.years if start < pos]
+        return earlier[-1] if earlier else self.reference_year
+
+
+def _relative_year(word: str, reference_year: int | None) -> int | None:
+    if reference_year is None:
+        return None
+    if word.startswith(("明", "次")):
+        return reference_year + 1
+    if word.startswith(("去", "上")):
+        return reference_year - 1
+    return reference_year
+
+
+def _month_span(year: int | None, month: int, suffix: str | None) -> _Built | None:
+    if not 1 <= month <= 12:
+        return None
+    kind = "month_end" if suffix in ("底", "末") else ("period" if suffix and "旬" in suffix else "month")
+    if year is None:
+        return _Built(kind)
+    last = _last_day(year, month)
+    if kind == "month_end":
+        return _Built(kind, _iso(year, month, last), _iso(year, month, last))
+    if kind == "period":
+        first_day, last_day = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, last)}[suffix]
+        return _Built(kind, _iso(year, month, first_day), _iso(year, month, last_day))
+    return _Built(kind, _iso(year, month, 1), _iso(year, month, last))
+
+
+def _build_day(match: re.Match, context: _Context, kind: str = "date") -> _Built | None:
     year, month = _year_value(match["y"]), _small_value(match["m"])
     day = _small_value(match["d"])
     if not (_plausible_year(year) and 1 <= month <= 12 and 1 <= day <= _last_day(year, month)):
         return None
-    return kind, _iso(year, month, day), _iso(year, month, day), None, None
+    return _Built(kind, _iso(year, month, day), _iso(year, month, day))
 
 
-def _build_month(match: re.Match) -> Built | None:
-    year, month = _year_value(match["y"]), _small_value(match["m"])
-    if not (_plausible_year(year) and 1 <= month <= 12):
+def _build_short_date(match: re.Match, context: _Context) -> _Built | None:
+    year = context.year_at(match.start(), match["rel"])
+    month, day = _small_value(match["m"]), _small_value(match["d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    return "month", _iso(year, month, 1), _iso(year, month, _last_day(year, month)), None, None
+    if year is None:
+        return _Built("date")
+    if day > _last_day(year, month):
+        return None
+    return _Built("date", _iso(year, month, day), _iso(year, month, day))
 
 
-def _build_year_range(match: re.Match) -> Built | None:
+def _build_date_range(match: re.Match, context: _Context) -> _Built | None:
+    year = _year_value(match["y"]) if match["y"] else context.year_at(match.start(), None)
+    month, day = _small_value(match["m"]), _small_value(match["d"])
+    year2 = _year_value(match["y2"]) if match["y2"] else year
+    month2 = _small_value(match["m2"]) if match["m2"] else month
+    day2 = _small_value(match["d2"])
+    if not (1 <= month <= 12 and 1 <= month2 <= 12 and 1 <= day <= 31 and 1 <= day2 <= 31):
+        return None
+    if year is None:
+        return _Built("period")
+    if day > _last_day(year, month) or day2 > _last_day(year2, month2):
+        return None
+    start, end = _iso(year, month, day), _iso(year2, month2, day2)
+    return _Built("period", start, end) if start <= end else None
+
+
+def _build_month_range(match: re.Match, context: _Context) -> _Built | None:
+    year, first, last = _year_value(match["y"]), _small_value(match["m"]), _small_value(match["m2"])
+    if not (_plausible_year(year) and 1 <= first < last <= 12):
+        return None
+    return _Built("period", _iso(year, first, 1), _iso(year, last, _last_day(year, last)))
+
+
+def _build_month(match: re.Match, context: _Context) -> _Built | None:
+    year = _year_value(match["y"])
+    if not _plausible_year(year):
+        return None
+    return _month_span(year, _small_value(match["m"]), match["suffix"] if match["suffix"] not in ("份", "初") else None)
+
+
+def _build_bare_month(match: re.Match, context: _Context) -> _Built | None:
+    month = _small_value(match["am"] or match["cm"])
+    suffix = match["asuffix"] or match["csuffix"] or None
+    return _month_span(context.year_at(match.start(), match["rel"]), month, suffix if suffix not in ("份", "初") else None)
+
+
+_SEASONS = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "前两季度": (1, 6), "前二季度": (1, 6)}
+
+
+def _build_season(match: re.Match, context: _Context) -> _Built | None:
+    season = match["season"]
+    if season in _SEASONS:
+        first, last = _SEASONS[season]
+    else:
+        quarter = _small_value(season.lstrip("第")[0])
+        first, last = 3 * quarter - 2, 3 * quarter
+    if match["y"]:
+        year = _year_value(match["y"])
+    else:
+        year = context.year_at(match.start(), match["rel"])
+    if year is None:
+        return _Built("period")
+    if match.group().endswith(("末", "底")):
+        end = _iso(year, last, _last_day(year, last))
+        return _Built("month_end", end, end)
+    return _Built("period", _iso(year, first, 1), _iso(year, last, _last_day(year, last)))
+
+
+def _build_year_range(match: re.Match, context: _Context) -> _Built | None:
     first, last = _year_value(match["y"]), _year_value(match["y2"])
     if not (_plausible_year(first) and _plausible_year(last) and first < last):
         return None
-    return "period", _iso(first, 1, 1), _iso(last, 12, 31), None, None
+    return _Built("period", _iso(first, 1, 1), _iso(last, 12, 31))
 
 
-def _build_year_end(match: re.Match) -> Built | None:
+def _build_year_end(match: re.Match, context: _Context) -> _Built | None:
     year = _year_value(match["y"])
-    return ("year_end", _iso(year, 12, 31), _iso(year, 12, 31), None, None) if _plausible_year(year) else None
+    return _Built("year_end", _iso(year, 12, 31), _iso(year, 12, 31)) if _plausible_year(year) else None
 
 
-def _build_year(match: re.Match) -> Built | None:
+def _build_year(match: re.Match, context: _Context) -> _Built | None:
     year = _year_value(match["y"])
-    return ("year", _iso(year, 1, 1), _iso(year, 12, 31), None, None) if _plausible_year(year) else None
+    return _Built("year", _iso(year, 1, 1), _iso(year, 12, 31)) if _plausible_year(year) else None
 
 
-def _build_plan(match: re.Match) -> Built | None:
+def _build_plan(match: re.Match, context: _Context) -> _Built | None:
     n = 10 + _small_value(match["n"])
     first, last = _plan_years(n)
     if match["suffix"] == "末":
-        return "year_end", _iso(last, 12, 31), _iso(last, 12, 31), None, None
-    return "period", _iso(first, 1, 1), _iso(last, 12, 31), None, None
+        return _Built("year_end", _iso(last, 12, 31), _iso(last, 12, 31))
+    return _Built("period", _iso(first, 1, 1), _iso(last, 12, 31))
 
 
-def _build_plan_long(match: re.Match) -> Built | None:
+def _build_plan_long(match: re.Match, context: _Context) -> _Built | None:
     first, last = _plan_years(_small_value(match["n"]))
-    return "period", _iso(first, 1, 1), _iso(last, 12, 31), None, None
+    return _Built("period", _iso(first, 1, 1), _iso(last, 12, 31))
 
 
-def _build_duration(match: re.Match) -> Built | None:
+def _build_duration(match: re.Match, context: _Context) -> _Built | None:
+    unit = match["unit"]
     chinese = not match["a"][0].isdigit()
-    if chinese and not match.string[: match.start()].endswith(_DURATION_LEADS):
+    before, after = match.string[: match.start()], match.string[match.end():]
+    if chinese and unit not in _UNAMBIGUOUS_UNITS:
+        if not (before.endswith(_DURATION_LEADS) or _DURATION_FOLLOWERS.match(after) or match["half"]):
+            return None
+        if unit == "日" and not _DURATION_FOLLOWERS.match(after):
+            return None
+    if unit == "日" and not chinese and not (_DURATION_FOLLOWERS.match(after) or "个" in match.group()):
+        return None  # 3日 alone is the day of a date
+    if match["a"].startswith("0") or re.search(r"(?:天|日)数(?:达到|达|超过|保持在)?$", before):
+        return None  # 优良天数300天以上 counts days, it is not a span of time
+    try:
+        low = _number_value(match["a"])
+        high = _number_value(match["b"]) if match["b"] else low
+        extra = 0.5 if match["half"] == "半" else (_number_value(match["months"]) / 12 if match["months"] else 0.0)
+    except ValueError:
         return None
-    if match["a"].startswith("0"):
-        return None
-    low = _number_value(match["a"])
-    high = _number_value(match["b"]) if match["b"] else low
-    per_year = 12.0 if match["unit"] == "个月" else 1.0
     if not 0 < low <= high:
         return None
-    return "duration", None, None, low / per_year, high / per_year
+    name = _UNIT_NAMES[unit]
+    if name == "年":
+        low, high = low + extra, high + extra
+        return _Built("duration", low=low, high=high, value=low, unit=name)
+    if name == "月":
+        return _Built("duration", low=low / 12, high=high / 12, value=low, unit=name)
+    return _Built("duration", value=low, unit=name)
 
 
 PATTERNS = (
-    (DATETIME_RE, lambda m: _build_day(m, "datetime")),
+    (DATETIME_RE, lambda m, c: _build_day(m, c, "datetime")),
     (ISO_DATE_RE, _build_day),
+    (DATE_RANGE_RE, _build_date_range),
     (FULL_DATE_RE, _build_day),
+    (SHORT_DATE_RE, _build_short_date),
+    (MONTH_RANGE_RE, _build_month_range),
     (MONTH_RE, _build_month),
+    (BARE_MONTH_RE, _build_bare_month),
+    (SEASON_RE, _build_season),
     (YEAR_RANGE_RE, _build_year_range),
     (YEAR_END_RE, _build_year_end),
     (YEAR_RE, _build_year),
@@ -194,62 +392,113 @@ PATTERNS = (
 )
 
 
-def _build_relative(match: re.Match, reference_year: int) -> Built:
+def _build_relative(match: re.Match, context: _Context) -> _Built | None:
     word, end = match["word"], match["end"]
-    year = reference_year + {"明年": 1, "去年": -1}.get(word, 0)
+    if word == "今明两年":
+        year = context.reference_year
+        return _Built("period", _iso(year, 1, 1), _iso(year + 1, 12, 31))
+    sentence = max(context.text.rfind(c, 0, match.start()) for c in "。；\n") + 1
+    if word.startswith("上") and _RECURRING_RE.search(context.text, sentence, match.start()):
+        return _Built("year")  # 每年…报告上年度: recurring, no single year
+    year = _relative_year(word, context.reference_year)
     if end in ("底", "末"):
-        return "year_end", _iso(year, 12, 31), _iso(year, 12, 31), None, None
-    return "year", _iso(year, 1, 1), _iso(year, 12, 31), None, None
+        return _Built("year_end", _iso(year, 12, 31), _iso(year, 12, 31))
+    if end == "初":
+        return _Built("month", _iso(year, 1, 1), _iso(year, 1, 31))
+    if end == "中":
+        return _Built("period", _iso(year, 6, 1), _iso(year, 7, 31))
+    return _Built("year", _iso(year, 1, 1), _iso(year, 12, 31))
 
 
-def _candidates(text: str, reference_year: int | None) -> Iterator[tuple[int, int, Built]]:
+def _candidates(text: str, reference_year: int | None) -> Iterator[tuple[int, int, _Built]]:
+    context = _Context(text, reference_year)
     for pattern, build in PATTERNS:
         for match in pattern.finditer(text):
-            built = build(match)
+            built = build(match, context)
             if built is not None:
                 yield match.start(), match.end(), built
     if reference_year is not None:
         for match in RELATIVE_RE.finditer(text):
             if match["word"] == "年" and not match["end"]:
                 continue  # a bare 年 is not a date
-            yield match.start(), match.end(), _build_relative(match, reference_year)
+            if match["word"] == "年" and match["end"] in ("初", "中") and not _SEGMENT_START_RE.search(text[: match.start()]):
+                continue  # 年初/年中 only as a time phrase of its own, not 每年中
+            built = _build_relative(match, context)
+            if built is not None:
+                yield match.start(), match.end(), built
 
 
 def _line_of(text: str, start: int, end: int) -> str:
     return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", end) + 1 or len(text) + 1) - 1]
 
 
+def _sentence_of(text: str, start: int) -> str:
+    first = max(text.rfind(c, 0, start) for c in "。；！？\n") + 1
+    ends = [i for i in (text.find(c, start) for c in "。；！？\n") if i >= 0]
+    return text[first: min(ends) if ends else len(text)]
+
+
+def _duration_role(text: str, start: int, end: int) -> str:
+    before, after = text[max(0, start - 6): start], text[end: end + 4]
+    if _EFFORT_RE.search(before) and after.startswith("努力"):
+        return "deadline"  # the time allowed to reach the goals (力争通过3—5年努力)
+    if _RETENTION_BEFORE_RE.search(before):
+        return "reference"
+    if _LIMIT_AFTER_RE.match(after) or re.search(r"(?:超过|逾|至少提前|不超过)$", before):
+        return "deadline"
+    if _OBLIGATION_RE.search(_sentence_of(text, start)):
+        return "deadline"  # 应当至少提前3个月报告
+    return "reference"
+
+
 def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
-          reference_year: int | None) -> str:
+          reference_year: int | None, end_date: str | None = None) -> str:
     """Decide what the date does from the words right around it."""
-    before, after = text[max(0, start - 6) : start], text[end : end + 4]
+    before, after = text[max(0, start - 6) : start], text[end : end + 6]
     line = _line_of(text, start, end).strip()
     if kind == "datetime" or (kind == "date" and _WEB_HEADER_RE.search(line)):
         return "published"
+    if kind == "date" and after.startswith("电") and _DATELINE_RE.search(text[max(0, start - 16):start]):
+        return "published"  # 新华社北京2月13日电: a news agency's dateline
     if kind == "date" and (
         line in (text[start:end], f"({text[start:end]})") or _ISSUED_AFTER_RE.match(after)
         or (before.endswith("(") and after.startswith(")"))
     ):
         return "issued"
+    if kind == "duration":
+        return _duration_role(text, start, end)
+    if before.endswith("自") and _EFFECTIVE_RE.match(after):
+        return "effective"
+    if _EXPIRES_BEFORE_RE.search(before):
+        return "expires"
     if _BASELINE_BEFORE_RE.search(before) or _BASELINE_AFTER_RE.match(after):
         return "baseline"
-    if kind == "duration":
-        # The time allowed to reach the goals (力争通过3—5年努力) is a deadline.
-        return "deadline" if _EFFORT_RE.search(before) and after.startswith("努力") else "reference"
+    past = reference_year is not None and start_date is not None and int(start_date[:4]) < reference_year
+    if past and kind in ("year", "year_end", "month", "month_end", "date") and (
+            _COMPARED_BEFORE_RE.search(before) or _DEADLINE_BEFORE_RE.search(before)):
+        return "baseline"  # 从2012年的…增加到2021年的…, 相比2012年: a report's years
     if _DEADLINE_BEFORE_RE.search(before) or _DEADLINE_AFTER_RE.match(after):
+        return "deadline"
+    if text[start:end].endswith("内") or _GOAL_AFTER_RE.match(text, end, end + 22):
+        return "deadline"  # 年内完成; 今年发展主要预期目标是
+    # A plan period already over, opening a clause, reports: “十三五”时期，现代农业建设取得重大进展.
+    if (kind == "period" and reference_year is not None and end_date is not None
+            and int(end_date[:4]) < reference_year and _SEGMENT_START_RE.search(text[:start])):
+        return "baseline"
+    # This year or a later one opening a sentence, with what is to be done: 2021年建设1亿亩…农田.
+    if (kind == "year" and reference_year is not None and start_date is not None
+            and int(start_date[:4]) >= reference_year and _SEGMENT_START_RE.search(text[:start])
+            and _TO_DO_RE.match(text, end, end + 24)):
         return "deadline"
     # A past year opening a clause reports a figure: 2020年全省数字经济增加值…
     if (
         reference_year is not None and start_date is not None
-        and kind in ("year", "year_end", "month", "date")
+        and kind in ("year", "year_end", "month", "month_end", "date")
         and int(start_date[:4]) < reference_year
         and _SEGMENT_START_RE.search(text[:start])
     ):
         return "baseline"
     return "reference"
-
-
-_EFFORT_RE = re.compile(r"(?:通过|经过|用)$")
 
 
 def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit]:
@@ -260,19 +509,25 @@ def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit
 
     Args:
         text: canonical text of one clause.
-        reference_year: the document's issue year, used for 今年/明年/年底
+        reference_year: the document's own year (from its issue or publish
+            date), used for 今年/明年/上年/年底, for months without a year,
             and to call a past year opening a clause a baseline. Relative
             words are skipped when it is None.
 
     Example:
         >>> [(h.text, h.kind, h.role, h.end_date) for h in find_dates("到2027年，算力总规模达到40EFLOPS")]
         [('2027年', 'year', 'deadline', '2027-12-31')]
+        >>> [(h.text, h.kind, h.role, h.end_date) for h in find_dates("今年6月底前完成", 2024)]
+        [('今年6月底', 'month_end', 'deadline', '2024-06-30')]
+        >>> [(h.duration_value, h.duration_unit, h.role) for h in find_dates("应当在十五个工作日内答复")]
+        [(15.0, '工作日', 'deadline')]
     """
     candidates = sorted(_candidates(text, reference_year), key=lambda c: (c[0], c[0] - c[1]))
     taken_until = 0
-    for start, end, (kind, start_date, end_date, low, high) in candidates:
+    for start, end, built in candidates:
         if start < taken_until:
             continue
         taken_until = end
-        role = _role(text, start, end, kind, start_date, reference_year)
-        yield DateHit(start, end, text[start:end], kind, role, start_date, end_date, low, high)
+        role = _role(text, start, end, built.kind, built.start_date, reference_year, built.end_date)
+        yield DateHit(start, end, text[start:end], built.kind, role, built.start_date, built.end_date,
+                      built.low, built.high, built.value, built.unit)

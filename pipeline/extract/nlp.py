@@ -66,7 +66,7 @@ class SpanComponent:
         self.find = find
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        spans, hits = [], []
         for hit in self.find(doc):
             # expand: a name may start or end inside a jieba token.
             span = doc.char_span(hit.start, hit.end, label=getattr(hit, "kind", self.key), alignment_mode="expand")
@@ -74,8 +74,17 @@ class SpanComponent:
                 continue
             span._.record = hit
             spans.append(span)
+            hits.append(hit)
         doc.spans[self.key] = spans
+        # span._.record is keyed by offsets only, so a target and a date on the
+        # same characters (15分钟) would share it; records() keeps each group's own.
+        doc.user_data[("records", self.key)] = hits
         return doc
+
+
+def records(doc: Doc, key: str) -> list[Any]:
+    """The extractor records of one span group, in the order of ``doc.spans[key]``."""
+    return list(doc.user_data.get(("records", key), [span._.record for span in doc.spans.get(key, [])]))
 
 
 @Language.factory(
@@ -96,6 +105,7 @@ def make_targets(nlp: Language, name: str, spans_key: str, deadline_year: int | 
             doc.user_data.get("deadline_year", deadline_year),
             reference_year=doc.user_data.get("reference_year"),
             default_kind=doc.user_data.get("default_kind", "target"),
+            past_from=doc.user_data.get("past_from"),
         ),
     )
 

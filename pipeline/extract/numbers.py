@@ -10,13 +10,13 @@ Unit conventions (what ``value_base``/``base_unit`` mean downstream):
   2e12 CNY in base units; ``3.4万个`` is 34000 ``count``.
 - Money: 元 → ``CNY``; 美元 → ``USD``. Never converted between currencies.
 - Compute: EFLOPS/PFLOPS/TFLOPS/GFLOPS → ``FLOPS`` (×1e18, 1e15, 1e12, 1e9).
-- Time: 毫秒/微秒/秒/分钟/小时 → ``s``; 天/工作日 → ``day`` (a working day is
-  not 86400 s, so days stay days).
+- Time: 毫秒/微秒/秒/分钟/小时 → ``s``; 天/工作日/周 → ``day`` (a working day is
+  not 86400 s, so days stay days; a week is 7 days).
 - Shares: % → ``%`` (value 25 means 25 %, not 0.25); ‰ → ``%`` ×0.1;
   个百分点 → ``pp`` (percentage points).
 - Counts: 个/家/项/条/座/所/户/人/名/次/人次/件/台/套/处/款/辆/架/艘/张/颗/部/支/篇/场
   → ``count``.
-- Length m, area m2, mass kg, power W, energy Wh, bandwidth bit/s,
+- Length m, area m2, mass kg, power W, energy Wh, bandwidth bit/s, spectrum Hz,
   storage byte (decimal SI prefixes: 1 TB = 1e12 byte), 吨标准煤 → ``tce``,
   倍 → ``ratio``.
 - A number with no unit, or with a magnitude only (``超过1500亿``), is
@@ -72,6 +72,7 @@ BASE_UNITS: Mapping[str, UnitInfo] = MappingProxyType({
     "分钟": UnitInfo("s", Decimal(60)),
     "小时": UnitInfo("s", Decimal(3600)),
     "天": UnitInfo("day", Decimal(1)),
+    "周": UnitInfo("day", Decimal(7)),
     "个工作日": UnitInfo("day", Decimal(1)),
     "工作日": UnitInfo("day", Decimal(1)),
     "%": UnitInfo("%", Decimal(1)),
@@ -91,6 +92,9 @@ BASE_UNITS: Mapping[str, UnitInfo] = MappingProxyType({
     "千瓦": UnitInfo("W", Decimal(1000)),
     "兆瓦": UnitInfo("W", Decimal("1e6")),
     "瓦": UnitInfo("W", Decimal(1)),
+    "GHz": UnitInfo("Hz", Decimal("1e9")),
+    "MHz": UnitInfo("Hz", Decimal("1e6")),
+    "kHz": UnitInfo("Hz", Decimal("1e3")),
     "Tbps": UnitInfo("bit/s", Decimal("1e12")),
     "Gbps": UnitInfo("bit/s", Decimal("1e9")),
     "Mbps": UnitInfo("bit/s", Decimal("1e6")),
@@ -106,9 +110,17 @@ BASE_UNITS: Mapping[str, UnitInfo] = MappingProxyType({
     "台": _count(), "套": _count(), "处": _count(), "款": _count(),
     "辆": _count(), "架": _count(), "艘": _count(), "张": _count(),
     "颗": _count(), "部": _count(), "支": _count(), "篇": _count(),
-    "场": _count(),
+    "场": _count(), "种": _count(), "例": _count(), "发": _count(), "批": _count(),
+    "斤": UnitInfo("kg", Decimal("0.5")),
+    "公斤": UnitInfo("kg", Decimal(1)),
 })
 DIMENSIONLESS = UnitInfo("1", Decimal(1))
+# Bandwidth written as a bare letter (出口带宽扩容至10G) or 兆 (百兆入户). Not in
+# BASE_UNIT_PATTERN: 5G is a technology, so targets reads these only next to 带宽/入户.
+BANDWIDTH_UNITS: Mapping[str, UnitInfo] = MappingProxyType({
+    "T": UnitInfo("bit/s", Decimal("1e12")), "G": UnitInfo("bit/s", Decimal("1e9")),
+    "M": UnitInfo("bit/s", Decimal("1e6")), "兆": UnitInfo("bit/s", Decimal("1e6")),
+})
 
 # Words that begin with a unit character but are not units (100个项目 is
 # fine, 3项目 is not how anyone writes it, but 台阶/条例/所有/次方 occur).
@@ -116,11 +128,16 @@ _UNIT_BLOCKERS: Mapping[str, str] = MappingProxyType({
     "人": "工才民大口员", "条": "例件", "台": "阶", "所": "有属",
     "项": "目", "次": "方生", "家": "庭居族", "名": "单称", "部": "门署分",
     "场": "景所", "处": "理置", "件": "事", "支": "持撑付", "米": "粮",
-    "天": "府然地下", "倍": "增",
+    "天": "府然地下", "周": "边期年末转围知全到密", "倍": "增", "种": "植业子类养质群", "例": "如外行会",
+    "发": "展布挥现放生起出行送票明电达", "批": "准复次示",
 })
 
-_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CHINESE = r"[〇零○一二两三四五六七八九十百千]+(?:点[〇零○一二三四五六七八九]+)?"
+# Thousands separators may be full-width (82，225.00元); a group is exactly three digits.
+_ARABIC = r"\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?"
+_CN_GROUP = r"[〇零○一二两三四五六七八九十百千]+"
+# 万 and 亿 inside a Chinese numeral (一万二千) belong to it when digits follow;
+# a trailing 万/亿 is a magnitude and goes to the unit (三万个 → 三, 万个).
+_CHINESE = rf"{_CN_GROUP}(?:[万亿]{_CN_GROUP})*(?:点[〇零○一二三四五六七八九]+)?"
 # A numeral as written, without any trailing magnitude (万/亿 go to the unit).
 NUMBER_PATTERN = rf"(?:{_ARABIC}|{_CHINESE})"
 MAGNITUDE_PATTERN = "|".join(MAGNITUDES)
@@ -137,11 +154,14 @@ BASE_UNIT_PATTERN = "|".join(
     _base_unit_alternative(u) for u in sorted(BASE_UNITS, key=len, reverse=True)
 )
 _ARABIC_RE = re.compile(rf"{_ARABIC}")
+# X分之Y: 百分之三十, 三分之一, 千分之五 (the numerator may be Arabic: 百分之30).
+FRACTION_PATTERN = rf"(?:[百千万]|[一二两三四五六七八九十]+)分之(?:{_ARABIC}|[〇零一二两三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?)"
+_FRACTION_RE = re.compile(r"(?P<d>[百千万]|[一二两三四五六七八九十]+)分之(?P<n>.+)")
 _MAGNITUDE_SUFFIX_RE = re.compile(rf"(?:{MAGNITUDE_PATTERN})$")
 
 
 def is_arabic(numeral: str) -> bool:
-    """True when the numeral is written in ASCII digits (``3.4``, ``10,000``)."""
+    """True when the numeral is written in digits (``3.4``, ``10,000``, ``82，225.00``)."""
     return _ARABIC_RE.fullmatch(numeral) is not None
 
 
@@ -149,7 +169,9 @@ def _parse_small_group(text: str) -> int:
     """Parse a numeral below 10000 such as 三千零五, 十二, 两百."""
     total, digit = 0, None
     for char in text:
-        if char in CHINESE_DIGITS:
+        if char in "零〇○" and total:
+            digit = None  # a placeholder: 一千零十 is 1010, not 1000
+        elif char in CHINESE_DIGITS:
             digit = CHINESE_DIGITS[char]
         elif char in SMALL_UNITS:
             # 十二 means 12: a bare 十 counts as 一十.
@@ -171,6 +193,8 @@ def parse_chinese_integer(text: str) -> int:
     """
     if not text:
         raise ValueError("empty numeral")
+    if text[0] in "百千万" and text in ("百", "千", "万"):
+        return {"百": 100, "千": 1000, "万": 10000}[text]
     if all(char in CHINESE_DIGITS for char in text) and len(text) > 1:
         return int("".join(str(CHINESE_DIGITS[char]) for char in text))
     total = 0
@@ -190,6 +214,13 @@ def parse_decimal(text: str) -> Decimal:
         ValueError: when ``text`` is not a numeral.
     """
     text = text.strip()
+    fraction = _FRACTION_RE.fullmatch(text)
+    if fraction:
+        # 百分之三十 → 0.3, 三分之一 → 1/3: the share as a fraction.
+        denominator = parse_decimal(fraction["d"])
+        if not denominator:
+            raise ValueError(f"zero denominator: {text!r}")
+        return parse_decimal(fraction["n"]) / denominator
     factor = Decimal(1)
     magnitude = _MAGNITUDE_SUFFIX_RE.search(text)
     # Only an Arabic head takes a written multiplier (3.4万); Chinese
@@ -199,7 +230,7 @@ def parse_decimal(text: str) -> Decimal:
         text = text[: magnitude.start()]
     if is_arabic(text):
         try:
-            return Decimal(text.replace(",", "")) * factor
+            return Decimal(text.replace(",", "").replace("，", "")) * factor
         except InvalidOperation as error:  # pragma: no cover - regex guards it
             raise ValueError(f"not a number: {text!r}") from error
     if "点" in text:
@@ -233,6 +264,8 @@ def lookup_unit(unit: str) -> UnitInfo:
     """
     if unit in BASE_UNITS:
         return BASE_UNITS[unit]
+    if unit in BANDWIDTH_UNITS:
+        return BANDWIDTH_UNITS[unit]
     for magnitude, factor in MAGNITUDES.items():
         if unit.startswith(magnitude):
             rest = unit[len(magnitude):]

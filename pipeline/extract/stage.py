@@ -19,10 +19,21 @@ from spacy.tokens import Doc
 
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
 from pipeline.extract.dates import find_dates
+from pipeline.extract.nlp import records
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
 from pipeline.terms import clause_terms
 
-_PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效")
+_PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效|工作回顾|过去一年|过去五年")
+# Regulations and measures state rules: a figure without a goal cue is a parameter there.
+_RULE_GENRE = re.compile(r"(?:办法|条例|规定|细则|若干措施|措施|规则|实施办法|管理规定)(?:（试行）|\(试行\))?(?:》)?(?:的通知)?$")
+# A work report's review heading names the year before the report's own (一、2023年工作回顾).
+_HEAD_DATE = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
+_HEAD_CHARS = 600
+_REVIEW_YEAR = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(\d{4})年工作回顾\s*$")
+# The parts of a work report, found on the text whatever the clause tree makes of them:
+# the review (2023年工作回顾, 过去五年工作回顾) runs to the plan (2024年工作安排, 今年工作).
+_REVIEW_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|过去一年|过去五年|过去的一年)[^\n]{0,4}工作回顾\s*$")
+_PLAN_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|今年)(?:工作安排|重点工作|工作任务|主要任务|政府工作|经济社会发展)[^\n]{0,16}$")
 
 
 @dataclass(frozen=True)
@@ -44,15 +55,26 @@ def extract_rows(
     (:func:`pipeline.terms.weight_terms`).
     """
     by_id = {clause.clause_id: clause for clause in clauses}
+    reference_year = context.reference_year or _year_of_report(canonical)
+    rules = _states_rules(context.title)
+    review = _review_span(canonical)
     home = document_home(context.issuer, context.title, gazetteer,
                          getattr(context, "province", None), getattr(context, "city", None))
     docs = []
     for clause in clauses:
         doc = nlp.make_doc(clause.own_text(canonical))
+        past = _reports_the_past(clause, by_id) or review[0] <= clause.start < review[1]
+        own = doc.text
+        past_from = None
+        if not past and review[1] > review[0] and clause.start < review[0] < clause.end:
+            head = canonical[review[0]:canonical.find("\n", review[0] + 1) % (len(canonical) + 1)].strip()
+            found = own.find(head) if head else -1
+            past_from = found if found >= 0 else None
         doc.user_data.update({
-            "reference_year": context.reference_year,
-            "deadline_year": _scope_deadline(clause, by_id, canonical, context.reference_year),
-            "default_kind": "baseline" if _reports_the_past(clause, by_id) else "target",
+            "past_from": past_from,
+            "reference_year": reference_year,
+            "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
+            "default_kind": "baseline" if past else ("parameter" if rules else "target"),
             "party_home": home,
         })
         docs.append(doc)
@@ -60,12 +82,11 @@ def extract_rows(
     issuer_names = {hit.name for hit in issuer_parties(context.issuer or "", gazetteer)}
     for clause, doc in zip(clauses, nlp.pipe(docs)):
         to_document = own_offset_map(clause)
-        for span in doc.spans["targets"]:
-            rows["targets"].append(_row(context, clause, to_document, span._.record, _TARGET_FIELDS))
-        for span in doc.spans["dates"]:
-            rows["dates"].append(_row(context, clause, to_document, span._.record, _DATE_FIELDS))
-        for span in doc.spans["parties"]:
-            hit = span._.record
+        for hit in records(doc, "targets"):
+            rows["targets"].append(_row(context, clause, to_document, hit, _TARGET_FIELDS))
+        for hit in records(doc, "dates"):
+            rows["dates"].append(_row(context, clause, to_document, hit, _DATE_FIELDS))
+        for hit in records(doc, "parties"):
             row = _row(context, clause, to_document, hit, _PARTY_FIELDS)
             if _is_issuer_mention(clause, doc.text, hit, issuer_names):
                 row["role"] = "issuer"
@@ -77,8 +98,9 @@ def extract_rows(
 
 
 _TARGET_FIELDS = ("text", "indicator", "comparator", "value", "value_max", "unit", "value_base", "base_unit",
-                  "deadline_year", "kind")
-_DATE_FIELDS = ("text", "kind", "role", "start_date", "end_date", "duration_min_years", "duration_max_years")
+                  "deadline_year", "kind", "per", "indicator_id", "indicator_en")
+_DATE_FIELDS = ("text", "kind", "role", "start_date", "end_date", "duration_min_years", "duration_max_years",
+                "duration_value", "duration_unit")
 _PARTY_FIELDS = ("text", "name", "kind", "role", "name_en")
 
 
@@ -120,7 +142,14 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> Iterator[Clause]:
 
 
 def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, reference_year: int | None) -> int | None:
-    """The 到YYYY年 scope an enclosing clause sets for its children (Jiangxi's bullets under 到2025年)."""
+    """The 到YYYY年 scope an enclosing clause sets for its children (Jiangxi's bullets under 到2025年).
+
+    A section of a work report headed by the report's own year (二、2024年重点工作) scopes
+    its goals to that year.
+    """
+    own_heading = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", clause.heading or "")
+    if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
+        return reference_year
     for ancestor in _ancestors(clause, by_id):
         years = [
             int(hit.start_date[:4])
@@ -129,12 +158,40 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
         ]
         if years:
             return years[-1]
+        heading_year = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", ancestor.heading or "")
+        if heading_year and reference_year is not None and int(heading_year.group(1)) == reference_year:
+            return reference_year
     return None
+
+
+def _year_of_report(canonical: str) -> int | None:
+    """The document's year when its metadata has no date: the year after a work report's review
+    heading (一、2023年工作回顾), else the first full date in its head (a report's date line, a
+    web page's 发布日期)."""
+    match = _REVIEW_YEAR.search(canonical)
+    if match:
+        return int(match.group(1)) + 1
+    head = _HEAD_DATE.search(canonical[:_HEAD_CHARS])
+    return int(head.group(1)) if head else None
+
+
+def _states_rules(title: str | None) -> bool:
+    """Regulations, measures and rules (办法, 条例, 规定, 细则, 若干措施) by their title."""
+    return bool(title) and _RULE_GENRE.search(title.strip()) is not None
 
 
 def _reports_the_past(clause: Clause, by_id: dict[str, Clause]) -> bool:
     chain = [clause, *_ancestors(clause, by_id)]
-    return any(c.kind == "section" and _PAST_SECTION.search(c.heading) for c in chain)
+    return any(c.kind in ("section", "part", "chapter") and _PAST_SECTION.search(c.heading) for c in chain)
+
+
+def _review_span(canonical: str) -> tuple[int, int]:
+    """Offsets of a work report's review part (empty when there is none)."""
+    review = _REVIEW_HEAD.search(canonical)
+    if review is None:
+        return 0, 0
+    plan = _PLAN_HEAD.search(canonical, review.end())
+    return review.start(), plan.start() if plan else review.end()
 
 
 def _is_issuer_mention(clause: Clause, text: str, hit, issuer_names: set[str]) -> bool:

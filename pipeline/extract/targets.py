@@ -35,16 +35,24 @@ Decisions a researcher should know:
 """
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator
 
 from pipeline.extract.dates import find_dates
+from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import (
-    BASE_UNIT_PATTERN, MAGNITUDE_PATTERN, NUMBER_PATTERN, is_arabic, lookup_unit,
+    BASE_UNIT_PATTERN, FRACTION_PATTERN, MAGNITUDE_PATTERN, MAGNITUDES, NUMBER_PATTERN, is_arabic, lookup_unit,
     parse_decimal, to_base,
 )
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+KINDS = ("target", "baseline", "parameter")
 
 COMPARATOR_PREFIXES = MappingProxyType({
     "不少于": ">=", "不低于": ">=", "不小于": ">=", "达到": ">=", "达": ">=",
@@ -57,27 +65,52 @@ COMPARATOR_PREFIXES = MappingProxyType({
     "降至": "<=", "压缩到": "<=", "压缩至": "<=", "缩短到": "<=", "缩短至": "<=",
     "低于": "<", "少于": "<", "小于": "<", "不足": "<",
     "接近": "~", "约": "~", "近": "~",
+    "达到或超过": ">=", "至少": ">=", "最低": ">=", "不少于": ">=",
+    "最高": "<=", "最多": "<=", "最高可至": "<=", "最高可达": "<=", "最高不超过": "<=", "最高达": "<=",
 })
-COMPARATOR_SUFFIXES = MappingProxyType({"以上": ">=", "以下": "<=", "以内": "<=", "左右": "~", "上下": "~"})
+COMPARATOR_SUFFIXES = MappingProxyType({
+    "以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "~", "上下": "~", "内": "<",
+})
 # Characters that turn a comparator word into part of another word:
 # 下达 (issue funds), 节约 (save), 附近 (nearby), 赶超 (catch up).
-_PREFIX_SPOILERS = MappingProxyType({"达": "下传表抵送通转到发雷", "约": "节制契合公签预规", "近": "附最", "超": "赶"})
+_PREFIX_SPOILERS = MappingProxyType({"达": "下传表抵送通转到发雷", "约": "节制契合公签预规", "近": "附最", "超": "赶",
+                                     "至少": "", "最高": "", "最多": "", "最低": ""})
+# In a report these state the figure reached (增至62家 is 62), not a floor.
+_REACHED = frozenset({"达", "达到", "增至", "增加到", "增加至", "提高到", "提高至", "提升到", "提升至",
+                      "增长到", "增长至", "扩大到", "扩大至"})
 DOUBLINGS = MappingProxyType({"翻两番": 4.0, "翻一番": 2.0, "翻番": 2.0, "倍增": 2.0})
 
 _PREFIX_ALT = "|".join(sorted(COMPARATOR_PREFIXES, key=len, reverse=True))
+_INCLUSIVE = r"(?:[(（](?:含|不含)[)）])"
+# 3—5个, 1万-5万元, 10万—50万元, 3到5亿元, 20%—30%, 5000万元(含)至1亿元(不含).
 VALUE_RE = re.compile(
     f"(?P<pre>{_PREFIX_ALT})?"
-    f"(?P<num>{NUMBER_PATTERN})"
-    f"(?:(?P<pct1>%)?(?P<sep>[—–\\-～~至])(?P<num2>{NUMBER_PATTERN}))?"
+    f"(?P<num>{FRACTION_PATTERN}|{NUMBER_PATTERN})"
+    f"(?:(?P<mag1>{MAGNITUDE_PATTERN})?(?P<pct1>%|{BASE_UNIT_PATTERN})?{_INCLUSIVE}?"
+    f"(?P<sep>——|[—–\\-－～~至到])(?P<num2>{NUMBER_PATTERN}))?"
     f"(?P<mag>{MAGNITUDE_PATTERN})?"
     "(?P<approx>余|多(?=[个家项万亿]))?"
     f"(?P<base>{BASE_UNIT_PATTERN})?"
-    "(?P<post>以上|以下|以内|左右|上下)?"
+    f"{_INCLUSIVE}?"
+    "(?P<post>及以上|及以下|以上|以下|以内|左右|上下|内(?![容部外涵地资需生核置设嵌]))?"
 )
 DOUBLING_RE = re.compile(r"翻两番|翻一?番|倍增(?!计划|行动|工程|专项)")
+# 翻一番多: more than doubled.
+_MORE_AFTER_DOUBLING = re.compile(r"多|以上|有余")
+# 迈上万亿台阶, 跨越千亿台阶: a milestone is a goal on the magnitude it names.
+MILESTONE_RE = re.compile(
+    r"(?P<verb>迈上|迈向|跨上|站上|跨越|突破|冲刺)(?P<num>[一二两三四五六七八九十百千]?)"
+    r"(?P<mag>万亿|亿|万)元?级?(?:台阶|大关)"
+)
+_MILESTONE_COMPARATORS = MappingProxyType({"跨越": ">", "突破": ">"})
+# 出口带宽扩容至10G (a capacity, not the technology 5G) and 百兆入户.
+BANDWIDTH_RE = re.compile(
+    r"(?:(?<=带宽)|(?<=带宽达)|(?<=带宽达到))?(?P<pre>扩容至|扩容到|提升至|提升到|提高到|提高至|达到|升级至|升级到)?"
+    r"(?P<num>\d+(?:\.\d+)?|[百千])(?P<unit>[TGM]|兆)(?:bps|比特)?(?![A-Za-z0-9])(?P<home>入户|到户)?"
+)
 
-_BAD_BEFORE_NUMBER = re.compile(r"[A-Za-z0-9.+/\-:_第前“]$")
-_BAD_AFTER_VALUE = re.compile(r"^[A-Za-z0-9.+/\-:_]")
+_BAD_BEFORE_NUMBER = re.compile(r"[A-Za-z0-9.+/\-:_第前“×]$")
+_BAD_AFTER_VALUE = re.compile(r"^(?![/／][年月日人户个家项次])[A-Za-z0-9.+/\-:_×]")
 _CJK_RE = re.compile(r"^[\u4e00-\u9fff]")
 _NOUN_START_RE = re.compile(r"^[\u4e00-\u9fff“A-Za-z]")
 
@@ -88,9 +121,20 @@ _LIST_JOINERS = "、和及与"
 # After a joiner, these open the next item of a list: 50个A和100个B, 5个A和一批B.
 _NEXT_ITEM_RE = re.compile(r"\d|一批|若干|一系列|一些")
 
-STRONG_TARGET_RE = re.compile(r"力争|争取|确保|努力|预计|目标是|目标为")
+STRONG_TARGET_RE = re.compile(r"力争|争取|确保|努力|预计|目标是|目标为|预期目标")
 STRONG_BASELINE_RE = re.compile(r"截至|截止|以来|近年来")
-WEAK_BASELINE_RE = re.compile(r"累计|已经|已(?=建成|开通|达到|实现|完成|超过|突破|形成|覆盖|培育|入选|获批|上线)")
+# 累计 alone is neutral: 到2025年累计建成5G基站3000个 is a goal.
+WEAK_BASELINE_RE = re.compile(r"已经|已(?=建成|开通|达到|实现|完成|超过|突破|形成|覆盖|培育|入选|获批|上线)")
+# A time limit written as a quantity (10个工作日内, 24小时内) is a duration in
+# the dates table; it is a target only as a stated goal (办理时限压缩至3个工作日).
+_TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "周"})
+_OBLIGATION_RE = re.compile(r"应当|必须|须|应在|应于|不得")
+# A figure in a conditional clause (…1亿元/年的企业，给予…; 处理1000万人以上个人信息的，)
+# is the threshold of a rule.
+_CONDITION_AFTER_RE = re.compile(r"^(?:[/／][年月])?[^，。；：]{0,14}的(?:企业|单位|机构|项目|个人|主体|平台|者)?$")
+_CONSEQUENCE_RE = re.compile(r"^(?:给予|可|按|还应当|应当|享受|由|处|予以|纳入|奖励|补助|最高)")
+_PER_RE = re.compile(r"每(?:个|家|项|年|人|户|台|套|次|月|季度|平方米|亩|件|名)")
+_BULLET_RE = re.compile(r"\s*(?:——|--|－－|-|·|•|\d+[.、．]|\(\d+\)|[①-⑳])")
 
 _LEADING_NOISE_RE = re.compile(
     r"^(?:(?:到|至|截至|截止|在|力争到|力争在)?(?:\d{4}年(?:底|末)?(?:前|以前)?|“?十[一二三四五]五”?(?:时期|期间|末)?)"
@@ -104,7 +148,7 @@ _MEASURE_NOUN_RE = re.compile(r"(?:总规模|规模|总量|总额|金额|投资�
 
 @dataclass(frozen=True, slots=True)
 class TargetHit:
-    """One quantitative goal or reported figure, with offsets into the clause."""
+    """One quantitative goal, reported figure or policy parameter, with offsets into the clause."""
 
     start: int
     end: int
@@ -118,6 +162,9 @@ class TargetHit:
     base_unit: str
     deadline_year: int | None
     kind: str
+    per: str | None = None
+    indicator_id: str | None = None
+    indicator_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +175,25 @@ class _Draft:
     before: str  # cleaned phrase before the value
     noun: str  # noun after 的, or after a count/share
     per_year: bool
+    own_comparator: bool  # the comparator came from a word next to this figure
+    bare: bool  # a bare Arabic number waiting for the unit of the list it ends
+
+
+@lru_cache(maxsize=1)
+def _cue_patterns() -> dict[str, re.Pattern]:
+    """Cue regexes by kind and name, from ``resources/quantity_cues.csv``."""
+    with (RESOURCES / "quantity_cues.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    parameter = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "parameter")
+    baseline = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "baseline")
+    return {"parameter": re.compile(parameter), "baseline_span": re.compile(baseline)}
+
+
+@lru_cache(maxsize=1)
+def _not_number_re() -> re.Pattern:
+    """Spans whose numbers are labels, formulas or names (``resources/not_numbers.csv``)."""
+    with (RESOURCES / "not_numbers.csv").open(encoding="utf-8", newline="") as handle:
+        return re.compile("|".join(f"(?:{row['pattern']})" for row in csv.DictReader(handle)))
 
 
 def _paren_depth(text: str, start: int, pos: int) -> int:
@@ -203,38 +269,73 @@ def _comparator(match: re.Match, pre: str | None) -> str:
 
 
 def _valid_prefix(text: str, match: re.Match) -> str | None:
-    """The comparator prefix, or None when it belongs to another word."""
+    """The comparator prefix, or None when it belongs to another word.
+
+    突破 before a count and its noun is the verb (突破百项关键技术: make 100
+    breakthroughs), not "more than" (突破1500亿元).
+    """
     pre = match["pre"]
+    if pre == "突破" and match["base"] and lookup_unit(_unit_of(match)).is_count \
+            and _NOUN_START_RE.match(text[match.end():match.end() + 1]) and not match["post"]:
+        return None
     if pre and pre in _PREFIX_SPOILERS and match.start() > 0:
         if text[match.start() - 1] in _PREFIX_SPOILERS[pre]:
             return None
     return pre
 
 
-def _is_value(text: str, match: re.Match, pre: str | None) -> bool:
-    """Reject numbers that are names, versions, ordinals or dates."""
+def _unit_of(match: re.Match) -> str:
+    return (match["mag"] or "") + (match["base"] or "") if (match["mag"] or match["base"]) else \
+        (match["mag1"] or "") + (match["pct1"] or "")
+
+
+def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
+    """``"ok"``, ``"weak"`` (a Chinese count that needs a goal around it), ``"bare"``
+    (an Arabic number that may take the unit of its list), or None when it is not a figure."""
     num_start = match.start("num")
-    unit = (match["mag"] or "") + (match["base"] or "")
+    unit = _unit_of(match)
+    fraction = "分之" in match["num"]
     has_comparator = bool(pre or match["post"] or match["approx"])
     if re.match(r"0\d", match["num"]) or (match["num2"] and re.match(r"0\d", match["num2"])):
-        return False
+        return None
     if not pre and _BAD_BEFORE_NUMBER.search(text[:num_start]):
-        return False
-    if _BAD_AFTER_VALUE.match(text[match.end():]):
-        return False
+        return None
+    if _BAD_AFTER_VALUE.match(text[match.end():]) and not (
+            match["post"] in ("以上", "及以上") and text[match.end():match.end() + 1].isdigit()):
+        return None  # 10万元以上100万元以下 goes on to its upper bound
     if _paren_depth(text, _line_start(text, num_start), num_start):
-        return False  # parenthetical glosses: (每秒10的18次方次浮点运算)
-    if not is_arabic(match["num"]) and not (match["base"] and (has_comparator or match["num2"])):
-        return False
-    if not match["base"]:
+        return None  # parenthetical glosses: (每秒10的18次方次浮点运算)
+    if fraction:
+        return "ok"
+    if not is_arabic(match["num"]) and not (match["base"] or match["pct1"]):
+        # 用户超千万: a magnitude word alone, after a comparator, at the end of its phrase.
+        if match["num"] in ("千", "百") and match["mag"] == "万" and pre and not match["num2"] \
+                and not _CJK_RE.match(text[match.end():]):
+            return "ok"
+        return None
+    if not is_arabic(match["num"]) and not (has_comparator or match["num2"]):
+        value = parse_decimal(match["num"])
+        return "weak" if value >= 10 and lookup_unit(unit).is_count else None
+    if not (match["base"] or match["pct1"]):
         # Bare numbers or magnitudes need a comparator and must not run into
         # a word (超过3年, 2.0版, 世界500强, 千亿级).
-        return has_comparator and not match["num2"] and not _CJK_RE.match(text[match.end():])
-    return bool(unit)
+        if has_comparator and not match["num2"] and (match["post"] or not _CJK_RE.match(text[match.end():])):
+            return "ok"
+        if not has_comparator and not match["num2"] and not match["mag"] and is_arabic(match["num"]) \
+                and text[match.end():match.end() + 1] in "、和及与至":
+            return "bare"
+        return None
+    return "ok" if unit else None
 
 
 def _sentence_start(text: str, pos: int) -> int:
     return max(text.rfind(c, 0, pos) for c in _SENTENCE_END) + 1
+
+
+def _segment_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    first = max(text.rfind(c, 0, start) for c in "，。；：！？\n,;") + 1
+    stops = [i for i in (text.find(c, end) for c in "，。；：！？\n,;") if i >= 0]
+    return first, min(stops) if stops else len(text)
 
 
 def _cues(text: str, deadline_year: int | None, reference_year: int | None) -> list[tuple[int, str, int | None, bool]]:
@@ -242,14 +343,17 @@ def _cues(text: str, deadline_year: int | None, reference_year: int | None) -> l
     cues = []
     for date in find_dates(text, reference_year):
         year = int(date.end_date[:4]) if date.end_date else None
+        if date.kind == "duration":
+            continue
         if date.role == "deadline":
             cues.append((date.start, "target", year, True))
         elif date.role == "baseline":
             cues.append((date.start, "baseline", None, True))
-        elif date.kind == "period" and date.text.endswith(("时期", "期间")):
+        elif date.kind == "period" and date.text.endswith(("时期", "期间")) and year is not None:
             kind = "baseline" if reference_year and year < reference_year else "target"
             cues.append((date.start, kind, year if kind == "target" else None, True))
-        elif date.kind in ("year", "year_end", "month") and re.search(r"(?:^|[，。；：\n])$", text[: date.start]):
+        elif date.kind in ("year", "year_end", "month", "month_end") and year is not None \
+                and re.search(r"(?:^|[，。；：\n])$", text[: date.start]):
             # A bare year opening a clause: future years are deadlines, past ones report.
             horizon = reference_year if reference_year is not None else deadline_year
             if horizon is not None and year >= horizon:
@@ -264,7 +368,7 @@ def _cues(text: str, deadline_year: int | None, reference_year: int | None) -> l
 
 def _kind_and_deadline(text: str, pos: int, cues: list, deadline_year: int | None,
                        default_kind: str) -> tuple[str, int | None]:
-    """Kind from the nearest sentence with cues; deadline from the paragraph or the caller."""
+    """Kind from the nearest sentence with cues; deadline from the paragraph, an earlier paragraph for bullets, or the caller."""
     paragraph = _line_start(text, pos)
     sentence_end = pos
     while sentence_end > paragraph:
@@ -280,45 +384,133 @@ def _kind_and_deadline(text: str, pos: int, cues: list, deadline_year: int | Non
     if kind == "baseline":
         return kind, None
     years = [c[2] for c in cues if paragraph <= c[0] < pos and c[2] is not None]
+    if not years and paragraph and _BULLET_RE.match(text, paragraph):
+        # A bullet (——, --, 1.) inherits the 到2025年 scope of the lines above it.
+        years = [c[2] for c in cues if c[0] < paragraph and c[2] is not None]
+        if years and kind == "parameter":
+            kind = "target"
     return kind, years[-1] if years else deadline_year
 
 
-def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | None]]:
-    """(start, end, match, prefix) for figures, and doublings with match None."""
+def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | None, str]]:
+    """(start, end, match, prefix, quality) for figures, and doublings with match None."""
+    blocked = [(m.start(), m.end()) for m in _not_number_re().finditer(text)]
     for match in VALUE_RE.finditer(text):
+        if any(a < match.end() and match.start("num") < b for a, b in blocked):
+            continue
         pre = _valid_prefix(text, match)
-        if _is_value(text, match, pre):
+        quality = _is_value(text, match, pre)
+        if quality:
             start = match.start() if pre else match.start("num")
-            yield start, match.end(), match, pre
+            yield start, match.end(), match, pre, quality
     for match in DOUBLING_RE.finditer(text):
-        yield match.start(), match.end(), None, None
+        yield match.start(), match.end(), None, None, "ok"
+    for match in BANDWIDTH_RE.finditer(text):
+        segment_start = max(text.rfind(c, 0, match.start()) for c in "，。；：\n") + 1
+        arabic = match["num"][0].isdigit()
+        if (arabic and match["pre"] and "带宽" in text[segment_start:match.start()]) or (not arabic and match["home"]):
+            yield match.start(), match.end("unit"), match, match["pre"], "bandwidth"
+    for match in MILESTONE_RE.finditer(text):
+        yield match.start("num"), match.end("mag"), match, None, "milestone"
+
+
+def _values(match: re.Match) -> tuple[float, float | None, str]:
+    """(value, value_max, unit): a range with two magnitudes is written in the first one's unit."""
+    unit = _unit_of(match)
+    if "分之" in match["num"]:
+        fraction = parse_decimal(match["num"])
+        per_mille = match["num"].startswith("千分之")
+        return float(fraction * (1000 if per_mille else 100)), None, "‰" if per_mille else "%"
+    if match["num"] in ("千", "百") and match["mag"] == "万" and not match["base"] and not match["num2"]:
+        return 1.0, None, match["num"] + "万"  # 超千万: the magnitude 千万 is the unit, as 万亿 is
+    value = float(parse_decimal(match["num"]))
+    if not match["num2"]:
+        return value, None, unit
+    high = parse_decimal(match["num2"])
+    first, second = match["mag1"], match["mag"]
+    if first and second and first != second:
+        high = high * MAGNITUDES[second] / MAGNITUDES[first]
+        unit = first + (match["pct1"] or match["base"] or "")
+    elif first and not second:
+        unit = first + (match["pct1"] or match["base"] or "")
+    return value, float(high), unit
+
+
+def _per(text: str, start: int, end: int) -> str | None:
+    """每家企业每年 → ``家/年``; a trailing ``/年`` counts too."""
+    segment_start, _ = _segment_bounds(text, start, end)
+    units = [m.group()[1:] for m in _PER_RE.finditer(text, segment_start, start)]
+    trailing = re.match(r"(?:[(（](?:含|不含)[)）])?[/／]([年月日人户个家项次])", text[end:end + 6])
+    if trailing:
+        units.append(trailing.group(1))
+    return "/".join(units) or None
+
+
+def _classify(text: str, start: int, end: int, kind: str, default_kind: str, unit: str) -> str:
+    """Refine target/baseline with the parameter and baseline-span cues of the figure's own segment."""
+    cues = _cue_patterns()
+    for span in cues["baseline_span"].finditer(text):
+        if span.start() <= start < span.end():
+            return "baseline"
+    if kind == "baseline":
+        return kind
+    first, last = _segment_bounds(text, start, end)
+    if cues["parameter"].search(text, first, last) and not STRONG_TARGET_RE.search(text, first, start):
+        return "parameter"  # …补助资金用于产业发展的比重力争提高到60%: 力争 makes it a goal
+    sentence = _sentence_start(text, start)
+    if re.search(r"是指|指的是", text[sentence:start]):
+        return "parameter"
+    rest = text[end:last]
+    if _CONDITION_AFTER_RE.match(rest) and (_CONSEQUENCE_RE.match(text[last + 1:last + 5])
+                                            or default_kind == "parameter"):
+        return "parameter"
+    return kind
 
 
 def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | None,
            floor: int, kind: str, deadline: int | None) -> _Draft:
+    own = True
     if match is None:
         word = text[start:end]
         value, value_max, unit, comparator = DOUBLINGS[word], None, "倍", ">="
+        if _MORE_AFTER_DOUBLING.match(text, end):
+            comparator = ">"  # 翻一番多
+        elif kind == "baseline":
+            comparator = "="  # a report states the doubling reached
     else:
         # 20%—30% writes the unit twice; 3万余家 is unit 万家 (余 is the comparator).
-        unit = (match["mag"] or "") + (match["base"] or match["pct1"] or "")
-        value = float(parse_decimal(match["num"]))
-        value_max = float(parse_decimal(match["num2"])) if match["num2"] else None
+        value, value_max, unit = _values(match)
         comparator = _comparator(match, pre)
-        if kind == "baseline" and pre in ("达", "达到"):
+        own = comparator != "="
+        if comparator == "=" and re.search(r"最高[\u4e00-\u9fff]{0,4}$", text[max(0, start - 8):start]):
+            comparator = "<="  # 每年最高补助100万元: a cap
+        elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
+            comparator = "~"  # 约占全球的四分之三
+        if kind == "baseline" and pre in _REACHED:
             comparator = "="  # a report states the figure reached
-    value_base, base_unit = to_base(value, unit)
+    try:
+        value_base, base_unit = to_base(Decimal(str(value)), unit)
+    except KeyError:
+        value_base, base_unit = value, "1"
     before, per_year = _clean_before(_before_phrase(text, start, floor))
     noun, following = "", text[end:end + 1]
     if following == "的":
         noun = _after_phrase(text, end + 1)
     elif match is not None and _NOUN_START_RE.match(following):
-        info = lookup_unit(unit)
-        if info.is_count or info.base_unit == "%":
+        info = lookup_unit(unit) if unit in ("%",) or _known_unit(unit) else None
+        if info is not None and (info.is_count or info.base_unit == "%"):
             noun = _after_phrase(text, end)
     hit = TargetHit(start, end, text[start:end], "", comparator, value, value_max, unit,
-                    value_base, base_unit, deadline, kind)
-    return _Draft(hit, before, noun, per_year)
+                    value_base, base_unit, deadline if kind != "baseline" else None, kind, _per(text, start, end))
+    return _Draft(hit, before, noun, per_year, own, False)
+
+
+def _known_unit(unit: str) -> bool:
+    try:
+        lookup_unit(unit)
+    except KeyError:
+        return False
+    return True
 
 
 def _indicator(draft: _Draft, following_is_de: bool) -> str:
@@ -333,9 +525,11 @@ def _indicator(draft: _Draft, following_is_de: bool) -> str:
 
 
 def _settle(text: str, drafts: list[_Draft]) -> list[TargetHit]:
-    """Fix indicators that depend on a neighbouring figure in the same list."""
+    """Fix indicators and comparators that depend on a neighbouring figure in the same list."""
     names = [_indicator(d, text[d.hit.end:d.hit.end + 1] == "的") for d in drafts]
     heads = [d.noun if text[d.hit.end:d.hit.end + 1] == "的" else "" for d in drafts]
+    hits = [d.hit for d in drafts]
+    shared = [d.own_comparator for d in drafts]  # a comparator the next list item may take
     for i in range(len(drafts) - 1, 0, -1):
         prev, this = drafts[i - 1], drafts[i]
         between = text[prev.hit.end:this.hit.start]
@@ -348,39 +542,175 @@ def _settle(text: str, drafts: list[_Draft]) -> list[TargetHit]:
         if same_list and names[i - 1].endswith("级") and "级" in names[i] and between.startswith(names[i - 1]):
             names[i - 1] += names[i][names[i].index("级") + 1 :]
     for i in range(1, len(drafts)):
-        prev = drafts[i - 1].hit
-        same_sentence = not any(c in text[prev.end:drafts[i].hit.start] for c in _SENTENCE_END)
+        prev = hits[i - 1]
+        between = text[prev.end:drafts[i].hit.start]
+        same_sentence = not any(c in between for c in _SENTENCE_END)
         # 8354亿元，占GDP比重32.5%: the share is of the money figure before it.
         if names[i].startswith("占") and same_sentence and prev.base_unit == "CNY" and names[i - 1]:
             names[i] = names[i - 1] + names[i]
-    return [replace(d.hit, indicator=name) for d, name in zip(drafts, names)]
+        # 分别达到40%、25%和15%: a list shares the comparator of its first figure.
+        if between.strip() in tuple(_LIST_JOINERS) and not drafts[i].own_comparator \
+                and shared[i - 1] and hits[i - 1].comparator not in ("range", "=") \
+                and hits[i].unit == hits[i - 1].unit:
+            hits[i] = replace(hits[i], comparator=hits[i - 1].comparator)
+            names[i] = names[i] or names[i - 1]
+            shared[i] = True
+    return [_with_indicator(text, replace(h, indicator=name)) for h, name in zip(hits, names)]
+
+
+def _with_indicator(text: str, hit: TargetHit) -> TargetHit:
+    """Map the indicator phrase to the taxonomy. A share without its subject (占全省GDP比重)
+    or an empty or very short phrase is read with the words before it in its sentence first."""
+    phrases = [hit.indicator]
+    if not hit.indicator or hit.indicator.startswith(("占", "增长", "增")) or len(hit.indicator) < 4:
+        phrases.insert(0, text[_sentence_start(text, hit.start):hit.start] + hit.indicator)
+    if hit.unit.endswith(("人", "人次", "名")):
+        phrases.append("人")  # a head count, whatever is counted around it
+    for phrase in phrases:
+        found = match_indicator(phrase, hit.base_unit, hit.kind)
+        if found is not None:
+            return replace(hit, indicator_id=found.indicator_id, indicator_en=found.indicator_en)
+    return hit
+
+
+def _merge_ranges(text: str, spans: list) -> list:
+    """10万元以上100万元以下 is one range, not a floor and a cap."""
+    merged, i = [], 0
+    while i < len(spans):
+        span = spans[i]
+        if i + 1 < len(spans):
+            nxt = spans[i + 1]
+            m1, m2 = span[2], nxt[2]
+            if (span[4] == nxt[4] == "ok" and m1 is not None and m2 is not None and m1["post"] in ("以上", "及以上") and m2["post"] in ("以下", "及以下")
+                    and text[span[1]:nxt[0]] in ("", "、", "至", "，") and _unit_of(m1) and _unit_of(m2)
+                    and lookup_unit(_unit_of(m1)).base_unit == lookup_unit(_unit_of(m2)).base_unit):
+                merged.append((span[0], nxt[1], (m1, m2), span[3], "range"))
+                i += 2
+                continue
+        merged.append(span)
+        i += 1
+    return merged
+
+
+def _range_hit(text: str, start: int, end: int, pair: tuple[re.Match, re.Match], kind: str,
+               deadline: int | None, floor: int) -> _Draft:
+    low_match, high_match = pair
+    low_unit, high_unit = _unit_of(low_match), _unit_of(high_match)
+    value = float(parse_decimal(low_match["num"]))
+    high = lookup_unit(high_unit).factor * parse_decimal(high_match["num"]) / lookup_unit(low_unit).factor
+    value_base, base_unit = to_base(Decimal(str(value)), low_unit)
+    before, per_year = _clean_before(_before_phrase(text, start, floor))
+    hit = TargetHit(start, end, text[start:end], "", "range", value, float(high), low_unit, value_base, base_unit,
+                    deadline if kind != "baseline" else None, kind, _per(text, start, end))
+    return _Draft(hit, before, "", per_year, True, False)
+
+
+def _milestone_hit(text: str, start: int, end: int, match: re.Match, kind: str, deadline: int | None,
+                   floor: int) -> _Draft:
+    value = float(parse_decimal(match["num"])) if match["num"] else 1.0
+    unit = match["mag"]
+    value_base, base_unit = to_base(Decimal(str(value)), unit)
+    before, per_year = _clean_before(_before_phrase(text, match.start(), floor))
+    comparator = _MILESTONE_COMPARATORS.get(match["verb"], ">=")
+    hit = TargetHit(start, end, text[start:end], "", comparator, value, None, unit, value_base, base_unit,
+                    deadline if kind != "baseline" else None, kind)
+    return _Draft(hit, before, "", per_year, True, False)
+
+
+def _bandwidth_hit(text: str, start: int, end: int, match: re.Match, kind: str, deadline: int | None,
+                   floor: int) -> _Draft:
+    value = float(parse_decimal(match["num"]))
+    value_base, base_unit = to_base(Decimal(str(value)), match["unit"])
+    before, per_year = _clean_before(_before_phrase(text, start, floor))
+    comparator = ">=" if match["pre"] else "="
+    hit = TargetHit(start, end, text[start:end], "", comparator, value, None, match["unit"], value_base, base_unit,
+                    deadline if kind != "baseline" else None, kind)
+    return _Draft(hit, before or ("入户带宽" if match["home"] else ""), "", per_year, True, False)
+
+
+def _distribute_units(text: str, drafts: list[_Draft]) -> list[_Draft]:
+    """分别为3、5和10个: bare numbers in a list take the unit of the figure that ends it."""
+    out: list[_Draft] = []
+    pending: list[_Draft] = []
+    for draft in drafts:
+        if draft.bare:
+            pending.append(draft)
+            continue
+        if pending:
+            chain_ok = all(text[a.hit.end:b.hit.start] in tuple(_LIST_JOINERS)
+                           for a, b in zip(pending, pending[1:] + [draft]))
+            if chain_ok and draft.hit.unit:
+                for bare in pending:
+                    value_base, base_unit = to_base(Decimal(str(bare.hit.value)), draft.hit.unit)
+                    hit = replace(bare.hit, unit=draft.hit.unit, value_base=value_base, base_unit=base_unit,
+                                  comparator=draft.hit.comparator if draft.hit.comparator != "range" else "=")
+                    out.append(replace(bare, hit=hit, bare=False))
+            pending = []
+        out.append(draft)
+    return out
 
 
 def find_targets(text: str, deadline_year: int | None = None, *,
                  reference_year: int | None = None,
-                 default_kind: str = "target") -> Iterator[TargetHit]:
-    """Find quantitative targets and baseline figures in one clause, in order.
+                 default_kind: str = "target", past_from: int | None = None) -> Iterator[TargetHit]:
+    """Find quantitative targets, baseline figures and policy parameters in one clause, in order.
 
     Args:
         text: canonical text of one clause.
         deadline_year: the deadline inherited from the enclosing clause.
-        reference_year: the document's issue year; tells a past year
+        reference_year: the document's own year; tells a past year
             (2020年全省…) from a future one when no 到/前 says which.
         default_kind: kind when the wording gives no cue; pass
-            ``"baseline"`` for clauses under 发展基础/发展现状.
+            ``"baseline"`` for clauses under 发展基础/发展现状 or a work
+            report's review, ``"parameter"`` for regulations and measures.
+        past_from: offset from which the clause reports the past (a work
+            report's review heading inside it); figures after it default to
+            baseline.
 
     Example:
         >>> hit = next(find_targets("到2027年，算力总规模达到40EFLOPS"))
         >>> hit.indicator, hit.comparator, hit.value_base, hit.deadline_year
         ('算力总规模', '>=', 4e+19, 2027)
+        >>> [(h.text, h.comparator, h.kind, h.per) for h in find_targets("每家企业每年最高补助100万元")]
+        [('100万元', '<=', 'parameter', '家/年')]
     """
     cues = _cues(text, deadline_year, reference_year)
-    spans = sorted(_value_hits(text), key=lambda s: s[0])
+    spans = _merge_ranges(text, sorted(_value_hits(text), key=lambda s: s[0]))
     drafts, floor = [], 0
-    for start, end, match, pre in spans:
+    for start, end, match, pre, quality in spans:
         if start < floor:
             continue
-        kind, deadline = _kind_and_deadline(text, start, cues, deadline_year, default_kind)
-        drafts.append(_draft(text, start, end, match, pre, floor, kind, deadline))
+        here = "baseline" if past_from is not None and start >= past_from else default_kind
+        kind, deadline = _kind_and_deadline(text, start, cues, deadline_year, here)
+        if quality == "range":
+            unit = _unit_of(match[0])
+        elif quality == "milestone":
+            unit = match["mag"]
+        elif quality == "bandwidth":
+            unit = match["unit"]
+        elif match is not None:
+            unit = _values(match)[2]
+        else:
+            unit = "倍"
+        kind = _classify(text, start, end, kind, default_kind, unit)
+        if quality == "weak" and not (kind == "target" and deadline is not None):
+            continue  # 百项 counts only inside a goal with a year
+        if unit in _TIME_LIMIT_UNITS:
+            sentence = text[_sentence_start(text, start):end]
+            if kind != "target" or default_kind == "parameter" or _OBLIGATION_RE.search(sentence) \
+                    or (match is not None and not (pre or match["post"])):
+                continue  # a time limit: the dates table has it as a duration
+        if quality == "range":
+            drafts.append(_range_hit(text, start, end, match, kind, deadline, floor))
+        elif quality == "milestone":
+            drafts.append(_milestone_hit(text, start, end, match, kind, deadline, floor))
+        elif quality == "bandwidth":
+            drafts.append(_bandwidth_hit(text, start, end, match, kind, deadline, floor))
+        elif quality == "bare":
+            draft = _draft(text, start, end, match, pre, floor, kind, deadline)
+            drafts.append(replace(draft, bare=True))
+        else:
+            drafts.append(_draft(text, start, end, match, pre, floor, kind, deadline))
         floor = end
+    drafts = [d for d in _distribute_units(text, drafts) if not d.bare]
     yield from _settle(text, drafts)

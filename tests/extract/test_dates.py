@@ -37,7 +37,7 @@ CASES = [
     ("截至2020年底，累计开通5G基站3.4万个", None,
      [("2020年底", "year_end", "baseline", "2020-12-31", "2020-12-31")]),
     ("截止到2021年6月底，建成基站1万个", None,
-     [("2021年6月底", "month", "baseline", "2021-06-01", "2021-06-30")]),
+     [("2021年6月底", "month_end", "baseline", "2021-06-30", "2021-06-30")]),
     ("“十三五”以来，我省抢抓数字经济发展机遇", None,
      [("“十三五”", "period", "baseline", "2016-01-01", "2020-12-31")]),
     ("“十四五”时期，我国数字经济转向深化应用", None,
@@ -56,7 +56,7 @@ CASES = [
       ("2020年", "year", "baseline", "2020-01-01", "2020-12-31")]),
     ("2020年全省数字经济增加值8354亿元", None, [("2020年", "year", "reference", "2020-01-01", "2020-12-31")]),
     ("今年底前完成数据中心改造", 2024, [("今年底", "year_end", "deadline", "2024-12-31", "2024-12-31")]),
-    ("明年全面建成", 2024, [("明年", "year", "reference", "2025-01-01", "2025-12-31")]),
+    ("明年全面建成", 2024, [("明年", "year", "deadline", "2025-01-01", "2025-12-31")]),
     ("到年底，新增上云企业10家", 2024, [("年底", "year_end", "deadline", "2024-12-31", "2024-12-31")]),
 ]
 
@@ -113,7 +113,7 @@ def test_relative_words_need_a_reference_year() -> None:
 def test_date_hit_is_frozen_with_contract_fields() -> None:
     names = [f.name for f in dataclasses.fields(DateHit)]
     assert names == ["start", "end", "text", "kind", "role", "start_date", "end_date",
-                     "duration_min_years", "duration_max_years"]
+                     "duration_min_years", "duration_max_years", "duration_value", "duration_unit"]
     hit = next(find_dates("到2025年"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         hit.start = 0  # type: ignore[misc]
@@ -148,3 +148,110 @@ def test_every_seed_gives_valid_offsets_and_is_deterministic(converter, seeds) -
 def test_a_duration_is_a_deadline_only_as_the_effort_to_reach_goals(text, role):
     (hit,) = [h for h in find_dates(text) if h.kind == "duration"]
     assert hit.role == role
+
+
+# The date grammar of formal text (issue 14): every pattern with its expected row.
+GRAMMAR_CASES = [
+    ("(2021－2025年)", None, [("2021－2025年", "period", "reference", "2021-01-01", "2025-12-31")]),
+    ("2021——2025年数字经济发展规划", None, [("2021——2025年", "period", "reference", "2021-01-01", "2025-12-31")]),
+    ("2021–2025年", None, [("2021–2025年", "period", "reference", "2021-01-01", "2025-12-31")]),
+    ("2023年1-9月，全市规上工业增加值增长5%", 2023,
+     [("2023年1-9月", "period", "reference", "2023-01-01", "2023-09-30")]),
+    ("上半年完成数据目录编制", 2024, [("上半年", "period", "deadline", "2024-01-01", "2024-06-30")]),
+    ("2023年上半年", None, [("2023年上半年", "period", "reference", "2023-01-01", "2023-06-30")]),
+    ("一季度实现开门红", 2024, [("一季度", "period", "reference", "2024-01-01", "2024-03-31")]),
+    ("前三季度增长6%", 2024, [("前三季度", "period", "reference", "2024-01-01", "2024-09-30")]),
+    ("7月下旬组织验收", 2024, [("7月下旬", "period", "reference", "2024-07-21", "2024-07-31")]),
+    ("2024年3月上旬", None, [("2024年3月上旬", "period", "reference", "2024-03-01", "2024-03-10")]),
+    ("申报时间为3月1日至3月31日", 2024, [("3月1日至3月31日", "period", "reference", "2024-03-01", "2024-03-31")]),
+    ("2024年3月1日至31日", None, [("2024年3月1日至31日", "period", "reference", "2024-03-01", "2024-03-31")]),
+    ("（4月底前完成）", 2023, [("4月底", "month_end", "deadline", "2023-04-30", "2023-04-30")]),
+    ("6月底前报送评估报告", 2023, [("6月底", "month_end", "deadline", "2023-06-30", "2023-06-30")]),
+    ("9月份开展现场核查", 2023, [("9月份", "month", "reference", "2023-09-01", "2023-09-30")]),
+    ("于11月15日前提交", 2023, [("11月15日", "date", "deadline", "2023-11-15", "2023-11-15")]),
+    ("2023年部署试点，3月底前完成方案", 2022,
+     [("2023年", "year", "reference", "2023-01-01", "2023-12-31"),
+      ("3月底", "month_end", "deadline", "2023-03-31", "2023-03-31")]),
+    ("今年6月底前建成", 2024, [("今年6月底", "month_end", "deadline", "2024-06-30", "2024-06-30")]),
+    ("明年6月之前全面完成", 2024, [("明年6月", "month", "deadline", "2025-06-01", "2025-06-30")]),
+    ("上年全市完成投资300亿元", 2024, [("上年", "year", "baseline", "2023-01-01", "2023-12-31")]),
+    ("比上一年增长5%", 2024, [("上一年", "year", "baseline", "2023-01-01", "2023-12-31")]),
+    ("次年起逐步推广", 2024, [("次年", "year", "reference", "2025-01-01", "2025-12-31")]),
+    ("今明两年集中推进", 2024, [("今明两年", "period", "reference", "2024-01-01", "2025-12-31")]),
+    ("年内完成改造", 2024, [("年内", "year", "deadline", "2024-01-01", "2024-12-31")]),
+    ("年初，印发实施方案", 2024, [("年初", "month", "reference", "2024-01-01", "2024-01-31")]),
+    ("年底前全部完成", 2024, [("年底", "year_end", "deadline", "2024-12-31", "2024-12-31")]),
+    ("每年三月底前向市政府报告上年度工作情况", 2020,
+     [("三月底", "month_end", "deadline", None, None), ("上年度", "year", "reference", None, None)]),
+    ("本办法自2020年6月15日起施行", None, [("2020年6月15日", "date", "effective", "2020-06-15", "2020-06-15")]),
+    ("本细则自2025年5月1日起实施，有效期至2030年4月30日。", None,
+     [("2025年5月1日", "date", "effective", "2025-05-01", "2025-05-01"),
+      ("2030年4月30日", "date", "expires", "2030-04-30", "2030-04-30")]),
+    ("今年发展主要预期目标是：国内生产总值增长5.5%左右", 2022,
+     [("今年", "year", "deadline", "2022-01-01", "2022-12-31")]),
+]
+
+
+@pytest.mark.parametrize(("text", "reference_year", "expected"), GRAMMAR_CASES)
+def test_the_date_grammar_of_formal_text(text, reference_year, expected):
+    assert records(text, reference_year) == expected
+
+
+DURATION_CASES = [
+    # (text, duration text, value, unit, role, min years)
+    ("应当自收到报送材料之日起五个工作日内完成目录更新", "五个工作日", 5.0, "工作日", "deadline", None),
+    ("在事项发生后10个工作日内报市科委备案", "10个工作日", 10.0, "工作日", "deadline", None),
+    ("应当在十五个工作日内作出决定", "十五个工作日", 15.0, "工作日", "deadline", None),
+    ("还应当在24小时内向有关主管部门报告", "24小时", 24.0, "小时", "deadline", None),
+    ("48小时内办结", "48小时", 48.0, "小时", "deadline", None),
+    ("应当至少提前3个月向市科委报告", "3个月", 3.0, "月", "deadline", 0.25),
+    ("超过五个工作日不答复也不说明理由的", "五个工作日", 5.0, "工作日", "deadline", None),
+    ("处理情况记录，应当至少保存3年。", "3年", 3.0, "年", "reference", 3.0),
+    ("力争通过3—5年努力", "3—5年", 3.0, "年", "deadline", 3.0),
+    ("用两年半时间完成", "两年半", 2.5, "年", "reference", 2.5),
+    ("经过四年六个月的建设", "四年六个月", 4.5, "年", "reference", 4.5),
+    ("实现两年翻番", "两年", 2.0, "年", "reference", 2.0),
+    ("30日内答复", "30日", 30.0, "日", "deadline", None),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "unit", "role", "years"), DURATION_CASES)
+def test_durations_keep_their_value_and_unit(text, span, value, unit, role, years):
+    (hit,) = [h for h in find_dates(text, 2024) if h.kind == "duration"]
+    assert (hit.text, hit.duration_value, hit.duration_unit, hit.role) == (span, value, unit, role)
+    assert hit.duration_min_years == years
+    assert hit.duration_unit in dates.DURATION_UNITS
+
+
+@pytest.mark.parametrize("text", [
+    "坚持一月一调度、一季一拉练、半年一述职",
+    "提供7×24小时不间断服务",
+    "沪府规〔2025〕2号",
+    "依托“5351”体系",
+    "推进4K/8K超高清视频发展",
+])
+def test_not_dates_in_formal_text(text):
+    assert [h for h in find_dates(text, 2024)] == []
+
+
+def test_the_years_of_a_report_are_baselines_even_after_到():
+    text = "光缆线路长度从2012年的1479万公里增加到2021年的5481万公里。相比2012年，速率提高近40倍。"
+    assert [(h.text, h.role) for h in find_dates(text, 2022)] == [
+        ("2012年", "baseline"), ("2021年", "baseline"), ("2012年", "baseline")]
+    # The same words in a plan written before those years are deadlines.
+    assert [h.role for h in find_dates("到2021年，光缆线路长度达到5481万公里", 2019)] == ["deadline"]
+
+
+def test_a_news_agency_dateline_is_the_publication_date():
+    assert records("新华社北京2月13日电\n中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见", 2023)[0] == (
+        "2月13日", "date", "published", "2023-02-13", "2023-02-13")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("“十三五”时期，现代农业建设取得重大进展", [("“十三五”时期", "period", "baseline", "2016-01-01", "2020-12-31")]),
+    ("“十四五”时期，是乘势而上的第一个五年", [("“十四五”时期", "period", "reference", "2021-01-01", "2025-12-31")]),
+    ("2021年建设1亿亩高标准农田", [("2021年", "year", "deadline", "2021-01-01", "2021-12-31")]),
+    ("2021年基本完成县级国土空间规划编制", [("2021年", "year", "deadline", "2021-01-01", "2021-12-31")]),
+])
+def test_plan_periods_and_years_against_the_documents_year(text, expected):
+    assert records(text, 2021) == expected

@@ -87,7 +87,7 @@ def test_count_units_are_counts() -> None:
     assert not lookup_unit("亿元").is_count
 
 
-@pytest.mark.parametrize("unit", ["年", "版", "G", "万像素"])
+@pytest.mark.parametrize("unit", ["年", "版", "万像素", "GB级"])
 def test_unknown_unit_raises(unit: str) -> None:
     with pytest.raises(KeyError):
         lookup_unit(unit)

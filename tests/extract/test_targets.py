@@ -78,7 +78,7 @@ CASES = [
         ("低于1.25", "新建大型以上数据中心PUE", "<", 1.25, None, "", 1.25, "1", 2025, "target"),
     ]),
     ("培育一批天使投资人和创业投资机构，设立总规模不少于100亿元的省数字经济发展专项基金。", None, {}, [
-        ("不少于100亿元", "省数字经济发展专项基金总规模", ">=", 100.0, None, "亿元", 1e10, "CNY", None, "target"),
+        ("不少于100亿元", "省数字经济发展专项基金总规模", ">=", 100.0, None, "亿元", 1e10, "CNY", None, "parameter"),
     ]),
     (SICHUAN_2025_GOALS, None, {}, [
         ("1—2个", "国家级新兴产业集群", "range", 1.0, 2.0, "个", 1.0, "count", None, "target"),
@@ -235,11 +235,9 @@ def test_comparator_words_inside_other_words(text: str, expected: tuple[str, str
         "先后出台数字经济创新发展“二十条”、平台经济规范健康发展“二十六条”等政策文件",
         "聚焦柔性显示、透明显示两个方向，重点支持三大产业方向",
         "全省电子信息产业规模排名全国第七位、中部第一位",
-        "面向智能制造等领域配置千万级感知节点",
         "完成宽带核心网络向TB级演进",
         "开展数字经济“百城牵手万项”活动",
         "打造若干千亿级、市场占有率全国排名前列的产业赛道",
-        "电子信息制造业规模迈上万亿台阶",
         "协同鹰潭等地打造对接G60科创走廊",
         "数字经济总量及核心产业增加值占GDP(地区生产总值)比重均超过全国平均水平",
         "深入实施人工智能一号创新工程，推动五类数据空间建设",
@@ -261,7 +259,7 @@ def test_numbers_in_parenthetical_glosses_are_skipped() -> None:
 def test_target_hit_is_frozen_with_contract_fields() -> None:
     names = [f.name for f in dataclasses.fields(TargetHit)]
     assert names == ["start", "end", "text", "indicator", "comparator", "value", "value_max", "unit",
-                     "value_base", "base_unit", "deadline_year", "kind"]
+                     "value_base", "base_unit", "deadline_year", "kind", "per", "indicator_id", "indicator_en"]
     hit = next(find_targets("新增上云企业10000家"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         hit.value = 0.0  # type: ignore[misc]
@@ -280,7 +278,7 @@ SEED_FIGURES = {
                     "3—5个", "10余个"],
     "jiangxi2022": ["8354亿元", "达32.5%", "3.4万个", "7.2万个", "7.6万个", "3个", "近5000万次", "达6.5%",
                     "达到600亿元", "突破1500亿元", "达70.6%", "达69.6%", "达46.9%", "突破3万家", "5个", "116个",
-                    "498个", "近7000项", "4个", "倍增", "达到45%左右", "达到10%以上", "达到1500亿元",
+                    "498个", "近7000项", "4个", "倍增", "达到45%左右", "达到10%以上", "万亿", "达到1500亿元",
                     "达到2500亿元", "达到1400亿元", "60%以上", "2-3个", "80%", "20家", "100家", "100家",
                     "1-2条", "100个", "4-5个"],
     "shandong2023": ["超过50%", "3个", "50个", "300个", "50个", "100个", "2个", "5个左右", "达到25%以上",
@@ -298,7 +296,134 @@ def test_every_seed_figure_is_found_with_valid_offsets(converter, seeds, seed: s
         assert hits == list(find_targets(paragraph, 2025))
         for hit in hits:
             assert paragraph[hit.start:hit.end] == hit.text
-            assert hit.comparator in comparators and hit.kind in {"target", "baseline"}
+            assert hit.comparator in comparators and hit.kind in {"target", "baseline", "parameter"}
             assert (hit.value_max is not None) == (hit.comparator == "range")
         found += [hit.text for hit in hits]
     assert found == SEED_FIGURES[seed]
+
+
+# The number grammar of formal text (issue 14): (text, expected (text, comparator, value, value_max, unit, kind)).
+GRAMMAR_CASES = [
+    ("给予1万-5万元奖励", [("1万-5万元", "range", 1.0, 5.0, "万元", "parameter")]),
+    ("给予10万—50万元奖励", [("10万—50万元", "range", 10.0, 50.0, "万元", "parameter")]),
+    ("项目总投资3到5亿元", [("3到5亿元", "range", 3.0, 5.0, "亿元", "target")]),
+    ("年收入一百二十到一百五十万元", [("一百二十到一百五十万元", "range", 120.0, 150.0, "万元", "target")]),
+    ("5000万元(含)至1亿元(不含)/年的企业，给予一次性财政补助500万元",
+     [("5000万元(含)至1亿元(不含)", "range", 5000.0, 10000.0, "万元", "parameter"),
+      ("500万元", "=", 500.0, None, "万元", "parameter")]),
+    ("可以并处10万元以上100万元以下罚款", [("10万元以上100万元以下", "range", 10.0, 100.0, "万元", "parameter")]),
+    ("不少于一万二千元", [("不少于一万二千元", ">=", 12000.0, None, "元", "target")]),
+    ("合同金额82，225.00元", [("82，225.00元", "=", 82225.0, None, "元", "target")]),
+    ("对投资额50万元(含)以上的项目，按投资额20%的比例给予补助",
+     [("50万元(含)以上", ">=", 50.0, None, "万元", "parameter"), ("20%", "=", 20.0, None, "%", "parameter")]),
+    ("500万元及以上的项目，最高补助2000万元",
+     [("500万元及以上", ">=", 500.0, None, "万元", "parameter"), ("2000万元", "<=", 2000.0, None, "万元", "parameter")]),
+    ("每家企业每年最高补助100万元", [("100万元", "<=", 100.0, None, "万元", "parameter")]),
+    ("支持金额最高可至3000万元", [("最高可至3000万元", "<=", 3000.0, None, "万元", "parameter")]),
+    ("企业研发投入占比达到百分之三十", [("达到百分之三十", ">=", 30.0, None, "%", "target")]),
+    ("原则上不超过三分之一", [("不超过三分之一", "<=", 100 / 3, None, "%", "target")]),
+    ("政务服务事项24小时内办结", [("24小时内", "<", 24.0, None, "小时", "target")]),
+    ("三次产业分别占比达40%、25%和15%",
+     [("达40%", ">=", 40.0, None, "%", "target"), ("25%", ">=", 25.0, None, "%", "target"),
+      ("15%", ">=", 15.0, None, "%", "target")]),
+    ("分别建成3、5和10个示范基地", [("3", "=", 3.0, None, "个", "target"), ("5", "=", 5.0, None, "个", "target"),
+                              ("10个", "=", 10.0, None, "个", "target")]),
+    ("在现有45项国家标准的基础上，新增30项", [("45项", "=", 45.0, None, "项", "baseline"),
+                                     ("30项", "=", 30.0, None, "项", "target")]),
+    ("到2025年，累计建成5G基站3000个", [("3000个", "=", 3000.0, None, "个", "target")]),
+    ("出口带宽扩容至10G", [("扩容至10G", ">=", 10.0, None, "G", "target")]),
+    ("全面实现百兆入户", [("百兆", "=", 100.0, None, "兆", "target")]),
+    ("研制并获批3—5种新食品原料", [("3—5种", "range", 3.0, 5.0, "种", "target")]),
+    ("构建不少于1000例病例的数据集", [("不少于1000例", ">=", 1000.0, None, "例", "target")]),
+    ("形成年产50发商业火箭、600颗商业卫星的批量化制造能力",
+     [("50发", "=", 50.0, None, "发", "target"), ("600颗", "=", 600.0, None, "颗", "target")]),
+    ("粮食产量保持在1.3万亿斤以上", [("1.3万亿斤以上", ">=", 1.3, None, "万亿斤", "target")]),
+    ("注册用户5000万以上或者月活跃用户1000万以上",
+     [("5000万以上", ">=", 5000.0, None, "万", "target"), ("1000万以上", ">=", 1000.0, None, "万", "target")]),
+    ("地区生产总值跨越千亿台阶", [("千亿", ">", 1000.0, None, "亿", "target")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GRAMMAR_CASES)
+def test_the_number_grammar_of_formal_text(text, expected):
+    hits = list(find_targets(text))
+    assert [(h.text, h.comparator, h.value, h.value_max, h.unit, h.kind) for h in hits] == expected
+    assert all(text[h.start:h.end] == h.text for h in hits)
+
+
+def test_per_reads_every_and_per_year():
+    [hit] = find_targets("每家企业每年最高补助100万元")
+    assert hit.per == "家/年"
+    [high, *_] = find_targets("基础研究投入达到或超过1亿元/年的企业，给予一次性财政补助1000万元")
+    assert (high.text, high.comparator, high.per, high.kind) == ("达到或超过1亿元", ">=", "年", "parameter")
+
+
+def test_a_regulation_states_parameters_not_goals():
+    [hit] = find_targets("依托建设主体年度基础研究投入占总研发支出的比例不低于10%", default_kind="parameter")
+    assert (hit.kind, hit.comparator) == ("parameter", ">=")
+    # A goal with a deadline stays a target even in a regulation.
+    [goal] = find_targets("到2027年，新增重点实验室10家", default_kind="parameter")
+    assert (goal.kind, goal.deadline_year) == ("target", 2027)
+
+
+@pytest.mark.parametrize("text", [
+    "提供7×24小时不间断服务",
+    "推动一次投入、多次使用",
+    "政府、企业按照1∶1比例共同出资",
+    "两个以上的网络数据处理者共同决定个人信息的处理目的",
+    "落实经济稳健发展“16条”和接续政策“30条”",
+    "考核内容包括创新能力（3分）",
+    "推进3.8米直径新一代中大型运载火箭研制",
+    "经中山市人民政府十五届94次常务会议审议通过",
+    "应当在10个工作日内报市科委备案",
+    "应当自发生变化之日起五个工作日内将拟更新的政务数据目录报送",
+    "突破百项前沿关键核心技术",  # no year around it: not a goal figure
+])
+def test_not_targets_in_formal_text(text):
+    assert list(find_targets(text, default_kind="parameter")) == []
+
+
+def test_a_deadline_scope_reaches_the_bullets_under_it():
+    text = "到2023年，数字基础设施全面升级。\n--新建5G基站3000个。\n——建成数据中心10个。\n1.培育企业20家。"
+    hits = list(find_targets(text))
+    assert [(h.text, h.deadline_year) for h in hits] == [("3000个", 2023), ("10个", 2023), ("20家", 2023)]
+
+
+def test_chinese_counts_count_inside_a_goal_with_a_year():
+    hits = list(find_targets("到2025年，突破百项前沿关键核心技术，打造百家领军企业"))
+    assert [(h.text, h.comparator, h.value, h.deadline_year) for h in hits] == [
+        ("百项", "=", 100.0, 2025), ("百家", "=", 100.0, 2025)]
+
+
+def test_a_report_states_a_doubling():
+    hits = list(find_targets("“四上”企业946家、实现两年翻番", default_kind="baseline"))
+    assert [(h.text, h.comparator, h.value, h.kind) for h in hits] == [
+        ("946家", "=", 946.0, "baseline"), ("翻番", "=", 2.0, "baseline")]
+
+
+def test_a_report_reads_its_figures_as_baselines():
+    text = ("光缆线路长度从2012年的1479万公里增加到2021年的5481万公里，增长2.7倍。截至2022年7月，"
+            "我国已许可的5G中低频段频谱资源共计770MHz，累计建成开通5G基站达196.8万个。"
+            "上网人数达10.32亿人，约占全球的四分之三。")
+    hits = list(find_targets(text, reference_year=2022))
+    assert [(h.text, h.comparator, h.kind) for h in hits] == [
+        ("1479万公里", "=", "baseline"), ("5481万公里", "=", "baseline"), ("2.7倍", "=", "baseline"),
+        ("770MHz", "=", "baseline"), ("达196.8万个", "=", "baseline"), ("达10.32亿人", "=", "baseline"),
+        ("四分之三", "~", "baseline")]
+    assert hits[3].base_unit == "Hz" and hits[3].value_base == 7.7e8
+
+
+def test_a_magnitude_word_alone_is_a_figure_after_a_comparator():
+    [hit] = find_targets("到2030年，发展卫星通信用户超千万，推动卫星通信充分融入新发展格局")
+    assert (hit.text, hit.comparator, hit.value, hit.unit, hit.value_base, hit.deadline_year) == (
+        "超千万", ">", 1.0, "千万", 1e7, 2030)
+
+
+def test_a_goal_on_a_subsidy_share_stays_a_goal():
+    [hit] = find_targets("中央财政衔接推进乡村振兴补助资金用于产业发展的比重力争提高到60%以上")
+    assert (hit.kind, hit.comparator) == ("target", ">=")
+
+
+def test_more_than_doubled():
+    [hit] = find_targets("农民人均收入较2010年翻一番多", reference_year=2021)
+    assert (hit.text, hit.comparator, hit.value, hit.kind) == ("翻一番", ">", 2.0, "baseline")
