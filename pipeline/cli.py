@@ -183,8 +183,6 @@ def extract(
         write_datapackage(out)
     except PipelineError as error:
         _fail(str(error))
-    for note in result.skipped:
-        typer.echo(f"note: {note}", err=True)
     if result.up_to_date:
         typer.echo(f"{out} is up to date: {result.n_documents} documents unchanged")
     else:
@@ -193,6 +191,8 @@ def extract(
         typer.echo(f"{result.n_documents} documents: {len(result.processed)} processed, {len(result.reused)} unchanged, "
                    f"{len(result.removed)} removed{_named(result.removed)}, "
                    f"{len(result.failures)} failed{_named(result.failures)}")
+    for entry in result.skipped:
+        typer.echo(f"note: {entry}", err=True)
     for error in result.failures:
         typer.echo(f"error: {error}", err=True)
     for source_file in result.flagged:

@@ -21,9 +21,13 @@ DEFAULT_STRUCTURE_GOLD_DIR = DEFAULT_GOLD_DIR / "structure"
 # The shared development corpus sits next to a clone (../shared/corpus).
 DEFAULT_CORPUS_DIR = Path("..") / "shared" / "corpus"
 
-# File endings the extractor reads as documents; anything else in a seeds
-# folder (READMEs, notes) is left alone.
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx")
+# File endings the extractor reads as documents; any other file in a seeds
+# folder is reported as skipped, with the reason.
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".md", ".markdown")
+# A folder's own notes, by the names every repository uses for them: skipped
+# (and reported) even when their ending is one that documents have.
+FOLDER_NOTE_NAMES = ("readme", "license", "licence", "changelog", "changes", "contributing", "notice", "authors",
+                     "copying", "history")
 
 # Limits on one document: its bytes are checked before it is read, its text
 # once decoded.  The largest seed is 14,661 characters (42 KB of UTF-8); a

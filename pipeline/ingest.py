@@ -50,15 +50,20 @@ _MAX_CONTROL_SHARE = 0.01
 
 @dataclass(frozen=True, slots=True)
 class DecodedText:
-    """A document's text as decoded, with the encoding that decoded it."""
+    """A document's text as decoded, with the encoding that decoded it.
+
+    ``markup`` names the markup the text is still written in (``"markdown"``),
+    which normalization takes out by named rules; ``None`` for plain text.
+    """
 
     text: str
     encoding: str
+    markup: str | None = None
 
 
 _SUFFIX_KINDS = {
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
-    ".pdf": "pdf", ".docx": "docx", ".txt": "text",
+    ".pdf": "pdf", ".docx": "docx", ".txt": "text", ".md": "markdown", ".markdown": "markdown",
 }
 _HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
                          re.IGNORECASE | re.DOTALL)
@@ -81,11 +86,13 @@ def read_document(path: Path) -> DecodedText:
 
 
 def decode_document(data: bytes, path: Path | str = "<bytes>") -> DecodedText:
-    """Decode a document's bytes, whatever their container: web page, PDF, DOCX or plain text.
+    """Decode a document's bytes, whatever their container: web page, PDF, DOCX, Markdown or plain text.
 
     The container is told by its first bytes, then by the file ending of
     ``path``: a PDF renamed ``.txt`` is read as a PDF.  ``encoding`` says what
-    was read: ``html:gb18030``, ``pdf``, ``docx`` or a text encoding.
+    was read: ``html:gb18030``, ``pdf``, ``docx``, ``markdown:utf-8`` or a
+    text encoding.  Markdown is decoded as text and keeps its markup, for
+    normalization to drop by named rules with the offsets kept.
 
     Raises:
         EmptyDocumentError, BinaryDocumentError, UndecodableDocumentError,
@@ -104,11 +111,12 @@ def decode_document(data: bytes, path: Path | str = "<bytes>") -> DecodedText:
     elif kind == "html":
         markup = decode_html_bytes(data, path)
         decoded = DecodedText(containers.html_article(markup.text, path), f"html:{markup.encoding}")
+    elif kind == "markdown":
+        _check_text_size(data, path)
+        text = decode_bytes(data, path)
+        decoded = DecodedText(text.text, f"markdown:{text.encoding}", "markdown")
     else:
-        if len(data) > _MAX_BYTES_PER_CHAR * config.MAX_DOCUMENT_CHARS:
-            raise DocumentTooLargeError(
-                path, f"{len(data):,} bytes of text, at least {len(data) // _MAX_BYTES_PER_CHAR:,} characters; "
-                      f"limit {config.MAX_DOCUMENT_CHARS:,} characters")
+        _check_text_size(data, path)
         decoded = decode_bytes(data, path)
     if len(decoded.text) > config.MAX_DOCUMENT_CHARS:
         raise DocumentTooLargeError(
@@ -116,8 +124,15 @@ def decode_document(data: bytes, path: Path | str = "<bytes>") -> DecodedText:
     return decoded
 
 
+def _check_text_size(data: bytes, path: Path | str) -> None:
+    if len(data) > _MAX_BYTES_PER_CHAR * config.MAX_DOCUMENT_CHARS:
+        raise DocumentTooLargeError(
+            path, f"{len(data):,} bytes of text, at least {len(data) // _MAX_BYTES_PER_CHAR:,} characters; "
+                  f"limit {config.MAX_DOCUMENT_CHARS:,} characters")
+
+
 def container_kind(data: bytes, path: Path | str) -> str:
-    """``pdf``, ``docx``, ``html`` or ``text``: by the first bytes, else by the file ending."""
+    """``pdf``, ``docx``, ``html``, ``markdown`` or ``text``: by the first bytes, else by the file ending."""
     suffix = Path(path).suffix.lower()
     if data.startswith(b"%PDF-"):
         return "pdf"

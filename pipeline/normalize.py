@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline import config, vocabulary
+from pipeline import config, headers, vocabulary
+from pipeline.headers import HeaderHit
 from pipeline.markers import match_marker, starts_with_marker
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -454,6 +455,111 @@ def collapse_blank_lines(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _BLANK_LINES, replace, "blank_line")
 
 
+# --- Headers and markup -------------------------------------------------------
+#
+# What sites, databases and collectors wrapped around the document: found by
+# ``pipeline.headers`` (which also reads the fields back for the metadata),
+# dropped here by the name of the header kind.
+
+def drop_named_spans(mapped: MappedText, hits: Iterable[HeaderHit]) -> MappedText:
+    """Drop each hit's canonical span under the hit's own rule; overlapping hits are merged into the first."""
+    kept: list[HeaderHit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if hit.end <= hit.start:
+            continue
+        if kept and hit.start < kept[-1].end:
+            if hit.end > kept[-1].end:
+                kept[-1] = HeaderHit(kept[-1].rule, kept[-1].start, hit.end)
+            continue
+        kept.append(hit)
+    if not kept:
+        return mapped
+    text, origin = mapped.text, mapped.origin
+    pieces, new_origin, dropped = [], array("l"), list(mapped.dropped)
+    last = 0
+    for hit in kept:
+        pieces.append(text[last:hit.start])
+        new_origin.extend(origin[last:hit.start])
+        dropped.append(Drop(hit.rule, origin[hit.start], origin[hit.end - 1] + 1))
+        last = hit.end
+    pieces.append(text[last:])
+    new_origin.extend(origin[last:])
+    return MappedText("".join(pieces), new_origin, tuple(dropped))
+
+
+def drop_headers(mapped: MappedText) -> MappedText:
+    """Drop database, news-site and gov.cn headers and collectors' labels (``pipeline.headers``)."""
+    text = mapped.text
+    hits = [*headers.find_line_headers(text), *headers.find_gov_blocks(text), *headers.find_collector_label(text)]
+    return drop_named_spans(mapped, hits)
+
+
+def drop_markdown_headers(mapped: MappedText) -> MappedText:
+    """Drop front matter and a crawler's header block and footer from a Markdown file."""
+    text = mapped.text
+    # A download list is found while its items are still Markdown links.
+    downloads = [hit for hit in headers.find_line_headers(text) if hit.rule == "download_links"]
+    return drop_named_spans(mapped, [*headers.find_markdown_headers(text), *downloads])
+
+
+_MD_COMMENT = re.compile(r"[ \t]*<!--.*?-->[ \t]*\n?", re.DOTALL)
+_MD_FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*(?:\n|$)", re.MULTILINE)
+_MD_RULE = re.compile(r"^[ \t]*(?:-[ \t]*){3,}$\n?|^[ \t]*(?:\*[ \t]*){3,}$\n?|^[ \t]*(?:_[ \t]*){3,}$\n?",
+                      re.MULTILINE)
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_MD_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*(?:\n|$)",
+                            re.MULTILINE)
+_MD_TABLE_EDGE = re.compile(r"^[ \t]*\|[ \t]*(?=[^\n]*\|[ \t]*$)|(?<=\S)[ \t]*\|[ \t]*$", re.MULTILINE)
+# A list item's bullet, but not a page number printed as "- 3 -".
+_MD_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?=\S)(?!\d{1,4}[ \t]*[-—－]?[ \t]*$)", re.MULTILINE)
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\([^)\n]*\)|<(https?://[^>\s]+)>")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)([^\n]+?)(?<=\S)\1")
+_MD_EMPHASIS = re.compile(r"(?<![*\w\\])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![*\w])")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_MD_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+_MD_TABLE_ROW = re.compile(r"^([ \t]*\|)([^\n]*)(\|[ \t]*)$", re.MULTILINE)
+
+
+def _table_row_cells(mapped: MappedText) -> MappedText:
+    """Table rows lose their pipes: a space between cells, nothing at the edges."""
+    def cells(found: re.Match[str]) -> str:
+        # Same length as the row, so the offset map stays one to one.
+        return found.group(1) + re.sub(r"(?<!\\)\|", " ", found.group(2)) + found.group(3)
+    mapped = rewrite(mapped, _MD_TABLE_ROW, cells, "markdown_table")
+    return rewrite(mapped, _MD_TABLE_EDGE, lambda m: "", "markdown_table")
+
+
+def strip_markdown(mapped: MappedText) -> MappedText:
+    """Markdown markup out, its text in: headers, comments, headings, rules, tables, lists, links, emphasis.
+
+    Every mark is dropped under a ``markdown_*`` rule (a crawler header under
+    its own), so the offset map leads back into the Markdown file; the words
+    of headings, cells, links and emphasis stay.  Numbered lists keep their
+    numbers, which are the document's own item marks (1. 2.).
+    """
+    mapped = drop_markdown_headers(mapped)
+    mapped = rewrite(mapped, _MD_COMMENT, lambda m: "", "markdown_comment")
+    mapped = rewrite(mapped, _MD_FENCE, lambda m: "", "markdown_code")
+    mapped = rewrite(mapped, _MD_TABLE_RULE, lambda m: "", "markdown_table")
+    mapped = _table_row_cells(mapped)
+    mapped = rewrite(mapped, _MD_RULE, lambda m: "", "markdown_rule")
+    mapped = rewrite(mapped, _MD_HEADING, lambda m: m.group(1), "markdown_heading")
+    mapped = rewrite(mapped, _MD_BULLET, lambda m: "", "markdown_list")
+    mapped = rewrite(mapped, _MD_IMAGE, lambda m: "", "markdown_image")
+    mapped = rewrite(mapped, _MD_LINK, lambda m: m.group(1) or m.group(2), "markdown_link")
+    mapped = rewrite(mapped, _MD_STRONG, lambda m: m.group(2), "markdown_emphasis")
+    mapped = rewrite(mapped, _MD_EMPHASIS, lambda m: m.group(1), "markdown_emphasis")
+    mapped = rewrite(mapped, _MD_ESCAPE, lambda m: m.group(1), "markdown_escape")
+    return rewrite(mapped, _MD_BREAK, lambda m: "\n", "markdown_break")
+
+
+# Markup a document's container leaves in its text, and the step that takes it out.
+MARKUP_STEPS: dict[str, Step] = {"markdown": strip_markdown}
+
+
 LAYOUT_STEPS: tuple[Step, ...] = (
     unify_line_endings,
     unify_widths,
@@ -461,6 +567,7 @@ LAYOUT_STEPS: tuple[Step, ...] = (
     drop_page_footers,
     split_run_on_text,
     strip_line_edges,
+    drop_headers,
     drop_stray_symbol_lines,
     remove_number_spaces,
     join_broken_lines,
@@ -639,14 +746,19 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
 _MAX_CONVERSION_ROUNDS = 3
 
 
-def normalize(original: str, converter: ScriptConverter) -> Normalized:
-    """Canonical text of a document: layout repaired, Simplified script, mainland vocabulary.
+def normalize(original: str, converter: ScriptConverter, markup: str | None = None) -> Normalized:
+    """Canonical text of a document: markup out, layout repaired, Simplified script, mainland vocabulary.
+
+    ``markup`` names the markup the text is written in (``"markdown"``, see
+    :data:`MARKUP_STEPS`); its marks are dropped first, by named rules.
 
     >>> normalize("支援人工智慧發展", ScriptConverter()).text
     '支持人工智能发展'
     """
     script, variant = converter.detect(original)
     mapped = MappedText.identity(original)
+    if markup is not None:
+        mapped = MARKUP_STEPS[markup](mapped)
     chosen = converter.converter_for(script, variant)
     if chosen is not None:
         mapped = convert_script(mapped, chosen)

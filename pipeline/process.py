@@ -18,7 +18,7 @@ from pipeline.extract.nlp import build_nlp
 from pipeline.extract.parties import Gazetteer, load_gazetteer
 from pipeline.extract.stage import DocumentContext, extract_rows
 from pipeline.ingest import decode_document
-from pipeline.metadata import read_metadata
+from pipeline.metadata import header_fields_of, read_metadata
 from pipeline.normalize import Normalized, ScriptConverter, normalize
 from pipeline.store import doc_id_for, list_sources, readable_name
 from pipeline.themes import theme_rows, theme_share_rows
@@ -57,7 +57,7 @@ def normalize_file(path: Path, converter: ScriptConverter) -> tuple[bytes, str, 
     """Read and normalize one file: its bytes, the encoding used and the canonical text."""
     data = Path(path).read_bytes()
     decoded = decode_document(data, path)
-    normalized = normalize(decoded.text, converter)
+    normalized = normalize(decoded.text, converter, decoded.markup)
     if not normalized.text.strip():
         raise NoTextError(path)
     return data, decoded.encoding, normalized
@@ -91,7 +91,7 @@ def describe_document(path: Path, seeds_dir: Path | None, data: bytes, encoding:
     if not tree.has_markers:
         warnings.append(NO_MARKERS_WARNING)
     clause_rows = list(_clause_rows(doc_id, normalized, tree))
-    meta = read_metadata(normalized.text, tree)
+    meta = read_metadata(normalized.text, tree, header_fields_of(normalized.original, normalized.mapped.dropped))
     document = {
         "doc_id": doc_id,
         "source_file": readable_name(Path(path).name),
@@ -103,6 +103,13 @@ def describe_document(path: Path, seeds_dir: Path | None, data: bytes, encoding:
         "issue_date": meta.issue_date,
         "publish_date": meta.publish_date,
         "recipients": meta.recipients,
+        "effective_date": meta.effective_date,
+        "bundled_title": meta.bundled_title,
+        "source": meta.source,
+        "province": meta.province,
+        "city": meta.city,
+        "admin_level": meta.admin_level,
+        "genre": meta.genre,
         "script": normalized.script,
         "variant": normalized.variant,
         "n_chars": len(normalized.text),

@@ -63,6 +63,20 @@ class Source:
     size: int
 
 
+def skip_reason(path: Path) -> str | None:
+    """Why a file in an input folder is not read as a document, or ``None`` when it is."""
+    name = path.name
+    if name.startswith("."):
+        return "hidden file; rename it without the leading dot to include it"
+    suffix = path.suffix.lower()
+    if suffix not in config.DOCUMENT_SUFFIXES:
+        ending = f"the ending {suffix}" if suffix else "no file ending"
+        return f"{ending} is not a document type; read are {' '.join(config.DOCUMENT_SUFFIXES)}"
+    if path.stem.lower().split(".")[0] in config.FOLDER_NOTE_NAMES:
+        return "the folder's own notes, by its name"
+    return None
+
+
 def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[Source], list[PipelineError]]:
     """Every document under ``seeds_dir`` (sub-folders too), in doc_id order, and the entries left out, each with its reason.
 
@@ -75,6 +89,7 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
     files and folders named like documents are reported as skipped
     (:class:`SkippedEntry`), and a file with the same bytes as one listed
     before it as a duplicate (:class:`DuplicateDocumentError`), not listed twice.
+    Every other file is reported as skipped with its reason (:func:`skip_reason`).
     """
     seeds_dir = Path(seeds_dir)
     root = seeds_dir.resolve()
@@ -110,10 +125,9 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
         dirs[:] = kept_dirs
         for name in sorted(files):
             path = Path(folder, name)
-            if Path(name).suffix.lower() not in config.DOCUMENT_SUFFIXES:
-                continue
-            if name.startswith("."):
-                problems.append(SkippedEntry(path, "hidden file; rename it without the leading dot to include it"))
+            reason = skip_reason(path)
+            if reason is not None:
+                problems.append(SkippedEntry(path, reason))
                 continue
             refused = _refusal(path, root, seeds_dir)
             if refused is not None:

@@ -72,6 +72,7 @@ def _indicator_ids() -> list[str]:
     return [indicator.indicator_id for indicator in load_indicators()]
 SCRIPTS = ("simplified", "traditional")
 VARIANTS = ("mainland", "taiwan")
+ADMIN_LEVELS = ("national", "provincial", "prefecture", "county")
 # Levels fixed by the marker in a document's plain body (ids that are dotted
 # numbers only: 3, 3.5, 2.1.4); inside a part, an attachment, a heading-only
 # section, an article or a box (prefixed ids: p2.1, att1.2, h1.3, a17.2) the
@@ -93,6 +94,14 @@ ID_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "theme_shares": ("doc_id", "theme"),
     "alignments": ("doc_a", "clause_a", "doc_b", "clause_b"),
 }
+
+
+def genre_names() -> tuple[str, ...]:
+    """The genres of ``resources/genres.csv``, the data table the metadata reads them from."""
+    import csv
+
+    with (config.RESOURCES_DIR / "genres.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple(row["genre"] for row in csv.DictReader(handle))
 
 
 def theme_ids() -> tuple[str, ...]:
@@ -556,6 +565,18 @@ def _declare() -> tuple[Check, ...]:
                       pc.field("issue_date").is_null() | pc.field("publish_date").is_null()
                       | (pc.field("issue_date") <= pc.field("publish_date")),
                       ("issue_date", "publish_date")), severity="warning"),
+        between("documents", "effective_date", EARLIEST_DOCUMENT_DATE, LATEST_DATE, nullable=True),
+        in_set("documents", "admin_level", ADMIN_LEVELS, nullable=True),
+        in_set("documents", "genre", genre_names, nullable=True),
+        holds("documents", "city_in_a_province", "a document with a city has its province",
+              pc.field("city").is_null() | pc.field("province").is_valid(), ("province", "city")),
+        holds("documents", "national_has_no_place", "a national document names no province or city",
+              (pc.field("admin_level") != "national") | pc.field("admin_level").is_null()
+              | (pc.field("province").is_null() & pc.field("city").is_null()),
+              ("admin_level", "province", "city")),
+        holds("documents", "place_has_a_level", "a document with a province or city has an admin_level",
+              (pc.field("province").is_null() & pc.field("city").is_null()) | pc.field("admin_level").is_valid(),
+              ("admin_level", "province", "city")),
     ]
     # Targets.
     value, value_max = pc.field("value"), pc.field("value_max")

@@ -44,7 +44,8 @@ def test_bad_files_are_named_and_skipped_and_the_rest_is_written(tmp_path):
     (seeds / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (seeds / "undecodable.txt").write_bytes(b"\x81\x30\x81" * 40 + b"\xff\xff")
     (seeds / "no markers.txt").write_text("这是一份没有编号条款的说明。\n第二段说明。", encoding="utf-8")
-    (seeds / "notes.md").write_text("not a document", encoding="utf-8")
+    (seeds / "README.md").write_text("not a document", encoding="utf-8")
+    (seeds / "SOURCES.tsv").write_text("file\ttitle\n", encoding="utf-8")
     out = tmp_path / "data"
 
     result = runner.invoke(app, ["extract", str(seeds), "--out", str(out)])
@@ -54,6 +55,9 @@ def test_bad_files_are_named_and_skipped_and_the_rest_is_written(tmp_path):
     assert re.search(r"error: .*binary\.txt: file is binary", result.output)
     assert re.search(r"error: .*undecodable\.txt: text encoding could not be determined", result.output)
     assert "error: no markers.txt: no numbered clauses found" in result.output
+    # Files that are not documents are named with the reason, and fail nothing.
+    assert re.search(r"note: .*README\.md: skipped \(the folder's own notes", result.output)
+    assert re.search(r"note: .*SOURCES\.tsv: skipped \(the ending \.tsv is not a document type", result.output)
     documents = pq.read_table(out / "documents.parquet").to_pydict()
     assert documents["doc_id"] == ["no markers.txt", "江西 2022.txt"]
     clauses = pq.read_table(out / "clauses.parquet").to_pandas()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import io
 import time
@@ -20,7 +21,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from pipeline import config
+from pipeline import config, containers
 from pipeline.errors import (
     BinaryDocumentError,
     CorruptContainerError,
@@ -29,7 +30,9 @@ from pipeline.errors import (
     NoTextLayerError,
 )
 from pipeline.ingest import decode_document, read_document
+from pipeline.normalize import normalize
 from pipeline.process import list_documents, process_document
+from pipeline.store import list_sources
 from tests.conftest import SEEDS
 
 CLAUSE_FIELDS = ("clause_id", "level", "kind", "label", "heading", "text")
@@ -304,11 +307,11 @@ def test_a_zip_that_is_not_a_word_file_stays_binary(tmp_path):
 
 
 def test_the_folder_listing_takes_the_container_endings(tmp_path):
-    for name in ("a.txt", "b.html", "c.htm", "d.shtml", "e.xhtml", "f.pdf", "g.docx", "h.md", "i.xlsx"):
+    for name in ("a.txt", "b.html", "c.htm", "d.shtml", "e.xhtml", "f.pdf", "g.docx", "h.md", "i.xlsx", "j.markdown"):
         (tmp_path / name).write_bytes(name.encode())  # different bytes: a copy would be a duplicate
 
     assert [path.name for path in list_documents(tmp_path)] == [
-        "a.txt", "b.html", "c.htm", "d.shtml", "e.xhtml", "f.pdf", "g.docx"]
+        "a.txt", "b.html", "c.htm", "d.shtml", "e.xhtml", "f.pdf", "g.docx", "h.md", "j.markdown"]
 
 
 # --- Damaged, empty and oversized containers ----------------------------------
@@ -483,3 +486,312 @@ def test_a_real_50_mb_text_file_fails_fast(toolkit, tmp_path):
 
     assert_names_file_and_reason(raised.value, path, "limit 2,000,000 characters")
     assert elapsed < 2.0
+
+
+# --- PDFs printed by a browser from gov.cn ------------------------------------
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    # d001 and d008 of the development corpus, as a text layer gives the headings.
+    ("国 务 院 关 于 积 极 推 进 “ 互 联 网 + ” 行 动 的 指 导 意国 务 院 关 于 积 极 推 进 “ 互 联 网 + ” 行 动 的 指 导 意",
+     "国务院关于积极推进“互联网+”行动的指导意"),
+    ("一 、 总 体 要 求一 、 总 体 要 求", "一、总体要求"),
+    ("二、重点行动二、重点行动", "二、重点行动"),
+    ("索 引 号", "索引号"),
+    # A sentence with a space in it, and a short line, stay as printed.
+    ("2020-04-09 19:00 来源： 新华社", "2020-04-09 19:00 来源： 新华社"),
+    ("见见", "见见"),
+    ("支持企业 “走出去”", "支持企业 “走出去”"),
+])
+def test_letter_spaced_and_doubled_headings_are_collapsed(printed, expected):
+    assert containers.collapse_spaced_heading(printed) == expected
+
+
+# d001: the paragraph the gov.cn block interrupted at a page break, and the block.
+D001_BEFORE = ["3.有序推进实施。各地区、各部门要主动作为，完善服务，加强", "引导，以动态发展的眼光看待“互联网+”，在实践中大胆探索拓展，",
+               "相互借鉴“互联网+”融合应用成功经验，促进“互联网+”新业态、"]
+D001_AFTER = ["新经济发展。有关部门要加强统筹规划，提高服务和管理能力。各地", "区要结合实际，研究制定适合本地的“互联网+”行动落实方案，因地",
+              "制宜，合理定位，科学组织实施，杜绝盲目建设和重复投资，务实有", "序推进“互联网+”行动。（各部门、各地方政府负责）"]
+D001_BLOCK = ["索 引 号： 000014349/2015-00112 主题分类：", "工业、交通\\信息产业（含电", "信）",
+              "发文机关： 国务院 成文日期： 2015年07月01日", "标 题： 国务院关于积极推进“互联网+”行动的指导意见",
+              "发文字号： 国发〔2015〕40号 发布日期： 2015年07月04日"]
+
+
+def browser_print(path: Path) -> Path:
+    """A two-page PDF laid out like Chrome's print of a gov.cn page (d001).
+
+    The title is drawn twice at the same place, letter-spaced (a fake bold);
+    the disclosure block is printed where the page breaks, inside a paragraph.
+    """
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    size, left, top = 14, 72, A4[1] - 90
+
+    def line(text: str, x: float, y: float, spacing: float = 0.0) -> None:
+        drawn = pdf.beginText(x, y)
+        drawn.setFont(PDF_FONT, size)
+        drawn.setCharSpace(spacing)
+        drawn.textOut(text)
+        pdf.drawText(drawn)
+
+    for _ in range(2):
+        line("国务院关于积极推进“互联网+”行动的指导意见", left + 20, top, spacing=4)
+    y = top - 40
+    for index, text in enumerate(D001_BEFORE):
+        line(text, left + (2 * size if index == 0 else 0), y)
+        y -= 24
+    y -= 40
+    for text in D001_BLOCK:
+        line(text, left, y)
+        y -= 20
+    pdf.showPage()
+    y = top
+    for text in D001_AFTER:
+        line(text, left, y)
+        y -= 24
+    pdf.save()
+    return path
+
+
+def test_a_browser_print_gives_its_paragraphs_and_lifts_the_gov_block(tmp_path):
+    path = browser_print(tmp_path / "d001.pdf")
+
+    lines = decode_document(path.read_bytes(), path).text.split("\n")
+
+    assert lines[0] == "国务院关于积极推进“互联网+”行动的指导意见"
+    assert lines[1] == "".join(D001_BEFORE + D001_AFTER)
+    assert "".join(lines[2:]).replace(" ", "") == "".join(D001_BLOCK).replace(" ", "")
+
+
+def test_the_gov_block_goes_from_the_text_into_the_documents_row(toolkit, tmp_path):
+    path = browser_print(tmp_path / "d001.pdf")
+
+    result = process_document(path, toolkit)
+
+    document = result.rows["documents"][0]
+    assert "索引号" not in "".join(row["text"] for row in result.rows["clauses"]).replace(" ", "")
+    assert dict(document["dropped_chars"])["gov_metadata_block"] > 100
+    assert (document["issuer"], document["doc_number"]) == ("国务院", "国发〔2015〕40号")
+    assert (document["issue_date"], document["publish_date"]) == (datetime.date(2015, 7, 1), datetime.date(2015, 7, 4))
+    assert (document["admin_level"], document["genre"]) == ("national", "指导意见")
+
+
+# --- Markdown -------------------------------------------------------------------
+
+# Excerpts of the development corpus (d011, d032, d007, d025), shortened.
+CRAWLER_MARKDOWN = """# 关于全面推进乡村振兴加快农业农村现代化的意见
+
+**发布日期**: 2021年2月21日
+**发布机构**: 中共中央
+**分类**: 
+**来源**: https://www.gov.cn/zhengce/2021-02/21/content_5588098.htm
+
+---
+
+## 政策全文
+新华社北京2月21日电
+
+中共中央 国务院
+关于全面推进乡村振兴加快农业农村现代化的意见
+（2021年1月4日）
+
+一、总结“十三五”农业农村发展成就，开启全面建设社会主义现代化国家新征程
+
+（一）重要意义。党中央认为，新发展阶段“三农”工作依然极端重要。
+---
+
+**更新时间**: 2026-01-26 11:25:29
+"""
+
+BASIC_INFO_MARKDOWN = """### 基本信息
+- **文档类型**：政策类
+- **原文链接**：https://www.gov.cn/zhengce/zhengceku/202508/content_7038032.htm
+- **发布机构**：工业和信息化部
+- **发布日期**：2025年8月
+- **文件名称**：工业和信息化部关于优化业务准入促进卫星通信产业发展的指导意见
+- **文件编号**：工信部信管〔2025〕180号
+
+工业和信息化部关于优化业务准入促进卫星通信产业发展的指导意见
+工信部信管〔2025〕180号
+
+一、总体要求
+
+以习近平新时代中国特色社会主义思想为指导，加强顶层设计和政策协同。
+
+工业和信息化部
+2025年8月25日
+"""
+
+LAWREFBOOK_MARKDOWN = """# 浙江省数字经济促进条例
+
+2020年12月24日 浙江省第十三届人民代表大会常务委员会第二十六次会议通过
+
+<!-- INFO END -->
+
+## 第一章　总则
+
+第一条 为了促进数字经济发展，加快建设现代化经济体系，结合本省实际，制定本条例。
+
+## 第九章　附则
+
+第六十二条 本条例自2021年3月1日起施行。《浙江省信息化促进条例》同时废止。"""
+
+DOWNLOAD_MARKDOWN = """# 上海市人民政府办公厅印发《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》
+
+**发布日期**: 2025-05-27
+**发布机构**: 上海市科学技术委员会
+**原文链接**: [http://stcsm.sh.gov.cn/zwgk/kjzc/zcwj/qtzcwj/20250527/ad5cf4a2721647b18c1b9fd6f4ca8637.html](http://stcsm.sh.gov.cn/zwgk/kjzc/zcwj/qtzcwj/20250527/ad5cf4a2721647b18c1b9fd6f4ca8637.html)
+
+---
+
+沪府办发〔2025〕11号
+
+　**一、提升科技服务供给质量**
+
+**（一）推动科技创新资源开放**
+
+优化运营管理和开放共享考核制度。（责任单位：市科委、市发展改革委）
+
+　　上海市人民政府办公厅
+
+　　2025年5月17日
+
+【原文下载】
+- [上海市人民政府办公厅印发《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》.pdf](/cmsres/a4/a42eb979bdf343bfad7ffc34e6cfea6a/c795767ae6dfd0ea.pdf )"""
+
+# d003's 附件 (重点任务分工方案), written as a Markdown table with front matter.
+TABLE_MARKDOWN = """---
+title: 重点任务分工方案
+---
+| 序号 | 重点工作 | 负责单位 |
+| --- | :--- | --- |
+| 1 | 打造自主先进的技术体系，制定网络强国工程实施纲要 | 中央网信办、国家发展改革委、工业和信息化部牵头 |
+"""
+
+
+def normalized_markdown(text: str, tmp_path: Path, converter, name: str = "doc.md"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    decoded = decode_document(path.read_bytes(), path)
+    return decoded, normalize(decoded.text, converter, decoded.markup)
+
+
+@pytest.mark.parametrize("name", ["doc.md", "doc.markdown", "DOC.MD"])
+def test_markdown_is_read_as_markdown(name, converter, tmp_path):
+    decoded, _ = normalized_markdown(LAWREFBOOK_MARKDOWN, tmp_path, converter, name)
+    assert (decoded.encoding, decoded.markup) == ("markdown:utf-8", "markdown")
+
+
+@pytest.mark.parametrize(("markdown", "first_lines", "rules"), [
+    (CRAWLER_MARKDOWN, ["中共中央 国务院", "关于全面推进乡村振兴加快农业农村现代化的意见", "(2021年1月4日)"],
+     {"crawler_header", "crawler_footer", "news_dateline"}),
+    (BASIC_INFO_MARKDOWN, ["工业和信息化部关于优化业务准入促进卫星通信产业发展的指导意见", "工信部信管〔2025〕180号"],
+     {"crawler_header"}),
+    (LAWREFBOOK_MARKDOWN, ["浙江省数字经济促进条例", "2020年12月24日 浙江省第十三届人民代表大会常务委员会第二十六次会议通过",
+                           "第一章 总则"], {"markdown_heading", "markdown_comment"}),
+    (DOWNLOAD_MARKDOWN, ["上海市人民政府办公厅印发《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》",
+                         "沪府办发〔2025〕11号", "一、提升科技服务供给质量", "(一)推动科技创新资源开放"],
+     {"crawler_header", "markdown_emphasis", "download_links"}),
+    (TABLE_MARKDOWN, ["序号   重点工作   负责单位"], {"front_matter", "markdown_table"}),
+])
+def test_markdown_markup_and_headers_are_dropped_by_named_rules(markdown, first_lines, rules, converter, tmp_path):
+    _, doc = normalized_markdown(markdown, tmp_path, converter)
+
+    assert doc.text.split("\n")[: len(first_lines)] == first_lines
+    assert rules <= set(doc.rule_counts)
+    for mark in ("**", "<!--", "](", "---", "更新时间", "原文下载", "| "):
+        assert mark not in doc.text
+    # Every dropped character is in the original, under its rule, and the kept ones map back.
+    for drop in doc.mapped.dropped:
+        assert 0 <= drop.start < drop.end <= len(markdown)
+    start = doc.text.index(first_lines[0])
+    assert doc.original_text(start, start + len(first_lines[0])).replace("\u3000", " ").startswith(first_lines[0][:2])
+
+
+def test_a_markdown_table_keeps_its_cells_in_order(converter, tmp_path):
+    _, doc = normalized_markdown(TABLE_MARKDOWN, tmp_path, converter)
+    # The space after the row number goes the way of every space between a number and Chinese text.
+    assert doc.text.split("\n")[1] == "1打造自主先进的技术体系，制定网络强国工程实施纲要   中央网信办、国家发展改革委、工业和信息化部牵头"
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    (CRAWLER_MARKDOWN, dict(title="中共中央 国务院关于全面推进乡村振兴加快农业农村现代化的意见", issuer="中共中央、国务院",
+                            issue_date=datetime.date(2021, 1, 4), publish_date=datetime.date(2021, 2, 21),
+                            source="https://www.gov.cn/zhengce/2021-02/21/content_5588098.htm",
+                            genre="意见", admin_level="national")),
+    (BASIC_INFO_MARKDOWN, dict(title="工业和信息化部关于优化业务准入促进卫星通信产业发展的指导意见", issuer="工业和信息化部",
+                               doc_number="工信部信管〔2025〕180号", issue_date=datetime.date(2025, 8, 25),
+                               source="https://www.gov.cn/zhengce/zhengceku/202508/content_7038032.htm",
+                               genre="指导意见", admin_level="national")),
+    (LAWREFBOOK_MARKDOWN, dict(title="浙江省数字经济促进条例", issuer="浙江省人民代表大会常务委员会",
+                               effective_date=datetime.date(2021, 3, 1), genre="条例", admin_level="provincial",
+                               province="浙江省", city=None)),
+    (DOWNLOAD_MARKDOWN, dict(title="上海市人民政府办公厅印发《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》",
+                             issuer="上海市人民政府办公厅", doc_number="沪府办发〔2025〕11号",
+                             bundled_title="关于进一步深化改革创新 加快科技服务业高质量发展的若干意见",
+                             publish_date=datetime.date(2025, 5, 27), genre="若干意见", province="上海市",
+                             admin_level="provincial")),
+])
+def test_markdown_headers_go_into_the_documents_row(markdown, expected, toolkit, tmp_path):
+    path = tmp_path / "doc.md"
+    path.write_text(markdown, encoding="utf-8")
+
+    document = process_document(path, toolkit).rows["documents"][0]
+
+    assert {key: document[key] for key in expected} == expected
+
+
+def test_every_file_of_a_folder_is_read_or_skipped_with_a_reason(tmp_path):
+    for name, text in (("d007.md", LAWREFBOOK_MARKDOWN), ("README.md", "# notes"), ("SOURCES.tsv", "file\n"),
+                       ("scan.jpg", "x"), (".hidden.txt", "x"), ("notes", "x")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    sources, problems = list_sources(tmp_path)
+
+    assert [source.path.name for source in sources] == ["d007.md"]
+    assert all(getattr(problem, "skipped", False) for problem in problems)
+    reasons = {entry.path.name: entry.detail for entry in problems}
+    assert set(reasons) == {"README.md", "SOURCES.tsv", "scan.jpg", ".hidden.txt", "notes"}
+    assert "the ending .tsv is not a document type" in reasons["SOURCES.tsv"]
+    assert reasons["notes"].startswith("no file ending")
+    assert reasons["README.md"] == "the folder's own notes, by its name"
+
+
+def test_a_password_protected_pdf_is_named_as_encrypted(tmp_path):
+    from reportlab.lib import pdfencrypt
+
+    path = tmp_path / "locked.pdf"
+    pdf = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    pdf.setFont(PDF_FONT, 12)
+    pdf.drawString(72, 700, "一、总体要求")
+    pdf.save()
+
+    with pytest.raises(CorruptContainerError) as raised:
+        read_document(path)
+
+    assert_names_file_and_reason(raised.value, path, "encrypted PDF")
+
+
+def test_a_centred_title_wrapped_onto_two_lines_is_one_line(tmp_path):
+    # d001's title as Chrome prints it: 20 pt, centred, its last character alone on the second line.
+    path = tmp_path / "title.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    centre = A4[0] / 2
+    for text, size, y in (("国务院关于积极推进“互联网+”行动的指导意", 20, 760), ("见", 20, 734), ("国发〔2015〕40号", 14, 700)):
+        pdf.setFont(PDF_FONT, size)
+        pdf.drawCentredString(centre, y, text)
+    pdf.setFont(PDF_FONT, 14)
+    y = 660
+    for index, text in enumerate(D001_BEFORE):
+        pdf.drawString(72 + (28 if index == 0 else 0), y, text)
+        y -= 24
+    pdf.save()
+
+    lines = decode_document(path.read_bytes(), path).text.split("\n")
+
+    assert lines[:3] == ["国务院关于积极推进“互联网+”行动的指导意见", "国发〔2015〕40号", "".join(D001_BEFORE)]
+
+
+def test_a_crawler_title_the_text_lacks_stays_and_one_it_repeats_goes(converter, tmp_path):
+    # d024's text starts at its number: the header's # title is its only title.  d011 repeats its title.
+    _, kept = normalized_markdown(DOWNLOAD_MARKDOWN, tmp_path, converter)
+    _, gone = normalized_markdown(CRAWLER_MARKDOWN, tmp_path, converter)
+    assert kept.text.split("\n")[0] == "上海市人民政府办公厅印发《关于进一步深化改革创新 加快科技服务业高质量发展的若干意见》"
+    assert gone.text.count("关于全面推进乡村振兴加快农业农村现代化的意见") == 1

@@ -302,6 +302,13 @@ def published_before_issued(frames: Frames) -> dict:
     return {"row": position}
 
 
+def city_without_province(frames: Frames) -> dict:
+    documents = frames["documents"]
+    position = _first(documents, documents["province"].notna())
+    _set(frames, "documents", position, province=None, city="成都市")
+    return {"row": position}
+
+
 def value_max_below_value(frames: Frames) -> dict:
     targets = frames["targets"]
     position = _first(targets, targets["comparator"] == "range")
@@ -411,6 +418,17 @@ CASES: list[tuple[str, Callable[[Frames], dict], list[tuple[str, str]]]] = [
                                               lambda f: f["publish_date"].notna()),
      [("documents", "between(publish_date)")]),
     ("documents-published-before-issued", published_before_issued, [("documents", "issued_before_published")]),
+    ("documents-effective_date-1800", set_value("documents", "effective_date", datetime.date(1800, 1, 1)),
+     [("documents", "between(effective_date)")]),
+    ("documents-unknown-admin_level", set_value("documents", "admin_level", "township"),
+     [("documents", "in_set(admin_level)")]),
+    ("documents-unknown-genre", set_value("documents", "genre", "小说"), [("documents", "in_set(genre)")]),
+    ("documents-city-without-province", city_without_province, [("documents", "city_in_a_province")]),
+    ("documents-national-with-a-province", set_value("documents", "admin_level", "national",
+                                                     lambda f: f["province"].notna()),
+     [("documents", "national_has_no_place")]),
+    ("documents-place-without-level", set_value("documents", "admin_level", None, lambda f: f["province"].notna()),
+     [("documents", "place_has_a_level")]),
     ("targets-unknown-comparator", set_value("targets", "comparator", "≈", lambda f: f["comparator"] != "range"),
      [("targets", "in_set(comparator)")]),
     ("targets-unknown-kind", set_value("targets", "kind", "goal"), [("targets", "in_set(kind)")]),
