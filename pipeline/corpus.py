@@ -95,9 +95,22 @@ _WORKER_TOOLKIT = None
 
 
 def _worker_toolkit():
-    """The toolkit of this process, built on first use: each worker builds its own once."""
+    """The toolkit of this process, built on first use: each worker builds its own once.
+
+    A bounded worker calls this before its memory limit is set, so it also
+    loads what every document uses later: the declared checks, and Arrow's
+    allocator. Arrow's default allocator reserves a large stretch of address
+    space on its first allocation, which under ``RLIMIT_AS`` made the first
+    check of every document fail as ``too large``; workers use the system
+    allocator and one Arrow thread instead (a document is small, and the
+    workers are the parallelism).
+    """
     global _WORKER_TOOLKIT
     if _WORKER_TOOLKIT is None:
+        pa.set_memory_pool(pa.system_memory_pool())
+        pa.set_cpu_count(1)
+        pa.set_io_thread_count(1)
+        from pipeline import validate  # noqa: F401 - declares the checks (Arrow expressions) now
         from pipeline.process import Toolkit
 
         _WORKER_TOOLKIT = Toolkit()

@@ -431,3 +431,20 @@ def test_the_real_corpus_and_the_seeds_together_write_tables(tmp_path):
         if line.startswith("error:"):
             assert line.count(": ") >= 2  # file: reason
     _assert_valid(tmp_path / "data")
+
+
+_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not _CORPUS.is_dir(), reason="../shared/corpus is not beside this clone")
+def test_real_documents_pass_the_default_memory_limit_in_bounded_workers(tmp_path):
+    # Arrow's default allocator reserved gigabytes of address space on the
+    # first check of each document, after RLIMIT_AS was set: every real
+    # document failed as "too large" in the pool (but not in-process).
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("d001_national_internet_plus_guideline_2015.pdf", "d006_zhongshan_gov_data_measures_2020.txt",
+                 "d031_shanghai_basic_research_measures_2025.md"):
+        (seeds / name).write_bytes((_CORPUS / name).read_bytes())
+    report = extract_corpus(seeds, tmp_path / "data", workers=2, limits=Limits())
+    assert [str(f) for f in report.failures] == [] and len(report.processed) == 3
