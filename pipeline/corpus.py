@@ -345,9 +345,11 @@ def _refuse_another_corpus(manifest: Manifest, sources: Sequence[Source], seeds_
     previous = set(manifest.documents)
     kept = previous & {source.doc_id for source in sources}
     removed = previous - kept
-    if not removed:
+    if not removed or not manifest.corpus:
+        # A manifest from before corpora were named (and before doc_ids kept
+        # their file ending) cannot tell: it is taken to be this folder's.
         return
-    if (manifest.corpus and manifest.corpus != corpus_name) or not kept:
+    if manifest.corpus != corpus_name or not kept:
         holds = f"the {len(previous)} documents of {manifest.corpus or 'another folder'}"
         raise CorpusMismatchError(
             out_dir, f"{out_dir} holds {holds}; extracting {seeds_dir} would remove {len(removed)} of them. "
