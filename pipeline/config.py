@@ -25,9 +25,10 @@ DEFAULT_CORPUS_DIR = Path("..") / "shared" / "corpus"
 # folder is reported as skipped, with the reason.
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".md", ".markdown")
 # A folder's own notes, by the names every repository uses for them: skipped
-# (and reported) even when their ending is one that documents have.
-FOLDER_NOTE_NAMES = ("readme", "license", "licence", "changelog", "changes", "contributing", "notice", "authors",
-                     "copying", "history")
+# (and reported) even when their ending is one that documents have. Only
+# names no policy document would take: "notice", "history" or "changes" can
+# name a 通知 or a 沿革 as well as a repository note, so they are read.
+FOLDER_NOTE_NAMES = ("readme", "license", "licence", "changelog", "contributing", "authors", "copying")
 
 # Limits on one document: its bytes are checked before it is read, its text
 # once decoded.  The largest seed is 14,661 characters (42 KB of UTF-8); a

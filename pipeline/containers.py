@@ -578,3 +578,9 @@ def _block_lines(container: object) -> Iterator[str]:
                         yield from _block_lines(cell)
         else:
             yield block.text
+
+
+def _one_line(error: BaseException, width: int = 200) -> str:
+    """An exception's message on one line, at most ``width`` characters."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
