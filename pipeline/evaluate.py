@@ -13,7 +13,7 @@ import csv
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -142,24 +142,30 @@ def _locate(row: dict, clauses: dict, canonical: str, folder: Path, table: str) 
 
 
 def _score(table: str, doc_id: str, gold: list[dict], predicted: list[dict], evaluation: Evaluation) -> Score:
+    return _match(table, doc_id, gold, predicted, evaluation,
+                  lambda g, p: _same_fields(table, g, p), lambda row: _shown(table, row))
+
+
+def _match(table: str, doc_id: str, gold: list[dict], predicted: list[dict], evaluation: Evaluation,
+           same: Callable[[dict, dict], bool], shown: Callable[[dict], object]) -> Score:
+    """Match gold rows to predicted ones (overlapping span, ``same`` fields), each used once; record the misses."""
     score = Score(gold=len(gold), predicted=len(predicted))
     unused = list(range(len(predicted)))
     for gold_row in gold:
         overlapping = [i for i in unused if _overlaps(gold_row, predicted[i])]
-        exact = [i for i in overlapping if _same_fields(table, gold_row, predicted[i])]
+        exact = [i for i in overlapping if same(gold_row, predicted[i])]
         if exact:
             score.matched += 1
             unused.remove(exact[0])
+        elif overlapping:
+            score.span_only += 1
+            evaluation.misses.append((table, doc_id, "fields differ", {
+                "gold": shown(gold_row), "predicted": shown(predicted[overlapping[0]])}))
         else:
-            if overlapping:
-                score.span_only += 1
-                evaluation.misses.append((table, doc_id, "fields differ", {
-                    "gold": _shown(table, gold_row), "predicted": _shown(table, predicted[overlapping[0]])}))
-            else:
-                evaluation.misses.append((table, doc_id, "missed", _shown(table, gold_row)))
+            evaluation.misses.append((table, doc_id, "missed", shown(gold_row)))
     for i in unused:
         if not any(_overlaps(g, predicted[i]) for g in gold):
-            evaluation.misses.append((table, doc_id, "spurious", _shown(table, predicted[i])))
+            evaluation.misses.append((table, doc_id, "spurious", shown(predicted[i])))
     return score
 
 
@@ -322,24 +328,8 @@ def _score_spans(table: str, doc_id: str, gold: list[dict], predicted: list[dict
                  evaluation: Evaluation) -> Score:
     compared = SPAN_COMPARED[table]
     count_kinds(table, gold, predicted, evaluation.kinds, compared)
-    score = Score(gold=len(gold), predicted=len(predicted))
-    unused = list(range(len(predicted)))
-    for gold_row in gold:
-        overlapping = [i for i in unused if _overlaps(gold_row, predicted[i])]
-        exact = [i for i in overlapping if _all_equal(gold_row, predicted[i], compared)]
-        if exact:
-            score.matched += 1
-            unused.remove(exact[0])
-        elif overlapping:
-            score.span_only += 1
-            evaluation.misses.append((table, doc_id, "fields differ", {
-                "gold": _span_shown(table, gold_row), "predicted": _span_shown(table, predicted[overlapping[0]])}))
-        else:
-            evaluation.misses.append((table, doc_id, "missed", _span_shown(table, gold_row)))
-    for i in unused:
-        if not any(_overlaps(g, predicted[i]) for g in gold):
-            evaluation.misses.append((table, doc_id, "spurious", _span_shown(table, predicted[i])))
-    return score
+    return _match(table, doc_id, gold, predicted, evaluation,
+                  lambda g, p: _all_equal(g, p, compared), lambda row: _span_shown(table, row))
 
 
 def _all_equal(gold_row: dict, predicted: dict, compared: tuple[str, ...]) -> bool:
