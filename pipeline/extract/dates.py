@@ -125,7 +125,8 @@ _UNAMBIGUOUS_UNITS = ("个工作日", "工作日", "个小时", "小时", "分�
 _UNIT_NAMES = {"个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟",
                "个月": "月", "个星期": "周", "周": "周", "天": "日", "日": "日", "年": "年"}
 
-_DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|争取|确保|计划)(?:在|于)?)$")
+# 展望2035年: the horizon of a plan's long-range goals.
+_DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|争取|确保|计划)(?:在|于)?|展望)$")
 _BASELINE_BEFORE_RE = re.compile(r"(?:截至|截止)(?:到)?$")
 _DEADLINE_AFTER_RE = re.compile(r"^(?:前|以前|之前|底前|完成|内完成)")
 _BASELINE_AFTER_RE = re.compile(r"^以来")
@@ -135,6 +136,11 @@ _ISSUED_AFTER_RE = re.compile(r"^(?:印发|签发|发布)")
 _EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|正式施行|正式实施)")
 _EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
 _GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,14})(?:预期目标|发展目标|目标任务|主要目标)")
+# A plan's own name: 实现“十四五”规划目标任务 names the plan period, it sets no deadline.
+_PLAN_NAME_AFTER_RE = re.compile(r"”?(?:规划|计划)")
+# The plan part of a work report is headed by its year: 二、2024年工作安排.
+_PLAN_HEADING_AFTER_RE = re.compile(r"(?:工作安排|重点工作|工作任务|主要任务)")
+_HEADING_BEFORE_RE = re.compile(r"(?:^|\n)\s*(?:[一二三四五六七八九十]+、)?\s*$")
 _WEB_HEADER_RE = re.compile(r"来源|发布时间|发布日期|发布于")
 _DATELINE_RE = re.compile(r"(?:新华社|中新社|中国新闻社|人民日报|央视网|人民网)[\u4e00-\u9fff]{0,8}$")
 _SEGMENT_START_RE = re.compile(r"(?:^|[，。；：！？\n,;:])$")
@@ -356,6 +362,8 @@ def _build_duration(match: re.Match, context: _Context) -> _Built | None:
         return None  # 3日 alone is the day of a date
     if match["a"].startswith("0") or re.search(r"(?:天|日)数(?:达到|达|超过|保持在)?$", before):
         return None  # 优良天数300天以上 counts days, it is not a span of time
+    if after.startswith("来") and unit == "年":
+        return None  # 一年来, 五年来: the period a report looks back on, not a length of time
     try:
         low = _number_value(match["a"])
         high = _number_value(match["b"]) if match["b"] else low
@@ -452,8 +460,8 @@ def _duration_role(text: str, start: int, end: int) -> str:
 
 
 def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
-          reference_year: int | None, end_date: str | None = None) -> str:
-    """Decide what the date does from the words right around it."""
+          reference_year: int | None, end_date: str | None = None, past: bool = False) -> str:
+    """Decide what the date does from the words right around it (``past``: the clause reports the past)."""
     before, after = text[max(0, start - 6) : start], text[end : end + 6]
     line = _line_of(text, start, end).strip()
     if kind == "datetime" or (kind == "date" and _WEB_HEADER_RE.search(line)):
@@ -479,8 +487,13 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "baseline"  # 从2012年的…增加到2021年的…, 相比2012年: a report's years
     if _DEADLINE_BEFORE_RE.search(before) or _DEADLINE_AFTER_RE.match(after):
         return "deadline"
-    if text[start:end].endswith("内") or _GOAL_AFTER_RE.match(text, end, end + 22):
+    if text[start:end].endswith("内") or (_GOAL_AFTER_RE.match(text, end, end + 22)
+                                          and not (kind == "period" and _PLAN_NAME_AFTER_RE.match(text, end))):
         return "deadline"  # 年内完成; 今年发展主要预期目标是
+    if (kind == "year" and reference_year is not None and start_date is not None
+            and int(start_date[:4]) >= reference_year and _PLAN_HEADING_AFTER_RE.match(text, end)
+            and _HEADING_BEFORE_RE.search(text[max(0, start - 12):start])):
+        return "deadline"  # 二、2024年工作安排
     # A plan period already over, opening a clause, reports: “十三五”时期，现代农业建设取得重大进展.
     if (kind == "period" and reference_year is not None and end_date is not None
             and int(end_date[:4]) < reference_year and _SEGMENT_START_RE.search(text[:start])):
@@ -495,13 +508,14 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         reference_year is not None and start_date is not None
         and kind in ("year", "year_end", "month", "month_end", "date")
         and int(start_date[:4]) < reference_year
-        and _SEGMENT_START_RE.search(text[:start])
+        and (past or _SEGMENT_START_RE.search(text[:start]))
     ):
-        return "baseline"
+        return "baseline"  # in a review or 发展基础 every past date reports: 增速2023年8月实现由负转正
     return "reference"
 
 
-def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit]:
+def find_dates(text: str, reference_year: int | None = None, *, past: bool = False,
+               reported_year: int | None = None) -> Iterator[DateHit]:
     """Find the dates in one clause of canonical text, left to right.
 
     Overlapping candidates resolve to the earliest, then the longest
@@ -513,6 +527,10 @@ def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit
             date), used for 今年/明年/上年/年底, for months without a year,
             and to call a past year opening a clause a baseline. Relative
             words are skipped when it is None.
+        past: the clause reports the past (a work report's review, 发展基础):
+            every past year, month or day in it is a baseline.
+        reported_year: the year a work report's review covers; its relative
+            words count from it (较上年 in a 2024 report's review is 2022).
 
     Example:
         >>> [(h.text, h.kind, h.role, h.end_date) for h in find_dates("到2027年，算力总规模达到40EFLOPS")]
@@ -522,12 +540,13 @@ def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit
         >>> [(h.duration_value, h.duration_unit, h.role) for h in find_dates("应当在十五个工作日内答复")]
         [(15.0, '工作日', 'deadline')]
     """
-    candidates = sorted(_candidates(text, reference_year), key=lambda c: (c[0], c[0] - c[1]))
+    relative_to = reported_year if reported_year is not None else reference_year
+    candidates = sorted(_candidates(text, relative_to), key=lambda c: (c[0], c[0] - c[1]))
     taken_until = 0
     for start, end, built in candidates:
         if start < taken_until:
             continue
         taken_until = end
-        role = _role(text, start, end, built.kind, built.start_date, reference_year, built.end_date)
+        role = _role(text, start, end, built.kind, built.start_date, reference_year, built.end_date, past)
         yield DateHit(start, end, text[start:end], built.kind, role, built.start_date, built.end_date,
                       built.low, built.high, built.value, built.unit)

@@ -63,7 +63,8 @@ def extract_rows(
     docs = []
     for clause in clauses:
         doc = nlp.make_doc(clause.own_text(canonical))
-        past = _reports_the_past(clause, by_id) or review[0] <= clause.start < review[1]
+        in_review = review[0] <= clause.start < review[1]
+        past = _reports_the_past(clause, by_id) or in_review
         own = doc.text
         past_from = None
         if not past and review[1] > review[0] and clause.start < review[0] < clause.end:
@@ -75,6 +76,9 @@ def extract_rows(
             "reference_year": reference_year,
             "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
+            "past": past,
+            # The review covers the year before the report's own: its 上年 is two years back.
+            "reported_year": reference_year - 1 if in_review and reference_year is not None else None,
             "party_home": home,
         })
         docs.append(doc)
