@@ -89,7 +89,7 @@ VALUE_RE = re.compile(
     f"(?:(?P<mag1>{MAGNITUDE_PATTERN})?(?P<pct1>%|{BASE_UNIT_PATTERN})?{_INCLUSIVE}?"
     f"(?P<sep>——|[—–\\-－～~至到])(?P<num2>{NUMBER_PATTERN}))?"
     f"(?P<mag>{MAGNITUDE_PATTERN})?"
-    "(?P<approx>余|多(?=[个家项万亿]))?"
+    "(?P<approx>余|多(?=[个家项万亿人名户套台辆件座所场]))?"
     f"(?P<base>{BASE_UNIT_PATTERN})?"
     f"{_INCLUSIVE}?"
     "(?P<post>及以上|及以下|以上|以下|以内|左右|上下|内(?![容部外涵地资需生核置设嵌]))?"
@@ -127,7 +127,12 @@ STRONG_BASELINE_RE = re.compile(r"截至|截止|以来|近年来")
 WEAK_BASELINE_RE = re.compile(r"已经|已(?=建成|开通|达到|实现|完成|超过|突破|形成|覆盖|培育|入选|获批|上线)")
 # A time limit written as a quantity (10个工作日内, 24小时内) is a duration in
 # the dates table; it is a target only as a stated goal (办理时限压缩至3个工作日).
-_TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "周"})
+_TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "周", "分钟"})
+# A time span held under or over a fixed bound is a rule's time limit (作业完成时间不超过60分钟),
+# unlike a time cut to reach (审评时限压缩至40个工作日以内).
+# 至少/最少 before a figure with no goal year: a minimum the text imposes (其他省份至少选择1个地市).
+_REQUIRED_MINIMUM_RE = re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,3}$")
+_STATIC_LIMITS = frozenset({"不超过", "不少于", "不低于", "不多于", "不高于", "至少", "最多", "最长"})
 _OBLIGATION_RE = re.compile(r"应当|必须|须|应在|应于|不得")
 # A figure in a conditional clause (…1亿元/年的企业，给予…; 处理1000万人以上个人信息的，)
 # is the threshold of a rule.
@@ -484,6 +489,8 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
         own = comparator != "="
         if comparator == "=" and re.search(r"最高[\u4e00-\u9fff]{0,4}$", text[max(0, start - 8):start]):
             comparator = "<="  # 每年最高补助100万元: a cap
+        elif comparator == "=" and re.search(r"(?:至少|最少)[\u4e00-\u9fff]{1,3}$", text[max(0, start - 6):start]):
+            comparator = ">="  # 至少选择1个地市: a floor on what is chosen
         elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
             comparator = "~"  # 约占全球的四分之三
         if kind == "baseline" and pre in _REACHED:
@@ -693,12 +700,15 @@ def find_targets(text: str, deadline_year: int | None = None, *,
         else:
             unit = "倍"
         kind = _classify(text, start, end, kind, default_kind, unit)
+        if kind == "target" and deadline is None and _REQUIRED_MINIMUM_RE.search(text, max(0, start - 6), start) \
+                and not STRONG_TARGET_RE.search(text, _sentence_start(text, start), start):
+            kind = "parameter"
         if quality == "weak" and not (kind == "target" and deadline is not None):
             continue  # 百项 counts only inside a goal with a year
         if unit in _TIME_LIMIT_UNITS:
             sentence = text[_sentence_start(text, start):end]
             if kind != "target" or default_kind == "parameter" or _OBLIGATION_RE.search(sentence) \
-                    or (match is not None and not (pre or match["post"])):
+                    or (match is not None and not (pre or match["post"])) or pre in _STATIC_LIMITS:
                 continue  # a time limit: the dates table has it as a duration
         if quality == "range":
             drafts.append(_range_hit(text, start, end, match, kind, deadline, floor))

@@ -427,3 +427,26 @@ def test_a_goal_on_a_subsidy_share_stays_a_goal():
 def test_more_than_doubled():
     [hit] = find_targets("农民人均收入较2010年翻一番多", reference_year=2021)
     assert (hit.text, hit.comparator, hit.value, hit.kind) == ("翻一番", ">", 2.0, "baseline")
+
+
+# --- the sixth blind gold round (d010, d023): real excerpts ---
+
+ROUND_SIX_CASES = [
+    # d010: a floor on what each province chooses is a minimum the text imposes.
+    ("确定北京市、上海市等为全国试点，其他省份至少选择1个地市开展试点，试点内容为第24、25、26条所列内容。", {},
+     [("1个", ">=", 1.0, "个", "parameter")]),
+    # d010: time limits held under a bound are durations (the dates table has them), not targets.
+    ("小学三至六年级书面作业平均完成时间不超过60分钟，初中书面作业平均完成时间不超过90分钟。", {}, []),
+    ("线上培训要注重保护学生视力，每课时不超过30分钟，课程间隔不少于10分钟。", {}, []),
+    # d023: 11个月 is a span of months, not eleven of something; N多人 is more than N people.
+    ("结束自2022年8月以来，有11个月为负增长的局面，全年固定资产投资完成663.7亿元", {"default_kind": "baseline"},
+     [("663.7亿元", "=", 663.7, "亿元", "baseline")]),
+    ("全年新增城镇就业4.5万余人，农村劳动力转移就业6700多人。", {"default_kind": "baseline"},
+     [("4.5万余人", ">", 4.5, "万人", "baseline"), ("6700多人", ">", 6700.0, "人", "baseline")]),
+]
+
+
+@pytest.mark.parametrize(("text", "options", "expected"), ROUND_SIX_CASES)
+def test_floors_time_limits_months_and_more_than(text, options, expected):
+    hits = list(find_targets(text, **options))
+    assert [(h.text, h.comparator, h.value, h.unit, h.kind) for h in hits] == expected
