@@ -132,6 +132,8 @@ _TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "�
 # unlike a time cut to reach (审评时限压缩至40个工作日以内).
 # 至少/最少 before a figure with no goal year: a minimum the text imposes (其他省份至少选择1个地市).
 _REQUIRED_MINIMUM_RE = re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,3}$")
+# Verbs that put in place a quantity written as its order of magnitude (配置千万级感知节点).
+_SCALE_VERB_RE = re.compile(r"(?:配置|部署|布设|接入|连接|汇聚|服务|覆盖|支撑)$")
 _STATIC_LIMITS = frozenset({"不超过", "不少于", "不低于", "不多于", "不高于", "至少", "最多", "最长"})
 _OBLIGATION_RE = re.compile(r"应当|必须|须|应在|应于|不得")
 # A figure in a conditional clause (…1亿元/年的企业，给予…; 处理1000万人以上个人信息的，)
@@ -317,6 +319,10 @@ def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
         if match["num"] in ("千", "百") and match["mag"] == "万" and pre and not match["num2"] \
                 and not _CJK_RE.match(text[match.end():]):
             return "ok"
+        # 配置千万级感知节点: a count of the order of ten million (not 千亿级产业集群, a class of money).
+        if match["num"] in ("百", "千") and match["mag"] == "万" and not match["num2"] \
+                and text.startswith("级", match.end()) and (pre or _SCALE_VERB_RE.search(text, 0, match.start())):
+            return "ok"
         return None
     if not is_arabic(match["num"]) and not (has_comparator or match["num2"]):
         value = parse_decimal(match["num"])
@@ -489,6 +495,8 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
         own = comparator != "="
         if comparator == "=" and re.search(r"最高[\u4e00-\u9fff]{0,4}$", text[max(0, start - 8):start]):
             comparator = "<="  # 每年最高补助100万元: a cap
+        elif comparator == "=" and text.startswith("级", end):
+            comparator = ">="  # 千万级: at least of that order
         elif comparator == "=" and re.search(r"(?:至少|最少)[\u4e00-\u9fff]{1,3}$", text[max(0, start - 6):start]):
             comparator = ">="  # 至少选择1个地市: a floor on what is chosen
         elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):

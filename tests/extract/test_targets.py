@@ -282,7 +282,7 @@ SEED_FIGURES = {
                     "达到2500亿元", "达到1400亿元", "60%以上", "2-3个", "80%", "20家", "100家", "100家",
                     "1-2条", "100个", "4-5个"],
     "shandong2023": ["超过50%", "3个", "50个", "300个", "50个", "100个", "2个", "5个左右", "达到25%以上",
-                     "低于1.25", "100个", "10家左右", "不少于100亿元"],
+                     "低于1.25", "千万", "100个", "10家左右", "不少于100亿元"],
 }
 
 
@@ -450,3 +450,15 @@ ROUND_SIX_CASES = [
 def test_floors_time_limits_months_and_more_than(text, options, expected):
     hits = list(find_targets(text, **options))
     assert [(h.text, h.comparator, h.value, h.unit, h.kind) for h in hits] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # seed 004: a count put in place, written as its order of magnitude.
+    ("面向智能制造、智慧安防等领域配置千万级感知节点，实施一批窄带物联网(NB-IoT)应用标杆工程。",
+     [("千万", ">=", 1.0, "千万", 1e7)]),
+    # d023: a class of money in a cluster's name is no figure; the count before it is.
+    ("中央商务区现代金融产业入选全省首批千亿级产业集群。", []),
+    ("新增2个千亿级产业集群", [("2个", "=", 2.0, "个", 2.0)]),
+])
+def test_an_order_of_magnitude_is_a_figure_only_as_a_count_put_in_place(text, expected):
+    assert [(h.text, h.comparator, h.value, h.unit, h.value_base) for h in find_targets(text, 2025)] == expected
