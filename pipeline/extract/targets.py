@@ -150,6 +150,11 @@ _LEADING_NOISE_RE = re.compile(
     r"|争创|创建|推出|遴选|部署|认定|达到|完成|拥有)"
 )
 _TRAILING_NOISE_RE = re.compile(r"(?:均|都|将|要|力争|努力|争取|预计|累计|分别|实现|持续|稳定|基本|已经|已|达到)$")
+# An indicator that is only a change (同比增长12%) or a joiner (45877元和22990元) names no
+# noun of its own: it takes the subject of the figure before it in the same list item.
+_CHANGE = r"(?:同比|比上年|较上年|比去年|较去年)?(?:分别|均)?(?:增长|下降|提高|上涨|增加|减少|回落)"
+_CHANGE_ONLY_RE = re.compile(rf"^(?:{_CHANGE}|[和及与、])$")
+_TRAILING_CHANGE_RE = re.compile(rf"{_CHANGE}$")
 _MEASURE_NOUN_RE = re.compile(r"(?:总规模|规模|总量|总额|金额|投资额|投资|资金|比例|比重|占比|数量)$")
 
 
@@ -570,6 +575,27 @@ def _settle(text: str, drafts: list[_Draft]) -> list[TargetHit]:
             hits[i] = replace(hits[i], comparator=hits[i - 1].comparator)
             names[i] = names[i] or names[i - 1]
             shared[i] = True
+    for i in range(1, len(drafts)):
+        between = text[hits[i - 1].end:hits[i].start]
+        if names[i - 1] and not names[i - 1].endswith("的") and _CHANGE_ONLY_RE.match(names[i]) \
+                and not any(c in between for c in "。；！？\n"):
+            subject = _TRAILING_CHANGE_RE.sub("", names[i - 1]) or names[i - 1]
+            names[i] = names[i - 1] if names[i] in _LIST_JOINERS + "、" else subject + names[i]
+    for i in range(1, len(drafts)):
+        # …1亿元/年的企业，给予…；5000万元（含）至1亿元（不含）/年的企业，给予…: an item opening
+        # with its figure repeats the measure of the first figure of the item before it.
+        sentence = _sentence_start(text, hits[i].start)
+        item_start = max(sentence, text.rfind("；", 0, hits[i].start) + 1)
+        if names[i] or item_start == sentence or text[item_start:hits[i].start].strip():
+            continue
+        for j in range(i - 1, -1, -1):
+            if hits[j].start < sentence:
+                break
+            j_item = max(sentence, text.rfind("；", 0, hits[j].start) + 1)
+            if j_item < item_start and not any(j_item <= hits[k].start for k in range(j)) \
+                    and hits[j].base_unit == hits[i].base_unit and names[j]:
+                names[i] = names[j]
+                break
     return [_with_indicator(text, replace(h, indicator=name)) for h, name in zip(hits, names)]
 
 
@@ -578,7 +604,9 @@ def _with_indicator(text: str, hit: TargetHit) -> TargetHit:
     or an empty or very short phrase is read with the words before it in its sentence first."""
     phrases = [hit.indicator]
     if not hit.indicator or hit.indicator.startswith(("占", "增长", "增")) or len(hit.indicator) < 4:
-        phrases.insert(0, text[_sentence_start(text, hit.start):hit.start] + hit.indicator)
+        # The words before it in its own list item: an item after ； has its own subject.
+        item_start = max(_sentence_start(text, hit.start), text.rfind("；", 0, hit.start) + 1)
+        phrases.insert(0, text[item_start:hit.start] + hit.indicator)
     if hit.unit.endswith(("人", "人次", "名")):
         phrases.append("人")  # a head count, whatever is counted around it
     for phrase in phrases:

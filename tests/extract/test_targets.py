@@ -462,3 +462,21 @@ def test_floors_time_limits_months_and_more_than(text, options, expected):
 ])
 def test_an_order_of_magnitude_is_a_figure_only_as_a_count_put_in_place(text, expected):
     assert [(h.text, h.comparator, h.value, h.unit, h.value_base) for h in find_targets(text, 2025)] == expected
+
+
+@pytest.mark.parametrize(("text", "options", "expected"), [
+    # d023: a growth rate after a level takes the level's subject.
+    ("全市地区生产总值971.3亿元，同比增长12%；地方一般公共预算收入147.4亿元，同比增长23.4%；", {"default_kind": "baseline"},
+     [("971.3亿元", "gdp"), ("12%", "gdp_growth"), ("147.4亿元", "fiscal_revenue"), ("23.4%", "fiscal_revenue")]),
+    # d023: 分别…和… shares the noun of the first figure of the list.
+    ("城镇和农村常住居民人均可支配收入分别达到45877元和22990元，同比分别增长5.7%和8.5%。", {"default_kind": "baseline"},
+     [("达到45877元", "resident_income"), ("22990元", "resident_income"), ("5.7%", "resident_income"),
+      ("8.5%", "resident_income")]),
+    # d031: a ；-item that opens with its figure repeats the measure of the item before, not the subsidy after it.
+    ("基础研究投入达到或超过1亿元/年的企业，给予一次性财政补助1000万元；5000万元(含)至1亿元(不含)/年的企业，"
+     "给予一次性财政补助500万元。", {"default_kind": "parameter"},
+     [("达到或超过1亿元", "investment_amount"), ("1000万元", "subsidy_amount"),
+      ("5000万元(含)至1亿元(不含)", "investment_amount"), ("500万元", "subsidy_amount")]),
+])
+def test_list_items_without_a_noun_take_the_subject_of_their_list(text, options, expected):
+    assert [(h.text, h.indicator_id) for h in find_targets(text, **options)] == expected
