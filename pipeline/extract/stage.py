@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
 from pipeline.extract.dates import find_dates
+from pipeline.extract.indicator_tables import find_table_targets
 from pipeline.extract.nlp import records
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
 from pipeline.terms import clause_terms
@@ -98,7 +99,27 @@ def extract_rows(
         for term, count, start, end in clause_terms((token.text, token.idx) for token in doc):
             rows["terms"].append({"doc_id": context.doc_id, "clause_id": clause.clause_id, "term": term,
                                   "count": count, "start": to_document(start), "end": to_document(end - 1) + 1})
+    _add_table_targets(rows, canonical, clauses, context)
     return rows
+
+
+def _add_table_targets(rows: dict[str, list[dict]], canonical: str, clauses: Sequence[Clause],
+                       context: DocumentContext) -> None:
+    """A plan's indicator table (主要指标) is read on the whole text, whatever clauses its rows became;
+    its figures replace what the clause reader made of the same characters."""
+    hits = list(find_table_targets(canonical))
+    if not hits:
+        return
+    spans = [(hit.start, hit.end) for hit in hits]
+    rows["targets"] = [row for row in rows["targets"]
+                       if not any(start < row["end"] and row["start"] < end for start, end in spans)]
+    for hit in hits:
+        holding = [c for c in clauses if any(a <= hit.start < b for a, b in c.spans)]
+        clause_id = holding[-1].clause_id if holding else PREAMBLE_ID
+        row = {"doc_id": context.doc_id, "clause_id": clause_id, "start": hit.start, "end": hit.end}
+        row.update({name: getattr(hit, name) for name in _TARGET_FIELDS})
+        rows["targets"].append(row)
+    rows["targets"].sort(key=lambda row: row["start"])
 
 
 _TARGET_FIELDS = ("text", "indicator", "comparator", "value", "value_max", "unit", "value_base", "base_unit",
