@@ -405,7 +405,12 @@ def _kind_and_deadline(text: str, pos: int, cues: list, deadline_year: int | Non
         years = [c[2] for c in cues if c[0] < paragraph and c[2] is not None]
         if years and kind == "parameter":
             kind = "target"
-    return kind, years[-1] if years else deadline_year
+    deadline = years[-1] if years else deadline_year
+    if kind == "target" and deadline is None and default_kind == "baseline" \
+            and not re.search(r"力争|目标", text[_sentence_start(text, pos):pos]):
+        # In a review, 争取上级资金53.76亿元 obtained the funds: a hedge word without a goal year reports.
+        return "baseline", None
+    return kind, deadline
 
 
 def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | None, str]]:

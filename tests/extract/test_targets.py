@@ -480,3 +480,14 @@ def test_an_order_of_magnitude_is_a_figure_only_as_a_count_put_in_place(text, ex
 ])
 def test_list_items_without_a_noun_take_the_subject_of_their_list(text, options, expected):
     assert [(h.text, h.indicator_id) for h in find_targets(text, **options)] == expected
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    # d022's review: 争取上级资金 obtained the funds; without a goal year the figures report.
+    ("对上争取更加发力。紧盯中央政策导向、资金投向，争取上级资金53.76亿元，为历年最多；发行地方政府债券32.3亿元。",
+     ["baseline", "baseline"]),
+    # 力争 still states a goal, even in a clause that reports the past.
+    ("力争培育智能工厂200家", ["target"]),
+])
+def test_a_hedge_word_in_a_review_reports_without_a_goal_year(text, kinds):
+    assert [h.kind for h in find_targets(text, default_kind="baseline")] == kinds
