@@ -519,8 +519,8 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
         value_base, base_unit = value, "1"
     before, per_year = _clean_before(_before_phrase(text, start, floor))
     noun, following = "", text[end:end + 1]
-    if following == "的":
-        noun = _after_phrase(text, end + 1)
+    if following == "的" or (following == "级" and match is not None and not match["base"]):
+        noun = _after_phrase(text, end + 1)  # …的算力网络; 千万级感知节点
     elif match is not None and _NOUN_START_RE.match(following):
         info = lookup_unit(unit) if unit in ("%",) or _known_unit(unit) else None
         if info is not None and (info.is_count or info.base_unit == "%"):

@@ -464,6 +464,11 @@ def test_an_order_of_magnitude_is_a_figure_only_as_a_count_put_in_place(text, ex
     assert [(h.text, h.comparator, h.value, h.unit, h.value_base) for h in find_targets(text, 2025)] == expected
 
 
+def test_an_order_of_magnitude_counts_the_noun_after_it():
+    hits = list(find_targets("面向智能制造、智慧安防等领域配置千万级感知节点", 2025))
+    assert [(h.indicator, h.indicator_id) for h in hits] == [("感知节点", "infrastructure_count")]
+
+
 @pytest.mark.parametrize(("text", "options", "expected"), [
     # d023: a growth rate after a level takes the level's subject.
     ("全市地区生产总值971.3亿元，同比增长12%；地方一般公共预算收入147.4亿元，同比增长23.4%；", {"default_kind": "baseline"},
