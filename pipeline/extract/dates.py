@@ -199,21 +199,28 @@ class _Built:
 class _Context:
     """The year a month or season without one belongs to: the last year written before it, else the reference."""
 
-    def __init__(self, text: str, reference_year: int | None) -> None:
+    def __init__(self, text: str, reference_year: int | None, reported_year: int | None = None) -> None:
         self.text = text
         self.reference_year = reference_year
+        # The year under discussion (a review's year): 上年, 当年, 次年, 年底 and bare months count from it;
+        # 今年, 去年, 明年 count from the document's own year.
+        self.anaphoric_year = reported_year if reported_year is not None else reference_year
         self.years = sorted(
             (m.start(), _year_value(m["y"])) for m in YEAR_RE.finditer(text) if _plausible_year(_year_value(m["y"]))
         )
 
     def year_at(self, pos: int, relative: str | None) -> int | None:
         if relative:
-            return _relative_year(relative, self.reference_year)
+            return self.relative_year(relative)
         sentence = max(self.text.rfind(c, 0, pos) for c in "。；\n") + 1
         if _RECURRING_RE.search(self.text, sentence, pos):
             return None  # 每年三月底前: no single date
         earlier = [year for start, year in self.years if start < pos]
-        return earlier[-1] if earlier else self.reference_year
+        return earlier[-1] if earlier else self.anaphoric_year
+
+    def relative_year(self, word: str) -> int | None:
+        deictic = word.startswith(("今", "明", "去"))
+        return _relative_year(word, self.reference_year if deictic else self.anaphoric_year)
 
 
 def _relative_year(word: str, reference_year: int | None) -> int | None:
@@ -408,7 +415,7 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
     sentence = max(context.text.rfind(c, 0, match.start()) for c in "。；\n") + 1
     if word.startswith("上") and _RECURRING_RE.search(context.text, sentence, match.start()):
         return _Built("year")  # 每年…报告上年度: recurring, no single year
-    year = _relative_year(word, context.reference_year)
+    year = context.relative_year(word)
     if end in ("底", "末"):
         return _Built("year_end", _iso(year, 12, 31), _iso(year, 12, 31))
     if end == "初":
@@ -418,8 +425,9 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
     return _Built("year", _iso(year, 1, 1), _iso(year, 12, 31))
 
 
-def _candidates(text: str, reference_year: int | None) -> Iterator[tuple[int, int, _Built]]:
-    context = _Context(text, reference_year)
+def _candidates(text: str, reference_year: int | None,
+                reported_year: int | None = None) -> Iterator[tuple[int, int, _Built]]:
+    context = _Context(text, reference_year, reported_year)
     for pattern, build in PATTERNS:
         for match in pattern.finditer(text):
             built = build(match, context)
@@ -529,8 +537,10 @@ def find_dates(text: str, reference_year: int | None = None, *, past: bool = Fal
             words are skipped when it is None.
         past: the clause reports the past (a work report's review, 发展基础):
             every past year, month or day in it is a baseline.
-        reported_year: the year a work report's review covers; its relative
-            words count from it (较上年 in a 2024 report's review is 2022).
+        reported_year: the year a work report's review covers; the words
+            that refer back to the year under discussion count from it (较上年
+            in a 2024 report's review is 2022, its 年底 is 2023's), while 今年,
+            去年 and 明年 count from ``reference_year``.
 
     Example:
         >>> [(h.text, h.kind, h.role, h.end_date) for h in find_dates("到2027年，算力总规模达到40EFLOPS")]
@@ -540,8 +550,7 @@ def find_dates(text: str, reference_year: int | None = None, *, past: bool = Fal
         >>> [(h.duration_value, h.duration_unit, h.role) for h in find_dates("应当在十五个工作日内答复")]
         [(15.0, '工作日', 'deadline')]
     """
-    relative_to = reported_year if reported_year is not None else reference_year
-    candidates = sorted(_candidates(text, relative_to), key=lambda c: (c[0], c[0] - c[1]))
+    candidates = sorted(_candidates(text, reference_year, reported_year), key=lambda c: (c[0], c[0] - c[1]))
     taken_until = 0
     for start, end, built in candidates:
         if start < taken_until:

@@ -284,3 +284,10 @@ WORK_REPORT_CASES = [
 def test_the_dates_of_work_reports_and_plan_horizons(text, reference_year, context, expected):
     hits = list(find_dates(text, reference_year, **context))
     assert [(h.text, h.kind, h.role, h.start_date, h.end_date) for h in hits] == expected
+
+
+def test_in_a_review_the_speakers_years_stay_and_the_reviewed_years_shift():
+    # d012 (the 2022 report reviewing 2021): 去年 is the reviewed year, 今年 the report's own.
+    hits = list(find_dates("去年新增减税降费超过1万亿元，同时考虑为今年应对困难挑战预留政策空间。", 2022,
+                           past=True, reported_year=2021))
+    assert [(h.text, h.start_date) for h in hits] == [("去年", "2021-01-01"), ("今年", "2022-01-01")]
