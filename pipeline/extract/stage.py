@@ -44,6 +44,8 @@ class DocumentContext:
     reference_year: int | None
     issuer: str | None
     title: str
+    issued: str | None = None  # ISO issue date: the day of 自印发之日起施行
+    published: str | None = None  # ISO promulgation/publication date: 自公布之日起施行
 
 
 def extract_rows(
@@ -73,6 +75,7 @@ def extract_rows(
         doc.user_data.update({
             "past_from": past_from,
             "reference_year": reference_year,
+            "document_days": {"issued": context.issued, "published": context.published},
             "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
             "party_home": home,
