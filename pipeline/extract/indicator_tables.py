@@ -1,117 +1,198 @@
-"""Read a plan's indicator table (主要指标): one baseline and one goal per row.
+"""Plan indicator tables: the 主要指标 table of a 规划, read row by row.
 
-Plans print their goals as a table whose header names a base year and a goal
-year (``指标 2015年 2020年 年均增速``) and whose rows give an indicator, its
-unit in brackets and one figure per year column::
+A plan's indicator table comes out of a PDF or a web page as lines::
 
-    2.信息产业收入规模(万亿元) 17.1 26.2 8.9
-    13.网民数量(亿) 6.88 >10 >7.8
+    指 标2015年2020年            <- header: the base year and the goal year
+    年均增速                       <- more columns: growth (年均增速/年均增长/累计), 属性
+    (%)
+    总体发展水平                   <- a group label
+    1.信息化发展指数72.45 88 —     <- a row: indicator, one cell per column
+    4.IT项目投资占全社会固定资产投资总额的
+    比例(%)
+    2.2 5〔2.8〕                   <- a wrapped row; 〔〕 a cumulative change
+    17.电子诉讼占比(%) <1 >15〔>14〕
+    注：〔 〕表示五年累计数，单位为百分点。
 
-The canonical text keeps such a table as lines (a PDF's text layer, or a
-Markdown table whose pipes normalization dropped), so the reader works on
-lines: after the header, every line (or, in a numbered table, every numbered
-row with the lines it wraps onto) that holds an indicator followed by two
-figures gives the base-year figure as a ``baseline`` and the goal-year
-figure as a ``target`` with that year as its deadline. ``>38`` and ``<1`` keep
-their comparators. Columns after the second figure (average growth, the
-cumulative change in 〔〕, 预期性/约束性) are not read. The table ends at a
-note (注：), a section heading or a line of prose.
-
-``find_table_targets`` is pure: offsets are into the text it is given.
+Each numeric cell is a row of the targets table: its unit comes from the
+indicator's parentheses (the growth column's from its header, %; a 〔〕 cell's
+from the note, 百分点), a year column before the document's own year is a
+``baseline``, a later one a ``target`` with that year as its deadline, and the
+growth column a target of the goal year. ``>``/``<`` in a cell are comparators,
+``—`` an empty cell. The sentence grammar of :mod:`pipeline.extract.targets`
+cannot read these lines (a bare number has neither unit nor comparator), so
+the stage uses these rows instead of its own for the table's lines.
 """
+
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import to_base
 from pipeline.extract.targets import TargetHit
 
-# 指 标2015年2020年 / 指标 2020年 2025年 属性 / 指标名称 单位 2020年(基期值) 2025年(目标值)
-_HEADER_RE = re.compile(
-    r"(?m)^[ \t]*指[ \t]*标(?:名称)?[^\n]{0,12}?(?P<y1>(?:19|20)\d{2})年[^\n]{0,8}?(?P<y2>(?:19|20)\d{2})年[^\n]{0,30}$")
-_ROW_NUMBER_RE = re.compile(r"[ \t]*\d{1,2}[.、．](?!\d)")
-_FIGURE = r"[<>≤≥]?\d+(?:\.\d+)?"
-_ROW_RE = re.compile(
-    rf"(?P<name>[^\d<>≤≥\n][^<>≤≥]*?)[ \t\n]*(?:\((?P<unit>[^()\n]{{1,8}})\))?[ \t\n]*"
-    rf"(?P<v1>{_FIGURE})[ \t]+(?P<v2>{_FIGURE})(?![\d.])", re.S)
-_END_RE = re.compile(r"[ \t]*(?:注[：:]|[一二三四五六七八九十]+、|\(?[一二三四五六七八九十]+\)|第[一二三四五六七八九十]+[章节])")
-_COMPARATORS = {">": ">", "<": "<", "≥": ">=", "≤": "<="}
-_MAX_ROWS = 60
+_HEADER_YEAR = re.compile(r"((?:19|20)\d{2})年")
+# A header line: the 指标 label or nothing before two or more column years, nothing after but column names.
+_HEADER_RE = re.compile(r"^(?:指\s*标(?:名称)?)?\s*(?:(?:19|20)\d{2}年\s*(?:[(（]?(?:基期|目标|预期)[)）]?)?\s*){2,}"
+                        r"(?:年均增速|年均增长|累计|属性|\s)*$")
+_GROWTH_RE = re.compile(r"年均增速|年均增长|累计|增长")
+_ATTRIBUTE_RE = re.compile(r"属性")
+_NUMBER = r"\d+(?:\.\d+)?"
+_CELL = rf"(?:[<>≥≤＞＜]?{_NUMBER}(?:〔[<>≥≤＞＜]?{_NUMBER}〕)?|—|－)"
+# The cells that close a row: the first may touch the indicator (信息化发展指数72.45 88 —).
+_CELLS_RE = re.compile(rf"(?P<cells>{_CELL}(?:\s+{_CELL})+|〔[<>]?{_NUMBER}〕)\s*(?:预期性|约束性)?\s*$")
+_ONE_CELL_RE = re.compile(rf"(?P<cmp>[<>≥≤＞＜]?)(?P<num>{_NUMBER})|(?P<empty>[—－])")
+_BRACKET_RE = re.compile(rf"〔(?P<cmp>[<>≥≤＞＜]?)(?P<num>{_NUMBER})〕")
+_ROW_NUMBER_RE = re.compile(r"^(?P<no>\d{1,2})[.．、](?!\d)")
+_UNIT_RE = re.compile(r"[(（](?P<unit>[^()（）\n]{1,8})[)）]\s*$")
+_NOTE_RE = re.compile(r"^注[：:]")
+_POINTS_RE = re.compile(r"〔\s*〕[^\n]*百分点")
+_END_RE = re.compile(r"[。；]|^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_COMPARATORS = {"": "=", ">": ">", "＞": ">", "<": "<", "＜": "<", "≥": ">=", "≤": "<="}
+_MAX_WRAP = 3  # lines a row's indicator may wrap over
 
 
-def _lines(text: str, start: int) -> Iterator[tuple[int, str]]:
-    position = start
-    while position < len(text):
-        end = text.find("\n", position)
-        end = len(text) if end < 0 else end
-        yield position, text[position:end]
-        position = end + 1
+@dataclass(frozen=True, slots=True)
+class HeaderYear:
+    """A column year in a table header, with the role it gives the dates table."""
+
+    start: int
+    end: int
+    role: str  # "baseline" (before the document's year) or "deadline"
 
 
-def _is_prose(line: str) -> bool:
-    return len(line) > 40 and line.rstrip().endswith(("。", "；"))
+@dataclass(frozen=True, slots=True)
+class IndicatorTable:
+    start: int
+    end: int
+    header_years: tuple[HeaderYear, ...]
+    hits: tuple[TargetHit, ...]
 
 
-def _rows(text: str, header_end: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each candidate row after the header: a numbered row with its wrapped lines, or a line."""
-    lines = list(_lines(text, header_end + 1))
-    numbered = any(_ROW_NUMBER_RE.match(line) for _, line in lines[:8])
-    buffer: list[tuple[int, str]] = []
-    count = 0
-    for start, line in lines:
-        if _END_RE.match(line) or _is_prose(line) or count >= _MAX_ROWS:
-            break
-        if numbered and _ROW_NUMBER_RE.match(line) and buffer:
-            yield buffer[0][0], buffer[-1][0] + len(buffer[-1][1])
-            buffer, count = [], count + 1
-        if numbered and not buffer and not _ROW_NUMBER_RE.match(line):
-            continue  # a category line between rows (信息技术与产业)
-        buffer.append((start, line))
-        if not numbered:
-            yield start, start + len(line)
-            buffer, count = [], count + 1
-    if buffer:
-        yield buffer[0][0], buffer[-1][0] + len(buffer[-1][1])
+def find_indicator_tables(text: str, reference_year: int | None) -> list[IndicatorTable]:
+    """The indicator tables of a document's canonical text, with offsets into it."""
+    tables = []
+    lines = _lines(text)
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        if not _HEADER_RE.match(line.strip()):
+            i += 1
+            continue
+        table, i = _read_table(text, lines, i, reference_year)
+        if table is not None and table.hits:
+            tables.append(table)
+    return tables
 
 
-def _hit(text: str, start: int, end: int, name: str, unit: str, kind: str, year: int | None) -> TargetHit:
-    figure = text[start:end]
-    comparator = _COMPARATORS.get(figure[0], "=")
-    value = float(figure.lstrip("<>≤≥"))
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, position = [], 0
+    for line in text.split("\n"):
+        out.append((position, line))
+        position += len(line) + 1
+    return out
+
+
+def _read_table(text: str, lines: list[tuple[int, str]], i: int,
+                reference_year: int | None) -> tuple[IndicatorTable | None, int]:
+    header_start, header = lines[i]
+    years = [(header_start + m.start(1), header_start + m.end(), int(m.group(1))) for m in _HEADER_YEAR.finditer(header)]
+    growth, i = bool(_GROWTH_RE.search(header)), i + 1
+    # Header continuation lines: 年均增速, (%), 属性.
+    while i < len(lines) and len(lines[i][1].strip()) <= 8 and not _ROW_NUMBER_RE.match(lines[i][1].strip()) \
+            and not _CELLS_RE.search(lines[i][1]) and (_GROWTH_RE.search(lines[i][1]) or _ATTRIBUTE_RE.search(lines[i][1])
+                                                       or re.fullmatch(r"\s*[(（]%[)）]\s*", lines[i][1])):
+        growth = growth or bool(_GROWTH_RE.search(lines[i][1]))
+        i += 1
+    body_start = i
+    points = False
+    end = body_start
+    while end < len(lines) and not _NOTE_RE.match(lines[end][1].strip()) and not _END_RE.search(lines[end][1].strip()):
+        end += 1
+    if end < len(lines) and _NOTE_RE.match(lines[end][1].strip()):
+        points = bool(_POINTS_RE.search(lines[end][1]))
+    if reference_year is None:
+        roles = ["baseline"] + ["deadline"] * (len(years) - 1)
+    else:
+        roles = ["baseline" if year < reference_year else "deadline" for _, _, year in years]
+    goal_years = [year for (_, _, year), role in zip(years, roles) if role == "deadline"]
+    hits: list[TargetHit] = []
+    row: list[tuple[int, str]] = []
+    for position, line in lines[body_start:end]:
+        stripped = line.strip()
+        if _ROW_NUMBER_RE.match(stripped):
+            row = [(position, line)]
+        elif row and _ROW_NUMBER_RE.match(row[0][1].strip()) and len(row) < _MAX_WRAP + 1:
+            row.append((position, line))  # a numbered row wraps
+        else:
+            row = [(position, line)]  # an unnumbered row, or a group label
+        cells = _CELLS_RE.search(line)
+        if cells is None:
+            continue
+        name = "".join(part for _, part in row[:-1]) + line[:cells.start()]
+        name = _ROW_NUMBER_RE.sub("", name.strip()).strip()
+        if not name and len(row) == 1:
+            row = []
+            continue
+        hits += _row_hits(text, name, position + cells.start(), cells.group("cells"), years, roles, goal_years,
+                          growth, points)
+        row = []
+    header_years = tuple(HeaderYear(s, e, role) for (s, e, _), role in zip(years, roles))
+    table_end = lines[end - 1][0] + len(lines[end - 1][1]) if end > body_start else header_start + len(header)
+    return IndicatorTable(header_start, table_end, header_years, tuple(hits)), max(end, body_start)
+
+
+def _row_hits(text: str, name: str, offset: int, cells: str, years: list, roles: list[str],
+              goal_years: list[int], growth: bool, points: bool) -> list[TargetHit]:
+    unit_match = _UNIT_RE.search(name)
+    unit = unit_match.group("unit").strip() if unit_match else ""
+    indicator = name[:unit_match.start()].strip() if unit_match else name
+    columns = [(role, year) for (_, _, year), role in zip(years, roles)] + ([("growth", None)] if growth else [])
+    hits, column = [], 0
+    for match in re.finditer(rf"{_CELL}", cells):
+        token = match.group()
+        bracket = _BRACKET_RE.search(token)
+        main = _ONE_CELL_RE.match(token)
+        if main and not main["empty"]:
+            if column >= len(columns):
+                return []  # more cells than columns: not this table's row
+            first = offset + match.start()
+            hits.append(_hit(text, first, first + main.end("num"), main, columns[column], unit, indicator,
+                             goal_years))
+        column += 1
+        if bracket:
+            first = offset + match.start()
+            hits.append(_hit(text, first + bracket.start(1), first + bracket.end("num"), bracket, ("growth", None),
+                             "百分点" if points else unit, indicator, goal_years, inner=True))
+            column += 1
+    if column < len(years):
+        return []  # fewer cells than the year columns
+    return hits
+
+
+def _hit(text: str, start: int, end: int, cell: re.Match, column: tuple[str, int | None], unit: str,
+         indicator: str, goal_years: list[int], inner: bool = False) -> TargetHit:
+    role, year = column
+    if role == "growth":
+        kind, deadline = "target", (goal_years[-1] if goal_years else None)
+        unit = unit if inner else "%"
+        indicator += "累计提高" if inner else "年均增速"  # a change of the indicator, not its level
+    elif role == "baseline":
+        kind, deadline = "baseline", None
+    else:
+        kind, deadline = "target", year
+    value = float(cell["num"])
     try:
-        value_base, base_unit = to_base(Decimal(figure.lstrip("<>≤≥")), unit)
+        value_base, base_unit = to_base(Decimal(cell["num"]), unit)
+        value_base = float(value_base)
     except (KeyError, ValueError):
         value_base, base_unit = value, "1"
-    found = match_indicator(name, base_unit, kind)
-    return TargetHit(start, end, figure, name, comparator, value, None, unit, float(value_base), base_unit,
-                     year, kind, None, found.indicator_id if found else None, found.indicator_en if found else None)
-
-
-def find_table_targets(text: str) -> Iterator[TargetHit]:
-    """The baselines and goals of every indicator table in ``text``, in order.
-
-    Example:
-        >>> table = "指 标2015年2020年\\n2.信息产业收入规模(万亿元) 17.1 26.2 8.9\\n注：单位为百分点。"
-        >>> [(h.text, h.indicator, h.unit, h.kind, h.deadline_year) for h in find_table_targets(table)]
-        [('17.1', '信息产业收入规模', '万亿元', 'baseline', None), ('26.2', '信息产业收入规模', '万亿元', 'target', 2020)]
-    """
-    for header in _HEADER_RE.finditer(text):
-        first, goal = int(header["y1"]), int(header["y2"])
-        if goal <= first:
-            continue
-        for row_start, row_end in _rows(text, header.end()):
-            row = text[row_start:row_end]
-            number = _ROW_NUMBER_RE.match(row)
-            offset = number.end() if number else 0
-            match = _ROW_RE.match(row, offset)
-            if match is None:
-                continue
-            name = re.sub(r"\s+", "", match["name"])
-            unit = (match["unit"] or "").strip()
-            if not name or len(name) < 2:
-                continue
-            yield _hit(text, row_start + match.start("v1"), row_start + match.end("v1"), name, unit, "baseline", None)
-            yield _hit(text, row_start + match.start("v2"), row_start + match.end("v2"), name, unit, "target", goal)
+    hit = TargetHit(start, end, text[start:end], indicator, _COMPARATORS[cell["cmp"] or ""], value, None, unit,
+                    value_base, base_unit, deadline, kind)
+    found = match_indicator(indicator, base_unit, kind)
+    if found is not None:
+        hit = TargetHit(hit.start, hit.end, hit.text, indicator, hit.comparator, value, None, unit, value_base,
+                        base_unit, deadline, kind, None, found.indicator_id, found.indicator_en)
+    return hit

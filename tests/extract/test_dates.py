@@ -275,8 +275,9 @@ WORK_REPORT_CASES = [
      [("2023年8月", "month", "baseline", "2023-08-01", "2023-08-31")]),
     ("全市每万人发明专利拥有量7.6件，较上年增长一倍以上", 2024, {"past": True, "reported_year": 2023},
      [("上年", "year", "baseline", "2022-01-01", "2022-12-31")]),
-    # d023: 一年来 opens each paragraph of the review; it is no length of time.
-    ("一年来，我们精准施策、靶向发力，经济发展迈出新步伐", 2024, {"past": True, "reported_year": 2023}, []),
+    # d023: 一年来 opens each paragraph of the review, a span in a report (as d005's 5年来).
+    ("一年来，我们精准施策、靶向发力，经济发展迈出新步伐", 2024, {"past": True, "reported_year": 2023},
+     [("一年", "duration", "reference", None, None)]),
 ]
 
 

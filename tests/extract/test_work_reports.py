@@ -28,6 +28,7 @@ def test_the_reviews_dates_report_and_its_last_year_is_two_years_back(tmp_path, 
         "二、2024年工作安排\n今年我市发展的主要预期目标是：地区生产总值同比增长8%左右。\n"))
     assert [(r["text"], r["kind"], r["role"], r["start_date"].year if r["start_date"] else None)
             for r in rows["dates"]] == [
-        ("2023年", "year", "baseline", 2023), ("2023年8月", "month", "baseline", 2023),
+        ("2023年", "year", "baseline", 2023), ("一年", "duration", "reference", None),
+        ("2023年8月", "month", "baseline", 2023),
         ("上年", "year", "baseline", 2022), ("2024年", "year", "deadline", 2024),
         ("今年", "year", "deadline", 2024)]
