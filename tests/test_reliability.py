@@ -67,15 +67,15 @@ def _failures(report) -> dict[str, str]:
 
 def _spoil_themes_of(marker: str, monkeypatch) -> None:
     """Give the document whose text holds ``marker`` a theme score of 5 (outside (0, 1])."""
-    original = process.theme_tables
+    original = process.themes
 
-    def spoiled(clause_rows):
-        tables = original(clause_rows)
-        if any(marker in row["text"] for row in clause_rows) and tables["themes"]:
-            tables["themes"][0] = dict(tables["themes"][0], score=5.0)
-        return tables
+    def spoiled(described):
+        themed = original(described)
+        if any(marker in row["text"] for row in described.segmented.clause_rows) and themed.theme_rows:
+            themed.theme_rows[0] = dict(themed.theme_rows[0], score=5.0)
+        return themed
 
-    monkeypatch.setattr(process, "theme_tables", spoiled)
+    monkeypatch.setattr(process, "themes", spoiled)
 
 
 def test_a_document_whose_rows_break_a_check_is_left_out_and_the_others_written(tmp_path, toolkit, monkeypatch):
