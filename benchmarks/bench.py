@@ -259,7 +259,7 @@ def measure_stages(folder: Path, toolkit: Toolkit, scratch: Path) -> StageRun:
         # The scan reads each document's bytes once; decode reads again only past config.KEPT_SOURCE_BYTES.
         clocks.timing(["decode"], "ingest (read + decode)", n, input_mb),
         clocks.timing(["normalize"], "normalize (OpenCC + layout)", n, canonical_mb),
-        clocks.timing(["segment"], "segment (clause tree, clause rows)", n, canonical_mb),
+        clocks.timing(["segment"], "segment (clause tree)", n, canonical_mb),
         clocks.timing(extract, "extract", n, canonical_mb),
         clocks.timing(["metadata"], "metadata (documents row)", n, canonical_mb, level=1),
         clocks.timing(["themes"], "themes", n, canonical_mb, level=1),
