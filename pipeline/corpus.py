@@ -3,7 +3,8 @@
 A run lists the documents and hashes them, works out which have no current
 part in ``data/interim`` (:mod:`pipeline.store`), processes only those, on
 this process, on worker processes or on a Dask cluster (the same function
-everywhere: :func:`build_part`), then assembles every table from the parts,
+everywhere: :func:`build_part`, which runs the one path of a document,
+:func:`pipeline.process.run_document`, and saves its rows as a part), then assembles every table from the parts,
 aligns clauses across documents, validates the tables and only then puts them
 in place, the manifest last.
 """
