@@ -248,7 +248,9 @@ def metadata(segmented: Segmented) -> Described:
         "pipeline_version": __version__,
     }
     dated = facts.issue_date or facts.publish_date
-    context = DocumentContext(segmented.doc_id, dated.year if dated else None, facts.issuer, facts.title)
+    context = DocumentContext(segmented.doc_id, dated.year if dated else None, facts.issuer, facts.title,
+                              facts.issue_date.isoformat() if facts.issue_date else None,
+                              facts.publish_date.isoformat() if facts.publish_date else None)
     return Described(segmented, row, context)
 
 
