@@ -96,26 +96,32 @@ _WORKER_TOOLKIT = None
 
 
 def _worker_toolkit():
-    """The toolkit of this process, built on first use: each worker builds its own once.
-
-    A bounded worker calls this before its memory limit is set, so it also
-    loads what every document uses later: the declared checks, and Arrow's
-    allocator. Arrow's default allocator reserves a large stretch of address
-    space on its first allocation, which under ``RLIMIT_AS`` made the first
-    check of every document fail as ``too large``; workers use the system
-    allocator and one Arrow thread instead (a document is small, and the
-    workers are the parallelism).
-    """
+    """The toolkit of this process, built on first use: each worker builds its own once."""
     global _WORKER_TOOLKIT
     if _WORKER_TOOLKIT is None:
-        pa.set_memory_pool(pa.system_memory_pool())
-        pa.set_cpu_count(1)
-        pa.set_io_thread_count(1)
-        from pipeline import validate  # noqa: F401 - declares the checks (Arrow expressions) now
         from pipeline.process import Toolkit
 
         _WORKER_TOOLKIT = Toolkit()
     return _WORKER_TOOLKIT
+
+
+def _prepare_worker():
+    """Ready a bounded worker before its memory limit is set; returns its toolkit.
+
+    It also loads what every document uses later: the declared checks, and
+    Arrow's allocator. Arrow's default allocator reserves a large stretch of
+    address space on its first allocation, which under ``RLIMIT_AS`` made the
+    first check of every document fail as ``too large``; workers use the
+    system allocator and one Arrow thread instead (a document is small, and
+    the workers are the parallelism). This holds for a worker that inherits
+    its caller's toolkit too: the caller's Arrow may never have allocated.
+    """
+    pa.set_memory_pool(pa.system_memory_pool())
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+    from pipeline import validate  # noqa: F401 - declares the checks (Arrow expressions) now
+
+    return _worker_toolkit()
 
 
 def build_part(source: Source, interim_dir: Path, code: str, toolkit=None, on_stage: OnStage | None = None) -> PartOutcome:
@@ -201,7 +207,7 @@ def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=No
     if engine == "dask":
         from pipeline.engines import run_on_dask
 
-        results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits, _worker_toolkit)
+        results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits, _prepare_worker)
         return [_outcome(job, result, limits) for job, result in zip(arguments, progress(results, len(arguments)))]
     if engine != "local":
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -210,7 +216,7 @@ def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=No
     if toolkit is not None:
         _WORKER_TOOLKIT = toolkit  # forked workers inherit it instead of building their own
     try:
-        finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_worker_toolkit)
+        finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_prepare_worker)
         return [_outcome(arguments[index], result, limits) for index, result in progress(finished, len(arguments))]
     finally:
         _WORKER_TOOLKIT = previous

@@ -65,7 +65,7 @@ def test_the_corpus_run_reports_its_own_stages(folder, tmp_path_factory, toolkit
     reported = []
     report = corpus.extract_corpus(folder, tmp_path_factory.mktemp("data"), toolkit,
                                    on_stage=lambda name, seconds: reported.append(name))
-    assert report.ok and report.processed == [SEED.name]
+    assert report.ok and report.processed == [SEED.name], [str(f) for f in report.failures]
     assert reported == ["documents", "assemble", "align", "validate", "switch"]
 
 
