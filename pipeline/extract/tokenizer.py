@@ -37,6 +37,8 @@ from pipeline import config
 
 POLICY_TERMS_PATH = config.RESOURCES_DIR / "policy_terms.txt"
 SEGMENTERS = ("rjieba", "jieba")
+# ``doc.user_data`` key of the text a Doc was made from (see ``nlp.doc_text``).
+TEXT_KEY = "text"
 
 # An ASCII run that jieba would cut at its hyphens or word dots.
 _JOINED_ASCII = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)+")
@@ -136,4 +138,9 @@ class SegmenterTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words, spaces = get_words_and_spaces(self.segmenter.cut(text), text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        # The words and spaces spell ``text`` exactly (spaCy checks), so the
+        # components read it here instead of joining the tokens again
+        # (``nlp.doc_text``).
+        doc.user_data[TEXT_KEY] = text
+        return doc
