@@ -104,25 +104,30 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def doc_dates(doc: Doc, reference_year: int | None) -> list[Any]:
-    """``find_dates(doc_text(doc), reference_year)``, computed once per ``Doc`` and year.
+def doc_dates(doc: Doc, reference_year: int | None, **document_days: str | None) -> list[Any]:
+    """``find_dates(doc_text(doc), reference_year, **document_days)``, computed once per ``Doc``.
 
-    A caller that has the hits already (the extract stage, which also reads
-    them for the deadline scope of child clauses) stores them with
-    :func:`set_doc_dates`.
+    ``document_days`` are the document's ``issued`` and ``published`` days
+    (the day of 自印发之日起). A caller that has the hits already (the extract
+    stage, which also reads them for the deadline scope of child clauses)
+    stores them with :func:`set_doc_dates`.
     """
-    key = ("find_dates", reference_year)
+    key = _dates_key(reference_year, document_days)
     hits = doc.user_data.get(key)
     if hits is None:
         from pipeline.extract.dates import find_dates
 
-        hits = doc.user_data[key] = list(find_dates(doc_text(doc), reference_year))
+        hits = doc.user_data[key] = list(find_dates(doc_text(doc), reference_year, **document_days))
     return hits
 
 
-def set_doc_dates(doc: Doc, reference_year: int | None, hits: list[Any]) -> None:
-    """Give ``doc`` its ``find_dates(doc_text(doc), reference_year)`` hits, computed by the caller."""
-    doc.user_data[("find_dates", reference_year)] = hits
+def set_doc_dates(doc: Doc, reference_year: int | None, hits: list[Any], **document_days: str | None) -> None:
+    """Give ``doc`` its ``find_dates(doc_text(doc), reference_year, **document_days)`` hits, computed by the caller."""
+    doc.user_data[_dates_key(reference_year, document_days)] = hits
+
+
+def _dates_key(reference_year: int | None, document_days: dict[str, str | None]) -> tuple:
+    return ("find_dates", reference_year, document_days.get("issued"), document_days.get("published"))
 
 
 def records(doc: Doc, key: str) -> list[Any]:
@@ -162,7 +167,8 @@ def make_targets(nlp: Language, name: str, spans_key: str, deadline_year: int | 
 )
 def make_dates(nlp: Language, name: str, spans_key: str, reference_year: int | None) -> SpanComponent:
     """``doc.spans["dates"]`` from ``find_dates``; reference year from ``doc.user_data``."""
-    return SpanComponent(spans_key, lambda doc: iter(doc_dates(doc, doc.user_data.get("reference_year", reference_year))))
+    return SpanComponent(spans_key, lambda doc: iter(doc_dates(
+        doc, doc.user_data.get("reference_year", reference_year), **doc.user_data.get("document_days", {}))))
 
 
 @Language.factory(
