@@ -104,30 +104,31 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def doc_dates(doc: Doc, reference_year: int | None, **document_days: str | None) -> list[Any]:
-    """``find_dates(doc_text(doc), reference_year, **document_days)``, computed once per ``Doc``.
+def doc_dates(doc: Doc, reference_year: int | None, **options: Any) -> list[Any]:
+    """``find_dates(doc_text(doc), reference_year, **options)``, computed once per ``Doc`` and options.
 
-    ``document_days`` are the document's ``issued`` and ``published`` days
-    (the day of 自印发之日起). A caller that has the hits already (the extract
-    stage, which also reads them for the deadline scope of child clauses)
-    stores them with :func:`set_doc_dates`.
+    ``options`` are ``find_dates``'s keywords (``past``, ``reported_year``,
+    the document's ``issued`` and ``published`` days). A caller that has the
+    hits already (the extract stage, which also reads them for the deadline
+    scope of child clauses) stores them with :func:`set_doc_dates`.
     """
-    key = _dates_key(reference_year, document_days)
+    key = _dates_key(reference_year, options)
     hits = doc.user_data.get(key)
     if hits is None:
         from pipeline.extract.dates import find_dates
 
-        hits = doc.user_data[key] = list(find_dates(doc_text(doc), reference_year, **document_days))
+        hits = doc.user_data[key] = list(find_dates(doc_text(doc), reference_year, **options))
     return hits
 
 
-def set_doc_dates(doc: Doc, reference_year: int | None, hits: list[Any], **document_days: str | None) -> None:
-    """Give ``doc`` its ``find_dates(doc_text(doc), reference_year, **document_days)`` hits, computed by the caller."""
-    doc.user_data[_dates_key(reference_year, document_days)] = hits
+def set_doc_dates(doc: Doc, reference_year: int | None, hits: list[Any], **options: Any) -> None:
+    """Give ``doc`` its ``find_dates(doc_text(doc), reference_year, **options)`` hits, computed by the caller."""
+    doc.user_data[_dates_key(reference_year, options)] = hits
 
 
-def _dates_key(reference_year: int | None, document_days: dict[str, str | None]) -> tuple:
-    return ("find_dates", reference_year, document_days.get("issued"), document_days.get("published"))
+def _dates_key(reference_year: int | None, options: dict[str, Any]) -> tuple:
+    # Options at their defaults (False, None) are left out: the same call either way.
+    return ("find_dates", reference_year, tuple(sorted((k, v) for k, v in options.items() if v not in (None, False))))
 
 
 def records(doc: Doc, key: str) -> list[Any]:
@@ -168,7 +169,13 @@ def make_targets(nlp: Language, name: str, spans_key: str, deadline_year: int | 
 def make_dates(nlp: Language, name: str, spans_key: str, reference_year: int | None) -> SpanComponent:
     """``doc.spans["dates"]`` from ``find_dates``; reference year from ``doc.user_data``."""
     return SpanComponent(spans_key, lambda doc: iter(doc_dates(
-        doc, doc.user_data.get("reference_year", reference_year), **doc.user_data.get("document_days", {}))))
+        doc, doc.user_data.get("reference_year", reference_year), **table_date_options(doc.user_data))))
+
+
+def table_date_options(user_data: dict) -> dict[str, Any]:
+    """The ``find_dates`` keywords the dates table is read with, from a doc's ``user_data``."""
+    return {"past": user_data.get("past", False), "reported_year": user_data.get("reported_year"),
+            **user_data.get("document_days", {})}
 
 
 @Language.factory(

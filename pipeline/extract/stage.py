@@ -20,8 +20,9 @@ from spacy.tokens import Doc
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
 from pipeline.extract.dates import DateHit, find_dates, uses_document_days
 from pipeline.extract.indicator_tables import find_indicator_tables
-from pipeline.extract.nlp import records, set_doc_dates
+from pipeline.extract.nlp import records, set_doc_dates, table_date_options
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
+from pipeline.tables import SCHEMAS
 from pipeline.terms import clause_terms
 
 _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效|工作回顾|过去一年|过去五年")
@@ -35,6 +36,10 @@ _REVIEW_YEAR = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?
 # the review (2023年工作回顾, 过去五年工作回顾) runs to the plan (2024年工作安排, 今年工作).
 _REVIEW_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|过去一年|过去五年|过去的一年)[^\n]{0,4}工作回顾\s*$")
 _PLAN_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|今年)(?:工作安排|重点工作|工作任务|主要任务|政府工作|经济社会发展)[^\n]{0,16}$")
+
+
+# A work report's plan part headed by its year: 2024年重点工作, 2022年政府工作任务, 2024年工作安排建议.
+_PLAN_YEAR_HEADING = re.compile(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务|政府工作)")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ def extract_rows(
     """The targets, dates, parties and terms rows of one document.
 
     Terms rows carry counts only; their TF-IDF weight needs the whole corpus
-    (:func:`pipeline.terms.weight_terms`).
+    (:func:`pipeline.terms.weight_part`, when the tables are assembled).
     """
     by_id = {clause.clause_id: clause for clause in clauses}
     reference_year = context.reference_year or _year_of_report(canonical)
@@ -64,10 +69,7 @@ def extract_rows(
     home = document_home(context.issuer, context.title, gazetteer,
                          getattr(context, "province", None), getattr(context, "city", None))
     # Each clause's own text, and its dates read once: by the dates and targets
-    # components and for the deadline scope of the clauses under it. The
-    # targets and the scopes read them without the document's own days, the
-    # dates table with them; the two differ only in a clause that names such
-    # a day (自印发之日起), which alone is read twice.
+    # components and for the deadline scope of the clauses under it.
     own_texts = {clause.clause_id: clause.own_text(canonical) for clause in clauses}
     dates = {clause_id: list(find_dates(own, reference_year)) for clause_id, own in own_texts.items()}
     days = {"issued": context.issued, "published": context.published}
@@ -75,10 +77,8 @@ def extract_rows(
     for clause in clauses:
         own = own_texts[clause.clause_id]
         doc = nlp.make_doc(own)
-        set_doc_dates(doc, reference_year, dates[clause.clause_id])
-        set_doc_dates(doc, reference_year, list(find_dates(own, reference_year, **days))
-                      if any(days.values()) and uses_document_days(own) else dates[clause.clause_id], **days)
-        past = _reports_the_past(clause, by_id) or review[0] <= clause.start < review[1]
+        in_review = review[0] <= clause.start < review[1]
+        past = _reports_the_past(clause, by_id) or in_review
         past_from = None
         if not past and review[1] > review[0] and clause.start < review[0] < clause.end:
             head = canonical[review[0]:canonical.find("\n", review[0] + 1) % (len(canonical) + 1)].strip()
@@ -90,8 +90,12 @@ def extract_rows(
             "document_days": days,
             "deadline_year": None if past else _scope_deadline(clause, by_id, dates, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
+            "past": past,
+            # The review covers the year before the report's own: its 上年 is two years back.
+            "reported_year": reference_year - 1 if in_review and reference_year is not None else None,
             "party_home": home,
         })
+        _share_dates(doc, own, reference_year, dates[clause.clause_id])
         docs.append(doc)
     rows: dict[str, list[dict]] = {"targets": [], "dates": [], "parties": [], "terms": []}
     issuer_names = {hit.name for hit in issuer_parties(context.issuer or "", gazetteer)}
@@ -142,11 +146,32 @@ def _clause_at(clauses: Sequence[Clause], position: int) -> Clause | None:
     return None
 
 
-_TARGET_FIELDS = ("text", "indicator", "comparator", "value", "value_max", "unit", "value_base", "base_unit",
-                  "deadline_year", "kind", "per", "indicator_id", "indicator_en")
-_DATE_FIELDS = ("text", "kind", "role", "start_date", "end_date", "duration_min_years", "duration_max_years",
-                "duration_value", "duration_unit")
-_PARTY_FIELDS = ("text", "name", "kind", "role", "name_en")
+def _share_dates(doc: Doc, own: str, reference_year: int | None, plain: list[DateHit]) -> None:
+    """Give the clause's ``Doc`` its date hits: ``plain`` for the targets' cues, and the same
+    list for the dates table unless the table's reading differs.
+
+    The targets and the deadline scopes read the dates with the reference year
+    alone; the dates table with the clause's context as well (a past section,
+    the year a review reports, the document's own days). That reading differs
+    only in a past section, a review, or a clause that names the document's
+    day (自印发之日起); only those clauses are read twice.
+    """
+    set_doc_dates(doc, reference_year, plain)
+    options = table_date_options(doc.user_data)
+    contextual = options["past"] or options["reported_year"] is not None or (
+        (options.get("issued") or options.get("published")) and uses_document_days(own))
+    set_doc_dates(doc, reference_year, list(find_dates(own, reference_year, **options)) if contextual else plain,
+                  **options)
+
+
+def _hit_fields(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` a hit gives by its attribute of the same name: all but where the hit is."""
+    return tuple(name for name in SCHEMAS[table].names if name not in ("doc_id", "clause_id", "start", "end"))
+
+
+_TARGET_FIELDS = _hit_fields("targets")
+_DATE_FIELDS = _hit_fields("dates")
+_PARTY_FIELDS = _hit_fields("parties")
 
 
 def _row(context: DocumentContext, clause: Clause, to_document, hit, fields: tuple[str, ...]) -> dict:
@@ -193,7 +218,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], dates: Mapping[str
     A section of a work report headed by the report's own year (二、2024年重点工作) scopes
     its goals to that year. ``dates`` are each clause's ``find_dates`` hits, by clause id.
     """
-    own_heading = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", clause.heading or "")
+    own_heading = _PLAN_YEAR_HEADING.match(clause.heading or "")
     if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
         return reference_year
     for ancestor in _ancestors(clause, by_id):
@@ -204,7 +229,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], dates: Mapping[str
         ]
         if years:
             return years[-1]
-        heading_year = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", ancestor.heading or "")
+        heading_year = _PLAN_YEAR_HEADING.match(ancestor.heading or "")
         if heading_year and reference_year is not None and int(heading_year.group(1)) == reference_year:
             return reference_year
     return None

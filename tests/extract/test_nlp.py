@@ -124,7 +124,7 @@ def test_components_read_the_text_and_the_dates_once_per_doc(nlp: Language, monk
 
     calls = []
     real = dates_module.find_dates
-    monkeypatch.setattr(dates_module, "find_dates", lambda text, year=None: calls.append(text) or real(text, year))
+    monkeypatch.setattr(dates_module, "find_dates", lambda text, year=None, **options: calls.append(text) or real(text, year, **options))
     text = "到2027年，算力总规模达到40EFLOPS；力争年底前完成。"
     doc = nlp.make_doc(text)
     doc.user_data["reference_year"] = 2024
