@@ -25,10 +25,9 @@ from pipeline.config import RESOURCES_DIR
 
 STOPWORDS_PATH = RESOURCES_DIR / "stopwords.txt"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# A term has a Chinese character or a Latin letter; "5G" and "IPv6" are
-# terms, "2025" and "40%" are not.
-_HAS_WORD = re.compile(rf"[{_CJK}A-Za-z]")
-_ONLY_WORD_CHARS = re.compile(rf"[{_CJK}A-Za-z0-9+]+")
+# A term is word characters only (fullmatch), one at least a Chinese
+# character or a Latin letter; "5G" and "IPv6" are terms, "2025" and "40%" are not.
+_TERM = re.compile(rf"[{_CJK}A-Za-z0-9+]*[{_CJK}A-Za-z][{_CJK}A-Za-z0-9+]*")
 
 
 @cache
@@ -40,12 +39,7 @@ def load_stopwords(path: Path = STOPWORDS_PATH) -> frozenset[str]:
 
 def is_term(word: str, stopwords: frozenset[str]) -> bool:
     """Whether a segmented word belongs in the terms table: ``数据要素`` yes; ``的``, ``2025``, ``以及`` no."""
-    return (
-        len(word) > 1
-        and _ONLY_WORD_CHARS.fullmatch(word) is not None
-        and _HAS_WORD.search(word) is not None
-        and word not in stopwords
-    )
+    return len(word) > 1 and word not in stopwords and _TERM.fullmatch(word) is not None
 
 
 def clause_terms(words: Iterable[tuple[str, int]], stopwords: frozenset[str] | None = None) -> list[tuple[str, int, int, int]]:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import normalize as normalize_module
 from pipeline.normalize import MappedText, normalize, repair_layout
 from tests.conftest import SEEDS
 
@@ -172,3 +175,37 @@ def test_layout_repair_never_fails_and_offsets_stay_inside(text):
     mapped = repair_layout(MappedText.identity(text))
     assert len(mapped.origin) == len(mapped.text) + 1
     assert all(0 <= o <= len(text) for o in mapped.origin)
+
+
+_GUARDED = [name for name, value in vars(normalize_module).items()
+            if isinstance(value, re.Pattern) and value.pattern.startswith("(?=[")]
+_LAYOUT_ALPHABET = " \t\n\f\v|*#—－-–～〜﹣0123456789０９%％,;:?!“《)）中文年月日〔〕.页第"
+
+
+def _unguarded(pattern: re.Pattern) -> re.Pattern:
+    inner = pattern.pattern.split(")(?:", 1)[1][:-1]
+    return re.compile(inner, pattern.flags)
+
+
+def test_the_layout_patterns_are_guarded():
+    assert {"_NUMBER_SPACE", "_BLANK_LINES", "_EDGE_SPACE", "_ASCII_PUNCT_IN_CHINESE"} <= set(_GUARDED)
+
+
+@pytest.mark.parametrize("name", _GUARDED)
+@pytest.mark.parametrize("text", [
+    "2025 年 12 月 31 日前完成",                      # number spaces (Jiangxi's date line)
+    "\n\n一、总体要求\n\n\n（一）指导思想\n",            # blank lines at the edges and between
+    "　　坚持创新驱动， \t\n  到2025年:数字经济",        # indentation, trailing blanks, ASCII colon
+    "| 指标 | 2020年 | 2025年 |\n3－5年，20%～30%",     # table edges, range dashes
+])
+def test_a_guard_keeps_the_matches(name, text):
+    pattern = getattr(normalize_module, name)
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in _unguarded(pattern).finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LAYOUT_ALPHABET, max_size=40))
+def test_a_guard_keeps_the_matches_of_any_text(text):
+    for name in _GUARDED:
+        pattern = getattr(normalize_module, name)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in _unguarded(pattern).finditer(text)]

@@ -143,6 +143,11 @@ _SIGNATURE_END_RE = re.compile(r"[ \t]*(?:$|\n|[(（])")
 _PROMULGATION_REST_RE = re.compile(r"^[^。；，\n]{0,60}?(?:通过|公布|颁布|发布|批准)[)）]?$")
 # 自公布之日起施行: the day is the document's own promulgation (公布, 发布, 颁布) or issue (印发, 签发) date.
 DOCUMENT_DAY_RE = re.compile(r"(?<=自)(?P<word>公布|发布|颁布|印发|签发|下发)之日(?=起)")
+
+
+def uses_document_days(text: str) -> bool:
+    """Whether ``find_dates(text, ...)`` reads its ``issued`` / ``published`` days (自印发之日起)."""
+    return DOCUMENT_DAY_RE.search(text) is not None
 _EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|正式施行|正式实施)")
 _EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
 _GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,14})(?:预期目标|发展目标|目标任务|主要目标)")

@@ -7,6 +7,11 @@ component wraps one plain extractor (``find_targets``, ``find_dates``,
 ``find_parties``) and only writes its own span group; the extractor's record
 (TargetHit, DateHit, PartyHit) is kept on ``span._.record``.
 
+The components read the text once per ``Doc`` (:func:`doc_text`: spaCy's
+``doc.text`` joins the tokens again at every access) and run the date grammar
+once per ``Doc`` (:func:`doc_dates`: the targets component reads the same
+date hits as the dates component).
+
 Document context enters through ``doc.user_data`` (set it before calling
 ``nlp``, or pass ``Doc`` objects through ``nlp.pipe``): ``"reference_year"``
 for dates and targets (the document's issue year), ``"deadline_year"`` for
@@ -31,7 +36,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.config import MAX_DOCUMENT_CHARS
 from pipeline.extract.parties import find_parties, load_gazetteer
-from pipeline.extract.tokenizer import SegmenterTokenizer, get_segmenter
+from pipeline.extract.tokenizer import TEXT_KEY, SegmenterTokenizer, get_segmenter
 
 COMPONENTS = ("policy_targets", "policy_dates", "policy_parties")
 
@@ -64,7 +69,7 @@ def build_nlp(components: Iterable[str] = COMPONENTS, segmenter: str | None = No
 
 
 class SpanComponent:
-    """Run one extractor on ``doc.text`` and store its hits as spans under ``key``."""
+    """Run one extractor on the doc's text and store its hits as spans under ``key``."""
 
     def __init__(self, key: str, find: Callable[[Doc], Iterator[Any]]) -> None:
         self.key = key
@@ -87,6 +92,45 @@ class SpanComponent:
         return doc
 
 
+def doc_text(doc: Doc) -> str:
+    """The text of ``doc``, built once and kept in ``doc.user_data["text"]``.
+
+    The tokenizer stores the text it was given; a ``Doc`` made otherwise gets
+    ``doc.text`` on its first read.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+def doc_dates(doc: Doc, reference_year: int | None, **options: Any) -> list[Any]:
+    """``find_dates(doc_text(doc), reference_year, **options)``, computed once per ``Doc`` and options.
+
+    ``options`` are ``find_dates``'s keywords (``past``, ``reported_year``,
+    the document's ``issued`` and ``published`` days). A caller that has the
+    hits already (the extract stage, which also reads them for the deadline
+    scope of child clauses) stores them with :func:`set_doc_dates`.
+    """
+    key = _dates_key(reference_year, options)
+    hits = doc.user_data.get(key)
+    if hits is None:
+        from pipeline.extract.dates import find_dates
+
+        hits = doc.user_data[key] = list(find_dates(doc_text(doc), reference_year, **options))
+    return hits
+
+
+def set_doc_dates(doc: Doc, reference_year: int | None, hits: list[Any], **options: Any) -> None:
+    """Give ``doc`` its ``find_dates(doc_text(doc), reference_year, **options)`` hits, computed by the caller."""
+    doc.user_data[_dates_key(reference_year, options)] = hits
+
+
+def _dates_key(reference_year: int | None, options: dict[str, Any]) -> tuple:
+    # Options at their defaults (False, None) are left out: the same call either way.
+    return ("find_dates", reference_year, tuple(sorted((k, v) for k, v in options.items() if v not in (None, False))))
+
+
 def records(doc: Doc, key: str) -> list[Any]:
     """The extractor records of one span group, in the order of ``doc.spans[key]``."""
     return list(doc.user_data.get(("records", key), [span._.record for span in doc.spans.get(key, [])]))
@@ -103,16 +147,18 @@ def make_targets(nlp: Language, name: str, spans_key: str, deadline_year: int | 
     # developed on its own.
     from pipeline.extract.targets import find_targets
 
-    return SpanComponent(
-        spans_key,
-        lambda doc: find_targets(
-            doc.text,
+    def find(doc: Doc) -> Iterator[Any]:
+        reference_year = doc.user_data.get("reference_year")
+        return find_targets(
+            doc_text(doc),
             doc.user_data.get("deadline_year", deadline_year),
-            reference_year=doc.user_data.get("reference_year"),
+            reference_year=reference_year,
             default_kind=doc.user_data.get("default_kind", "target"),
             past_from=doc.user_data.get("past_from"),
-        ),
-    )
+            dates=doc_dates(doc, reference_year),
+        )
+
+    return SpanComponent(spans_key, find)
 
 
 @Language.factory(
@@ -122,15 +168,14 @@ def make_targets(nlp: Language, name: str, spans_key: str, deadline_year: int | 
 )
 def make_dates(nlp: Language, name: str, spans_key: str, reference_year: int | None) -> SpanComponent:
     """``doc.spans["dates"]`` from ``find_dates``; reference year from ``doc.user_data``."""
-    from pipeline.extract.dates import find_dates
+    return SpanComponent(spans_key, lambda doc: iter(doc_dates(
+        doc, doc.user_data.get("reference_year", reference_year), **table_date_options(doc.user_data))))
 
-    return SpanComponent(
-        spans_key,
-        lambda doc: find_dates(doc.text, doc.user_data.get("reference_year", reference_year),
-                               past=doc.user_data.get("past", False),
-                               reported_year=doc.user_data.get("reported_year"),
-                               **doc.user_data.get("document_days", {})),
-    )
+
+def table_date_options(user_data: dict) -> dict[str, Any]:
+    """The ``find_dates`` keywords the dates table is read with, from a doc's ``user_data``."""
+    return {"past": user_data.get("past", False), "reported_year": user_data.get("reported_year"),
+            **user_data.get("document_days", {})}
 
 
 @Language.factory(
@@ -144,4 +189,4 @@ def make_parties(nlp: Language, name: str, spans_key: str, gazetteer_path: str |
     The document's own place comes from ``doc.user_data["party_home"]``.
     """
     gazetteer = load_gazetteer(gazetteer_path)
-    return SpanComponent(spans_key, lambda doc: find_parties(doc.text, gazetteer, doc.user_data.get("party_home")))
+    return SpanComponent(spans_key, lambda doc: find_parties(doc_text(doc), gazetteer, doc.user_data.get("party_home")))

@@ -34,6 +34,7 @@ import csv
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -122,8 +123,18 @@ def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
     Raises:
         ValueError: a row has an unknown kind, or two entries claim the same
             surface form (the file is named in the message).
+
+    A file is read once per process while it is unchanged: the toolkit, the
+    parties component and the segmenter's user dictionary share one gazetteer.
     """
     path = Path(path) if path is not None else GAZETTEER_PATH
+    stat = path.stat()
+    return _load_gazetteer(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_gazetteer(path: Path, mtime_ns: int, size: int) -> Gazetteer:
+    """:func:`load_gazetteer` of one version of a file (its modification time and size)."""
     entries: list[GazetteerEntry] = []
     by_surface: dict[str, GazetteerEntry] = {}
     variant_of: dict[str, str] = {}

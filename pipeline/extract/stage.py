@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
-from pipeline.extract.dates import find_dates
+from pipeline.extract.dates import DateHit, find_dates, uses_document_days
 from pipeline.extract.indicator_tables import find_indicator_tables
-from pipeline.extract.nlp import records
+from pipeline.extract.nlp import records, set_doc_dates, table_date_options
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
 from pipeline.tables import SCHEMAS
 from pipeline.terms import clause_terms
@@ -68,12 +68,17 @@ def extract_rows(
     review = _review_span(canonical)
     home = document_home(context.issuer, context.title, gazetteer,
                          getattr(context, "province", None), getattr(context, "city", None))
+    # Each clause's own text, and its dates read once: by the dates and targets
+    # components and for the deadline scope of the clauses under it.
+    own_texts = {clause.clause_id: clause.own_text(canonical) for clause in clauses}
+    dates = {clause_id: list(find_dates(own, reference_year)) for clause_id, own in own_texts.items()}
+    days = {"issued": context.issued, "published": context.published}
     docs = []
     for clause in clauses:
-        doc = nlp.make_doc(clause.own_text(canonical))
+        own = own_texts[clause.clause_id]
+        doc = nlp.make_doc(own)
         in_review = review[0] <= clause.start < review[1]
         past = _reports_the_past(clause, by_id) or in_review
-        own = doc.text
         past_from = None
         if not past and review[1] > review[0] and clause.start < review[0] < clause.end:
             head = canonical[review[0]:canonical.find("\n", review[0] + 1) % (len(canonical) + 1)].strip()
@@ -82,18 +87,20 @@ def extract_rows(
         doc.user_data.update({
             "past_from": past_from,
             "reference_year": reference_year,
-            "document_days": {"issued": context.issued, "published": context.published},
-            "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
+            "document_days": days,
+            "deadline_year": None if past else _scope_deadline(clause, by_id, dates, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
             "past": past,
             # The review covers the year before the report's own: its 上年 is two years back.
             "reported_year": reference_year - 1 if in_review and reference_year is not None else None,
             "party_home": home,
         })
+        _share_dates(doc, own, reference_year, dates[clause.clause_id])
         docs.append(doc)
     rows: dict[str, list[dict]] = {"targets": [], "dates": [], "parties": [], "terms": []}
     issuer_names = {hit.name for hit in issuer_parties(context.issuer or "", gazetteer)}
     for clause, doc in zip(clauses, nlp.pipe(docs)):
+        own = own_texts[clause.clause_id]
         to_document = own_offset_map(clause)
         for hit in records(doc, "targets"):
             rows["targets"].append(_row(context, clause, to_document, hit, _TARGET_FIELDS))
@@ -101,7 +108,7 @@ def extract_rows(
             rows["dates"].append(_row(context, clause, to_document, hit, _DATE_FIELDS))
         for hit in records(doc, "parties"):
             row = _row(context, clause, to_document, hit, _PARTY_FIELDS)
-            if _is_issuer_mention(clause, doc.text, hit, issuer_names):
+            if _is_issuer_mention(clause, own, hit, issuer_names):
                 row["role"] = "issuer"
             rows["parties"].append(row)
         for term, count, start, end in clause_terms((token.text, token.idx) for token in doc):
@@ -137,6 +144,24 @@ def _clause_at(clauses: Sequence[Clause], position: int) -> Clause | None:
         if any(start <= position < end for start, end in clause.spans):
             return clause
     return None
+
+
+def _share_dates(doc: Doc, own: str, reference_year: int | None, plain: list[DateHit]) -> None:
+    """Give the clause's ``Doc`` its date hits: ``plain`` for the targets' cues, and the same
+    list for the dates table unless the table's reading differs.
+
+    The targets and the deadline scopes read the dates with the reference year
+    alone; the dates table with the clause's context as well (a past section,
+    the year a review reports, the document's own days). That reading differs
+    only in a past section, a review, or a clause that names the document's
+    day (自印发之日起); only those clauses are read twice.
+    """
+    set_doc_dates(doc, reference_year, plain)
+    options = table_date_options(doc.user_data)
+    contextual = options["past"] or options["reported_year"] is not None or (
+        (options.get("issued") or options.get("published")) and uses_document_days(own))
+    set_doc_dates(doc, reference_year, list(find_dates(own, reference_year, **options)) if contextual else plain,
+                  **options)
 
 
 def _hit_fields(table: str) -> tuple[str, ...]:
@@ -186,11 +211,12 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> Iterator[Clause]:
         parent_id = parent.parent_id
 
 
-def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, reference_year: int | None) -> int | None:
+def _scope_deadline(clause: Clause, by_id: dict[str, Clause], dates: Mapping[str, Sequence[DateHit]],
+                    reference_year: int | None) -> int | None:
     """The 到YYYY年 scope an enclosing clause sets for its children (Jiangxi's bullets under 到2025年).
 
     A section of a work report headed by the report's own year (二、2024年重点工作) scopes
-    its goals to that year.
+    its goals to that year. ``dates`` are each clause's ``find_dates`` hits, by clause id.
     """
     own_heading = _PLAN_YEAR_HEADING.match(clause.heading or "")
     if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
@@ -198,7 +224,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
     for ancestor in _ancestors(clause, by_id):
         years = [
             int(hit.start_date[:4])
-            for hit in find_dates(ancestor.own_text(canonical), reference_year)
+            for hit in dates[ancestor.clause_id]
             if hit.role == "deadline" and hit.start_date
         ]
         if years:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -44,7 +45,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator
 
-from pipeline.extract.dates import find_dates
+from pipeline.extract.dates import DateHit, find_dates
 from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import (
     BASE_UNIT_PATTERN, FRACTION_PATTERN, MAGNITUDE_PATTERN, MAGNITUDES, NUMBER_PATTERN, is_arabic, lookup_unit,
@@ -363,10 +364,14 @@ def _segment_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return first, min(stops) if stops else len(text)
 
 
-def _cues(text: str, deadline_year: int | None, reference_year: int | None) -> list[tuple[int, str, int | None, bool]]:
-    """(position, "target" | "baseline", deadline year, strong) for every cue."""
+def _cues(text: str, deadline_year: int | None, reference_year: int | None,
+          dates: Sequence[DateHit] | None = None) -> list[tuple[int, str, int | None, bool]]:
+    """(position, "target" | "baseline", deadline year, strong) for every cue.
+
+    ``dates`` are ``find_dates(text, reference_year)`` when the caller has them already.
+    """
     cues = []
-    for date in find_dates(text, reference_year):
+    for date in find_dates(text, reference_year) if dates is None else dates:
         year = int(date.end_date[:4]) if date.end_date else None
         if date.kind == "duration":
             continue
@@ -715,7 +720,8 @@ def _distribute_units(text: str, drafts: list[_Draft]) -> list[_Draft]:
 
 def find_targets(text: str, deadline_year: int | None = None, *,
                  reference_year: int | None = None,
-                 default_kind: str = "target", past_from: int | None = None) -> Iterator[TargetHit]:
+                 default_kind: str = "target", past_from: int | None = None,
+                 dates: Sequence[DateHit] | None = None) -> Iterator[TargetHit]:
     """Find quantitative targets, baseline figures and policy parameters in one clause, in order.
 
     Args:
@@ -729,6 +735,8 @@ def find_targets(text: str, deadline_year: int | None = None, *,
         past_from: offset from which the clause reports the past (a work
             report's review heading inside it); figures after it default to
             baseline.
+        dates: the clause's ``find_dates(text, reference_year)``, when the
+            caller has them (the pipeline runs the date grammar once per clause).
 
     Example:
         >>> hit = next(find_targets("到2027年，算力总规模达到40EFLOPS"))
@@ -737,7 +745,7 @@ def find_targets(text: str, deadline_year: int | None = None, *,
         >>> [(h.text, h.comparator, h.kind, h.per) for h in find_targets("每家企业每年最高补助100万元")]
         [('100万元', '<=', 'parameter', '家/年')]
     """
-    cues = _cues(text, deadline_year, reference_year)
+    cues = _cues(text, deadline_year, reference_year, dates)
     spans = _merge_ranges(text, sorted(_value_hits(text), key=lambda s: s[0]))
     drafts, floor = [], 0
     for start, end, match, pre, quality in spans:

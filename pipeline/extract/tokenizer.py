@@ -37,6 +37,8 @@ from pipeline import config
 
 POLICY_TERMS_PATH = config.RESOURCES_DIR / "policy_terms.txt"
 SEGMENTERS = ("rjieba", "jieba")
+# ``doc.user_data`` key of the text a Doc was made from (see ``nlp.doc_text``).
+TEXT_KEY = "text"
 
 # An ASCII run that jieba would cut at its hyphens or word dots.
 _JOINED_ASCII = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)+")
@@ -84,7 +86,7 @@ class RJiebaSegmenter:
     def cut(self, text: str) -> list[str]:
         words = []
         for word in self._jieba.cut(text):
-            if _JOINED_ASCII.fullmatch(word):
+            if ("-" in word or "." in word) and _JOINED_ASCII.fullmatch(word):
                 words.extend(piece for piece in _ASCII_CUT.split(word) if piece)
             else:
                 words.append(word)
@@ -135,5 +137,51 @@ class SegmenterTokenizer:
         self.segmenter = segmenter
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = get_words_and_spaces(self.segmenter.cut(text), text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        words, spaces = words_and_spaces(self.segmenter.cut(text), text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        # The words and spaces spell ``text`` exactly (spaCy checks), so the
+        # components read it here instead of joining the tokens again
+        # (``nlp.doc_text``).
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's ``get_words_and_spaces`` in one pass, for words that spell ``text`` exactly.
+
+    As spaCy does it: one space after a word is that token's trailing space,
+    other whitespace is a token of its own. spaCy's version searches the rest
+    of the text again for every word (quadratic in the length of a clause);
+    words from a segmenter are the text cut in pieces, so no search is needed.
+    Anything else (words that do not spell the text, a word that starts with
+    whitespace) goes to spaCy's own function.
+    """
+    if "".join(words) != text:
+        return get_words_and_spaces(words, text)
+    tokens: list[str] = []
+    spaces: list[bool] = []
+    gap = ""
+
+    def close_gap() -> None:
+        rest = gap
+        if tokens and rest[0] == " ":
+            spaces[-1] = True
+            rest = rest[1:]
+        if rest:
+            tokens.append(rest)
+            spaces.append(False)
+
+    for word in words:
+        if word.isspace():
+            gap += word
+            continue
+        if word[0].isspace():
+            return get_words_and_spaces(words, text)
+        if gap:
+            close_gap()
+            gap = ""
+        tokens.append(word)
+        spaces.append(False)
+    if gap:
+        close_gap()
+    return tokens, spaces

@@ -10,7 +10,10 @@ from spacy.language import Language
 
 from pipeline.extract import nlp as nlp_module
 from pipeline.extract.nlp import SpanComponent, build_nlp
-from pipeline.extract.tokenizer import POLICY_TERMS_PATH, SEGMENTERS, JiebaSegmenter, RJiebaSegmenter, get_segmenter
+from pipeline.extract.tokenizer import (
+    POLICY_TERMS_PATH, SEGMENTERS, JiebaSegmenter, RJiebaSegmenter, get_segmenter, words_and_spaces,
+)
+from spacy.util import get_words_and_spaces
 from pipeline.extract.parties import PartyHit, find_parties, load_gazetteer
 
 
@@ -90,6 +93,45 @@ def test_rjieba_cuts_like_jieba(text: str) -> None:
         assert rust.cut(text) != python.cut(text)
     else:
         assert rust.cut(text) == python.cut(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "省发展改革委牵头 推进NB-IoT网络",
+        "  全角空格　与换行\n并存的文本",
+        "一、总体要求\n\n（一）指导思想 \n 坚持创新驱动。  ",
+        " \n",
+        "",
+        "**发布机构**：四川省人民政府\t 2024年1月8日",
+    ],
+)
+@pytest.mark.parametrize("segmenter", SEGMENTERS)
+def test_one_pass_words_and_spaces_is_spacys(segmenter: str, text: str) -> None:
+    words = get_segmenter(segmenter).cut(text)
+    assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+
+
+def test_words_that_do_not_spell_the_text_go_to_spacy() -> None:
+    # A word starting with whitespace, which spaCy cannot align either; words with the whitespace left out.
+    with pytest.raises(ValueError):
+        words_and_spaces(["a", " b"], "a b")
+    assert words_and_spaces(["数据", "要素"], "数据 要素") == (["数据", "要素"], [True, False])
+
+
+def test_components_read_the_text_and_the_dates_once_per_doc(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.extract import dates as dates_module
+
+    calls = []
+    real = dates_module.find_dates
+    monkeypatch.setattr(dates_module, "find_dates", lambda text, year=None, **options: calls.append(text) or real(text, year, **options))
+    text = "到2027年，算力总规模达到40EFLOPS；力争年底前完成。"
+    doc = nlp.make_doc(text)
+    doc.user_data["reference_year"] = 2024
+    assert nlp_module.doc_text(doc) is text  # kept by the tokenizer, not joined from the tokens
+    doc = nlp(doc)
+    assert calls == [text]  # targets and dates share one run of the date grammar
+    assert [s._.record for s in doc.spans["dates"]] == list(real(text, 2024))
 
 
 def test_segmenters_are_built_once_and_unknown_names_refused() -> None:
@@ -187,6 +229,16 @@ def test_targets_component_wraps_find_targets(nlp: Language) -> None:
     records = [s._.record for s in doc.spans["targets"]]
     assert records == list(find_targets(text, 2027))
     assert records and all(text[r.start : r.end] == r.text for r in records)
+
+
+def test_the_gazetteer_is_read_once_per_file_version(tmp_path: Path) -> None:
+    assert load_gazetteer() is load_gazetteer()
+    path = tmp_path / "gazetteer.csv"
+    path.write_text("name,kind,name_en,aliases\n国务院,government,State Council,\n", encoding="utf-8")
+    first = load_gazetteer(path)
+    assert load_gazetteer(path) is first
+    path.write_text("name,kind,name_en,aliases\n国务院,government,State Council,中央人民政府\n", encoding="utf-8")
+    assert load_gazetteer(path).lookup("中央人民政府") is not None
 
 
 def test_factories_are_registered() -> None:
