@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from pipeline import config, divisions, headers
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, ClauseTree
+from pipeline.normalize import whole_drops
 
 GENRES_PATH = config.RESOURCES_DIR / "genres.csv"
 _DOC_TYPES = "实施意见|指导意见|意见|通知|规划|方案|行动计划|计划|决定|办法|纲要|细则|措施|批复|函|条例|规定|报告|政策"
@@ -117,7 +118,7 @@ def read_metadata(canonical: str, tree: ClauseTree, fields: dict[str, str] | Non
 def header_fields_of(original: str, dropped) -> dict[str, str]:
     """The fields of every header normalization dropped: ``dropped`` are its drops, ``original`` the text they index."""
     return headers.header_fields((drop.rule, original[drop.start:drop.end])
-                                 for drop in dropped if drop.rule in headers.METADATA_RULES)
+                                 for drop in whole_drops(dropped) if drop.rule in headers.METADATA_RULES)
 
 
 def _lines_of(tree: ClauseTree, canonical: str, clause_id: str) -> list[str]:

@@ -13,7 +13,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,11 +27,17 @@ CJK_PUNCT = "，。、；：？！“”‘’《》〈〉【】〔〕…—·"
 
 @dataclass(frozen=True, slots=True)
 class Drop:
-    """Original characters ``start:end`` left out of the canonical text by ``rule``."""
+    """Original characters ``start:end`` left out of the canonical text by ``rule``.
+
+    ``continued``: this drop goes on the one before it, one canonical span
+    whose original has characters an earlier rule dropped in between
+    (:func:`drops_of`); :func:`whole_drops` joins such pieces again.
+    """
 
     rule: str
     start: int
     end: int
+    continued: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.
     text, origin = mapped.text, mapped.origin
     pieces: list[str] = []
     new_origin = array("l")
-    dropped = list(mapped.dropped)
+    runs: list[tuple[str, int, int]] = []
     last = 0
     for found in pattern.finditer(text):
         start, end = found.span()
@@ -113,14 +119,83 @@ def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.
             if inside and run_start is None:
                 run_start = i
             elif not inside and run_start is not None:
-                dropped.append(Drop(rule, origin[start + run_start], origin[start + i - 1] + 1))
+                runs.append((rule, start + run_start, start + i))
                 run_start = None
         last = end
     if not pieces:
         return mapped
     pieces.append(text[last:])
     new_origin.extend(origin[last:])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
+    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+
+
+def drops_of(origin: array, runs: Sequence[tuple[str, int, int]]) -> tuple[Drop, ...]:
+    """The drops that leaving out canonical ``runs`` ``(rule, start, end)`` (sorted, disjoint) adds.
+
+    Every original character is accounted for once, kept or dropped (SPEC
+    "Normalization"), so a run drops only the original offsets its own
+    characters map to: not those an earlier step dropped between them (a page
+    footer inside a broken line, the CR of a CR LF inside a header), nor one a
+    kept neighbour still maps to (a phrase that grew repeats its source), nor
+    one an earlier run of the same step already dropped.  A run over an
+    earlier drop so becomes one drop for each stretch of the original around it.
+    """
+    size = len(origin) - 1
+    # The offset of the nearest kept character before and after each run (-1: none).
+    before, kept, previous_end = [], -1, 0
+    for _, start, end in runs:
+        if start > previous_end:
+            kept = origin[start - 1]
+        before.append(kept)
+        previous_end = end
+    after, kept, next_start = [0] * len(runs), -1, size
+    for k in range(len(runs) - 1, -1, -1):
+        _, start, end = runs[k]
+        if end < next_start:
+            kept = origin[end]
+        after[k] = kept
+        next_start = start
+    drops: list[Drop] = []
+    done = -1  # the last offset dropped
+    for (rule, start, end), first_kept, next_kept in zip(runs, before, after):
+        low, high = origin[start], origin[end - 1]
+        if high - low == end - start - 1 and low > max(done, first_kept) and high != next_kept:
+            drops.append(Drop(rule, low, high + 1))  # the common case: one stretch of the original
+            done = high
+            continue
+        pieces = len(drops)
+        span_start = span_end = -1
+        for index in range(start, end):
+            offset = origin[index]
+            if offset <= done or offset == first_kept or offset == next_kept:
+                continue
+            if offset != span_end:
+                if span_end > span_start:
+                    drops.append(Drop(rule, span_start, span_end, len(drops) > pieces))
+                span_start = offset
+            span_end = offset + 1
+            done = offset
+        if span_end > span_start:
+            drops.append(Drop(rule, span_start, span_end, len(drops) > pieces))
+    return tuple(drops)
+
+
+def whole_drops(dropped: Iterable[Drop]) -> Iterator[Drop]:
+    """The drops with the pieces of each put together again: one original span each, as the rule saw it.
+
+    A header's text (``metadata.header_fields_of``) is read so, the CR of
+    its CR LF line endings included.
+    """
+    whole = None
+    for drop in dropped:
+        if drop.continued and whole is not None:
+            whole = Drop(whole.rule, whole.start, drop.end)
+            continue
+        if whole is not None:
+            yield whole
+        whole = Drop(drop.rule, drop.start, drop.end)
+    if whole is not None:
+        yield whole
 
 
 def _map_replacement(matched: str, replacement: str) -> list[int]:
@@ -432,16 +507,16 @@ def _continues(line: str, following: str, paragraph: _Paragraph | None = None, *
 def _drop_spans(mapped: MappedText, spans: Sequence[tuple[int, int]], rule: str) -> MappedText:
     """Drop the canonical spans ``[start, end)`` (sorted, disjoint) under ``rule``."""
     text, origin = mapped.text, mapped.origin
-    pieces, new_origin, dropped = [], array("l"), list(mapped.dropped)
+    pieces, new_origin = [], array("l")
     last = 0
     for start, end in spans:
         pieces.append(text[last:start])
         new_origin.extend(origin[last:start])
-        dropped.append(Drop(rule, origin[start], origin[end - 1] + 1))
         last = end
     pieces.append(text[last:])
     new_origin.extend(origin[last:])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
+    runs = [(rule, start, end) for start, end in spans]
+    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
 
 _BLANK_LINES = re.compile(r"\n{2,}|^\n+|\n+$")
@@ -475,16 +550,16 @@ def drop_named_spans(mapped: MappedText, hits: Iterable[HeaderHit]) -> MappedTex
     if not kept:
         return mapped
     text, origin = mapped.text, mapped.origin
-    pieces, new_origin, dropped = [], array("l"), list(mapped.dropped)
+    pieces, new_origin = [], array("l")
     last = 0
     for hit in kept:
         pieces.append(text[last:hit.start])
         new_origin.extend(origin[last:hit.start])
-        dropped.append(Drop(hit.rule, origin[hit.start], origin[hit.end - 1] + 1))
         last = hit.end
     pieces.append(text[last:])
     new_origin.extend(origin[last:])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
+    runs = [(hit.rule, hit.start, hit.end) for hit in kept]
+    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
 
 def drop_headers(mapped: MappedText) -> MappedText:
@@ -708,7 +783,7 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
         converted = converter.convert_folded(text)
         return mapped if converted == mapped.text else MappedText(converted, origin, mapped.dropped)
     pieces, new_origin = [], array("l")
-    dropped = list(mapped.dropped)
+    runs: list[tuple[str, int, int]] = []
     for found in _CHUNK.finditer(text):
         chunk, offset = found.group(), found.start()
         if resizing.search(chunk) is None:
@@ -731,12 +806,12 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
                 kept = set(sources)
                 for index in range(offset + start, offset + end):
                     if index not in kept:
-                        dropped.append(Drop("vocabulary", origin[index], origin[index] + 1))
+                        runs.append(("vocabulary", index, index + 1))
             last = end
         pieces.append(converter.convert_chars(chunk[last:]))
         new_origin.extend(origin[offset + last:offset + len(chunk)])
     new_origin.append(origin[len(text)])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
+    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
 
 # --- The whole normalization ------------------------------------------------
