@@ -39,8 +39,9 @@ from pathlib import Path
 import opencc
 
 from pipeline import config
+from pipeline.chinese import int_to_chinese
 from pipeline.clauses import Clause, segment
-from pipeline.markers import int_to_chinese, match_marker
+from pipeline.markers import match_marker
 # The PDF noise only breaks a line where the pipeline's own join rule will
 # mend it: the benchmark measures throughput on repairable noise, and using
 # the rule itself keeps the generator and the normalizer from drifting apart.

@@ -21,13 +21,10 @@ from pathlib import Path
 
 import opencc
 
+from pipeline.chinese import is_han
 from pipeline.errors import PipelineError
 
 _DOCUMENT_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 @dataclass
@@ -83,14 +80,14 @@ def compare(original: str, converted: str, score: Score) -> None:
     if len(lines) != len(back):
         lines, back = [original], [converted]
     for line, other in zip(lines, back):
-        han = sum(1 for c in line if _is_han(c))
+        han = sum(1 for c in line if is_han(c))
         score.han += han
         if line == other:
             continue
         for tag, a1, a2, b1, b2 in SequenceMatcher(None, line, other, autojunk=False).get_opcodes():
             if tag == "equal":
                 continue
-            wrong = max(sum(1 for c in line[a1:a2] if _is_han(c)), sum(1 for c in other[b1:b2] if _is_han(c)))
+            wrong = max(sum(1 for c in line[a1:a2] if is_han(c)), sum(1 for c in other[b1:b2] if is_han(c)))
             if wrong:
                 score.errors += wrong
                 # A character of context on each side, so that 智慧 -> 智能 reads as such.

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from pipeline.chinese import CLAUSE_KINDS
 from pipeline.errors import PipelineError
 from pipeline.extract.stage import own_offset_map
 from pipeline.normalize import ScriptConverter
@@ -597,11 +598,8 @@ def party_report_lines(evaluation: PartyEvaluation) -> list[str]:
 STRUCTURE_COLUMNS = ("clause_id", "parent_id", "kind", "label", "heading")
 # The kinds of docs/clause-ids.md, the convention the gold follows.
 # `enumeration` is allowed there but optional, so it is never scored.
-STRUCTURE_KINDS = frozenset({
-    "preamble", "part", "chapter", "section", "article", "paragraph", "clause", "item", "subitem",
-    "bullet", "box", "attachment", "enumeration", "glossary", "closing",
-})
 UNSCORED_KINDS = frozenset({"enumeration"})
+STRUCTURE_KINDS = frozenset(CLAUSE_KINDS) | UNSCORED_KINDS
 _SPACE = re.compile(r"\s+")
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import config, headers, vocabulary
+from pipeline.chinese import HAN, PARAGRAPH_END, is_han, with_half_width
 from pipeline.headers import HeaderHit
 from pipeline.markers import match_marker, starts_with_marker
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’《》〈〉【】〔〕…—·"
 
 
@@ -354,7 +354,7 @@ def remove_number_spaces(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _NUMBER_SPACE, lambda m: "", "number_space")
 
 
-_SENTENCE_END = "。！？；：:;!?"
+_SENTENCE_END = with_half_width(PARAGRAPH_END)
 _CLOSERS = "”’》)」』】"
 _HEADER_LINE = re.compile(
     rf"(?:关于.*的(?:通知|意见|实施意见|指导意见|规划|方案|决定|办法|计划|纲要|细则|措施|批复|函)"
@@ -731,7 +731,7 @@ class ScriptConverter:
         """
         # Count every character at C speed, then keep the Han ones: normalize
         # detects twice per document (original, then canonical text).
-        han = {c: n for c, n in Counter(text).items() if _is_han(c)}
+        han = {c: n for c, n in Counter(text).items() if is_han(c)}
         traditional_only = sum(n for c, n in han.items() if self.char_to_simplified(c) != c)
         simplified_only = sum(n for c, n in han.items() if self.char_to_traditional(c) != c)
         script = "traditional" if traditional_only > simplified_only else "simplified"
@@ -756,10 +756,6 @@ class ScriptConverter:
         """The script conversion alone, as :func:`normalize` chooses it (no layout repair)."""
         chosen = self.converter_for(*self.detect(text))
         return chosen.convert(text) if chosen is not None else text
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 _CHUNK = re.compile(rf"[^\n{CJK_PUNCT}，。]+|[\n{CJK_PUNCT}，。]+")

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
+from pipeline.chinese import HAN
+from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause, ancestors
 from pipeline.extract.dates import find_dates
 from pipeline.extract.nlp import records
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
@@ -133,14 +134,6 @@ def own_offset_map(clause: Clause):
     return to_document
 
 
-def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> Iterator[Clause]:
-    parent_id = clause.parent_id
-    while parent_id is not None and parent_id in by_id:
-        parent = by_id[parent_id]
-        yield parent
-        parent_id = parent.parent_id
-
-
 def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, reference_year: int | None) -> int | None:
     """The 到YYYY年 scope an enclosing clause sets for its children (Jiangxi's bullets under 到2025年).
 
@@ -150,7 +143,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
     own_heading = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", clause.heading or "")
     if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
         return reference_year
-    for ancestor in _ancestors(clause, by_id):
+    for ancestor in ancestors(clause, by_id):
         years = [
             int(hit.start_date[:4])
             for hit in find_dates(ancestor.own_text(canonical), reference_year)
@@ -181,7 +174,7 @@ def _states_rules(title: str | None) -> bool:
 
 
 def _reports_the_past(clause: Clause, by_id: dict[str, Clause]) -> bool:
-    chain = [clause, *_ancestors(clause, by_id)]
+    chain = [clause, *ancestors(clause, by_id)]
     return any(c.kind in ("section", "part", "chapter") and _PAST_SECTION.search(c.heading) for c in chain)
 
 
@@ -206,4 +199,4 @@ def _is_issuer_mention(clause: Clause, text: str, hit, issuer_names: set[str]) -
         return line == hit.text or re.fullmatch(rf"{re.escape(hit.text)}\d{{4}}年\d{{1,2}}月\d{{1,2}}日印发", line) is not None
     if hit.name not in issuer_names:
         return False
-    return "关于" in line or line == hit.text or re.fullmatch(r"[\u4e00-\u9fff() ]+", line) is not None
+    return "关于" in line or line == hit.text or re.fullmatch(rf"[{HAN}() ]+", line) is not None

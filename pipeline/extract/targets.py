@@ -44,6 +44,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator
 
+from pipeline.chinese import HAN, SENTENCE_END
 from pipeline.extract.dates import find_dates
 from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import (
@@ -111,10 +112,10 @@ BANDWIDTH_RE = re.compile(
 
 _BAD_BEFORE_NUMBER = re.compile(r"[A-Za-z0-9.+/\-:_第前“×]$")
 _BAD_AFTER_VALUE = re.compile(r"^(?![/／][年月日人户个家项次])[A-Za-z0-9.+/\-:_×]")
-_CJK_RE = re.compile(r"^[\u4e00-\u9fff]")
-_NOUN_START_RE = re.compile(r"^[\u4e00-\u9fff“A-Za-z]")
+_CJK_RE = re.compile(rf"^[{HAN}]")
+_NOUN_START_RE = re.compile(rf"^[{HAN}“A-Za-z]")
 
-_SENTENCE_END = "。！？\n"
+_SENTENCE_END = SENTENCE_END + "\n"
 _SEGMENT_SEPARATORS = "，。；：！？、\n,;:"
 _AFTER_STOPS = "，。；：！？\n,;:"
 _LIST_JOINERS = "、和及与"
@@ -398,6 +399,8 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
     for match in VALUE_RE.finditer(text):
         if any(a < match.end() and match.start("num") < b for a, b in blocked):
             continue
+        if not all(_is_numeral(match[group]) for group in ("num", "num2") if match[group]):
+            continue  # 十百千家企业: numeral characters that make no number
         pre = _valid_prefix(text, match)
         quality = _is_value(text, match, pre)
         if quality:
@@ -412,6 +415,14 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
             yield match.start(), match.end("unit"), match, match["pre"], "bandwidth"
     for match in MILESTONE_RE.finditer(text):
         yield match.start("num"), match.end("mag"), match, None, "milestone"
+
+
+def _is_numeral(written: str) -> bool:
+    try:
+        parse_decimal(written)
+    except ValueError:
+        return False
+    return True
 
 
 def _values(match: re.Match) -> tuple[float, float | None, str]:
@@ -482,7 +493,7 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
         value, value_max, unit = _values(match)
         comparator = _comparator(match, pre)
         own = comparator != "="
-        if comparator == "=" and re.search(r"最高[\u4e00-\u9fff]{0,4}$", text[max(0, start - 8):start]):
+        if comparator == "=" and re.search(rf"最高[{HAN}]{{0,4}}$", text[max(0, start - 8):start]):
             comparator = "<="  # 每年最高补助100万元: a cap
         elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
             comparator = "~"  # 约占全球的四分之三
