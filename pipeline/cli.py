@@ -317,8 +317,8 @@ def evaluate(
         for line in lines:
             typer.echo(line)
         return
-    from pipeline.evaluate import (GoldError, evaluate as run_evaluation, evaluate_corpus, kind_report_lines,
-                                   report_lines, span_report_lines)
+    from pipeline.evaluate import (evaluate as run_evaluation, evaluate_corpus, kind_report_lines, report_lines,
+                                   span_report_lines)
 
     _require_documents(seeds_dir)
     gold = gold or config.DEFAULT_GOLD_DIR
@@ -331,7 +331,7 @@ def evaluate(
             typer.echo(f"warning: {corpus}: not a folder of documents; scoring the seeds' gold only", err=True)
         try:
             party_result = evaluate_parties(seeds_dir, gold, corpus if corpus.is_dir() else None)
-        except (GoldError, PipelineError) as error:
+        except PipelineError as error:
             _fail(_one_line(str(error)))
         except OSError as error:
             _fail(f"{_os_error(error)} (the gold in {gold} names a document that {seeds_dir} does not hold)")
@@ -346,7 +346,7 @@ def evaluate(
 
         toolkit = Toolkit()
         result = run_evaluation(seeds_dir, gold, toolkit)
-    except (GoldError, PipelineError) as error:
+    except PipelineError as error:
         _fail(_one_line(str(error)))
     except OSError as error:
         _fail(f"{_os_error(error)} (the gold in {gold} names a document that {seeds_dir} does not hold)")
@@ -360,7 +360,7 @@ def evaluate(
             _fail(f"{corpus if not corpus.is_dir() else corpus_gold}: not a folder")
         try:
             span_result = evaluate_corpus(corpus, corpus_gold, toolkit)
-        except (GoldError, PipelineError) as error:
+        except PipelineError as error:
             _fail(_one_line(str(error)))
         for line in span_report_lines(span_result):
             typer.echo(line)
@@ -370,7 +370,7 @@ def evaluate(
 
 
 def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:
-    from pipeline.evaluate import GoldError, evaluate_structure, structure_report_lines
+    from pipeline.evaluate import evaluate_structure, structure_report_lines
 
     if not corpus.is_dir():
         _fail(f"{corpus}: not a folder of documents")
@@ -378,7 +378,7 @@ def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:
         _fail(f"{gold}: not a folder of gold clause trees (<file stem>.csv)")
     try:
         scores = evaluate_structure(corpus, gold)
-    except GoldError as error:
+    except PipelineError as error:
         _fail(str(error))
     for line in structure_report_lines(scores):
         typer.echo(line)

@@ -22,7 +22,7 @@ from pathlib import Path
 import opencc
 
 from pipeline.chinese import is_han
-from pipeline.errors import PipelineError
+from pipeline.errors import DocumentError, NotAFolderError
 
 _DOCUMENT_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
@@ -49,7 +49,7 @@ def read_text(path: Path) -> str | None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         return read_document(path).text
-    except PipelineError:
+    except DocumentError:
         if path.suffix.lower() != ".pdf" or shutil.which("pdftotext") is None:
             return None
     done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False)
@@ -141,7 +141,7 @@ def evaluate_folders(folders: Iterable[Path], top: int = 20) -> list[str]:
     present = [Path(f) for f in folders if Path(f).is_dir()]
     missing = [str(f) for f in folders if not Path(f).is_dir()]
     if not present:
-        raise PipelineError(", ".join(missing), "not a folder of documents")
+        raise NotAFolderError(", ".join(missing))
     documents = mainland_documents(present, lambda text: converter.detect(text) == ("simplified", "mainland"))
     scores = evaluate_conversion(documents, [
         ("OpenCC t2s (characters only)", opencc.OpenCC("t2s").convert),

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.chinese import CLAUSE_KINDS
-from pipeline.errors import PipelineError
+from pipeline.errors import DocumentError, GoldError
 from pipeline.extract.stage import own_offset_map
 from pipeline.normalize import ScriptConverter
 from pipeline.process import Toolkit, analyse_document, segment_file
@@ -34,10 +34,6 @@ COMPARED: dict[str, tuple[str, ...]] = {
 
 
 CORPUS_GOLD = "corpus"  # tests/gold/corpus/<file stem>/parties.csv, keyed by document text
-
-
-class GoldError(ValueError):
-    """A gold row that does not point at text in its clause."""
 
 
 @dataclass
@@ -126,15 +122,15 @@ def _holds_table_gold(folder: Path) -> bool:
 
 def _locate(row: dict, clauses: dict, canonical: str, folder: Path, table: str) -> dict:
     clause = clauses.get(row["clause_id"])
-    where = f"{folder.name}/{table}.csv: clause {row['clause_id']} {row['text']!r}"
+    gold_file, where = f"{folder.name}/{table}.csv", f"clause {row['clause_id']} {row['text']!r}"
     if clause is None:
-        raise GoldError(f"{where}: no such clause")
+        raise GoldError(gold_file, f"{where}: no such clause")
     own = clause.own_text(canonical)
     position, occurrence = -1, int(row.get("occurrence") or 1)
     for _ in range(occurrence):
         position = own.find(row["text"], position + 1)
         if position < 0:
-            raise GoldError(f"{where}: text not found (occurrence {occurrence})")
+            raise GoldError(gold_file, f"{where}: text not found (occurrence {occurrence})")
     to_document = own_offset_map(clause)
     located = dict(row)
     located["start"] = to_document(position)
@@ -255,7 +251,7 @@ def find_corpus_file(corpus_dir: Path, stem: str) -> Path:
     """The corpus document a gold folder is named after (any extension)."""
     matches = sorted(p for p in Path(corpus_dir).glob(f"{stem}.*") if p.is_file())
     if not matches:
-        raise GoldError(f"{stem}: no document of that name in {corpus_dir}")
+        raise GoldError(stem, f"no document of that name in {corpus_dir}")
     return matches[0]
 
 
@@ -266,13 +262,13 @@ def read_regions(folder: Path, canonical: str) -> list[tuple[int, int]]:
         return [(0, len(canonical))]
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if len(lines) % 2:
-        raise GoldError(f"{path}: passages must come in start/end pairs")
+        raise GoldError(path, "passages must come in start/end pairs")
     folded, regions, position = _fold(canonical), [], 0
     for first, last in zip(lines[::2], lines[1::2]):
         start = folded.find(_fold(first), position)
         end = folded.find(_fold(last), max(start, 0))
         if start < 0 or end < 0:
-            raise GoldError(f"{path}: passage not found: {first if start < 0 else last!r}")
+            raise GoldError(path, f"passage not found: {first if start < 0 else last!r}")
         regions.append((start, end + len(last)))
         position = end + len(last)
     return regions
@@ -284,12 +280,12 @@ def locate_span(row: dict, canonical: str, where: str, origin: int = 0) -> dict:
     folded = _fold(canonical)
     needle = context or text
     if context and text not in context:
-        raise GoldError(f"{where}: {row['text']!r} is not inside its context {row['context']!r}")
+        raise GoldError(where, f"{row['text']!r} is not inside its context {row['context']!r}")
     position = origin - 1
     for _ in range(int(row.get("occurrence") or 1)):
         position = folded.find(needle, position + 1)
         if position < 0:
-            raise GoldError(f"{where}: {needle!r} not found (occurrence {row.get('occurrence') or 1})")
+            raise GoldError(where, f"{needle!r} not found (occurrence {row.get('occurrence') or 1})")
     if context:
         position += context.index(text)
     located = dict(row)
@@ -493,7 +489,7 @@ def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = 
         for folder in sorted(p for p in corpus_gold.iterdir() if p.is_dir() and (p / "parties.csv").exists()):
             sources = [p for p in Path(corpus_dir).glob(f"{folder.name}.*") if p.is_file()]
             if not sources:
-                raise GoldError(f"{folder}: no document {folder.name}.* in {corpus_dir}")
+                raise GoldError(folder, f"no document {folder.name}.* in {corpus_dir}")
             analysis = analyse_document(sources[0], toolkit, Path(corpus_dir))
             canonical = analysis.normalized.text
             gold = [_locate_in_document(row, canonical, folder) for row in read_gold(folder, "parties")]
@@ -514,7 +510,7 @@ def _locate_in_document(row: dict, canonical: str, folder: Path) -> dict:
                 break
         if position >= 0:
             return dict(row, start=position, end=position + len(text))
-    raise GoldError(f"{folder.name}/parties.csv: {row['text']!r} occurrence {occurrence} not in the document")
+    raise GoldError(f"{folder.name}/parties.csv", f"{row['text']!r} occurrence {occurrence} not in the document")
 
 
 def _score_parties(gold_set: str, doc_id: str, gold: list[dict], predicted: list[dict],
@@ -700,11 +696,11 @@ def read_structure_gold(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != STRUCTURE_COLUMNS:
-            raise GoldError(f"{path}: columns must be {','.join(STRUCTURE_COLUMNS)}, not {','.join(reader.fieldnames or ())}")
+            raise GoldError(path, f"columns must be {','.join(STRUCTURE_COLUMNS)}, not {','.join(reader.fieldnames or ())}")
         rows = list(reader)
     problems = structure_gold_problems(rows)
     if problems:
-        raise GoldError(f"{path}: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+        raise GoldError(path, problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     return rows
 
 
@@ -739,7 +735,7 @@ def find_document(corpus_dir: Path, stem: str) -> Path:
     found = sorted(p for p in Path(corpus_dir).glob(f"{stem}.*") if p.is_file() and p.stem == stem)
     if len(found) != 1:
         why = "no document" if not found else f"{len(found)} documents"
-        raise GoldError(f"{corpus_dir}: {why} named {stem}.* for the gold tree {stem}.csv")
+        raise GoldError(corpus_dir, f"{why} named {stem}.* for the gold tree {stem}.csv")
     return found[0]
 
 
@@ -762,7 +758,7 @@ def evaluate_structure(corpus_dir: Path, gold_dir: Path, converter: ScriptConver
         path = find_document(corpus_dir, gold_path.stem)
         try:
             _, _, described = segment_file(path, converter, Path(corpus_dir))
-        except PipelineError as error:
+        except DocumentError as error:
             scores.append(replace(score_structure([], gold, gold_path.stem), error=str(error)))
             continue
         scores.append(score_structure(described.clause_rows, gold, gold_path.stem))
