@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TypeVar
 
-from pipeline.chinese import CLAUSE_END, HAN, int_to_chinese, parse_chinese_integer
-from pipeline.markers import ATTACHMENT_LINE, BOX_LINE, LEVEL_OF_KIND, RANK_OF_KIND, Marker, decoration_end, match_marker
+from pipeline.chinese import CLAUSE_END, HAN, parse_chinese_integer
+from pipeline.markers import (ATTACHMENT_LINE, BOX_LINE, LEVEL_OF_KIND, RANK_OF_KIND, Marker, decoration_end,
+                              match_marker, printed_marker)
 
 PREAMBLE_ID, GLOSSARY_ID, CLOSING_ID = "0", "glossary", "closing"
 # Recorded with a document whose text has no clause marker at all.
@@ -714,23 +715,7 @@ def _where(parent: Clause) -> str:
 
 
 def _shown(kind: str, number: int | None) -> str:
-    if not number:
-        return "nothing"
-    if kind == "section":
-        return f"{int_to_chinese(number)}、"
-    if kind == "clause":
-        return f"({int_to_chinese(number)})"
-    if kind == "subitem":
-        return f"({number})"
-    if kind == "article":
-        return f"第{int_to_chinese(number)}条"
-    if kind == "chapter":
-        return f"第{int_to_chinese(number)}章"
-    if kind == "chapter_section":
-        return f"第{int_to_chinese(number)}节"
-    if kind == "part":
-        return f"第{int_to_chinese(number)}部分"
-    return f"{number}."
+    return printed_marker(kind, number) if number else "nothing"
 
 
 def _first_line(clause: Clause, canonical: str) -> str:

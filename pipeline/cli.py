@@ -87,6 +87,9 @@ app = typer.Typer(
 
 _OUTLINE_WIDTH = 40
 _COLUMN_WIDTH = 56
+# Options several commands share, declared once.
+DATA_OPTION = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables.")
+REGEX_OPTION = typer.Option(False, "--regex", help="Each word is a regular expression.")
 
 
 def _fail(message: str) -> None:
@@ -217,17 +220,21 @@ def normalize(file: Path = typer.Argument(..., help="A document file.")) -> None
 
     Example: policy normalize seeds/000_df46c3d2f2ee2b45.txt
     """
+    typer.echo(_canonical(file).text)
+
+
+def _canonical(file: Path):
+    """The normalized text of one document file, or a one-line failure."""
     from pipeline.normalize import ScriptConverter
     from pipeline.process import normalize_file
 
     _require_file(file)
     try:
-        _, _, normalized = normalize_file(file, ScriptConverter())
+        return normalize_file(file, ScriptConverter())[2]
     except PipelineError as error:
         _fail(str(error))
     except OSError as error:
         _fail(_os_error(error))
-    typer.echo(normalized.text)
 
 
 @app.command()
@@ -239,16 +246,8 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
     Example: policy clauses seeds/003_a8cd71ea5b437bb0.txt
     """
     from pipeline.clauses import segment
-    from pipeline.normalize import ScriptConverter
-    from pipeline.process import normalize_file
 
-    _require_file(file)
-    try:
-        _, _, normalized = normalize_file(file, ScriptConverter())
-    except PipelineError as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(_os_error(error))
+    normalized = _canonical(file)
     tree = segment(normalized.text)
     for clause in tree.clauses:
         text = clause.own_text(normalized.text).replace("\n", " ")
@@ -392,7 +391,7 @@ def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:
 def compare(
     doc_a: str = typer.Argument(..., help="A document: doc_id, its prefix, source file or label (四川 2024)."),
     doc_b: str = typer.Argument(..., help="The other document."),
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
     width: int = typer.Option(_COLUMN_WIDTH, "--width", help="Characters of each clause shown per column."),
     reuse_only: bool = typer.Option(False, "--reuse", help="Only pairs copied near verbatim."),
 ) -> None:
@@ -448,9 +447,9 @@ def _wrap(text: str, width: int) -> list[str]:
 @app.command()
 def search(
     query: list[str] = typer.Argument(..., help="Words to find (all of them; OR between alternatives), either script."),
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
     limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many clauses."),
-    regex: bool = typer.Option(False, "--regex", help="Each word is a regular expression."),
+    regex: bool = REGEX_OPTION,
 ) -> None:
     """Find the clauses of every document that contain all the words of QUERY, or one of its OR alternatives.
 
@@ -485,9 +484,9 @@ def search(
 @app.command()
 def kwic(
     query: list[str] = typer.Argument(..., help="Words to find, as for `policy search`."),
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
     width: int = typer.Option(20, "--width", min=1, help="Characters of context on each side."),
-    regex: bool = typer.Option(False, "--regex", help="Each word is a regular expression."),
+    regex: bool = REGEX_OPTION,
 ) -> None:
     """Keyword in context: print every occurrence of QUERY with its document, clause id and context.
 
@@ -515,7 +514,7 @@ def kwic(
 def export(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the files into (created if missing)."),
     fmt: str = typer.Option("csv", "--format", "-f", help="csv, stata, xlsx, or dtm (document × term matrix)."),
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
 ) -> None:
     """Write the tables as CSV (UTF-8 with BOM, lists joined with |), Stata .dta, one Excel workbook,
     or a sparse document × term matrix (Matrix Market and .npz with its vocabulary).
@@ -535,7 +534,7 @@ def export(
 
 @app.command()
 def report(
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
     out: Path = typer.Option(None, "--out", "-o", help="HTML file to write (default: DATA/report.html)."),
 ) -> None:
     """Write one self-contained HTML page of the researcher's views, readable offline.

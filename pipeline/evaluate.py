@@ -36,27 +36,43 @@ COMPARED: dict[str, tuple[str, ...]] = {
 CORPUS_GOLD = "corpus"  # tests/gold/corpus/<file stem>/parties.csv, keyed by document text
 
 
+def precision_recall_f1(matched: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """P, R and F1 of ``matched`` rows among ``predicted`` and ``gold`` ones; 1.0 where there is nothing to miss.
+
+    >>> precision_recall_f1(3, 4, 6)
+    (0.75, 0.5, 0.6)
+    """
+    precision = matched / predicted if predicted else 1.0
+    recall = matched / gold if gold else 1.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
 @dataclass
-class Score:
-    """Counts for one table, in one document or in all of them."""
+class _Counts:
+    """Gold, predicted and matched rows, and the precision, recall and F1 they make."""
 
     gold: int = 0
     predicted: int = 0
     matched: int = 0
-    span_only: int = 0  # spans overlap but a compared field differs
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 1.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[0]
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[2]
+
+
+@dataclass
+class Score(_Counts):
+    """Counts for one table, in one document or in all of them."""
+
+    span_only: int = 0  # spans overlap but a compared field differs
 
     def add(self, other: "Score") -> None:
         self.gold += other.gold
@@ -401,34 +417,17 @@ PARTY_ROLES = ("issuer", "addressee", "lead", "responsible", "support", "actor",
 
 
 @dataclass
-class PartyScore:
-    """Party rows of one document (or of several): matched on span, name and kind; roles on top."""
+class PartyScore(_Counts):
+    """Party rows of one document (or of several): ``matched`` on span, name and kind; roles on top."""
 
-    gold: int = 0
-    predicted: int = 0
-    matched: int = 0  # span overlaps, name and kind equal
     role_matched: int = 0  # ... and the role is equal too
     by_role: dict[str, list[int]] = field(default_factory=lambda: {r: [0, 0, 0] for r in PARTY_ROLES})
     government: int = 0  # predicted government bodies
     government_en: int = 0  # ... with an English name
 
     @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
-
-    @property
-    def f1(self) -> float:
-        return _f1(self.precision, self.recall)
-
-    @property
     def f1_with_role(self) -> float:
-        p = self.role_matched / self.predicted if self.predicted else 1.0
-        r = self.role_matched / self.gold if self.gold else 1.0
-        return _f1(p, r)
+        return precision_recall_f1(self.role_matched, self.predicted, self.gold)[2]
 
     @property
     def role_accuracy(self) -> float:
@@ -460,10 +459,6 @@ class PartyEvaluation:
             if gold_set is None or name == gold_set:
                 total.add(score)
         return total
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = None,
@@ -577,10 +572,8 @@ def party_report_lines(evaluation: PartyEvaluation) -> list[str]:
         total = evaluation.total(gold_set)
         for role in PARTY_ROLES:
             g, p, m = total.by_role.get(role, [0, 0, 0])
-            precision = m / p if p else 1.0
-            recall = m / g if g else 1.0
-            lines.append(f"{gold_set:<7} {role:<12} {g:>5} {p:>5} {m:>5} {precision:>6.3f} {recall:>6.3f} "
-                         f"{_f1(precision, recall):>6.3f}")
+            precision, recall, f1 = precision_recall_f1(m, p, g)
+            lines.append(f"{gold_set:<7} {role:<12} {g:>5} {p:>5} {m:>5} {precision:>6.3f} {recall:>6.3f} {f1:>6.3f}")
     return lines
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.chinese import parse_chinese_integer
+from pipeline.chinese import int_to_chinese, parse_chinese_integer
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -53,6 +53,9 @@ MARKER_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("bullet", 110, re.compile(r"(?:——|--|—)(?=[ ]*[^\s—\-])")),
 )
 RANK_OF_KIND = {kind: rank for kind, rank, _ in MARKER_PATTERNS}
+# How the marker of each numbered kind is printed: {cn} its number in Chinese, {n} in digits.
+PRINTED = {"part": "第{cn}部分", "chapter": "第{cn}章", "chapter_section": "第{cn}节", "article": "第{cn}条",
+           "section": "{cn}、", "clause": "({cn})", "item": "{n}.", "subitem": "({n})"}
 # The levels of the SPEC's clause table, for the marker kinds it names.
 LEVEL_OF_KIND = {"section": 1, "clause": 2, "item": 3, "subitem": 4}
 # Markers of a regulation's frame: numbered in Chinese words after 第.
@@ -76,6 +79,15 @@ class Marker:
     label: str
     start: int
     end: int
+
+
+def printed_marker(kind: str, number: int) -> str:
+    """The marker of ``kind`` numbered ``number`` as a document prints it.
+
+    >>> [printed_marker(kind, 12) for kind in ("section", "clause", "item", "article")]
+    ['十二、', '(十二)', '12.', '第十二条']
+    """
+    return PRINTED.get(kind, PRINTED["item"]).format(cn=int_to_chinese(number), n=number)
 
 
 def match_marker(text: str, pos: int) -> Marker | None:
