@@ -450,7 +450,7 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
         i = j
     if not cuts:
         return mapped
-    return _drop_spans(mapped, cuts, "broken_line")
+    return _drop_spans(mapped, [("broken_line", start, end) for start, end in cuts])
 
 
 _BRACKETS = (("《", "》"), ("“", "”"), ("(", ")"))
@@ -504,18 +504,17 @@ def _continues(line: str, following: str, paragraph: _Paragraph | None = None, *
     return paragraph.has_sentences
 
 
-def _drop_spans(mapped: MappedText, spans: Sequence[tuple[int, int]], rule: str) -> MappedText:
-    """Drop the canonical spans ``[start, end)`` (sorted, disjoint) under ``rule``."""
+def _drop_spans(mapped: MappedText, runs: Sequence[tuple[str, int, int]]) -> MappedText:
+    """Drop the canonical spans ``(rule, start, end)`` (sorted, disjoint), each under its rule."""
     text, origin = mapped.text, mapped.origin
     pieces, new_origin = [], array("l")
     last = 0
-    for start, end in spans:
+    for _, start, end in runs:
         pieces.append(text[last:start])
         new_origin.extend(origin[last:start])
         last = end
     pieces.append(text[last:])
     new_origin.extend(origin[last:])
-    runs = [(rule, start, end) for start, end in spans]
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
 
@@ -549,17 +548,7 @@ def drop_named_spans(mapped: MappedText, hits: Iterable[HeaderHit]) -> MappedTex
         kept.append(hit)
     if not kept:
         return mapped
-    text, origin = mapped.text, mapped.origin
-    pieces, new_origin = [], array("l")
-    last = 0
-    for hit in kept:
-        pieces.append(text[last:hit.start])
-        new_origin.extend(origin[last:hit.start])
-        last = hit.end
-    pieces.append(text[last:])
-    new_origin.extend(origin[last:])
-    runs = [(hit.rule, hit.start, hit.end) for hit in kept]
-    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+    return _drop_spans(mapped, [(hit.rule, hit.start, hit.end) for hit in kept])
 
 
 def drop_headers(mapped: MappedText) -> MappedText:

@@ -381,6 +381,17 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _known_name(text: str, start: int, end: int, forms: list[str], resolved: str, prefix: str,
+                gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
+    """The body ``text[start:end]`` names: the first of ``forms`` the gazetteer knows, else ``resolved`` by the grammar."""
+    for form in forms:
+        entry = gazetteer.lookup(form)
+        if entry is not None:
+            return [_entry_name(text, start, end, entry, home, gazetteer.grammar, form)]
+    body = gazetteer.grammar.resolve(resolved, prefix, home)
+    return [_Name(start, end, body.name, body.kind, body.name_en, "grammar")] if body is not None else []
+
+
 def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Place | None,
                 prefix: str = "", head: str = "", government: str = "") -> list[_Name]:
     """The bodies one unit of a list names, with its list's shared prefix or head.
@@ -403,13 +414,9 @@ def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Pla
     forms = [government + unit] if government and not unit.startswith(government) else []
     if head and not unit.endswith(head):
         forms += [unit + head, "各" + unit + head]
-    for form in forms + [unit]:
-        entry = gazetteer.lookup(form)
-        if entry is not None:
-            return [_entry_name(text, start, end, entry, home, grammar, form)]
-    body = grammar.resolve(unit, prefix, home)
-    if body is not None:
-        return [_Name(start, end, body.name, body.kind, body.name_en, "grammar")]
+    named = _known_name(text, start, end, forms + [unit], unit, prefix, gazetteer, home)
+    if named:
+        return named
     if "等" in unit:
         # 浦东新区等相关区政府: the place shares the head of the group after 等.
         first, _, rest = unit.partition("等")
@@ -423,13 +430,9 @@ def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Pla
                     return [_Name(start, start + len(first), composed.name, composed.kind, composed.name_en, "grammar")] + later
         return _unit_names(text, start, start + len(first), gazetteer, home) + later
     if not unit.startswith("各"):
-        for form in ("各" + unit,):
-            entry = gazetteer.lookup(form)
-            if entry is not None:
-                return [_entry_name(text, start, end, entry, home, grammar, form)]
-            body = grammar.resolve(form, prefix, home)
-            if body is not None:
-                return [_Name(start, end, body.name, body.kind, body.name_en, "grammar")]
+        named = _known_name(text, start, end, ["各" + unit], "各" + unit, prefix, gazetteer, home)
+        if named:
+            return named
     inner = [n for n in _scan(text[:end], gazetteer, home) if n.start >= start]
     if inner:
         return inner
