@@ -399,7 +399,7 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
     for match in VALUE_RE.finditer(text):
         if any(a < match.end() and match.start("num") < b for a, b in blocked):
             continue
-        if not all(_is_numeral(match[group]) for group in ("num", "num2") if match[group]):
+        if not all(_reads(parse_decimal, match[group]) for group in ("num", "num2") if match[group]):
             continue  # 十百千家企业: numeral characters that make no number
         pre = _valid_prefix(text, match)
         quality = _is_value(text, match, pre)
@@ -417,10 +417,11 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
         yield match.start("num"), match.end("mag"), match, None, "milestone"
 
 
-def _is_numeral(written: str) -> bool:
+def _reads(parse, written: str) -> bool:
+    """Whether ``parse`` (``parse_decimal``, ``lookup_unit``) reads ``written``."""
     try:
-        parse_decimal(written)
-    except ValueError:
+        parse(written)
+    except (KeyError, ValueError):
         return False
     return True
 
@@ -517,11 +518,7 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
 
 
 def _known_unit(unit: str) -> bool:
-    try:
-        lookup_unit(unit)
-    except KeyError:
-        return False
-    return True
+    return _reads(lookup_unit, unit)
 
 
 def _indicator(draft: _Draft, following_is_de: bool) -> str:
