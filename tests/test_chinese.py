@@ -26,6 +26,16 @@ def test_han_class_and_is_han_agree(char, han):
     assert (re.fullmatch(rf"[{HAN}]", char) is not None) is han
 
 
+def test_no_module_writes_its_own_narrower_han_class():
+    from pathlib import Path
+
+    import pipeline
+
+    narrow = "\\u4e00-\\u9fff"  # as written in a regex
+    sources = [p for p in Path(pipeline.__file__).parent.rglob("*.py") if p.name != "chinese.py"]
+    assert [str(p) for p in sources if narrow in p.read_text(encoding="utf-8")] == []
+
+
 def test_a_rare_character_of_a_name_is_part_of_the_word():
     # 𠮷 (U+20BB7) is written in place names and surnames: a regex knowing only
     # U+4E00-U+9FFF cut the issuer's name in two.

@@ -81,7 +81,7 @@ _REACHED = frozenset({"达", "达到", "增至", "增加到", "增加至", "提�
                       "增长到", "增长至", "扩大到", "扩大至"})
 # 超过 under a negation (不得超过, 不同时担任超过3个) caps the figure.
 _NEGATABLE = frozenset({"超过", "超", "高于", "大于", "多于"})
-_NEGATED_BEFORE_RE = re.compile(r"(?:不得|不能|不应|不宜|严禁|不(?![断仅但少足]))[\u4e00-\u9fff]{0,6}$")
+_NEGATED_BEFORE_RE = re.compile(rf"(?:不得|不能|不应|不宜|严禁|不(?![断仅但少足]))[{HAN}]{{0,6}}$")
 DOUBLINGS = MappingProxyType({"翻两番": 4.0, "翻一番": 2.0, "翻番": 2.0, "倍增": 2.0})
 
 _PREFIX_ALT = "|".join(sorted(COMPARATOR_PREFIXES, key=len, reverse=True))
