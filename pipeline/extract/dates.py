@@ -126,7 +126,8 @@ _UNAMBIGUOUS_UNITS = ("个工作日", "工作日", "个小时", "小时", "分�
 _UNIT_NAMES = {"个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟",
                "个月": "月", "个星期": "周", "周": "周", "天": "日", "日": "日", "年": "年"}
 
-_DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|争取|确保|计划)(?:在|于)?)$")
+# 展望2035年: the horizon of a plan's long-range goals.
+_DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|争取|确保|计划)(?:在|于)?|展望)$")
 _BASELINE_BEFORE_RE = re.compile(r"(?:截至|截止)(?:到)?$")
 _DEADLINE_AFTER_RE = re.compile(r"^(?:前|以前|之前|底前|完成|内完成)")
 _BASELINE_AFTER_RE = re.compile(r"^以来")
@@ -140,6 +141,11 @@ DOCUMENT_DAY_RE = re.compile(r"(?<=自)(?P<word>公布|发布|颁布|印发|签�
 _EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|正式施行|正式实施)")
 _EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
 _GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,14})(?:预期目标|发展目标|目标任务|主要目标)")
+# A plan's own name: 实现“十四五”规划目标任务 names the plan period, it sets no deadline.
+_PLAN_NAME_AFTER_RE = re.compile(r"”?(?:规划|计划)")
+# The plan part of a work report is headed by its year: 二、2024年工作安排.
+_PLAN_HEADING_AFTER_RE = re.compile(r"(?:工作安排|重点工作|工作任务|主要任务)")
+_HEADING_BEFORE_RE = re.compile(r"(?:^|\n)\s*(?:[一二三四五六七八九十]+、)?\s*$")
 _WEB_HEADER_RE = re.compile(r"来源|发布时间|发布日期|发布于")
 _DATELINE_RE = re.compile(rf"(?:新华社|中新社|中国新闻社|人民日报|央视网|人民网)[{HAN}]{{0,8}}$")
 _SEGMENT_START_RE = re.compile(r"(?:^|[，。；：！？\n,;:])$")
@@ -194,21 +200,28 @@ class _Built:
 class _Context:
     """The year a month or season without one belongs to: the last year written before it, else the reference."""
 
-    def __init__(self, text: str, reference_year: int | None) -> None:
+    def __init__(self, text: str, reference_year: int | None, reported_year: int | None = None) -> None:
         self.text = text
         self.reference_year = reference_year
+        # The year under discussion (a review's year): 上年, 当年, 次年, 年底 and bare months count from it;
+        # 今年, 去年, 明年 count from the document's own year.
+        self.anaphoric_year = reported_year if reported_year is not None else reference_year
         self.years = sorted(
             (m.start(), _year_value(m["y"])) for m in YEAR_RE.finditer(text) if _plausible_year(_year_value(m["y"]))
         )
 
     def year_at(self, pos: int, relative: str | None) -> int | None:
         if relative:
-            return _relative_year(relative, self.reference_year)
+            return self.relative_year(relative)
         sentence = max(self.text.rfind(c, 0, pos) for c in "。；\n") + 1
         if _RECURRING_RE.search(self.text, sentence, pos):
             return None  # 每年三月底前: no single date
         earlier = [year for start, year in self.years if start < pos]
-        return earlier[-1] if earlier else self.reference_year
+        return earlier[-1] if earlier else self.anaphoric_year
+
+    def relative_year(self, word: str) -> int | None:
+        deictic = word.startswith(("今", "明", "去"))
+        return _relative_year(word, self.reference_year if deictic else self.anaphoric_year)
 
 
 def _relative_year(word: str, reference_year: int | None) -> int | None:
@@ -403,7 +416,7 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
         return _Built("year")  # 每年…报告上年度…本年度计划: recurring, no single year
     if word.startswith("当"):
         return _Built("year")  # 当年需评估的: the year of each case, not the document's
-    year = _relative_year(word, context.reference_year)
+    year = context.relative_year(word)
     if end in ("底", "末"):
         return _Built("year_end", _iso(year, 12, 31), _iso(year, 12, 31))
     if end == "初":
@@ -414,8 +427,9 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
 
 
 def _candidates(text: str, reference_year: int | None,
-                document_days: dict[str, str | None]) -> Iterator[tuple[int, int, _Built]]:
-    context = _Context(text, reference_year)
+                document_days: dict[str, str | None],
+                reported_year: int | None = None) -> Iterator[tuple[int, int, _Built]]:
+    context = _Context(text, reference_year, reported_year)
     for match in DOCUMENT_DAY_RE.finditer(text):
         promulgated = match["word"] in ("公布", "发布", "颁布")
         day = (document_days.get("published") or document_days.get("issued")) if promulgated else \
@@ -461,8 +475,8 @@ def _duration_role(text: str, start: int, end: int) -> str:
 
 
 def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
-          reference_year: int | None, end_date: str | None = None) -> str:
-    """Decide what the date does from the words right around it."""
+          reference_year: int | None, end_date: str | None = None, reports_past: bool = False) -> str:
+    """Decide what the date does from the words right around it (``reports_past``: the clause reports the past)."""
     before, after = text[max(0, start - 6) : start], text[end : end + 6]
     line = _line_of(text, start, end).strip()
     if kind == "datetime" or (kind == "date" and _WEB_HEADER_RE.search(line)):
@@ -490,8 +504,13 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "baseline"  # 从2012年的…增加到2021年的…, 相比2012年: a report's years
     if _DEADLINE_BEFORE_RE.search(before) or _DEADLINE_AFTER_RE.match(after):
         return "deadline"
-    if text[start:end].endswith("内") or _GOAL_AFTER_RE.match(text, end, end + 22):
+    if text[start:end].endswith("内") or (_GOAL_AFTER_RE.match(text, end, end + 22)
+                                          and not (kind == "period" and _PLAN_NAME_AFTER_RE.match(text, end))):
         return "deadline"  # 年内完成; 今年发展主要预期目标是
+    if (kind == "year" and reference_year is not None and start_date is not None
+            and int(start_date[:4]) >= reference_year and _PLAN_HEADING_AFTER_RE.match(text, end)
+            and _HEADING_BEFORE_RE.search(text[max(0, start - 12):start])):
+        return "deadline"  # 二、2024年工作安排
     # A plan period already over, opening a clause, reports: “十三五”时期，现代农业建设取得重大进展.
     if (kind == "period" and reference_year is not None and end_date is not None
             and int(end_date[:4]) < reference_year and _SEGMENT_START_RE.search(text[:start])):
@@ -506,14 +525,15 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         reference_year is not None and start_date is not None
         and kind in ("year", "year_end", "month", "month_end", "date")
         and int(start_date[:4]) < reference_year
-        and _SEGMENT_START_RE.search(text[:start])
+        and (reports_past or _SEGMENT_START_RE.search(text[:start]))
     ):
-        return "baseline"
+        return "baseline"  # in a review or 发展基础 every past date reports: 增速2023年8月实现由负转正
     return "reference"
 
 
-def find_dates(text: str, reference_year: int | None = None, *,
-               issued: str | None = None, published: str | None = None) -> Iterator[DateHit]:
+def find_dates(text: str, reference_year: int | None = None, *, past: bool = False,
+               reported_year: int | None = None, issued: str | None = None,
+               published: str | None = None) -> Iterator[DateHit]:
     """Find the dates in one clause of canonical text, left to right.
 
     Overlapping candidates resolve to the earliest, then the longest
@@ -525,6 +545,12 @@ def find_dates(text: str, reference_year: int | None = None, *,
             date), used for 今年/明年/上年/年底, for months without a year,
             and to call a past year opening a clause a baseline. Relative
             words are skipped when it is None.
+        past: the clause reports the past (a work report's review, 发展基础):
+            every past year, month or day in it is a baseline.
+        reported_year: the year a work report's review covers; the words
+            that refer back to the year under discussion count from it (较上年
+            in a 2024 report's review is 2022, its 年底 is 2023's), while 今年,
+            去年 and 明年 count from ``reference_year``.
         issued, published: the document's own issue and promulgation dates
             (ISO), the day of 自印发之日起 / 自公布之日起施行.
 
@@ -537,12 +563,13 @@ def find_dates(text: str, reference_year: int | None = None, *,
         [(15.0, '工作日', 'deadline')]
     """
     document_days = {"issued": issued, "published": published}
-    candidates = sorted(_candidates(text, reference_year, document_days), key=lambda c: (c[0], c[0] - c[1]))
+    candidates = sorted(_candidates(text, reference_year, document_days, reported_year),
+                        key=lambda c: (c[0], c[0] - c[1]))
     taken_until = 0
     for start, end, built in candidates:
         if start < taken_until:
             continue
         taken_until = end
-        role = _role(text, start, end, built.kind, built.start_date, reference_year, built.end_date)
+        role = _role(text, start, end, built.kind, built.start_date, reference_year, built.end_date, past)
         yield DateHit(start, end, text[start:end], built.kind, role, built.start_date, built.end_date,
                       built.low, built.high, built.value, built.unit)

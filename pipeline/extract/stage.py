@@ -38,6 +38,10 @@ _REVIEW_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?
 _PLAN_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|今年)(?:工作安排|重点工作|工作任务|主要任务|政府工作|经济社会发展)[^\n]{0,16}$")
 
 
+# A work report's plan part headed by its year: 2024年重点工作, 2022年政府工作任务, 2024年工作安排建议.
+_PLAN_YEAR_HEADING = re.compile(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务|政府工作)")
+
+
 @dataclass(frozen=True)
 class DocumentContext:
     """What the extractors need to know about the document as a whole."""
@@ -67,7 +71,8 @@ def extract_rows(
     docs = []
     for clause in clauses:
         doc = nlp.make_doc(clause.own_text(canonical))
-        past = _reports_the_past(clause, by_id) or review[0] <= clause.start < review[1]
+        in_review = review[0] <= clause.start < review[1]
+        past = _reports_the_past(clause, by_id) or in_review
         own = doc.text
         past_from = None
         if not past and review[1] > review[0] and clause.start < review[0] < clause.end:
@@ -80,6 +85,9 @@ def extract_rows(
             "document_days": {"issued": context.issued, "published": context.published},
             "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
+            "past": past,
+            # The review covers the year before the report's own: its 上年 is two years back.
+            "reported_year": reference_year - 1 if in_review and reference_year is not None else None,
             "party_home": home,
         })
         docs.append(doc)
@@ -173,7 +181,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
     A section of a work report headed by the report's own year (二、2024年重点工作) scopes
     its goals to that year.
     """
-    own_heading = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", clause.heading or "")
+    own_heading = _PLAN_YEAR_HEADING.match(clause.heading or "")
     if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
         return reference_year
     for ancestor in ancestors(clause, by_id):
@@ -184,7 +192,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
         ]
         if years:
             return years[-1]
-        heading_year = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", ancestor.heading or "")
+        heading_year = _PLAN_YEAR_HEADING.match(ancestor.heading or "")
         if heading_year and reference_year is not None and int(heading_year.group(1)) == reference_year:
             return reference_year
     return None

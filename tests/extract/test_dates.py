@@ -255,3 +255,40 @@ def test_a_news_agency_dateline_is_the_publication_date():
 ])
 def test_plan_periods_and_years_against_the_documents_year(text, expected):
     assert records(text, 2021) == expected
+
+
+# --- work reports and plans: the sixth blind gold round (d009, d023) ---
+
+WORK_REPORT_CASES = [
+    # d009: the long-range horizon of a plan is where its goals are due.
+    ("展望2035年，数字经济将迈向繁荣成熟期，力争形成统一公平、竞争有序、成熟完备的数字经济现代市场体系", 2021, {},
+     [("2035年", "year", "deadline", "2035-01-01", "2035-12-31")]),
+    # d023: the plan part's heading names the year its goals are for.
+    ("二、2024年工作安排\n今年是新中国成立75周年", 2024, {},
+     [("2024年", "year", "deadline", "2024-01-01", "2024-12-31"),
+      ("今年", "year", "reference", "2024-01-01", "2024-12-31")]),
+    # d023: the plan period named by its own plan (规划目标任务) is not a deadline.
+    ("是实现“十四五”规划目标任务的关键一年", 2024, {},
+     [("“十四五”", "period", "reference", "2021-01-01", "2025-12-31")]),
+    # d023: in the review every past month reports, and 上年 is the year before the reviewed one.
+    ("固定资产投资累计同比增速2023年8月实现由负转正", 2024, {"past": True, "reported_year": 2023},
+     [("2023年8月", "month", "baseline", "2023-08-01", "2023-08-31")]),
+    ("全市每万人发明专利拥有量7.6件，较上年增长一倍以上", 2024, {"past": True, "reported_year": 2023},
+     [("上年", "year", "baseline", "2022-01-01", "2022-12-31")]),
+    # d023: 一年来 opens each paragraph of the review, a span in a report (as d005's 5年来).
+    ("一年来，我们精准施策、靶向发力，经济发展迈出新步伐", 2024, {"past": True, "reported_year": 2023},
+     [("一年", "duration", "reference", None, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "reference_year", "context", "expected"), WORK_REPORT_CASES)
+def test_the_dates_of_work_reports_and_plan_horizons(text, reference_year, context, expected):
+    hits = list(find_dates(text, reference_year, **context))
+    assert [(h.text, h.kind, h.role, h.start_date, h.end_date) for h in hits] == expected
+
+
+def test_in_a_review_the_speakers_years_stay_and_the_reviewed_years_shift():
+    # d012 (the 2022 report reviewing 2021): 去年 is the reviewed year, 今年 the report's own.
+    hits = list(find_dates("去年新增减税降费超过1万亿元，同时考虑为今年应对困难挑战预留政策空间。", 2022,
+                           past=True, reported_year=2021))
+    assert [(h.text, h.start_date) for h in hits] == [("去年", "2021-01-01"), ("今年", "2022-01-01")]
