@@ -136,7 +136,7 @@ _TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "�
 # A time span held under or over a fixed bound is a rule's time limit (作业完成时间不超过60分钟),
 # unlike a time cut to reach (审评时限压缩至40个工作日以内).
 # 至少/最少 before a figure with no goal year: a minimum the text imposes (其他省份至少选择1个地市).
-_REQUIRED_MINIMUM_RE = re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,3}$")
+_REQUIRED_MINIMUM_RE = re.compile(rf"(?:至少|最少)[{HAN}]{{0,3}}$")
 # Verbs that put in place a quantity written as its order of magnitude (配置千万级感知节点).
 _SCALE_VERB_RE = re.compile(r"(?:配置|部署|布设|接入|连接|汇聚|服务|覆盖|支撑)$")
 _STATIC_LIMITS = frozenset({"不超过", "不少于", "不低于", "不多于", "不高于", "至少", "最多", "最长"})
@@ -528,7 +528,7 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
             comparator = "<="  # 每年最高补助100万元: a cap
         elif comparator == "=" and text.startswith("级", end):
             comparator = ">="  # 千万级: at least of that order
-        elif comparator == "=" and re.search(r"(?:至少|最少)[\u4e00-\u9fff]{1,3}$", text[max(0, start - 6):start]):
+        elif comparator == "=" and re.search(rf"(?:至少|最少)[{HAN}]{{1,3}}$", text[max(0, start - 6):start]):
             comparator = ">="  # 至少选择1个地市: a floor on what is chosen
         elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
             comparator = "~"  # 约占全球的四分之三
