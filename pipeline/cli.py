@@ -220,17 +220,17 @@ def normalize(file: Path = typer.Argument(..., help="A document file.")) -> None
 
     Example: policy normalize seeds/000_df46c3d2f2ee2b45.txt
     """
-    typer.echo(_canonical(file).text)
+    typer.echo(_segmented(file).canonical.normalized.text)
 
 
-def _canonical(file: Path):
-    """The normalized text of one document file, or a one-line failure."""
+def _segmented(file: Path):
+    """One document file read, normalized and segmented (``process.segment_document``), or a one-line failure."""
     from pipeline.normalize import ScriptConverter
-    from pipeline.process import normalize_file
+    from pipeline.process import segment_document
 
     _require_file(file)
     try:
-        return normalize_file(file, ScriptConverter())[2]
+        return segment_document(file, ScriptConverter())
     except PipelineError as error:
         _fail(str(error))
     except OSError as error:
@@ -245,12 +245,10 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
 
     Example: policy clauses seeds/003_a8cd71ea5b437bb0.txt
     """
-    from pipeline.clauses import segment
-
-    normalized = _canonical(file)
-    tree = segment(normalized.text)
+    segmented = _segmented(file)
+    tree, canonical = segmented.tree, segmented.canonical.normalized.text
     for clause in tree.clauses:
-        text = clause.own_text(normalized.text).replace("\n", " ")
+        text = clause.own_text(canonical).replace("\n", " ")
         shown = clause.heading or text[:_OUTLINE_WIDTH] + ("…" if len(text) > _OUTLINE_WIDTH else "")
         label = clause.label or f"[{clause.kind}]"
         indent = "  " * max(clause.level - 1, 0)

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from pipeline.chinese import HAN, numeral_value, parse_chinese_integer
+from pipeline.metadata import is_issuer_line
 
 KINDS = ("date", "month", "month_end", "year", "year_end", "period", "duration", "datetime")
 ROLES = ("deadline", "baseline", "issued", "published", "effective", "expires", "reference")
@@ -120,7 +121,7 @@ RELATIVE_RE = re.compile(
 # followers below); otherwise 统一年度 or 三年行动计划 would turn into spans.
 _DURATION_LEADS = ("通过", "经过", "用", "再用", "提前", "近", "连续", "未来", "历时", "花", "保存", "期限为", "有效期",
                    "任期", "为期", "期为")
-_DURATION_FOLLOWERS = re.compile(r"^(?:内|以内|之内|以上|后|之后|来|时间|左右|翻番|期满|为限|累计)")
+_DURATION_FOLLOWERS = re.compile(r"^(?:内|以内|之内|以上|后|之后|来|时间|左右|翻番|期满|为限|累计|滚动)")
 # Units that can only be spans of time, so a Chinese numeral before them is one (十五个工作日).
 _UNAMBIGUOUS_UNITS = ("个工作日", "工作日", "个小时", "小时", "分钟", "个月", "个星期")
 _UNIT_NAMES = {"个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟",
@@ -129,11 +130,15 @@ _UNIT_NAMES = {"个工作日": "工作日", "工作日": "工作日", "个小时
 # 展望2035年: the horizon of a plan's long-range goals.
 _DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|争取|确保|计划)(?:在|于)?|展望)$")
 _BASELINE_BEFORE_RE = re.compile(r"(?:截至|截止)(?:到)?$")
+# 有关任务目标截至2020年 (the head of a 任务分工方案): the horizon of the goals, not a report's date.
+_GOAL_HORIZON_BEFORE_RE = re.compile(r"目标(?:任务)?(?:期限)?(?:截至|截止)(?:到)?$")
 _DEADLINE_AFTER_RE = re.compile(r"^(?:前|以前|之前|底前|完成|内完成)")
 _BASELINE_AFTER_RE = re.compile(r"^以来")
 # The base year of a comparison: 从2012年的, 相比2012年, 比2012年, 较2012年, 与2012年相比.
 _COMPARED_BEFORE_RE = re.compile(r"(?:从|由|相比|相较|比|较|与|同)$")
 _ISSUED_AFTER_RE = re.compile(r"^(?:印发|签发|发布)")
+# What may follow a signature's date on its line: nothing, or a bracketed note ((此件公开发布), (本文有删减)).
+_SIGNATURE_END_RE = re.compile(r"[ \t]*(?:$|\n|[(（])")
 # A law's adoption or promulgation line: 2020年12月24日 浙江省…会议通过, 2019年4月26日 国务院令第716号公布.
 _PROMULGATION_REST_RE = re.compile(r"^[^。；，\n]{0,60}?(?:通过|公布|颁布|发布|批准)[)）]?$")
 # 自公布之日起施行: the day is the document's own promulgation (公布, 发布, 颁布) or issue (印发, 签发) date.
@@ -451,6 +456,14 @@ def _candidates(text: str, reference_year: int | None,
                 yield match.start(), match.end(), built
 
 
+def _signs(text: str, start: int, end: int) -> bool:
+    """An organ's name, then the date, closing its line: 国务院2015年5月4日 (a signature run onto one line,
+    also after the last sentence: …投资信心。国务院2023年7月25日(本文有删减))."""
+    opening = max(text.rfind(c, 0, start) for c in "。！？\n") + 1
+    organ = text[opening:start].strip()
+    return bool(organ) and is_issuer_line(organ) and _SIGNATURE_END_RE.match(text, end) is not None
+
+
 def _line_of(text: str, start: int, end: int) -> str:
     return text[text.rfind("\n", 0, start) + 1 : (text.find("\n", end) + 1 or len(text) + 1) - 1]
 
@@ -488,6 +501,7 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         or (line.startswith((text[start:end], f"({text[start:end]}"))
             and _PROMULGATION_REST_RE.match(line[line.index(text[start:end]) + end - start:]))
         or (before.endswith("(") and after.startswith(")"))
+        or _signs(text, start, end)
     ):
         return "issued"
     if kind == "duration":
@@ -496,6 +510,8 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "effective"
     if _EXPIRES_BEFORE_RE.search(before):
         return "expires"
+    if _GOAL_HORIZON_BEFORE_RE.search(text[max(0, start - 10):start]):
+        return "deadline"
     if _BASELINE_BEFORE_RE.search(before) or _BASELINE_AFTER_RE.match(after):
         return "baseline"
     past = reference_year is not None and start_date is not None and int(start_date[:4]) < reference_year

@@ -23,6 +23,7 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.indicator_tables import find_indicator_tables
 from pipeline.extract.nlp import records
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
+from pipeline.tables import SCHEMAS
 from pipeline.terms import clause_terms
 
 _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效|工作回顾|过去一年|过去五年")
@@ -60,7 +61,7 @@ def extract_rows(
     """The targets, dates, parties and terms rows of one document.
 
     Terms rows carry counts only; their TF-IDF weight needs the whole corpus
-    (:func:`pipeline.terms.weight_terms`).
+    (:func:`pipeline.terms.weight_part`, when the tables are assembled).
     """
     by_id = {clause.clause_id: clause for clause in clauses}
     reference_year = context.reference_year or _year_of_report(canonical)
@@ -139,11 +140,14 @@ def _clause_at(clauses: Sequence[Clause], position: int) -> Clause | None:
     return None
 
 
-_TARGET_FIELDS = ("text", "indicator", "comparator", "value", "value_max", "unit", "value_base", "base_unit",
-                  "deadline_year", "kind", "per", "indicator_id", "indicator_en")
-_DATE_FIELDS = ("text", "kind", "role", "start_date", "end_date", "duration_min_years", "duration_max_years",
-                "duration_value", "duration_unit")
-_PARTY_FIELDS = ("text", "name", "kind", "role", "name_en")
+def _hit_fields(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` a hit gives by its attribute of the same name: all but where the hit is."""
+    return tuple(name for name in SCHEMAS[table].names if name not in ("doc_id", "clause_id", "start", "end"))
+
+
+_TARGET_FIELDS = _hit_fields("targets")
+_DATE_FIELDS = _hit_fields("dates")
+_PARTY_FIELDS = _hit_fields("parties")
 
 
 def _row(context: DocumentContext, clause: Clause, to_document, hit, fields: tuple[str, ...]) -> dict:

@@ -140,10 +140,12 @@ _REQUIRED_MINIMUM_RE = re.compile(rf"(?:至少|最少)[{HAN}]{{0,3}}$")
 # Verbs that put in place a quantity written as its order of magnitude (配置千万级感知节点).
 _SCALE_VERB_RE = re.compile(r"(?:配置|部署|布设|接入|连接|汇聚|服务|覆盖|支撑)$")
 _STATIC_LIMITS = frozenset({"不超过", "不少于", "不低于", "不多于", "不高于", "至少", "最多", "最长"})
+# A bound written inside brackets is a rule's condition, not a gloss: 虚拟专用网业务(外资股比不超过50%).
+_BRACKETED_LIMITS = frozenset({"不超过", "不少于", "不低于", "不多于", "不高于", "不大于", "不小于", "最高", "最低"})
 _OBLIGATION_RE = re.compile(r"应当|必须|须|应在|应于|不得")
-# A figure in a conditional clause (…1亿元/年的企业，给予…; 处理1000万人以上个人信息的，)
-# is the threshold of a rule.
-_CONDITION_AFTER_RE = re.compile(r"^(?:[/／][年月])?[^，。；：]{0,14}的(?:企业|单位|机构|项目|个人|主体|平台|者)?$")
+# A figure in a conditional clause (…1亿元/年的企业，给予…; 处理1000万人以上个人信息的，;
+# 长期雇用5人及以上的网络商户，可…) is the threshold of a rule: the clause ends in 的 or in 的 and the
+# party it makes eligible (the ``condition`` heads of quantity_cues.csv).
 _CONSEQUENCE_RE = re.compile(r"^(?:给予|可|按|还应当|应当|享受|由|处|予以|纳入|奖励|补助|最高)")
 _PER_RE = re.compile(r"每(?:个|家|项|年|人|户|台|套|次|月|季度|平方米|亩|件|名)")
 _SCOPE_OPENING_RE = re.compile(r"(?:力争|争取|确保)?(?:到|至|在)?")
@@ -204,7 +206,9 @@ def _cue_patterns() -> dict[str, re.Pattern]:
         rows = list(csv.DictReader(handle))
     parameter = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "parameter")
     baseline = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "baseline")
-    return {"parameter": re.compile(parameter), "baseline_span": re.compile(baseline)}
+    heads = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "condition")
+    condition = re.compile(rf"^(?:[/／][年月])?[^，。；：]{{0,14}}的(?:[\u4e00-\u9fff]{{0,4}}(?:{heads}))?$")
+    return {"parameter": re.compile(parameter), "baseline_span": re.compile(baseline), "condition": condition}
 
 
 @lru_cache(maxsize=1)
@@ -321,8 +325,8 @@ def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
     if _BAD_AFTER_VALUE.match(text[match.end():]) and not (
             match["post"] in ("以上", "及以上") and text[match.end():match.end() + 1].isdigit()):
         return None  # 10万元以上100万元以下 goes on to its upper bound
-    if _paren_depth(text, _line_start(text, num_start), num_start):
-        return None  # parenthetical glosses: (每秒10的18次方次浮点运算)
+    if _paren_depth(text, _line_start(text, num_start), num_start) and pre not in _BRACKETED_LIMITS:
+        return None  # parenthetical glosses: (每秒10的18次方次浮点运算); a bound is not one: (外资股比不超过50%)
     if fraction:
         return "ok"
     if not is_arabic(match["num"]) and not (match["base"] or match["pct1"]):
@@ -503,7 +507,7 @@ def _classify(text: str, start: int, end: int, kind: str, default_kind: str, uni
     if re.search(r"是指|指的是", text[sentence:start]):
         return "parameter"
     rest = text[end:last]
-    if _CONDITION_AFTER_RE.match(rest) and (_CONSEQUENCE_RE.match(text[last + 1:last + 5])
+    if cues["condition"].match(rest) and (_CONSEQUENCE_RE.match(text[last + 1:last + 5])
                                             or default_kind == "parameter"):
         return "parameter"
     return kind

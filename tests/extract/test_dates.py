@@ -292,3 +292,33 @@ def test_in_a_review_the_speakers_years_stay_and_the_reviewed_years_shift():
     hits = list(find_dates("去年新增减税降费超过1万亿元，同时考虑为今年应对困难挑战预留政策空间。", 2022,
                            past=True, reported_year=2021))
     assert [(h.text, h.start_date) for h in hits] == [("去年", "2021-01-01"), ("今年", "2022-01-01")]
+
+
+@pytest.mark.parametrize(("text", "reference_year", "expected"), [
+    # d002: the signature run onto one line, the organ before the date.
+    ("促进经济平稳健康发展。\n国务院2015年5月4日", 2015, [("2015年5月4日", "date", "issued", "2015-05-04", "2015-05-04")]),
+    # d018: the signature after the last sentence, a bracketed note after the date.
+    ("为外国投资者营造更加优化的投资环境，有效提振外商投资信心。国务院2023年7月25日(本文有删减)", 2023,
+     [("2023年7月25日", "date", "issued", "2023-07-25", "2023-07-25")]),
+    # An organ doing something on a day is no signature.
+    ("市政府2020年3月1日召开常务会议。", 2020, [("2020年3月1日", "date", "reference", "2020-03-01", "2020-03-01")]),
+])
+def test_an_organ_then_a_date_closing_its_line_signs(text, reference_year, expected):
+    assert records(text, reference_year) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # d004: the head of a 任务分工方案 gives the horizon of the goals.
+    ("重点任务分工方案\n(有关任务目标截至2020年)", [("2020年", "year", "deadline", "2020-01-01", "2020-12-31")]),
+    # 截至 alone still reports.
+    ("截至2020年底，全省5G基站达到3万个。", [("2020年底", "year_end", "baseline", "2020-12-31", "2020-12-31")]),
+])
+def test_goals_up_to_a_year_are_a_horizon_not_a_report(text, expected):
+    assert records(text, 2017) == expected
+
+
+def test_a_rolling_plan_of_some_years_is_a_cycle():
+    # d008: 三年滚动计划, a cycle a rule sets (a reference duration).
+    hits = list(find_dates("在国土空间规划编制、农村房地一体不动产登记基本完成的前提下，建立健全城乡建设用地供应三年滚动计划。", 2020))
+    assert [(h.text, h.kind, h.role, h.duration_value, h.duration_unit) for h in hits] == [
+        ("三年", "duration", "reference", 3.0, "年")]

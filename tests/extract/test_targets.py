@@ -496,3 +496,25 @@ def test_list_items_without_a_noun_take_the_subject_of_their_list(text, options,
 ])
 def test_a_hedge_word_in_a_review_reports_without_a_goal_year(text, kinds):
     assert [h.kind for h in find_targets(text, default_kind="baseline")] == kinds
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # d018: a cap inside brackets is a condition of the rule, not a gloss.
+    ("稳妥增加国内互联网虚拟专用网业务(外资股比不超过50%)、信息服务业务(仅限应用商店，不含网络出版服务)等增值电信业务开放试点地区。",
+     [("不超过50%", "<=", 50.0, "%", "parameter")]),
+    # A gloss inside brackets stays no figure.
+    ("建设E级超算(每秒10的18次方次浮点运算)", []),
+])
+def test_a_bound_in_brackets_is_a_figure(text, expected):
+    assert [(h.text, h.comparator, h.value, h.unit, h.kind) for h in find_targets(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # d002: the threshold that makes a party subject to a rule (…的网络商户，可…).
+    ("长期雇用5人及以上的网络商户，可在工商注册地进行社会保险登记，参加企业职工的各项社会保险。",
+     [("5人及以上", ">=", 5.0, "人", "parameter")]),
+    # A goal counted in a noun after 的 stays a goal.
+    ("到2025年，培育10家以上的龙头企业，带动产业发展。", [("10家以上", ">=", 10.0, "家", "target")]),
+])
+def test_a_threshold_before_the_party_it_makes_eligible_is_a_parameter(text, expected):
+    assert [(h.text, h.comparator, h.value, h.unit, h.kind) for h in find_targets(text)] == expected

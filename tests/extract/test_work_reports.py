@@ -3,11 +3,11 @@ from __future__ import annotations
 
 
 def _rows(tmp_path, toolkit, text: str) -> dict[str, list[dict]]:
-    from pipeline.process import analyse_document
+    from pipeline.process import run_document
 
     path = tmp_path / "report.txt"
     path.write_text(text, encoding="utf-8")
-    return analyse_document(path, toolkit, tmp_path).result.rows
+    return run_document(path, toolkit, seeds_dir=tmp_path).rows
 
 
 def test_the_plan_part_headed_by_its_year_scopes_its_goals(tmp_path, toolkit):
