@@ -207,7 +207,7 @@ def _cue_patterns() -> dict[str, re.Pattern]:
     parameter = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "parameter")
     baseline = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "baseline")
     heads = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "condition")
-    condition = re.compile(rf"^(?:[/／][年月])?[^，。；：]{{0,14}}的(?:[\u4e00-\u9fff]{{0,4}}(?:{heads}))?$")
+    condition = re.compile(rf"^(?:[/／][年月])?[^，。；：]{{0,14}}的(?:[{HAN}]{{0,4}}(?:{heads}))?$")
     return {"parameter": re.compile(parameter), "baseline_span": re.compile(baseline), "condition": condition}
 
 
