@@ -40,7 +40,7 @@ import opencc
 
 from pipeline import config
 from pipeline.clauses import Clause
-from pipeline.markers import int_to_chinese, match_marker
+from pipeline.markers import match_marker, printed_marker
 # The PDF noise only breaks a line where the pipeline's own join rule will
 # mend it: the benchmark measures throughput on repairable noise, and using
 # the rule itself keeps the generator and the normalizer from drifting apart.
@@ -423,13 +423,9 @@ def _kept(available: int, keep: float) -> int:
 
 
 def _label(kind: str, number: int, numbering: Numbering) -> str:
-    if kind == "section":
-        return f"{int_to_chinese(number)}、"
-    if kind == "clause":
-        return f"({int_to_chinese(number)})"
     if kind == "item":
         return numbering.item_label.format(number)
-    return f"({number})"
+    return printed_marker(kind, number)
 
 
 # --- Writing a document out ---------------------------------------------------

@@ -26,11 +26,14 @@ finds the lines opening attachments, parts and heading-only sections.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import TypeVar
 
+from pipeline.chinese import CLAUSE_END, HAN, parse_chinese_integer
 from pipeline.markers import (ATTACHMENT_LINE, BOX_LINE, LEVEL_OF_KIND, RANK_OF_KIND, Marker, decoration_end,
-                              int_to_chinese, match_marker)
+                              match_marker, printed_marker)
 
 PREAMBLE_ID, GLOSSARY_ID, CLOSING_ID = "0", "glossary", "closing"
 # Recorded with a document whose text has no clause marker at all.
@@ -41,17 +44,13 @@ NO_MARKERS_WARNING = "no clause markers: the whole text is kept as one preamble 
 # A few short lines are never worth a warning, whatever their share.
 OUTSIDE_WARNING_SHARE = 0.25
 OUTSIDE_WARNING_MIN_CHARS = 500
-# Every kind a clause can have (SPEC "Clause tree", docs/clause-ids.md).
-CLAUSE_KINDS = ("preamble", "part", "chapter", "section", "article", "paragraph", "clause", "item", "subitem",
-                "bullet", "box", "attachment", "glossary", "closing")
 
-_SENTENCE_END = "。；！？"
 _GLOSSARY_HEAD = re.compile(r"^(?:名词解释|名词术语解释|术语解释)[:：]?$")
 _ISSUER_LINE = re.compile(
-    r"^[\u4e00-\u9fff()]{2,40}(?:人民政府|办公厅|办公室|委员会|省委|政府|厅|局)(?: [\u4e00-\u9fff()]{2,40})*$")
+    rf"^[{HAN}()]{{2,40}}(?:人民政府|办公厅|办公室|委员会|省委|政府|厅|局)(?: [{HAN}()]{{2,40}})*$")
 _DATE_LINE = re.compile(r"^\(?\d{4}年\d{1,2}月\d{1,2}日(?:印发)?\)?$")
 # An unnumbered last line about the document itself: 本措施自2025年6月1日起施行，有效期至….
-_VALIDITY_LINE = r"^本[\u4e00-\u9fff]{1,6}自\d{4}年[^。]{0,40}(?:施行|实施|执行)"
+_VALIDITY_LINE = rf"^本[{HAN}]{{1,6}}自\d{{4}}年[^。]{{0,40}}(?:施行|实施|执行)"
 _CLOSING_LINE = re.compile(
     r"^(?:抄送|主送|信息公开选项|公开方式|附件|\(此件|\(本文|\(联系人|联系人|印发|\(信息公开)|" + _VALIDITY_LINE + "|"
     r"^\d{4}年\d{1,2}月\d{1,2}日(?:印发)?$|" + _ISSUER_LINE.pattern[1:]
@@ -64,7 +63,7 @@ _DOCUMENT_TITLE = re.compile(
     r"(?:\([^()]{1,20}\))?[*#》”]*$|^《")
 _MAX_TITLE = 60
 # A document number on a line of its own: 沪府办规〔2025〕5号, 国发〔2015〕24号.
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号$")
+_DOC_NUMBER = re.compile(rf"^[{HAN}]{{1,12}}〔\d{{4}}〕\d{{1,4}}号$")
 _MAX_HEADING_LINE = 30
 # Lines an attachment listing in the closing is followed by within this many
 # lines (the signature's date); an attachment's own text is not.
@@ -83,7 +82,7 @@ _CONTAINERS = ("part", "attachment", "heading")
 _RUN_TOGETHER_LINE = 2000
 _MAX_RUN_IN_TITLE = 40
 _CLAUSE_OPENING = re.compile(r"\((?=[一二三四五六七八九十]{1,3}\))")
-_HAN_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")
+_HAN_SPACE = re.compile(rf"(?<=[{HAN}]) +(?=[{HAN}])")
 
 
 @dataclass
@@ -141,6 +140,22 @@ def segment(canonical: str) -> ClauseTree:
     ['c1', 'a1', 'a1.1']
     """
     return _Segmenter(canonical).run()
+
+
+Node = TypeVar("Node")
+
+
+def ancestors(node: Node, by_id: Mapping[str, Node],
+              parent_of: Callable[[Node], str | None] = attrgetter("parent_id")) -> Iterator[Node]:
+    """The clauses above ``node``, nearest first; ``by_id`` holds them by clause id.
+
+    Clauses or ``clauses`` table rows alike: for rows pass ``parent_of=itemgetter("parent_id")``.
+    """
+    parent_id = parent_of(node)
+    while parent_id is not None and parent_id in by_id:
+        node = by_id[parent_id]
+        yield node
+        parent_id = parent_of(node)
 
 
 def outside_share(canonical: str, clauses: tuple[Clause, ...] | list[Clause]) -> float:
@@ -441,7 +456,7 @@ class _Segmenter:
         after a section title (现提出以下意见：一、…主要目标(一)指导思想。);
         there they are markers only when they continue the numbering exactly.
         """
-        positions = [decoration] + [m.end() for m in re.finditer(rf"[{_SENTENCE_END}]\s*", line)]
+        positions = [decoration] + [m.end() for m in re.finditer(rf"[{CLAUSE_END}]\s*", line)]
         if len(line) > _RUN_TOGETHER_LINE:
             positions += [m.end() for m in re.finditer(r"[：:)]\s*", line)]
             positions += [m.start() for m in _CLAUSE_OPENING.finditer(line)]
@@ -683,9 +698,8 @@ def _join(prefix: str, token: str) -> str:
 
 
 def _cn_number(numeral: str, default: int) -> int:
-    from pipeline.markers import chinese_to_int
     try:
-        return chinese_to_int(numeral)
+        return parse_chinese_integer(numeral)
     except ValueError:
         return default
 
@@ -701,23 +715,7 @@ def _where(parent: Clause) -> str:
 
 
 def _shown(kind: str, number: int | None) -> str:
-    if not number:
-        return "nothing"
-    if kind == "section":
-        return f"{int_to_chinese(number)}、"
-    if kind == "clause":
-        return f"({int_to_chinese(number)})"
-    if kind == "subitem":
-        return f"({number})"
-    if kind == "article":
-        return f"第{int_to_chinese(number)}条"
-    if kind == "chapter":
-        return f"第{int_to_chinese(number)}章"
-    if kind == "chapter_section":
-        return f"第{int_to_chinese(number)}节"
-    if kind == "part":
-        return f"第{int_to_chinese(number)}部分"
-    return f"{number}."
+    return printed_marker(kind, number) if number else "nothing"
 
 
 def _first_line(clause: Clause, canonical: str) -> str:
@@ -752,7 +750,7 @@ def _heading(clause: Clause, canonical: str) -> str:
     title = _HAN_SPACE.sub("", line.strip().strip("*#").strip()).lstrip("：:").rstrip("：:")
     if clause.block in _CONTAINERS or clause.kind in ("chapter", "box") \
             or (clause.kind == "section" and clause.article is None and clause.label.startswith("第")):
-        return title if len(title) <= _MAX_LINE_HEADING and not re.search(f"[{_SENTENCE_END}]", title) else ""
+        return title if len(title) <= _MAX_LINE_HEADING and not re.search(f"[{CLAUSE_END}]", title) else ""
     if clause.kind == "section" and "。" not in line:
         return line.strip().strip("*#").strip().rstrip("：:")
     if clause.kind in ("article", "paragraph"):
@@ -762,7 +760,7 @@ def _heading(clause: Clause, canonical: str) -> str:
         head, stop, rest = line.partition("。")
         short = len(head) <= _MAX_INLINE_HEADING and not re.search("[，；：,;]", head)
         return head.strip() if stop and rest.strip() and short else ""
-    if not re.search(f"[{_SENTENCE_END}]", line) and len(line) <= _MAX_LINE_HEADING \
+    if not re.search(f"[{CLAUSE_END}]", line) and len(line) <= _MAX_LINE_HEADING \
             and _has_more(clause, canonical, line):
         # A title-only line: (一)指导思想, then its text on the next lines.
         if not line.rstrip().endswith(("：", ":")) or (len(line) <= _MAX_COLON_HEADING and "，" not in line):

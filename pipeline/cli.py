@@ -87,6 +87,9 @@ app = typer.Typer(
 
 _OUTLINE_WIDTH = 40
 _COLUMN_WIDTH = 56
+# Options several commands share, declared once.
+DATA_OPTION = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables.")
+REGEX_OPTION = typer.Option(False, "--regex", help="Each word is a regular expression.")
 
 
 def _fail(message: str) -> None:
@@ -217,17 +220,21 @@ def normalize(file: Path = typer.Argument(..., help="A document file.")) -> None
 
     Example: policy normalize seeds/000_df46c3d2f2ee2b45.txt
     """
+    typer.echo(_segmented(file).canonical.normalized.text)
+
+
+def _segmented(file: Path):
+    """One document file read, normalized and segmented (``process.segment_document``), or a one-line failure."""
     from pipeline.normalize import ScriptConverter
     from pipeline.process import segment_document
 
     _require_file(file)
     try:
-        segmented = segment_document(file, ScriptConverter())
+        return segment_document(file, ScriptConverter())
     except PipelineError as error:
         _fail(str(error))
     except OSError as error:
         _fail(_os_error(error))
-    typer.echo(segmented.canonical.normalized.text)
 
 
 @app.command()
@@ -238,16 +245,7 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
 
     Example: policy clauses seeds/003_a8cd71ea5b437bb0.txt
     """
-    from pipeline.normalize import ScriptConverter
-    from pipeline.process import segment_document
-
-    _require_file(file)
-    try:
-        segmented = segment_document(file, ScriptConverter())
-    except PipelineError as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(_os_error(error))
+    segmented = _segmented(file)
     tree, canonical = segmented.tree, segmented.canonical.normalized.text
     for clause in tree.clauses:
         text = clause.own_text(canonical).replace("\n", " ")
@@ -316,8 +314,8 @@ def evaluate(
         for line in lines:
             typer.echo(line)
         return
-    from pipeline.evaluate import (GoldError, evaluate as run_evaluation, evaluate_corpus, kind_report_lines,
-                                   report_lines, span_report_lines)
+    from pipeline.evaluate import (evaluate as run_evaluation, evaluate_corpus, kind_report_lines, report_lines,
+                                   span_report_lines)
 
     _require_documents(seeds_dir)
     gold = gold or config.DEFAULT_GOLD_DIR
@@ -330,7 +328,7 @@ def evaluate(
             typer.echo(f"warning: {corpus}: not a folder of documents; scoring the seeds' gold only", err=True)
         try:
             party_result = evaluate_parties(seeds_dir, gold, corpus if corpus.is_dir() else None)
-        except (GoldError, PipelineError) as error:
+        except PipelineError as error:
             _fail(_one_line(str(error)))
         except OSError as error:
             _fail(f"{_os_error(error)} (the gold in {gold} names a document that {seeds_dir} does not hold)")
@@ -345,7 +343,7 @@ def evaluate(
 
         toolkit = Toolkit()
         result = run_evaluation(seeds_dir, gold, toolkit)
-    except (GoldError, PipelineError) as error:
+    except PipelineError as error:
         _fail(_one_line(str(error)))
     except OSError as error:
         _fail(f"{_os_error(error)} (the gold in {gold} names a document that {seeds_dir} does not hold)")
@@ -359,7 +357,7 @@ def evaluate(
             _fail(f"{corpus if not corpus.is_dir() else corpus_gold}: not a folder")
         try:
             span_result = evaluate_corpus(corpus, corpus_gold, toolkit)
-        except (GoldError, PipelineError) as error:
+        except PipelineError as error:
             _fail(_one_line(str(error)))
         for line in span_report_lines(span_result):
             typer.echo(line)
@@ -369,7 +367,7 @@ def evaluate(
 
 
 def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:
-    from pipeline.evaluate import GoldError, evaluate_structure, structure_report_lines
+    from pipeline.evaluate import evaluate_structure, structure_report_lines
 
     if not corpus.is_dir():
         _fail(f"{corpus}: not a folder of documents")
@@ -377,7 +375,7 @@ def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:
         _fail(f"{gold}: not a folder of gold clause trees (<file stem>.csv)")
     try:
         scores = evaluate_structure(corpus, gold)
-    except GoldError as error:
+    except PipelineError as error:
         _fail(str(error))
     for line in structure_report_lines(scores):
         typer.echo(line)
@@ -391,7 +389,7 @@ def _evaluate_structure(corpus: Path, gold: Path, show_misses: bool) -> None:
 def compare(
     doc_a: str = typer.Argument(..., help="A document: doc_id, its prefix, source file or label (四川 2024)."),
     doc_b: str = typer.Argument(..., help="The other document."),
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
     width: int = typer.Option(_COLUMN_WIDTH, "--width", help="Characters of each clause shown per column."),
     reuse_only: bool = typer.Option(False, "--reuse", help="Only pairs copied near verbatim."),
 ) -> None:
@@ -447,9 +445,9 @@ def _wrap(text: str, width: int) -> list[str]:
 @app.command()
 def search(
     query: list[str] = typer.Argument(..., help="Words to find (all of them; OR between alternatives), either script."),
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
     limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many clauses."),
-    regex: bool = typer.Option(False, "--regex", help="Each word is a regular expression."),
+    regex: bool = REGEX_OPTION,
 ) -> None:
     """Find the clauses of every document that contain all the words of QUERY, or one of its OR alternatives.
 
@@ -484,9 +482,9 @@ def search(
 @app.command()
 def kwic(
     query: list[str] = typer.Argument(..., help="Words to find, as for `policy search`."),
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
     width: int = typer.Option(20, "--width", min=1, help="Characters of context on each side."),
-    regex: bool = typer.Option(False, "--regex", help="Each word is a regular expression."),
+    regex: bool = REGEX_OPTION,
 ) -> None:
     """Keyword in context: print every occurrence of QUERY with its document, clause id and context.
 
@@ -514,7 +512,7 @@ def kwic(
 def export(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the files into (created if missing)."),
     fmt: str = typer.Option("csv", "--format", "-f", help="csv, stata, xlsx, or dtm (document × term matrix)."),
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
 ) -> None:
     """Write the tables as CSV (UTF-8 with BOM, lists joined with |), Stata .dta, one Excel workbook,
     or a sparse document × term matrix (Matrix Market and .npz with its vocabulary).
@@ -534,7 +532,7 @@ def export(
 
 @app.command()
 def report(
-    data: Path = typer.Option(config.DEFAULT_DATA_DIR, "--data", help="Folder of the tables."),
+    data: Path = DATA_OPTION,
     out: Path = typer.Option(None, "--out", "-o", help="HTML file to write (default: DATA/report.html)."),
 ) -> None:
     """Write one self-contained HTML page of the researcher's views, readable offline.

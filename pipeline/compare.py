@@ -32,9 +32,11 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from pipeline.chinese import HAN
+
 # Runs of characters that carry meaning; punctuation and spaces split them so
 # that no n-gram spans a sentence break.
-_WORD_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134fA-Za-z0-9]+")
+_WORD_RUN = re.compile(rf"[{HAN}A-Za-z0-9]+")
 # Closing and separating punctuation (。，、；：) but not opening brackets or quotes.
 _LEADING_PUNCTUATION = frozenset({"Po", "Pe", "Pf", "Pd"})
 _ALIGNED_KINDS = frozenset({"preamble", "section", "clause", "item", "subitem", "bullet", "glossary"})

@@ -43,6 +43,7 @@ from lxml import etree
 import pypdfium2
 
 from pipeline import config
+from pipeline.chinese import HAN, PARAGRAPH_END, with_half_width
 from pipeline.errors import CorruptContainerError, DocumentTooLargeError, NoArticleError, NoTextLayerError
 from pipeline.headers import gov_block_lines
 from pipeline.markers import starts_with_marker
@@ -145,7 +146,7 @@ _DIGITS = re.compile(r"\d+")
 _EDGE_LINES = 2           # lines at the top and at the bottom of a page that may be running heads
 _SAME_Y = 2.0             # points: a running head sits at the same height on every page
 _RUNNING_SHARE = 0.4      # of pages; below a half so that alternating odd/even heads still count
-_SENTENCE_END = "。；;：:！!？?"
+_SENTENCE_END = with_half_width(PARAGRAPH_END)
 _FULL_LINE_CHARS = 2.0    # a wrapped line ends within two characters of the right edge (CJK line-breaking rules)
 _INDENT_CHARS = 0.5
 # Punctuation Chinese typesetting does not put at the start of a line (it
@@ -195,7 +196,7 @@ def pdf_text(data: bytes, path: Path | str) -> str:
 
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 _UNMAPPED_SHARE = 0.1
-_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(rf"[{HAN}]")
 
 
 def _read_pages(data: bytes, path: Path | str) -> tuple[list[list[_Line]], int]:

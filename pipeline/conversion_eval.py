@@ -21,13 +21,10 @@ from pathlib import Path
 
 import opencc
 
-from pipeline.errors import PipelineError
+from pipeline.chinese import is_han
+from pipeline.errors import DocumentError, NotAFolderError
 
 _DOCUMENT_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 @dataclass
@@ -53,7 +50,7 @@ def read_text(path: Path) -> str | None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         return decode_document(read_source(path).data, path).text
-    except PipelineError:
+    except DocumentError:
         if path.suffix.lower() != ".pdf" or shutil.which("pdftotext") is None:
             return None
     done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False)
@@ -84,14 +81,14 @@ def compare(original: str, converted: str, score: Score) -> None:
     if len(lines) != len(back):
         lines, back = [original], [converted]
     for line, other in zip(lines, back):
-        han = sum(1 for c in line if _is_han(c))
+        han = sum(1 for c in line if is_han(c))
         score.han += han
         if line == other:
             continue
         for tag, a1, a2, b1, b2 in SequenceMatcher(None, line, other, autojunk=False).get_opcodes():
             if tag == "equal":
                 continue
-            wrong = max(sum(1 for c in line[a1:a2] if _is_han(c)), sum(1 for c in other[b1:b2] if _is_han(c)))
+            wrong = max(sum(1 for c in line[a1:a2] if is_han(c)), sum(1 for c in other[b1:b2] if is_han(c)))
             if wrong:
                 score.errors += wrong
                 # A character of context on each side, so that 智慧 -> 智能 reads as such.
@@ -145,7 +142,7 @@ def evaluate_folders(folders: Iterable[Path], top: int = 20) -> list[str]:
     present = [Path(f) for f in folders if Path(f).is_dir()]
     missing = [str(f) for f in folders if not Path(f).is_dir()]
     if not present:
-        raise PipelineError(", ".join(missing), "not a folder of documents")
+        raise NotAFolderError(", ".join(missing))
     documents = mainland_documents(present, lambda text: converter.detect(text) == ("simplified", "mainland"))
     scores = evaluate_conversion(documents, [
         ("OpenCC t2s (characters only)", opencc.OpenCC("t2s").convert),

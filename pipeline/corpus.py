@@ -23,8 +23,8 @@ import pyarrow as pa
 from pipeline.clauses import NO_MARKERS_WARNING, structure_summary
 from pipeline.engines import Failure, Limits, one_line, run_supervised
 from pipeline.errors import (
-    CorpusMismatchError, DocumentCheckError, DocumentTooLargeError, PipelineError, TableValidationError,
-    TableWriteError, TooSlowError, UnexpectedError, WorkerDiedError,
+    CorpusMismatchError, DocumentCheckError, DocumentTooLargeError, PartWriteError, PipelineError, RecordedError,
+    TableValidationError, TableWriteError, TooSlowError, UnexpectedError, WorkerDiedError,
 )
 from pipeline.store import (
     INTERIM_NAME, MANIFEST_NAME, DataLock, Manifest, Source, TableAssembler, code_fingerprint, file_sha256,
@@ -40,15 +40,6 @@ T = TypeVar("T")
 # memory bounded by the batch, not the corpus.
 _DOCUMENTS_PER_BATCH = 64
 Progress = Callable[[Iterable[T], int], Iterable[T]]
-
-
-class RecordedError(PipelineError):
-    """A failure an earlier run found for the same bytes and code: reported again, not retried."""
-
-    def __init__(self, path: Path | str, message: str) -> None:
-        Exception.__init__(self, message)
-        self.path = Path(path)
-        self.detail = message
 
 
 @dataclass(frozen=True)
@@ -172,7 +163,7 @@ def save_part(document, source: Source, interim_dir: Path, code: str, on_stage: 
                                                             "warnings": list(document.warnings) + warnings})
         except OSError as error:  # a full disk, a read-only folder: the data folder's fault, retried next run
             return PartOutcome(source.doc_id, name, transient=True,
-                               error=str(TableWriteError(interim_dir, f"{source.doc_id}: {one_line(error)}")))
+                               error=str(PartWriteError(interim_dir, f"{source.doc_id}: {one_line(error)}")))
     return PartOutcome(source.doc_id, name, document.warnings + tuple(warnings))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import config
+from pipeline.chinese import HAN
 
 ADMIN_LEVELS = ("national", "provincial", "prefecture", "county")
 DIVISIONS_PATH = config.RESOURCES_DIR / "divisions.csv"
@@ -58,13 +59,13 @@ def _table() -> tuple[dict[str, _Division], dict[str, _Division], re.Pattern[str
 
 
 # A county or district named after the city: 浦东新区, 义乌 is in the table; X县 and X区 are not.
-_COUNTY_AFTER = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治县|县|区|旗)(?=人民政府|政府|委员会|党委|办公|[\u4e00-\u9fff]{0,8}(?:局|委|办|厅|部门)|$)")
-_COUNTY_ISSUER = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治县|县|旗)(?:人民政府|政府|委员会|党委)")
+_COUNTY_AFTER = re.compile(rf"^[{HAN}]{{1,6}}?(?:自治县|县|区|旗)(?=人民政府|政府|委员会|党委|办公|[{HAN}]{{0,8}}(?:局|委|办|厅|部门)|$)")
+_COUNTY_ISSUER = re.compile(rf"^[{HAN}]{{1,6}}?(?:自治县|县|旗)(?:人民政府|政府|委员会|党委)")
 # Names of the central state and party that no place precedes.
 _NATIONAL = re.compile(r"^(?:中共中央|中央|国务院|全国人民代表大会|全国人大|全国政协|最高人民法院|最高人民检察院|国家|中华人民共和国"
                        r"|中国人民银行|中国人民解放军|中央军委|海关总署)")
-_CENTRAL_ORGAN = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:部|总署|总局|委员会|银行|监管局|管理局|办公室|办公厅)(?:[、，,等]|$)")
-_LOCAL_WORDS = re.compile(r"人民政府|[省市县区州旗](?:委|政府|人大|政协|[\u4e00-\u9fff]{0,10}(?:局|厅|委员会|办公室))")
+_CENTRAL_ORGAN = re.compile(rf"^[{HAN}]{{2,12}}(?:部|总署|总局|委员会|银行|监管局|管理局|办公室|办公厅)(?:[、，,等]|$)")
+_LOCAL_WORDS = re.compile(rf"人民政府|[省市县区州旗](?:委|政府|人大|政协|[{HAN}]{{0,10}}(?:局|厅|委员会|办公室))")
 # Names written relative to the issuer's own place (市科委, 省政府): they say nothing of which place.
 _RELATIVE = re.compile(r"^(?:本|我)?(?:省|市|县|区|州)")
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.chinese import CLAUSE_KINDS
+from pipeline.errors import DocumentError, GoldError
 from pipeline.extract.stage import own_offset_map
 from pipeline.normalize import ScriptConverter
 from pipeline.process import Toolkit, run_document, segment_document
@@ -35,31 +36,43 @@ COMPARED: dict[str, tuple[str, ...]] = {
 CORPUS_GOLD = "corpus"  # tests/gold/corpus/<file stem>/parties.csv, keyed by document text
 
 
-class GoldError(ValueError):
-    """A gold row that does not point at text in its clause."""
+def precision_recall_f1(matched: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """P, R and F1 of ``matched`` rows among ``predicted`` and ``gold`` ones; 1.0 where there is nothing to miss.
+
+    >>> precision_recall_f1(3, 4, 6)
+    (0.75, 0.5, 0.6)
+    """
+    precision = matched / predicted if predicted else 1.0
+    recall = matched / gold if gold else 1.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
 @dataclass
-class Score:
-    """Counts for one table, in one document or in all of them."""
+class _Counts:
+    """Gold, predicted and matched rows, and the precision, recall and F1 they make."""
 
     gold: int = 0
     predicted: int = 0
     matched: int = 0
-    span_only: int = 0  # spans overlap but a compared field differs
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 1.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[0]
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return precision_recall_f1(self.matched, self.predicted, self.gold)[2]
+
+
+@dataclass
+class Score(_Counts):
+    """Counts for one table, in one document or in all of them."""
+
+    span_only: int = 0  # spans overlap but a compared field differs
 
     def add(self, other: "Score") -> None:
         self.gold += other.gold
@@ -125,15 +138,15 @@ def _holds_table_gold(folder: Path) -> bool:
 
 def _locate(row: dict, clauses: dict, canonical: str, folder: Path, table: str) -> dict:
     clause = clauses.get(row["clause_id"])
-    where = f"{folder.name}/{table}.csv: clause {row['clause_id']} {row['text']!r}"
+    gold_file, where = f"{folder.name}/{table}.csv", f"clause {row['clause_id']} {row['text']!r}"
     if clause is None:
-        raise GoldError(f"{where}: no such clause")
+        raise GoldError(gold_file, f"{where}: no such clause")
     own = clause.own_text(canonical)
     position, occurrence = -1, int(row.get("occurrence") or 1)
     for _ in range(occurrence):
         position = own.find(row["text"], position + 1)
         if position < 0:
-            raise GoldError(f"{where}: text not found (occurrence {occurrence})")
+            raise GoldError(gold_file, f"{where}: text not found (occurrence {occurrence})")
     to_document = own_offset_map(clause)
     located = dict(row)
     located["start"] = to_document(position)
@@ -254,7 +267,7 @@ def find_corpus_file(corpus_dir: Path, stem: str) -> Path:
     """The corpus document a gold folder is named after (any extension)."""
     matches = sorted(p for p in Path(corpus_dir).glob(f"{stem}.*") if p.is_file())
     if not matches:
-        raise GoldError(f"{stem}: no document of that name in {corpus_dir}")
+        raise GoldError(stem, f"no document of that name in {corpus_dir}")
     return matches[0]
 
 
@@ -265,13 +278,13 @@ def read_regions(folder: Path, canonical: str) -> list[tuple[int, int]]:
         return [(0, len(canonical))]
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if len(lines) % 2:
-        raise GoldError(f"{path}: passages must come in start/end pairs")
+        raise GoldError(path, "passages must come in start/end pairs")
     folded, regions, position = _fold(canonical), [], 0
     for first, last in zip(lines[::2], lines[1::2]):
         start = folded.find(_fold(first), position)
         end = folded.find(_fold(last), max(start, 0))
         if start < 0 or end < 0:
-            raise GoldError(f"{path}: passage not found: {first if start < 0 else last!r}")
+            raise GoldError(path, f"passage not found: {first if start < 0 else last!r}")
         regions.append((start, end + len(last)))
         position = end + len(last)
     return regions
@@ -283,12 +296,12 @@ def locate_span(row: dict, canonical: str, where: str, origin: int = 0) -> dict:
     folded = _fold(canonical)
     needle = context or text
     if context and text not in context:
-        raise GoldError(f"{where}: {row['text']!r} is not inside its context {row['context']!r}")
+        raise GoldError(where, f"{row['text']!r} is not inside its context {row['context']!r}")
     position = origin - 1
     for _ in range(int(row.get("occurrence") or 1)):
         position = folded.find(needle, position + 1)
         if position < 0:
-            raise GoldError(f"{where}: {needle!r} not found (occurrence {row.get('occurrence') or 1})")
+            raise GoldError(where, f"{needle!r} not found (occurrence {row.get('occurrence') or 1})")
     if context:
         position += context.index(text)
     located = dict(row)
@@ -404,34 +417,17 @@ PARTY_ROLES = ("issuer", "addressee", "lead", "responsible", "support", "actor",
 
 
 @dataclass
-class PartyScore:
-    """Party rows of one document (or of several): matched on span, name and kind; roles on top."""
+class PartyScore(_Counts):
+    """Party rows of one document (or of several): ``matched`` on span, name and kind; roles on top."""
 
-    gold: int = 0
-    predicted: int = 0
-    matched: int = 0  # span overlaps, name and kind equal
     role_matched: int = 0  # ... and the role is equal too
     by_role: dict[str, list[int]] = field(default_factory=lambda: {r: [0, 0, 0] for r in PARTY_ROLES})
     government: int = 0  # predicted government bodies
     government_en: int = 0  # ... with an English name
 
     @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
-
-    @property
-    def f1(self) -> float:
-        return _f1(self.precision, self.recall)
-
-    @property
     def f1_with_role(self) -> float:
-        p = self.role_matched / self.predicted if self.predicted else 1.0
-        r = self.role_matched / self.gold if self.gold else 1.0
-        return _f1(p, r)
+        return precision_recall_f1(self.role_matched, self.predicted, self.gold)[2]
 
     @property
     def role_accuracy(self) -> float:
@@ -465,10 +461,6 @@ class PartyEvaluation:
         return total
 
 
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
 def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = None,
                      toolkit: Toolkit | None = None) -> PartyEvaluation:
     """Score the parties table on the seeds' gold and, when ``corpus_dir`` is given, on the corpus gold.
@@ -492,7 +484,7 @@ def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = 
         for folder in sorted(p for p in corpus_gold.iterdir() if p.is_dir() and (p / "parties.csv").exists()):
             sources = [p for p in Path(corpus_dir).glob(f"{folder.name}.*") if p.is_file()]
             if not sources:
-                raise GoldError(f"{folder}: no document {folder.name}.* in {corpus_dir}")
+                raise GoldError(folder, f"no document {folder.name}.* in {corpus_dir}")
             document = run_document(sources[0], toolkit, seeds_dir=Path(corpus_dir))
             canonical = document.normalized.text
             gold = [_locate_in_document(row, canonical, folder) for row in read_gold(folder, "parties")]
@@ -513,7 +505,7 @@ def _locate_in_document(row: dict, canonical: str, folder: Path) -> dict:
                 break
         if position >= 0:
             return dict(row, start=position, end=position + len(text))
-    raise GoldError(f"{folder.name}/parties.csv: {row['text']!r} occurrence {occurrence} not in the document")
+    raise GoldError(f"{folder.name}/parties.csv", f"{row['text']!r} occurrence {occurrence} not in the document")
 
 
 def _score_parties(gold_set: str, doc_id: str, gold: list[dict], predicted: list[dict],
@@ -580,10 +572,8 @@ def party_report_lines(evaluation: PartyEvaluation) -> list[str]:
         total = evaluation.total(gold_set)
         for role in PARTY_ROLES:
             g, p, m = total.by_role.get(role, [0, 0, 0])
-            precision = m / p if p else 1.0
-            recall = m / g if g else 1.0
-            lines.append(f"{gold_set:<7} {role:<12} {g:>5} {p:>5} {m:>5} {precision:>6.3f} {recall:>6.3f} "
-                         f"{_f1(precision, recall):>6.3f}")
+            precision, recall, f1 = precision_recall_f1(m, p, g)
+            lines.append(f"{gold_set:<7} {role:<12} {g:>5} {p:>5} {m:>5} {precision:>6.3f} {recall:>6.3f} {f1:>6.3f}")
     return lines
 
 
@@ -597,11 +587,8 @@ def party_report_lines(evaluation: PartyEvaluation) -> list[str]:
 STRUCTURE_COLUMNS = ("clause_id", "parent_id", "kind", "label", "heading")
 # The kinds of docs/clause-ids.md, the convention the gold follows.
 # `enumeration` is allowed there but optional, so it is never scored.
-STRUCTURE_KINDS = frozenset({
-    "preamble", "part", "chapter", "section", "article", "paragraph", "clause", "item", "subitem",
-    "bullet", "box", "attachment", "enumeration", "glossary", "closing",
-})
 UNSCORED_KINDS = frozenset({"enumeration"})
+STRUCTURE_KINDS = frozenset(CLAUSE_KINDS) | UNSCORED_KINDS
 _SPACE = re.compile(r"\s+")
 
 
@@ -702,11 +689,11 @@ def read_structure_gold(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != STRUCTURE_COLUMNS:
-            raise GoldError(f"{path}: columns must be {','.join(STRUCTURE_COLUMNS)}, not {','.join(reader.fieldnames or ())}")
+            raise GoldError(path, f"columns must be {','.join(STRUCTURE_COLUMNS)}, not {','.join(reader.fieldnames or ())}")
         rows = list(reader)
     problems = structure_gold_problems(rows)
     if problems:
-        raise GoldError(f"{path}: {problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+        raise GoldError(path, problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     return rows
 
 
@@ -741,7 +728,7 @@ def find_document(corpus_dir: Path, stem: str) -> Path:
     found = sorted(p for p in Path(corpus_dir).glob(f"{stem}.*") if p.is_file() and p.stem == stem)
     if len(found) != 1:
         why = "no document" if not found else f"{len(found)} documents"
-        raise GoldError(f"{corpus_dir}: {why} named {stem}.* for the gold tree {stem}.csv")
+        raise GoldError(corpus_dir, f"{why} named {stem}.* for the gold tree {stem}.csv")
     return found[0]
 
 
@@ -764,7 +751,7 @@ def evaluate_structure(corpus_dir: Path, gold_dir: Path, converter: ScriptConver
         path = find_document(corpus_dir, gold_path.stem)
         try:
             segmented = segment_document(path, converter, seeds_dir=Path(corpus_dir))
-        except PipelineError as error:
+        except DocumentError as error:
             scores.append(replace(score_structure([], gold, gold_path.stem), error=str(error)))
             continue
         scores.append(score_structure(segmented.clause_rows, gold, gold_path.stem))

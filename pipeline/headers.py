@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from pipeline.chinese import HAN
+
 # gov.cn's 信息公开 block, as printed above every State Council document
 # page; a browser print repeats it where a page break cuts the page.
 GOV_BLOCK_LABELS = ("索引号", "主题分类", "发文机关", "成文日期", "标题", "发文字号", "发布日期", "时效", "有效性")
@@ -129,7 +131,7 @@ _LINE_RULES = (
         r"[ \t\u3000]*[^\s，。]{1,20}[ \t\u3000]*(?:\n|$)", re.MULTILINE)),
     # A wire-service dateline opening the first paragraph: "新华社北京4月9日电"
     ("news_dateline", re.compile(
-        r"^[ \t\u3000]*(?:新华社|中新社|人民日报|人民网|央视网|中国新闻社)[\u4e00-\u9fff]{2,6}\d{1,2}月\d{1,2}日电"
+        rf"^[ \t\u3000]*(?:新华社|中新社|人民日报|人民网|央视网|中国新闻社)[{HAN}]{{2,6}}\d{{1,2}}月\d{{1,2}}日电"
         r"(?:[（(]记者[^）)\n]{1,30}[）)])?[ \t\u3000]*(?:\n)?", re.MULTILINE)),
     # A site's list of attachments to download, to the end of the list.
     ("download_links", re.compile(
@@ -148,7 +150,7 @@ def find_line_headers(text: str) -> Iterator[HeaderHit]:
 
 _GENRE_END = ("意见", "通知", "规划", "方案", "计划", "办法", "条例", "规定", "细则", "措施", "决定", "纲要", "报告",
               "政策", "批复", "函", "公告", "通告")
-_LABEL_LINE = re.compile(r"^([^\n，,]{6,120})[，,]([\u4e00-\u9fff、]{2,30})[ \t]*$")
+_LABEL_LINE = re.compile(rf"^([^\n，,]{{6,120}})[，,]([{HAN}、]{{2,30}})[ \t]*$")
 _LABEL_LOOKAHEAD = 5
 
 
@@ -352,7 +354,7 @@ def _gov_block_fields(text: str) -> dict[str, str]:
         label = re.sub(r"[\s:：]", "", found.group())
         value = joined[found.end(): following.start() if following else len(joined)]
         # Wrapped cells lost their line break, not a space: 含电 信 -> 含电信.
-        value = re.sub(r"(?<=[\u4e00-\u9fff（）])\s+(?=[\u4e00-\u9fff（）])", "", value.strip())
+        value = re.sub(rf"(?<=[{HAN}（）])\s+(?=[{HAN}（）])", "", value.strip())
         _put(fields, label, value)
     return fields
 

@@ -1,4 +1,4 @@
-"""Clause markers and Chinese numerals: the one place that says what a marker looks like.
+"""Clause markers: the one place that says what a marker looks like (numerals: ``pipeline.chinese``).
 
 Shared by the normalizer, which must not join a line onto one that starts a
 clause, and by the segmenter, which builds the tree from them.  Patterns
@@ -28,9 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+from pipeline.chinese import int_to_chinese, parse_chinese_integer
+
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 _CN_NUM = "[一二三四五六七八九十百]{1,4}"
@@ -54,6 +53,9 @@ MARKER_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("bullet", 110, re.compile(r"(?:——|--|—)(?=[ ]*[^\s—\-])")),
 )
 RANK_OF_KIND = {kind: rank for kind, rank, _ in MARKER_PATTERNS}
+# How the marker of each numbered kind is printed: {cn} its number in Chinese, {n} in digits.
+PRINTED = {"part": "第{cn}部分", "chapter": "第{cn}章", "chapter_section": "第{cn}节", "article": "第{cn}条",
+           "section": "{cn}、", "clause": "({cn})", "item": "{n}.", "subitem": "({n})"}
 # The levels of the SPEC's clause table, for the marker kinds it names.
 LEVEL_OF_KIND = {"section": 1, "clause": 2, "item": 3, "subitem": 4}
 # Markers of a regulation's frame: numbered in Chinese words after 第.
@@ -79,52 +81,13 @@ class Marker:
     end: int
 
 
-def chinese_to_int(numeral: str) -> int:
-    """Value of a Chinese numeral up to the thousands.
+def printed_marker(kind: str, number: int) -> str:
+    """The marker of ``kind`` numbered ``number`` as a document prints it.
 
-    >>> [chinese_to_int(n) for n in ("二十八", "十", "一百二十", "一百零五", "一千零十")]
-    [28, 10, 120, 105, 1010]
+    >>> [printed_marker(kind, 12) for kind in ("section", "clause", "item", "article")]
+    ['十二、', '(十二)', '12.', '第十二条']
     """
-    if not numeral:
-        raise ValueError("empty Chinese numeral")
-    total, digit, last_unit = 0, 0, 10_000
-    for char in numeral:
-        if char in CN_DIGITS:
-            digit = CN_DIGITS[char]
-        elif char in CN_UNITS:
-            unit = CN_UNITS[char]
-            if unit >= last_unit:
-                raise ValueError(f"not a Chinese numeral: {numeral!r}")  # 十百, 百百
-            total += (digit or 1) * unit
-            digit, last_unit = 0, unit
-        else:
-            raise ValueError(f"not a Chinese numeral: {numeral!r}")
-    return total + digit
-
-
-def int_to_chinese(number: int) -> str:
-    """Chinese numeral as used in clause labels: 28 -> 二十八, 10 -> 十, 120 -> 一百二十."""
-    digits = "〇一二三四五六七八九"
-    if number < 10:
-        return digits[number]
-    if number < 20:
-        return "十" + (digits[number - 10] if number > 10 else "")
-    if number < 100:
-        tens, ones = divmod(number, 10)
-        return digits[tens] + "十" + (digits[ones] if ones else "")
-    if number < 10_000:
-        words, zero = [], False
-        for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-            value, number = divmod(number, unit)
-            if value:
-                if zero:
-                    words.append("零")
-                words.append(digits[value] + name)
-                zero = False
-            elif words:
-                zero = True
-        return "".join(words)
-    return str(number)
+    return PRINTED.get(kind, PRINTED["item"]).format(cn=int_to_chinese(number), n=number)
 
 
 def match_marker(text: str, pos: int) -> Marker | None:
@@ -141,7 +104,7 @@ def match_marker(text: str, pos: int) -> Marker | None:
             number = int(found.group("num"))
         else:
             try:
-                number = chinese_to_int(found.group("num"))
+                number = parse_chinese_integer(found.group("num"))
             except ValueError:
                 continue
         if number == 0:

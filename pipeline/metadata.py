@@ -23,21 +23,23 @@ from datetime import date
 from functools import lru_cache
 
 from pipeline import config, divisions, headers
+from pipeline.chinese import HAN
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, ClauseTree
+from pipeline.normalize import whole_drops
 
 GENRES_PATH = config.RESOURCES_DIR / "genres.csv"
 _DOC_TYPES = "实施意见|指导意见|意见|通知|规划|方案|行动计划|计划|决定|办法|纲要|细则|措施|批复|函|条例|规定|报告|政策"
 _TITLE_LINE = re.compile(rf"关于.{{2,120}}的(?:{_DOC_TYPES})(?:[(（][^()（）]{{2,20}}[)）])?$")
 _BARE_TITLE_LINE = re.compile(rf"^[^，。：:；]{{4,60}}(?:{_DOC_TYPES})(?:[(（][^()（）]{{2,20}}[)）])?$")
-_ISSUER_LINE = re.compile(r"^(?:中共中央|(?:中共)?[\u4e00-\u9fff()]{2,30}(?:人民政府|办公厅|办公室|委员会|省委|市委|政府|厅|局|部|署|院|行))$")
+_ISSUER_LINE = re.compile(rf"^(?:中共中央|(?:中共)?[{HAN}()]{{2,30}}(?:人民政府|办公厅|办公室|委员会|省委|市委|政府|厅|局|部|署|院|行))$")
 # Document numbers: 川府发〔2019〕20号, with the brackets web copies use for 〔〕.
-_DOC_NUMBER_RAW = re.compile(r"([\u4e00-\u9fff]{1,12})[〔\[［【(（](\d{4})[〕\]］】)）]\s*(\d{1,4})号")
+_DOC_NUMBER_RAW = re.compile(rf"([{HAN}]{{1,12}})[〔\[［【(（](\d{{4}})[〕\]］】)）]\s*(\d{{1,4}})号")
 # The issuing organ's code (国发, 川府发, 工信部联科) never holds a title's last words.
 _NOT_IN_CODE = re.compile(rf"^.*(?:的|{_DOC_TYPES})")
-_DECREE = re.compile(r"((?:中华人民共和国)?[\u4e00-\u9fff]{0,20}?(?:人民政府|国务院))令\s*[(（]?\s*第\s*([\d一二三四五六七八九十百零〇]{1,8})\s*号")
-_DECREE_LINE = re.compile(r"^((?:中华人民共和国)?[\u4e00-\u9fff]{2,20}?(?:人民政府|国务院))令$")
+_DECREE = re.compile(rf"((?:中华人民共和国)?[{HAN}]{{0,20}}?(?:人民政府|国务院))令\s*[(（]?\s*第\s*([\d一二三四五六七八九十百零〇]{{1,8}})\s*号")
+_DECREE_LINE = re.compile(rf"^((?:中华人民共和国)?[{HAN}]{{2,20}}?(?:人民政府|国务院))令$")
 _DECREE_NUMBER_LINE = re.compile(r"^[(（]?第\s*([\d一二三四五六七八九十百零〇]{1,8})\s*号[)）]?$")
-_ADOPTED = re.compile(r"([\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十]{1,4}届(人民代表大会(?:常务委员会)?)第[一二三四五六七八九十]{1,4}次会议(?:通过|批准)")
+_ADOPTED = re.compile(rf"([{HAN}]{{2,12}}?)第[一二三四五六七八九十]{{1,4}}届(人民代表大会(?:常务委员会)?)第[一二三四五六七八九十]{{1,4}}次会议(?:通过|批准)")
 _DATE_LINE = re.compile(r"^\(?(\d{4})年(\d{1,2})月(\d{1,2})日(印发|发布)?\)?$")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 _PUBLISHED = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?.{0,6}(?:来源|发布)"
@@ -117,7 +119,7 @@ def read_metadata(canonical: str, tree: ClauseTree, fields: dict[str, str] | Non
 def header_fields_of(original: str, dropped) -> dict[str, str]:
     """The fields of every header normalization dropped: ``dropped`` are its drops, ``original`` the text they index."""
     return headers.header_fields((drop.rule, original[drop.start:drop.end])
-                                 for drop in dropped if drop.rule in headers.METADATA_RULES)
+                                 for drop in whole_drops(dropped) if drop.rule in headers.METADATA_RULES)
 
 
 def _lines_of(tree: ClauseTree, canonical: str, clause_id: str) -> list[str]:

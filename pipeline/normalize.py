@@ -13,25 +13,31 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline import config, headers, vocabulary
+from pipeline.chinese import HAN, PARAGRAPH_END, is_han, with_half_width
 from pipeline.headers import HeaderHit
 from pipeline.markers import match_marker, starts_with_marker
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’《》〈〉【】〔〕…—·"
 
 
 @dataclass(frozen=True, slots=True)
 class Drop:
-    """Original characters ``start:end`` left out of the canonical text by ``rule``."""
+    """Original characters ``start:end`` left out of the canonical text by ``rule``.
+
+    ``continued``: this drop goes on the one before it, one canonical span
+    whose original has characters an earlier rule dropped in between
+    (:func:`drops_of`); :func:`whole_drops` joins such pieces again.
+    """
 
     rule: str
     start: int
     end: int
+    continued: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.
     text, origin = mapped.text, mapped.origin
     pieces: list[str] = []
     new_origin = array("l")
-    dropped = list(mapped.dropped)
+    runs: list[tuple[str, int, int]] = []
     last = 0
     for found in pattern.finditer(text):
         start, end = found.span()
@@ -134,13 +140,82 @@ def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.
             if inside and run_start is None:
                 run_start = i
             elif not inside and run_start is not None:
-                dropped.append(Drop(rule, origin[start + run_start], origin[start + i - 1] + 1))
+                runs.append((rule, start + run_start, start + i))
                 run_start = None
     if not pieces:
         return mapped
     pieces.append(text[last:])
     new_origin.extend(origin[last:])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
+    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+
+
+def drops_of(origin: array, runs: Sequence[tuple[str, int, int]]) -> tuple[Drop, ...]:
+    """The drops that leaving out canonical ``runs`` ``(rule, start, end)`` (sorted, disjoint) adds.
+
+    Every original character is accounted for once, kept or dropped (SPEC
+    "Normalization"), so a run drops only the original offsets its own
+    characters map to: not those an earlier step dropped between them (a page
+    footer inside a broken line, the CR of a CR LF inside a header), nor one a
+    kept neighbour still maps to (a phrase that grew repeats its source), nor
+    one an earlier run of the same step already dropped.  A run over an
+    earlier drop so becomes one drop for each stretch of the original around it.
+    """
+    size = len(origin) - 1
+    # The offset of the nearest kept character before and after each run (-1: none).
+    before, kept, previous_end = [], -1, 0
+    for _, start, end in runs:
+        if start > previous_end:
+            kept = origin[start - 1]
+        before.append(kept)
+        previous_end = end
+    after, kept, next_start = [0] * len(runs), -1, size
+    for k in range(len(runs) - 1, -1, -1):
+        _, start, end = runs[k]
+        if end < next_start:
+            kept = origin[end]
+        after[k] = kept
+        next_start = start
+    drops: list[Drop] = []
+    done = -1  # the last offset dropped
+    for (rule, start, end), first_kept, next_kept in zip(runs, before, after):
+        low, high = origin[start], origin[end - 1]
+        if high - low == end - start - 1 and low > max(done, first_kept) and high != next_kept:
+            drops.append(Drop(rule, low, high + 1))  # the common case: one stretch of the original
+            done = high
+            continue
+        pieces = len(drops)
+        span_start = span_end = -1
+        for index in range(start, end):
+            offset = origin[index]
+            if offset <= done or offset == first_kept or offset == next_kept:
+                continue
+            if offset != span_end:
+                if span_end > span_start:
+                    drops.append(Drop(rule, span_start, span_end, len(drops) > pieces))
+                span_start = offset
+            span_end = offset + 1
+            done = offset
+        if span_end > span_start:
+            drops.append(Drop(rule, span_start, span_end, len(drops) > pieces))
+    return tuple(drops)
+
+
+def whole_drops(dropped: Iterable[Drop]) -> Iterator[Drop]:
+    """The drops with the pieces of each put together again: one original span each, as the rule saw it.
+
+    A header's text (``metadata.header_fields_of``) is read so, the CR of
+    its CR LF line endings included.
+    """
+    whole = None
+    for drop in dropped:
+        if drop.continued and whole is not None:
+            whole = Drop(whole.rule, whole.start, drop.end)
+            continue
+        if whole is not None:
+            yield whole
+        whole = Drop(drop.rule, drop.start, drop.end)
+    if whole is not None:
+        yield whole
 
 
 def _map_replacement(matched: str, replacement: str) -> list[int]:
@@ -314,7 +389,7 @@ def remove_number_spaces(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _NUMBER_SPACE, lambda m: "", "number_space")
 
 
-_SENTENCE_END = "。！？；：:;!?"
+_SENTENCE_END = with_half_width(PARAGRAPH_END)
 _CLOSERS = "”’》)」』】"
 _HEADER_LINE = re.compile(
     rf"(?:关于.*的(?:通知|意见|实施意见|指导意见|规划|方案|决定|办法|计划|纲要|细则|措施|批复|函)"
@@ -410,7 +485,7 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
         i = j
     if not cuts:
         return mapped
-    return _drop_spans(mapped, cuts, "broken_line")
+    return _drop_spans(mapped, [("broken_line", start, end) for start, end in cuts])
 
 
 _BRACKETS = (("《", "》"), ("“", "”"), ("(", ")"))
@@ -464,19 +539,18 @@ def _continues(line: str, following: str, paragraph: _Paragraph | None = None, *
     return paragraph.has_sentences
 
 
-def _drop_spans(mapped: MappedText, spans: Sequence[tuple[int, int]], rule: str) -> MappedText:
-    """Drop the canonical spans ``[start, end)`` (sorted, disjoint) under ``rule``."""
+def _drop_spans(mapped: MappedText, runs: Sequence[tuple[str, int, int]]) -> MappedText:
+    """Drop the canonical spans ``(rule, start, end)`` (sorted, disjoint), each under its rule."""
     text, origin = mapped.text, mapped.origin
-    pieces, new_origin, dropped = [], array("l"), list(mapped.dropped)
+    pieces, new_origin = [], array("l")
     last = 0
-    for start, end in spans:
+    for _, start, end in runs:
         pieces.append(text[last:start])
         new_origin.extend(origin[last:start])
-        dropped.append(Drop(rule, origin[start], origin[end - 1] + 1))
         last = end
     pieces.append(text[last:])
     new_origin.extend(origin[last:])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
+    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
 
 _BLANK_LINES = guarded(r"\n", r"\n{2,}|^\n+|\n+$")
@@ -509,17 +583,7 @@ def drop_named_spans(mapped: MappedText, hits: Iterable[HeaderHit]) -> MappedTex
         kept.append(hit)
     if not kept:
         return mapped
-    text, origin = mapped.text, mapped.origin
-    pieces, new_origin, dropped = [], array("l"), list(mapped.dropped)
-    last = 0
-    for hit in kept:
-        pieces.append(text[last:hit.start])
-        new_origin.extend(origin[last:hit.start])
-        dropped.append(Drop(hit.rule, origin[hit.start], origin[hit.end - 1] + 1))
-        last = hit.end
-    pieces.append(text[last:])
-    new_origin.extend(origin[last:])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
+    return _drop_spans(mapped, [(hit.rule, hit.start, hit.end) for hit in kept])
 
 
 def drop_headers(mapped: MappedText) -> MappedText:
@@ -721,7 +785,7 @@ class ScriptConverter:
 
     def _side_of(self, char: str) -> int:
         """+1 for a Han character only Traditional script uses, -1 for one only Simplified uses, else 0."""
-        if not _is_han(char):
+        if not is_han(char):
             return 0
         return (self.char_to_simplified(char) != char) - (self.char_to_traditional(char) != char)
 
@@ -747,10 +811,6 @@ def _any_of(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(f"(?=[{re.escape(firsts)}])(?:" + "|".join(map(re.escape, words)) + ")")
 
 
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
-
-
 _CHUNK = re.compile(rf"[^\n{CJK_PUNCT}，。]+|[\n{CJK_PUNCT}，。]+")
 
 
@@ -772,7 +832,7 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
         converted = converter.convert_folded(text)
         return mapped if converted == mapped.text else MappedText(converted, origin, mapped.dropped)
     pieces, new_origin = [], array("l")
-    dropped = list(mapped.dropped)
+    runs: list[tuple[str, int, int]] = []
     for found in _CHUNK.finditer(text):
         chunk, offset = found.group(), found.start()
         if resizing.search(chunk) is None:
@@ -795,12 +855,12 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
                 kept = set(sources)
                 for index in range(offset + start, offset + end):
                     if index not in kept:
-                        dropped.append(Drop("vocabulary", origin[index], origin[index] + 1))
+                        runs.append(("vocabulary", index, index + 1))
             last = end
         pieces.append(converter.convert_chars(chunk[last:]))
         new_origin.extend(origin[offset + last:offset + len(chunk)])
     new_origin.append(origin[len(text)])
-    return MappedText("".join(pieces), new_origin, tuple(dropped))
+    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
 
 # --- The whole normalization ------------------------------------------------

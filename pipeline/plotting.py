@@ -24,6 +24,8 @@ from matplotlib.axes import Axes
 from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter
 
+from pipeline.errors import MissingFontError
+
 # Font files shipped inside PyPI packages, as (package, path inside it). The
 # package is located, never imported: importing mpl_font sets rcParams itself.
 PACKAGED_FONTS = (
@@ -48,10 +50,6 @@ INSTALL_HINT = (
 )
 
 
-class MissingFontError(RuntimeError):
-    """No font that draws Chinese text is installed."""
-
-
 def find_cjk_font() -> Path:
     """The path of a font file that draws Simplified Chinese, packaged fonts first.
 
@@ -69,7 +67,7 @@ def find_cjk_font() -> Path:
         path = installed.get(family)
         if path is not None and _draws(path, PROBE):
             return path
-    raise MissingFontError(f"no font that draws Chinese text was found; {INSTALL_HINT}")
+    raise MissingFontError("matplotlib", f"no font that draws Chinese text was found; {INSTALL_HINT}")
 
 
 def use_cjk_font(path: Path | str | None = None) -> str:
@@ -86,7 +84,7 @@ def use_cjk_font(path: Path | str | None = None) -> str:
     """
     path = Path(path) if path is not None else find_cjk_font()
     if not path.is_file() or not _draws(path, PROBE):
-        raise MissingFontError(f"{path}: not a font file that draws Chinese text; {INSTALL_HINT}")
+        raise MissingFontError(path, f"not a font file that draws Chinese text; {INSTALL_HINT}")
     font_manager.fontManager.addfont(str(path))
     family = font_manager.FontProperties(fname=str(path)).get_name()
     matplotlib.rcParams["font.family"] = "sans-serif"

@@ -37,7 +37,6 @@ _REDS = ((255, 245, 240), (254, 224, 210), (252, 187, 161), (252, 146, 114), (25
          (239, 59, 44), (203, 24, 29), (165, 15, 21), (103, 0, 13))
 _DARK_FROM = 0.55  # above this fraction of the scale, cell text turns white
 
-_KINDS = ("preamble", "section", "clause", "item", "subitem", "bullet", "glossary", "closing")
 _SCRIPTS = {"simplified": "简体", "traditional": "繁体"}
 _VARIANTS = {"mainland": "大陆用语", "taiwan": "台湾用语"}
 

@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from pipeline import __version__, config
 from pipeline.errors import (
-    DataLockedError, DocumentTooLargeError, DuplicateDocumentError, NotARegularFileError, OutsideFolderError, PipelineError, SkippedEntry,
+    DataLockedError, DocumentError, DocumentTooLargeError, DuplicateDocumentError, NotARegularFileError, OutsideFolderError, SkippedEntry,
     SymlinkLoopError, UnreadableDocumentError,
 )
 
@@ -108,7 +108,7 @@ def skip_reason(path: Path) -> str | None:
     return None
 
 
-def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[Source], list[PipelineError]]:
+def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[Source], list[DocumentError]]:
     """Every document under ``seeds_dir`` (sub-folders too), in doc_id order, and the entries left out, each with its reason.
 
     The folder is a boundary: a symbolic link is followed only while it stays
@@ -169,7 +169,7 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
                 continue
             try:
                 source = read_source(path, seeds_dir)
-            except PipelineError as error:
+            except DocumentError as error:
                 problems.append(error)
                 continue
             if kept + source.size > config.KEPT_SOURCE_BYTES:
@@ -194,7 +194,7 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
     return unique, sorted(problems, key=lambda p: str(p.path))
 
 
-def _refusal(path: Path, root: Path, seeds_dir: Path) -> PipelineError | None:
+def _refusal(path: Path, root: Path, seeds_dir: Path) -> DocumentError | None:
     """Why ``path`` may not be read (a link out of the folder, a device, a FIFO, a socket), or None; never opens it."""
     try:
         status = os.stat(path)
@@ -214,7 +214,7 @@ def _refusal(path: Path, root: Path, seeds_dir: Path) -> PipelineError | None:
     return NotARegularFileError(path, f"{kind}; not opened")
 
 
-def _unreadable(path: Path, error: OSError) -> PipelineError:
+def _unreadable(path: Path, error: OSError) -> DocumentError:
     if error.errno == errno.ELOOP:
         return SymlinkLoopError(path, "the symbolic link leads back to itself")
     if error.errno == errno.ENOENT and Path(path).is_symlink():

@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.chinese import HAN
 from pipeline.config import RESOURCES_DIR
 
 STOPWORDS_PATH = RESOURCES_DIR / "stopwords.txt"
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # A term is word characters only (fullmatch), one at least a Chinese
 # character or a Latin letter; "5G" and "IPv6" are terms, "2025" and "40%" are not.
-_TERM = re.compile(rf"[{_CJK}A-Za-z0-9+]*[{_CJK}A-Za-z][{_CJK}A-Za-z0-9+]*")
+_TERM = re.compile(rf"[{HAN}A-Za-z0-9+]*[{HAN}A-Za-z][{HAN}A-Za-z0-9+]*")
 
 
 @cache

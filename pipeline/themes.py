@@ -20,13 +20,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
+from pipeline.clauses import ancestors
 from pipeline.config import RESOURCES_DIR
 
 THEMES_PATH = RESOURCES_DIR / "themes.csv"
 _HEADING_WEIGHT = 2
 _ANCESTOR_WEIGHT = 1
+_PARENT = itemgetter("parent_id")
 # Clauses that are not policy content: the signature block and the title lines.
 _UNTHEMED_KINDS = frozenset({"closing"})
 
@@ -104,7 +107,7 @@ def theme_rows(clause_rows: Sequence[Mapping[str, object]], taxonomy: Taxonomy |
         weighted: dict[str, float] = {}
         keywords: dict[str, set[str]] = {}
         sources = [(str(clause["text"]), 1), (str(clause["heading"]), _HEADING_WEIGHT - 1)]
-        sources += [(str(a["heading"]), _ANCESTOR_WEIGHT) for a in _ancestors(clause, by_id)]
+        sources += [(str(a["heading"]), _ANCESTOR_WEIGHT) for a in ancestors(clause, by_id, _PARENT)]
         for text, weight in sources:
             for theme, counts in taxonomy.hits(text).items():
                 weighted[theme] = weighted.get(theme, 0.0) + weight * sum(counts.values())
@@ -120,14 +123,6 @@ def theme_rows(clause_rows: Sequence[Mapping[str, object]], taxonomy: Taxonomy |
                 "keywords": sorted(keywords[theme]),
             })
     return rows
-
-
-def _ancestors(clause: Mapping[str, object], by_id: Mapping[object, Mapping[str, object]]):
-    parent_id = clause["parent_id"]
-    while parent_id is not None and parent_id in by_id:
-        parent = by_id[parent_id]
-        yield parent
-        parent_id = parent["parent_id"]
 
 
 def theme_share_rows(clause_rows: Sequence[Mapping[str, object]], themed: Sequence[Mapping[str, object]],

@@ -31,13 +31,11 @@ from pathlib import Path
 
 import opencc
 
+from pipeline.errors import DictionaryError
+
 OPENCC_PACKAGE = Path(opencc.__file__).resolve().parent
 OPENCC_SHARE = OPENCC_PACKAGE / "clib" / "share" / "opencc"
 OPENCC_DICT_TOOL = OPENCC_PACKAGE / "clib" / "bin" / "opencc_dict"
-
-
-class DictionaryError(RuntimeError):
-    """An OpenCC dictionary or one of our tables could not be read."""
 
 
 def read_table(path: Path) -> dict[str, tuple[str, ...]]:
@@ -46,13 +44,13 @@ def read_table(path: Path) -> dict[str, tuple[str, ...]]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        raise DictionaryError(f"{path}: cannot be read ({error.strerror})") from None
+        raise DictionaryError(path, f"cannot be read ({error.strerror})") from None
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
         key, tab, values = line.partition("\t")
         if not tab or not key or not values.strip():
-            raise DictionaryError(f"{path}:{number}: not `key<TAB>value`: {line!r}")
+            raise DictionaryError(f"{path}:{number}", f"not `key<TAB>value`: {line!r}")
         # Later lines do not override earlier ones, as in OpenCC.
         table.setdefault(key.strip(), tuple(values.split()))
     return table
@@ -63,15 +61,15 @@ def opencc_dictionary(name: str) -> dict[str, tuple[str, ...]]:
     """One of the installed OpenCC package's dictionaries (``TWPhrasesRev``), read as text."""
     source = OPENCC_SHARE / f"{name}.ocd2"
     if not source.exists():
-        raise DictionaryError(f"{source}: OpenCC dictionary missing from the installed opencc package")
+        raise DictionaryError(source, "OpenCC dictionary missing from the installed opencc package")
     if not OPENCC_DICT_TOOL.exists():
-        raise DictionaryError(f"{OPENCC_DICT_TOOL}: the opencc package has no opencc_dict tool")
+        raise DictionaryError(OPENCC_DICT_TOOL, "the opencc package has no opencc_dict tool")
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"{name}.txt"
         done = subprocess.run([str(OPENCC_DICT_TOOL), "-i", str(source), "-o", str(target),
                                "-f", "ocd2", "-t", "text"], capture_output=True, text=True, check=False)
         if done.returncode != 0 or not target.exists():
-            raise DictionaryError(f"{source}: opencc_dict failed ({done.stderr.strip() or done.returncode})")
+            raise DictionaryError(source, f"opencc_dict failed ({done.stderr.strip() or done.returncode})")
         return read_table(target)
 
 
@@ -190,7 +188,7 @@ def read_words(path: Path) -> tuple[str, ...]:
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        raise DictionaryError(f"{path}: cannot be read ({error.strerror})") from None
+        raise DictionaryError(path, f"cannot be read ({error.strerror})") from None
     return tuple(dict.fromkeys(line.split()[0] for line in lines if line.strip() and not line.startswith("#")))
 
 

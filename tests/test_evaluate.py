@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import GoldError, Score, _locate, evaluate, report_lines
+from pipeline.errors import GoldError
+from pipeline.evaluate import Score, _locate, evaluate, report_lines
 from tests.conftest import SEEDS_DIR
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.errors import GoldError
 from pipeline.evaluate import (
     STRUCTURE_COLUMNS,
     STRUCTURE_KINDS,
-    GoldError,
     evaluate_structure,
     heading_key,
     read_structure_gold,

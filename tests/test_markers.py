@@ -1,31 +1,10 @@
-"""Clause markers and Chinese numerals (pipeline.markers)."""
+"""Clause markers (pipeline.markers); their numerals are tests/test_chinese.py's."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.markers import chinese_to_int, int_to_chinese, match_marker, starts_with_marker
-
-
-@pytest.mark.parametrize(
-    ("numeral", "value"),
-    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十八", 28), ("六十四", 64), ("一百", 100),
-     ("一百零五", 105), ("一百一十", 110), ("一百二十", 120), ("二百三十四", 234), ("一千零十", 1010),
-     ("一千二百", 1200), ("两百", 200)],
-)
-def test_chinese_numerals(numeral, value):
-    assert chinese_to_int(numeral) == value
-
-
-@pytest.mark.parametrize("number", [1, 9, 10, 11, 20, 28, 99, 100, 105, 110, 120, 234, 1010, 1200])
-def test_chinese_numerals_round_trip(number):
-    assert chinese_to_int(int_to_chinese(number)) == number
-
-
-@pytest.mark.parametrize("bad", ["", "十百", "百百", "甲"])
-def test_not_chinese_numerals(bad):
-    with pytest.raises(ValueError):
-        chinese_to_int(bad)
+from pipeline.markers import match_marker, starts_with_marker
 
 
 @pytest.mark.parametrize(

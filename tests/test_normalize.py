@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import normalize as normalize_module
-from pipeline.normalize import MappedText, normalize, repair_layout
+from pipeline.normalize import MappedText, normalize, repair_layout, whole_drops
 from tests.conftest import SEEDS
 
 TAIWAN_WORDS = ["支援", "资讯", "网际网路", "人工智慧", "晶片", "伺服器", "软体", "演算法", "行动通讯",
@@ -161,6 +161,42 @@ def test_nothing_is_lost_without_a_named_rule(canonical, seed):
         covered.update(range(drop.start, drop.end))
     missing = [i for i in range(len(doc.original)) if i not in covered]
     assert missing == []
+
+
+# Each a rule that drops characters around ones an earlier rule dropped: the
+# Sichuan 2019 seed's page footer inside a broken line, the CR of a CR LF
+# (d005, d006) inside a blank line or a header, a Markdown comment (d007)
+# followed by blank lines.
+OVERLAPPING_DROPS = [
+    ("(四)加快发展人工智能产业。积极建设创新平台，加强人工\n— 2 —\n\n智能领域研究。", None, "broken_line"),
+    ("实施乡村振兴战略。\r\n\r\n\r\n二、总体要求\r\n", None, "blank_line"),
+    ("【法宝引证码】 CLI.11.1598088\r\n原文链接：https://www.pkulaw.com/lar/0dc4a4.html\r\n中山市政务数据管理办法\r\n",
+     None, "citation_code"),
+    ("# 浙江省数字经济促进条例\n\n2020年12月24日浙江省第十三届人民代表大会常务委员会第二十六次会议通过\n\n"
+     "<!-- INFO END -->\n\n## 第一章　总则\n\n第一条 为了促进数字经济发展，制定本条例。\n", "markdown", "blank_line"),
+]
+
+
+@pytest.mark.parametrize(("text", "markup", "rule"), OVERLAPPING_DROPS)
+def test_a_drop_never_counts_again_what_an_earlier_rule_dropped(converter, text, markup, rule):
+    doc = normalize(text, converter, markup)
+    kept = set(doc.mapped.origin[:-1])
+    dropped = [i for drop in doc.mapped.dropped for i in range(drop.start, drop.end)]
+    assert len(dropped) == len(set(dropped)) and not kept & set(dropped)
+    assert len(kept) + len(dropped) == len(text)
+    # The rule's drop was cut around the earlier one; put together it is the span the rule saw.
+    pieces = [drop for drop in doc.mapped.dropped if drop.rule == rule]
+    assert any(drop.continued for drop in pieces)
+    whole = [drop for drop in whole_drops(doc.mapped.dropped) if drop.rule == rule]
+    assert len(whole) == len(pieces) - sum(drop.continued for drop in pieces)
+    assert all(drop.start < drop.end for drop in whole)
+
+
+def test_a_header_over_crlf_line_endings_is_read_whole(converter):
+    text = OVERLAPPING_DROPS[2][0]
+    doc = normalize(text, converter)
+    [citation] = [drop for drop in whole_drops(doc.mapped.dropped) if drop.rule == "citation_code"]
+    assert text[citation.start:citation.end] == "【法宝引证码】 CLI.11.1598088\r\n"
 
 
 def test_original_span_recovers_the_source_of_a_converted_phrase(canonical):

@@ -175,12 +175,10 @@ def test_every_original_character_is_kept_or_dropped_by_a_named_rule(converter, 
     assert lost == []
 
 
-# Known bug, not fixed here because the fix changes a seed's table: a drop is
-# recorded as the original range from its first to its last character, even
-# when an earlier rule already dropped characters in between, so those are
-# counted twice.  Sichuan 2019's broken_line over the page footer `— 2 —`
-# counts the footer again: dropped_chars totals 115 for 109 characters.
-@pytest.mark.xfail(strict=True, reason="drops overlap earlier drops; fixing it changes Sichuan 2019's dropped_chars")
+# A drop is recorded as the original characters its own canonical characters
+# map to, so a later rule never counts again what an earlier one dropped:
+# Sichuan 2019's broken_line over the page footer `— 2 —` once counted the
+# footer a second time (dropped_chars totalled 115 for 109 characters).
 @examples(100)
 @given(text=documents)
 @example(text="\n\r\n")

@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from pipeline.extract.numbers import parse_chinese_integer
+from pipeline.chinese import HAN, numeral_value, parse_chinese_integer
 from pipeline.metadata import is_issuer_line
 
 KINDS = ("date", "month", "month_end", "year", "year_end", "period", "duration", "datetime")
@@ -157,7 +157,7 @@ _PLAN_NAME_AFTER_RE = re.compile(r"”?(?:规划|计划)")
 _PLAN_HEADING_AFTER_RE = re.compile(r"(?:工作安排|重点工作|工作任务|主要任务)")
 _HEADING_BEFORE_RE = re.compile(r"(?:^|\n)\s*(?:[一二三四五六七八九十]+、)?\s*$")
 _WEB_HEADER_RE = re.compile(r"来源|发布时间|发布日期|发布于")
-_DATELINE_RE = re.compile(r"(?:新华社|中新社|中国新闻社|人民日报|央视网|人民网)[\u4e00-\u9fff]{0,8}$")
+_DATELINE_RE = re.compile(rf"(?:新华社|中新社|中国新闻社|人民日报|央视网|人民网)[{HAN}]{{0,8}}$")
 _SEGMENT_START_RE = re.compile(r"(?:^|[，。；：！？\n,;:])$")
 _EFFORT_RE = re.compile(r"(?:通过|经过|用)$")
 # Time limits: after 内, in an obligation (应当…), or when exceeded (超过…).
@@ -170,12 +170,8 @@ _TO_DO_RE = re.compile(r"[，,]?[^。；，,]{0,16}?(?:基本完成|全面完成
 _RECURRING_RE = re.compile(r"每年|每季度|每半年|每月|年度")
 
 
-def _year_value(text: str) -> int:
-    return int(text) if text.isdigit() else parse_chinese_integer(text)
-
-
-def _small_value(text: str) -> int:
-    return int(text) if text.isdigit() else parse_chinese_integer(text)
+# Years, months, days and plan numbers, in Arabic digits or a Chinese numeral.
+_year_value = _small_value = numeral_value
 
 
 def _number_value(text: str) -> float:

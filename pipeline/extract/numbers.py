@@ -33,12 +33,8 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Mapping
 
-CHINESE_DIGITS: Mapping[str, int] = MappingProxyType({
-    "〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-})
-# Units inside one 万-group.
-SMALL_UNITS: Mapping[str, int] = MappingProxyType({"十": 10, "百": 100, "千": 1000})
+from pipeline.chinese import DIGITS, parse_chinese_integer
+
 # Multipliers written after a numeral, longest first so that 万亿 wins over 万.
 MAGNITUDES: Mapping[str, Decimal] = MappingProxyType({
     "万亿": Decimal("1e12"), "千万": Decimal("1e7"), "百万": Decimal("1e6"),
@@ -171,46 +167,6 @@ def is_arabic(numeral: str) -> bool:
     return _ARABIC_RE.fullmatch(numeral) is not None
 
 
-def _parse_small_group(text: str) -> int:
-    """Parse a numeral below 10000 such as 三千零五, 十二, 两百."""
-    total, digit = 0, None
-    for char in text:
-        if char in "零〇○" and total:
-            digit = None  # a placeholder: 一千零十 is 1010, not 1000
-        elif char in CHINESE_DIGITS:
-            digit = CHINESE_DIGITS[char]
-        elif char in SMALL_UNITS:
-            # 十二 means 12: a bare 十 counts as 一十.
-            total += (1 if digit is None else digit) * SMALL_UNITS[char]
-            digit = None
-        else:
-            raise ValueError(f"not a Chinese numeral: {text!r}")
-    return total + (digit or 0)
-
-
-def parse_chinese_integer(text: str) -> int:
-    """Parse a Chinese integer numeral.
-
-    Digit-by-digit years (二〇三五 → 2035) and positional numerals
-    (一万五千 → 15000, 两亿 → 200000000) are both accepted.
-
-    Raises:
-        ValueError: when ``text`` is not a Chinese numeral.
-    """
-    if not text:
-        raise ValueError("empty numeral")
-    if text[0] in "百千万" and text in ("百", "千", "万"):
-        return {"百": 100, "千": 1000, "万": 10000}[text]
-    if all(char in CHINESE_DIGITS for char in text) and len(text) > 1:
-        return int("".join(str(CHINESE_DIGITS[char]) for char in text))
-    total = 0
-    for big, factor in (("亿", 10**8), ("万", 10**4)):
-        if big in text:
-            head, text = text.split(big, 1)
-            total += (parse_chinese_integer(head) if head else 1) * factor
-    return total + (_parse_small_group(text) if text else 0)
-
-
 def parse_decimal(text: str) -> Decimal:
     """Parse a numeral, with an optional trailing magnitude, to a ``Decimal``.
 
@@ -241,7 +197,7 @@ def parse_decimal(text: str) -> Decimal:
             raise ValueError(f"not a number: {text!r}") from error
     if "点" in text:
         whole, fraction = text.split("点", 1)
-        digits = "".join(str(CHINESE_DIGITS[c]) for c in fraction if c in CHINESE_DIGITS)
+        digits = "".join(str(DIGITS[c]) for c in fraction if c in DIGITS)
         if len(digits) != len(fraction):
             raise ValueError(f"not a Chinese decimal: {text!r}")
         return (parse_chinese_integer(whole or "零") + Decimal(f"0.{digits}")) * factor

@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+from pipeline.chinese import CLAUSE_END, HAN, with_half_width
 from pipeline.config import RESOURCES_DIR
 from pipeline.tables import PARTY_KINDS, PARTY_ROLES
 from pipeline.extract.party_names import NameGrammar, Place, first_char_guard, load_grammar, trie_pattern
@@ -177,9 +178,9 @@ _ALIAS = re.compile(r"[(（]以下(?:简称|称)[“\"]?[^)）\n]{1,20}[)）]")
 # Quoted programme names and titles: 数字四川, “光网四川”, 《四川省…目录》.
 _QUOTED = re.compile(r"“[^”\n]*”|《[^》\n]*》|\"[^\"\n]*\"")
 # A name run on into an event: 中小微企业云服务大会, 中国国际软件合作洽谈会.
-_EVENT_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{0,8}?(?:大会|博览会|洽谈会|交易会|论坛|峰会|年会|大赛)")
+_EVENT_AFTER = re.compile(rf"[{HAN}A-Za-z0-9]{{0,8}}?(?:大会|博览会|洽谈会|交易会|论坛|峰会|年会|大赛)")
 # 中国人民银行金融信用信息基础数据库: the bank names a database, it is not a party there.
-_SYSTEM_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:数据库|信息系统|信息平台)")
+_SYSTEM_AFTER = re.compile(rf"[{HAN}]{{0,10}}?(?:数据库|信息系统|信息平台)")
 # 张某 省发展改革委主任: a job title names a person, not the body.
 _JOB_TITLE_AFTER = re.compile(r"(?:党组)?(?:常务)?(?:副)?(?:主任|局长|厅长|部长|书记|主席|秘书长|司长|处长|署长|行长|院长|市长|省长|县长|区长|委员)(?![会])")
 _SLOGAN_PREFIXES = ("数字", "智联", "智慧", "全景", "计算", "连接", "感知", "工赋")
@@ -213,7 +214,7 @@ _NOMINAL_OBJECT = re.compile(r"(?:等[^，。；]{0,10})?(?:建设|运营|落地
 _QUALIFIER_AFTER = re.compile(r"各类|的")
 # Sentence pieces: a role is read inside the clause piece that holds the name.
 _PIECE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n(（]")
-_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_SENTENCE_END = re.compile(rf"[{with_half_width(CLAUSE_END)}\n]")
 _SUBJECT_LEAD_IN = re.compile(r"(?:\*\*)?(?:第[一二三四五六七八九十百零]+条[ \t\u3000]*)?(?:同时|并由|由|其中|另外|此外)?")
 _BY = re.compile(r"(?:并|同时)?由(?:[^，。；由]{0,10}的)?$")
 _LEAD_AFTER = re.compile(r"(?:等|共同)?牵头|(?:切实|要|应当)?承担牵头|(?:要|应当|应)?会同")
@@ -224,7 +225,7 @@ _OBLIGATION = re.compile(r"(?:要(?![素求点])|应当|应(?![用急对])|须|�
 _COOPERATE_WITH = re.compile(r"会同$")
 
 _ANNOTATION = re.compile(
-    r"(?P<label>(?:牵头|责任|负责|主责|配合|参与|协同|协办)[\u4e00-\u9fff]{0,4}?(?:单位|部门))[：:]"
+    rf"(?P<label>(?:牵头|责任|负责|主责|配合|参与|协同|协办)[{HAN}]{{0,4}}?(?:单位|部门))[：:]"
     r"(?P<units>(?:[^：:；;。()（）\n]|[(（][^()（）\n]*[)）])+)"
 )
 _LABEL_ROLE = {"牵头": "lead", "配合": "support", "参与": "support", "协同": "support", "协办": "support"}
@@ -391,6 +392,17 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _known_name(text: str, start: int, end: int, forms: list[str], resolved: str, prefix: str,
+                gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
+    """The body ``text[start:end]`` names: the first of ``forms`` the gazetteer knows, else ``resolved`` by the grammar."""
+    for form in forms:
+        entry = gazetteer.lookup(form)
+        if entry is not None:
+            return [_entry_name(text, start, end, entry, home, gazetteer.grammar, form)]
+    body = gazetteer.grammar.resolve(resolved, prefix, home)
+    return [_Name(start, end, body.name, body.kind, body.name_en, "grammar")] if body is not None else []
+
+
 def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Place | None,
                 prefix: str = "", head: str = "", government: str = "") -> list[_Name]:
     """The bodies one unit of a list names, with its list's shared prefix or head.
@@ -413,13 +425,9 @@ def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Pla
     forms = [government + unit] if government and not unit.startswith(government) else []
     if head and not unit.endswith(head):
         forms += [unit + head, "各" + unit + head]
-    for form in forms + [unit]:
-        entry = gazetteer.lookup(form)
-        if entry is not None:
-            return [_entry_name(text, start, end, entry, home, grammar, form)]
-    body = grammar.resolve(unit, prefix, home)
-    if body is not None:
-        return [_Name(start, end, body.name, body.kind, body.name_en, "grammar")]
+    named = _known_name(text, start, end, forms + [unit], unit, prefix, gazetteer, home)
+    if named:
+        return named
     if "等" in unit:
         # 浦东新区等相关区政府: the place shares the head of the group after 等.
         first, _, rest = unit.partition("等")
@@ -433,13 +441,9 @@ def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Pla
                     return [_Name(start, start + len(first), composed.name, composed.kind, composed.name_en, "grammar")] + later
         return _unit_names(text, start, start + len(first), gazetteer, home) + later
     if not unit.startswith("各"):
-        for form in ("各" + unit,):
-            entry = gazetteer.lookup(form)
-            if entry is not None:
-                return [_entry_name(text, start, end, entry, home, grammar, form)]
-            body = grammar.resolve(form, prefix, home)
-            if body is not None:
-                return [_Name(start, end, body.name, body.kind, body.name_en, "grammar")]
+        named = _known_name(text, start, end, ["各" + unit], "各" + unit, prefix, gazetteer, home)
+        if named:
+            return named
     inner = [n for n in _scan(text[:end], gazetteer, home) if n.start >= start]
     if inner:
         return inner
@@ -450,7 +454,7 @@ def _unit_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Pla
 
 _HEADS = ("人民政府", "政府")
 # 省政府各部门、各直属机构: the government that owns the first unit owns the next.
-_GOVERNMENT_PREFIX = re.compile(r"(?:[省市县区]|[\u4e00-\u9fff]{2,8}[省市县区])(?:人民)?政府(?=各|有关)")
+_GOVERNMENT_PREFIX = re.compile(rf"(?:[省市县区]|[{HAN}]{{2,8}}[省市县区])(?:人民)?政府(?=各|有关)")
 
 
 def _list_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
@@ -631,7 +635,7 @@ def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]]) -> 
         if obligation is not None and obligation.start() <= 12 and not _ACTOR_TRIGGERS.search(stripped, 0, obligation.start()):
             rest = stripped[obligation.end():]
             return "support" if re.match(r"(?:依法|积极|主动)?(?:予以)?配合", rest) else "responsible"
-        if by and re.match(r"[\u4e00-\u9fff]", after):
+        if by and re.match(rf"[{HAN}]", after):
             return "responsible"  # 由市科委受理, 由市地方金融管理部门汇总
         if not before.strip("*") or re.fullmatch(r"(?:\*\*)?第[一二三四五六七八九十百零]+条[ \t\u3000]*", before):
             if _duty_later(text, end):
@@ -666,7 +670,7 @@ def _issuer_spans(text: str) -> list[tuple[int, int]]:
         if _DATE_LINE.match(line):
             block = index - 1
             while block >= 0 and 2 <= len(lines[block][2].strip()) <= 40 and re.fullmatch(
-                    r"[ \t\u3000]*[\u4e00-\u9fff()（）]+[ \t\u3000]*", lines[block][2]) and _UNIT_END.search(lines[block][2].strip()):
+                    rf"[ \t\u3000]*[{HAN}()（）]+[ \t\u3000]*", lines[block][2]) and _UNIT_END.search(lines[block][2].strip()):
                 spans.append((lines[block][0], lines[block][1]))
                 block -= 1
     return spans

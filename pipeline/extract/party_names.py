@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.chinese import HAN
 from pipeline.config import RESOURCES_DIR
 
 TABLES_DIR = RESOURCES_DIR / "parties"
@@ -440,7 +441,7 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
     # zone's name starts after a separator, so a verb before it is never taken in.
     zone = re.compile(
         r"(?:(?<=[、，,。；;：:(（\n \u3000])|^)"
-        r"(?P<zone>[\u4e00-\u9fff()（）]{2,16}?(?:新片区|商务区|合作区|开发区|高新区|新区|园区|试验区|自贸区|保税区|示范区))"
+        rf"(?P<zone>[{HAN}()（）]{{2,16}}?(?:新片区|商务区|合作区|开发区|高新区|新区|园区|试验区|自贸区|保税区|示范区))"
         r"(?P<zone_organ>管委会|管理委员会|管理局|管理办公室)"
     )
     bank = re.compile(

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pipeline.chinese import HAN
+
 # Prefixes that make the following facility a proper name: 国家/全国 (but not
 # the rank adjective 国家级), 省 (but not 省级/省内), 天府 (Sichuan's epithet),
 # 黄河 (the river basin that names Shandong's platforms).
@@ -33,7 +35,7 @@ _FACILITY_SUFFIX = re.compile(
     r"|实验场|测试场|中心|平台|节点|走廊|智库"
 )
 # The run a facility name may span after its prefix.
-_FACILITY_BODY = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”·]+")
+_FACILITY_BODY = re.compile(rf"[{HAN}A-Za-z0-9“”·]+")
 _MAX_FACILITY_BODY = 18
 # Words that end a facility name's run to the left: a verb or particle there
 # means the text before it is a clause, not part of the name.
@@ -53,7 +55,7 @@ _GROUP_HEADS = re.compile(
 _MAX_MODIFIER = 14
 # Where a group's modifier starts: after a verb, particle, measure word or separator.
 _MODIFIER_BREAKS = re.compile(
-    r"[^\u4e00-\u9fffA-Za-z0-9“”]"
+    rf"[^{HAN}A-Za-z0-9“”]"
     r"|支持|鼓励|引导|推动|督促|培育|培强|培优|引进|引培|吸引|招引|打造|遴选|组织|推进|加大|加快|扶持|帮助"
     r"|带动|促进|调动|规范|服务于|聚集|集聚|汇聚|面向|包括|涌现|新增|组建|发展|落户|对接|联合|依托|利用|发挥"
     r"|完善|构建|提升|探索|开展|做好|实施|创建|积极|结合|回应|建立|支撑|赋能|激发|保障|推广|引领|运用"
@@ -71,7 +73,7 @@ _NOT_GROUP_AFTER = re.compile(r"上云|用云|改革|融合|监督|服务(?![商
 # 有条件的地区 / 具备条件的城市 / 有条件的市 (but 有条件的市(州) is the
 # gazetteer's 各市(州)); 中部地区, 清洁能源富集地区, “长珠闽”地区.
 _CAPABLE_PLACES = re.compile(r"(?:有条件|具备条件|符合条件)的(?:地区|城市|市[(（]州[)）]|市|区|县)")
-_AREA = re.compile(r"(?:“[^”\n]{1,8}”|[\u4e00-\u9fff]{2,8}?)地区")
+_AREA = re.compile(rf"(?:“[^”\n]{{1,8}}”|[{HAN}]{{2,8}}?)地区")
 _AREA_BREAKS = re.compile(r"支持|鼓励|引导|推动|承接|向|与|和|及|、|在|到|达到|的|本")
 
 
@@ -122,10 +124,10 @@ _NAME_QUANTIFIERS = re.compile(r"^(?:各类|各|相关|有关|广大|其他|更�
 # an enumeration between the verb and the head belongs to the group's name.
 _ENUMERATION_BEFORE = re.compile(
     r"(?:支持|鼓励|引导|推动|培育|培强|督促|指导|帮助)(?:一批|更多)?"
-    r"(?P<items>(?:[\u4e00-\u9fff]{1,6}、)+[\u4e00-\u9fff]{1,6}等|(?:[\u4e00-\u9fff]{1,5}型、)+)$"
+    rf"(?P<items>(?:[{HAN}]{{1,6}}、)+[{HAN}]{{1,6}}等|(?:[{HAN}]{{1,5}}型、)+)$"
 )
 # 云服务和大数据企业: two modifiers of one head, not two groups.
-_JOINED_MODIFIER = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))?([\u4e00-\u9fff]{2,6})和$")
+_JOINED_MODIFIER = re.compile(rf"(?:^|(?<=[^{HAN}]))?([{HAN}]{{2,6}})和$")
 
 
 def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -150,7 +152,7 @@ def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
                 and (enumeration.group("items").endswith("、") or text.startswith(("领域", "行业", "类"), start))):
             start = enumeration.start("items")
         elif start > 0 and text[start - 1] == "和" and head.start() - start >= 2:
-            joined = re.search(r"(?:支持|鼓励|引导|推动|培育|培强|一批|的)([\u4e00-\u9fff]{2,6})和$", text[max(0, start - 12):start])
+            joined = re.search(rf"(?:支持|鼓励|引导|推动|培育|培强|一批|的)([{HAN}]{{2,6}})和$", text[max(0, start - 12):start])
             if joined is not None and not _GROUP_HEADS.search(joined.group(1)):
                 start -= len(joined.group(1)) + 1
         modifier = text[start : head.start()]

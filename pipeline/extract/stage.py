@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
+from pipeline.chinese import HAN
+from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause, ancestors
 from pipeline.extract.dates import DateHit, find_dates, uses_document_days
 from pipeline.extract.indicator_tables import find_indicator_tables
 from pipeline.extract.nlp import records, set_doc_dates, table_date_options
@@ -203,14 +204,6 @@ def own_offset_map(clause: Clause):
     return to_document
 
 
-def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> Iterator[Clause]:
-    parent_id = clause.parent_id
-    while parent_id is not None and parent_id in by_id:
-        parent = by_id[parent_id]
-        yield parent
-        parent_id = parent.parent_id
-
-
 def _scope_deadline(clause: Clause, by_id: dict[str, Clause], dates: Mapping[str, Sequence[DateHit]],
                     reference_year: int | None) -> int | None:
     """The 到YYYY年 scope an enclosing clause sets for its children (Jiangxi's bullets under 到2025年).
@@ -221,7 +214,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], dates: Mapping[str
     own_heading = _PLAN_YEAR_HEADING.match(clause.heading or "")
     if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
         return reference_year
-    for ancestor in _ancestors(clause, by_id):
+    for ancestor in ancestors(clause, by_id):
         years = [
             int(hit.start_date[:4])
             for hit in dates[ancestor.clause_id]
@@ -252,7 +245,7 @@ def _states_rules(title: str | None) -> bool:
 
 
 def _reports_the_past(clause: Clause, by_id: dict[str, Clause]) -> bool:
-    chain = [clause, *_ancestors(clause, by_id)]
+    chain = [clause, *ancestors(clause, by_id)]
     return any(c.kind in ("section", "part", "chapter") and _PAST_SECTION.search(c.heading) for c in chain)
 
 
@@ -277,4 +270,4 @@ def _is_issuer_mention(clause: Clause, text: str, hit, issuer_names: set[str]) -
         return line == hit.text or re.fullmatch(rf"{re.escape(hit.text)}\d{{4}}年\d{{1,2}}月\d{{1,2}}日印发", line) is not None
     if hit.name not in issuer_names:
         return False
-    return "关于" in line or line == hit.text or re.fullmatch(r"[\u4e00-\u9fff() ]+", line) is not None
+    return "关于" in line or line == hit.text or re.fullmatch(rf"[{HAN}() ]+", line) is not None

@@ -45,6 +45,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator
 
+from pipeline.chinese import HAN, SENTENCE_END
 from pipeline.extract.dates import DateHit, find_dates
 from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import (
@@ -81,7 +82,7 @@ _REACHED = frozenset({"达", "达到", "增至", "增加到", "增加至", "提�
                       "增长到", "增长至", "扩大到", "扩大至"})
 # 超过 under a negation (不得超过, 不同时担任超过3个) caps the figure.
 _NEGATABLE = frozenset({"超过", "超", "高于", "大于", "多于"})
-_NEGATED_BEFORE_RE = re.compile(r"(?:不得|不能|不应|不宜|严禁|不(?![断仅但少足]))[\u4e00-\u9fff]{0,6}$")
+_NEGATED_BEFORE_RE = re.compile(rf"(?:不得|不能|不应|不宜|严禁|不(?![断仅但少足]))[{HAN}]{{0,6}}$")
 DOUBLINGS = MappingProxyType({"翻两番": 4.0, "翻一番": 2.0, "翻番": 2.0, "倍增": 2.0})
 
 _PREFIX_ALT = "|".join(sorted(COMPARATOR_PREFIXES, key=len, reverse=True))
@@ -116,10 +117,10 @@ BANDWIDTH_RE = re.compile(
 
 _BAD_BEFORE_NUMBER = re.compile(r"[A-Za-z0-9.+/\-:_第前“×]$")
 _BAD_AFTER_VALUE = re.compile(r"^(?![/／][年月日人户个家项次])[A-Za-z0-9.+/\-:_×]")
-_CJK_RE = re.compile(r"^[\u4e00-\u9fff]")
-_NOUN_START_RE = re.compile(r"^[\u4e00-\u9fff“A-Za-z]")
+_CJK_RE = re.compile(rf"^[{HAN}]")
+_NOUN_START_RE = re.compile(rf"^[{HAN}“A-Za-z]")
 
-_SENTENCE_END = "。！？\n"
+_SENTENCE_END = SENTENCE_END + "\n"
 _SEGMENT_SEPARATORS = "，。；：！？、\n,;:"
 _AFTER_STOPS = "，。；：！？\n,;:"
 _LIST_JOINERS = "、和及与"
@@ -136,7 +137,7 @@ _TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "�
 # A time span held under or over a fixed bound is a rule's time limit (作业完成时间不超过60分钟),
 # unlike a time cut to reach (审评时限压缩至40个工作日以内).
 # 至少/最少 before a figure with no goal year: a minimum the text imposes (其他省份至少选择1个地市).
-_REQUIRED_MINIMUM_RE = re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,3}$")
+_REQUIRED_MINIMUM_RE = re.compile(rf"(?:至少|最少)[{HAN}]{{0,3}}$")
 # Verbs that put in place a quantity written as its order of magnitude (配置千万级感知节点).
 _SCALE_VERB_RE = re.compile(r"(?:配置|部署|布设|接入|连接|汇聚|服务|覆盖|支撑)$")
 _STATIC_LIMITS = frozenset({"不超过", "不少于", "不低于", "不多于", "不高于", "至少", "最多", "最长"})
@@ -207,7 +208,7 @@ def _cue_patterns() -> dict[str, re.Pattern]:
     parameter = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "parameter")
     baseline = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "baseline")
     heads = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "condition")
-    condition = re.compile(rf"^(?:[/／][年月])?[^，。；：]{{0,14}}的(?:[\u4e00-\u9fff]{{0,4}}(?:{heads}))?$")
+    condition = re.compile(rf"^(?:[/／][年月])?[^，。；：]{{0,14}}的(?:[{HAN}]{{0,4}}(?:{heads}))?$")
     return {"parameter": re.compile(parameter), "baseline_span": re.compile(baseline), "condition": condition}
 
 
@@ -437,6 +438,8 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
     for match in VALUE_RE.finditer(text):
         if any(a < match.end() and match.start("num") < b for a, b in blocked):
             continue
+        if not all(_reads(parse_decimal, match[group]) for group in ("num", "num2") if match[group]):
+            continue  # 十百千家企业: numeral characters that make no number
         pre = _valid_prefix(text, match)
         quality = _is_value(text, match, pre)
         if quality:
@@ -451,6 +454,15 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
             yield match.start(), match.end("unit"), match, match["pre"], "bandwidth"
     for match in MILESTONE_RE.finditer(text):
         yield match.start("num"), match.end("mag"), match, None, "milestone"
+
+
+def _reads(parse, written: str) -> bool:
+    """Whether ``parse`` (``parse_decimal``, ``lookup_unit``) reads ``written``."""
+    try:
+        parse(written)
+    except (KeyError, ValueError):
+        return False
+    return True
 
 
 def _values(match: re.Match) -> tuple[float, float | None, str]:
@@ -521,11 +533,11 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
         value, value_max, unit = _values(match)
         comparator = _comparator(match, pre)
         own = comparator != "="
-        if comparator == "=" and re.search(r"最高[\u4e00-\u9fff]{0,4}$", text[max(0, start - 8):start]):
+        if comparator == "=" and re.search(rf"最高[{HAN}]{{0,4}}$", text[max(0, start - 8):start]):
             comparator = "<="  # 每年最高补助100万元: a cap
         elif comparator == "=" and text.startswith("级", end):
             comparator = ">="  # 千万级: at least of that order
-        elif comparator == "=" and re.search(r"(?:至少|最少)[\u4e00-\u9fff]{1,3}$", text[max(0, start - 6):start]):
+        elif comparator == "=" and re.search(rf"(?:至少|最少)[{HAN}]{{1,3}}$", text[max(0, start - 6):start]):
             comparator = ">="  # 至少选择1个地市: a floor on what is chosen
         elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
             comparator = "~"  # 约占全球的四分之三
@@ -551,11 +563,7 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
 
 
 def _known_unit(unit: str) -> bool:
-    try:
-        lookup_unit(unit)
-    except KeyError:
-        return False
-    return True
+    return _reads(lookup_unit, unit)
 
 
 def _indicator(draft: _Draft, following_is_de: bool) -> str:
