@@ -25,12 +25,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import numpy as np
 import pandas as pd
+from cydifflib import SequenceMatcher
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils._sparse import _align_api_if_sparse  # what _count_vocab returns: the type it gives
 
 # Runs of characters that carry meaning; punctuation and spaces split them so
 # that no n-gram spans a sentence break.
@@ -42,6 +43,10 @@ _ALIGNED_KINDS = frozenset({"preamble", "section", "clause", "item", "subitem", 
 # would otherwise grow with the square of the clauses.
 _CHUNK_ROWS = 256
 _CHUNK_PAIRS = 8192
+# Blocks shorter than this do not count as reuse (shared_passage's min_block),
+# and windows of this many characters bound the reuse two texts can share.
+_MIN_BLOCK = 5
+_REUSE_BOUND_N = 4
 ALIGNMENT_COLUMNS = (
     "doc_a", "clause_a", "doc_b", "clause_b", "score", "shared_text", "shared_chars",
     "shared_start_a", "shared_end_a", "shared_start_b", "shared_end_b", "reuse", "reuse_chars",
@@ -64,6 +69,92 @@ class CharNgrams:
 
     def __repr__(self) -> str:
         return f"CharNgrams(ngram_range={self.ngram_range})"
+
+
+# The code points _WORD_RUN matches, as closed ranges: the same class, for arrays of code points.
+_WORD_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F),
+                (ord("A"), ord("Z")), (ord("a"), ord("z")), (ord("0"), ord("9")))
+_CODE_BITS = 18  # every code point of _WORD_RANGES is below 2**18
+
+
+def _in_word_run(codes: np.ndarray) -> np.ndarray:
+    inside = np.zeros(len(codes), dtype=bool)
+    for low, high in _WORD_RANGES:
+        inside |= (codes >= low) & (codes <= high)
+    return inside
+
+
+def char_ngram_counts(texts: Sequence[str], ngram_range: tuple[int, int]) -> tuple[dict[str, int], sparse.csr_array]:
+    """What ``CountVectorizer(analyzer=CharNgrams(ngram_range))`` counts, computed on arrays of code points.
+
+    scikit-learn's counting loops over every n-gram in Python (most of the
+    fit). This gives the same vocabulary and the same matrix, entry for entry
+    and in the same order: a term's column is the order in which it first
+    appears in the corpus (runs in text order, then n, then position), as in
+    ``CountVectorizer._count_vocab``, so what scikit-learn does next (sorting
+    the terms, TF-IDF weights, normalising) and every product computed from
+    the matrix give the same bits.
+    """
+    low, high = ngram_range
+    if not 1 <= low <= high <= 3:
+        raise ValueError(f"ngram_range must be within (1, 3) for the array counter, not {ngram_range}")
+    lengths = np.fromiter((len(text) + 1 for text in texts), dtype=np.int64, count=len(texts))
+    joined = "\n".join(texts) + "\n"  # a newline ends every text, and no run crosses it
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    inside = _in_word_run(codes)
+    row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    run_of = np.cumsum(inside & ~np.concatenate(([False], inside[:-1])))
+    filled = np.concatenate(([0], np.cumsum(inside)))
+    keys, runs, sizes, positions = [], [], [], []
+    for n in range(low, high + 1):
+        start = np.flatnonzero(filled[n:] - filled[:-n] == n)   # n meaningful characters from here
+        key = np.zeros(len(start), dtype=np.int64)
+        for k in range(3):
+            # Each character in its own 18 bits, the third shifted by one so
+            # that a shorter gram (0 there) sorts before the longer ones it starts.
+            if k < n:
+                key |= (codes[start + k] + (1 if k == 2 else 0)) << (_CODE_BITS * (2 - k))
+        keys.append(key)
+        runs.append(run_of[start])
+        sizes.append(np.full(len(start), n, dtype=np.int64))
+        positions.append(start)
+    key, run, size, position = (np.concatenate(x) for x in (keys, runs, sizes, positions))
+    stream = np.lexsort((position, size, run))  # the order CharNgrams yields them, text after text
+    key, row = key[stream], row_of[position[stream]]
+    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    column = np.empty(len(unique), dtype=np.int64)
+    column[np.argsort(first, kind="stable")] = np.arange(len(unique))
+    feature = column[inverse.ravel()]
+    cell, counts = np.unique(row * max(1, len(unique)) + feature, return_counts=True)
+    cell_row = cell // max(1, len(unique))
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(cell_row, minlength=len(texts)))))
+    index_type = np.int64 if len(cell) > np.iinfo(np.int32).max else np.int32
+    matrix = sparse.csr_array((counts.astype(np.intc), (cell % max(1, len(unique))).astype(index_type),
+                               indptr.astype(index_type)), shape=(len(texts), len(unique)))
+    by_column = unique[np.argsort(column)]
+    vocabulary = {_gram(int(value)): index for index, value in enumerate(by_column)}
+    return vocabulary, matrix
+
+
+def _gram(key: int) -> str:
+    mask = (1 << _CODE_BITS) - 1
+    first, second, third = key >> (2 * _CODE_BITS), (key >> _CODE_BITS) & mask, key & mask
+    return chr(first) + (chr(second) if second else "") + (chr(third - 1) if third else "")
+
+
+class _Vectorizer(TfidfVectorizer):
+    """TfidfVectorizer that counts :class:`CharNgrams` on arrays (:func:`char_ngram_counts`); any other analyzer as usual."""
+
+    def _count_vocab(self, raw_documents, fixed_vocab):
+        analyzer = self.analyzer
+        if fixed_vocab or not isinstance(analyzer, CharNgrams) or analyzer.ngram_range[1] > 3:
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        vocabulary, counts = char_ngram_counts(list(raw_documents), analyzer.ngram_range)
+        if not vocabulary:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        matrix = sparse.csr_array((counts.data, counts.indices, counts.indptr), shape=counts.shape, dtype=self.dtype)
+        matrix.sort_indices()
+        return vocabulary, _align_api_if_sparse(matrix)
 
 
 def meaningful_chars(text: str) -> int:
@@ -89,7 +180,7 @@ class SharedPassage:
         return self.start_b + len(self.text)
 
 
-def shared_passage(a: str, b: str, *, min_block: int = 5, max_gap: int = 6) -> SharedPassage:
+def shared_passage(a: str, b: str, *, min_block: int = _MIN_BLOCK, max_gap: int = 6) -> SharedPassage:
     """The longest common passage of two texts, and the length of their longest near-verbatim stretch.
 
     A near-verbatim stretch chains exact matches of at least ``min_block``
@@ -181,7 +272,7 @@ class ClauseComparer:
         kept = clauses[clauses["kind"].isin(_ALIGNED_KINDS)]
         kept = kept[kept["text"].map(meaningful_chars) >= self.min_chars]
         self.clauses_ = kept[["doc_id", "clause_id", "text"]].reset_index(drop=True)
-        self.vectorizer_ = TfidfVectorizer(analyzer=self.analyzer or CharNgrams(), sublinear_tf=True, dtype=np.float64)
+        self.vectorizer_ = _Vectorizer(analyzer=self.analyzer or CharNgrams(), sublinear_tf=True, dtype=np.float64)
         if len(self.clauses_):
             self.matrix_ = self.vectorizer_.fit_transform(self.clauses_["text"]).tocsr()
         else:
@@ -207,21 +298,46 @@ class ClauseComparer:
         if pairs.empty:
             return pd.DataFrame({name: [] for name in ALIGNMENT_COLUMNS})
         texts = self.clauses_["text"].to_numpy()
-        passages = [shared_passage(texts[i], texts[j]) for i, j in zip(pairs["i"], pairs["j"])]
-        pairs["reuse_chars"] = [p.reuse_chars for p in passages]
-        pairs["reuse"] = pairs["reuse_chars"] >= self.reuse_min_chars
-        kept = pairs[(pairs["mutual"] & (pairs["score"] >= self.min_score)) | pairs["reuse"]]
-        chosen = [passages[k] for k in kept.index]
+        i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
+        similar = (pairs["mutual"] & (pairs["score"] >= self.min_score)).to_numpy()
+        # The shared passage is the costly part (difflib's matching): it is
+        # computed for the pairs kept by their score, and for the others only
+        # where the n-grams they share leave room for reuse.
+        searched = np.flatnonzero(similar | self._may_be_reuse(texts, i, j))
+        passages = {k: shared_passage(texts[i[k]], texts[j[k]]) for k in searched}
+        reuse_chars = np.zeros(len(pairs), dtype=np.int64)
+        reuse_chars[searched] = [passages[k].reuse_chars for k in searched]
+        reuse = reuse_chars >= self.reuse_min_chars
+        kept = np.flatnonzero(similar | reuse)
+        chosen = [passages[k] for k in kept]
         doc_ids, clause_ids = self.clauses_["doc_id"].to_numpy(), self.clauses_["clause_id"].to_numpy()
-        i, j = kept["i"].to_numpy(), kept["j"].to_numpy()
+        i, j = i[kept], j[kept]
         return pd.DataFrame({
             "doc_a": doc_ids[i], "clause_a": clause_ids[i], "doc_b": doc_ids[j], "clause_b": clause_ids[j],
-            "score": kept["score"].round(6).to_numpy(),
+            "score": pairs["score"].to_numpy()[kept].round(6),
             "shared_text": [p.text for p in chosen], "shared_chars": [len(p.text) for p in chosen],
             "shared_start_a": [p.start_a for p in chosen], "shared_end_a": [p.end_a for p in chosen],
             "shared_start_b": [p.start_b for p in chosen], "shared_end_b": [p.end_b for p in chosen],
-            "reuse": kept["reuse"].to_numpy(dtype=bool), "reuse_chars": kept["reuse_chars"].to_numpy(),
+            "reuse": reuse[kept], "reuse_chars": reuse_chars[kept],
         }, columns=list(ALIGNMENT_COLUMNS))
+
+    def _may_be_reuse(self, texts: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Whether pairs ``(i, j)`` can share a near-verbatim stretch of ``reuse_min_chars``: a bound, never a miss.
+
+        The stretch is made of blocks of at least ``min_block`` = 5 equal
+        characters; a block of ``s`` characters holds ``s - n + 1`` equal
+        n-grams at distinct places, so the stretch is at most
+        ``shared n-grams * 5 / (5 - n + 1)`` characters long, counting a
+        shared n-gram as often as it occurs in both texts. Hash collisions
+        only raise that count. Identical texts are always searched.
+        """
+        n = _REUSE_BOUND_N
+        windows = _window_counts(self.clauses_["text"].tolist(), n)
+        possible = texts[i] == texts[j]
+        for part in _chunks(len(i), _CHUNK_PAIRS):
+            shared = np.asarray(windows[i[part]].minimum(windows[j[part]]).sum(axis=1)).ravel()
+            possible[part.start:part.stop] |= shared * _MIN_BLOCK >= self.reuse_min_chars * (_MIN_BLOCK - n + 1)
+        return possible
 
     def _candidates(self) -> pd.DataFrame:
         """Candidate pairs (i < j by document) with their exact score and whether they are mutual best matches."""
@@ -274,6 +390,22 @@ class ClauseComparer:
         starts = np.searchsorted(i, i, side="left")
         keep = (np.arange(len(i)) - starts) < self.n_neighbors
         return pd.DataFrame({"i": i[keep], "j": j[keep]})
+
+
+def _window_counts(texts: Sequence[str], n: int) -> sparse.csr_matrix:
+    """How often each n-character window (any characters, hashed to 64 bits) occurs in each text, one row per text."""
+    lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    starts = np.flatnonzero(np.repeat(lengths >= n, lengths)[: max(0, len(codes) - n + 1)])
+    starts = starts[row_of[starts] == row_of[starts + n - 1]] if len(starts) else starts
+    key = np.zeros(len(starts), dtype=np.uint64)
+    for k in range(n):
+        key = key * np.uint64(0x100000001B3) + codes[starts + k]  # wraps modulo 2**64
+    unique, column = np.unique(key, return_inverse=True)
+    counts = sparse.coo_matrix((np.ones(len(starts), dtype=np.int64), (row_of[starts], column.ravel())),
+                               shape=(len(texts), max(1, len(unique))))
+    return counts.tocsr()  # duplicates summed
 
 
 def _chunks(n: int, size: int) -> list[range]:
