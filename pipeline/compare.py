@@ -40,13 +40,17 @@ _WORD_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00
 _LEADING_PUNCTUATION = frozenset({"Po", "Pe", "Pf", "Pd"})
 _ALIGNED_KINDS = frozenset({"preamble", "section", "clause", "item", "subitem", "bullet", "glossary"})
 # Rows of the similarity product computed at a time: bounds memory, which
-# would otherwise grow with the square of the clauses.
+# would otherwise grow with the square of the clauses (and the rows x documents
+# of the best-match cells).
 _CHUNK_ROWS = 256
 _CHUNK_PAIRS = 8192
+# Characters of clause text counted at a time (char_ngram_counts).
+_CHUNK_CHARS = 1 << 19
 # Blocks shorter than this do not count as reuse (shared_passage's min_block),
 # and windows of this many characters bound the reuse two texts can share.
 _MIN_BLOCK = 5
 _REUSE_BOUND_N = 4
+_WINDOW_BUCKETS = 1 << 24
 ALIGNMENT_COLUMNS = (
     "doc_a", "clause_a", "doc_b", "clause_b", "score", "shared_text", "shared_chars",
     "shared_start_a", "shared_end_a", "shared_start_b", "shared_end_b", "reuse", "reuse_chars",
@@ -84,7 +88,8 @@ def _in_word_run(codes: np.ndarray) -> np.ndarray:
     return inside
 
 
-def char_ngram_counts(texts: Sequence[str], ngram_range: tuple[int, int]) -> tuple[dict[str, int], sparse.csr_array]:
+def char_ngram_counts(texts: Sequence[str], ngram_range: tuple[int, int],
+                      chunk_chars: int = _CHUNK_CHARS) -> tuple[dict[str, int], sparse.csr_array]:
     """What ``CountVectorizer(analyzer=CharNgrams(ngram_range))`` counts, computed on arrays of code points.
 
     scikit-learn's counting loops over every n-gram in Python (most of the
@@ -93,11 +98,56 @@ def char_ngram_counts(texts: Sequence[str], ngram_range: tuple[int, int]) -> tup
     appears in the corpus (runs in text order, then n, then position), as in
     ``CountVectorizer._count_vocab``, so what scikit-learn does next (sorting
     the terms, TF-IDF weights, normalising) and every product computed from
-    the matrix give the same bits.
+    the matrix give the same bits. Texts are read about ``chunk_chars``
+    characters at a time, so the work arrays do not grow with the corpus.
     """
     low, high = ngram_range
     if not 1 <= low <= high <= 3:
         raise ValueError(f"ngram_range must be within (1, 3) for the array counter, not {ngram_range}")
+    known = np.zeros(0, dtype=np.int64)        # every key seen so far, sorted
+    known_column = np.zeros(0, dtype=np.int64)  # its column: the order of first appearance
+    indices, counts, row_lengths = [], [], []
+    start = 0
+    while start < len(texts):
+        stop, size = start, 0
+        while stop < len(texts) and (stop == start or size + len(texts[stop]) <= chunk_chars):
+            size += len(texts[stop]) + 1
+            stop += 1
+        key, row = _ngram_stream(texts[start:stop], low, high)
+        unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        place = np.searchsorted(known, unique)
+        seen = place < len(known)
+        seen[seen] = known[place[seen]] == unique[seen]
+        column = np.empty(len(unique), dtype=np.int64)
+        column[seen] = known_column[place[seen]]
+        new = np.flatnonzero(~seen)
+        new = new[np.argsort(first[new], kind="stable")]   # new terms in the order they appear
+        column[new] = len(known) + np.arange(len(new))
+        merged = np.concatenate((known, unique[new]))
+        order = np.argsort(merged, kind="stable")
+        known, known_column = merged[order], np.concatenate((known_column, column[new]))[order]
+        # Count each (row, column) cell: sorted by row, then column, as sort_indices leaves them.
+        width = max(1, int(column.max(initial=0)) + 1)
+        cell, count = np.unique(row * width + column[inverse.ravel()], return_counts=True)
+        indices.append(cell % width)
+        counts.append(count)
+        row_lengths.append(np.bincount(cell // width, minlength=stop - start))
+        start = stop
+    n_terms = len(known)
+    indices_all = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    indptr = np.concatenate(([0], np.cumsum(np.concatenate(row_lengths)))) if row_lengths else np.zeros(1, np.int64)
+    index_type = np.int64 if len(indices_all) > np.iinfo(np.int32).max else np.int32
+    matrix = sparse.csr_array((np.concatenate(counts).astype(np.intc) if counts else np.zeros(0, np.intc),
+                               indices_all.astype(index_type), indptr.astype(index_type)),
+                              shape=(len(texts), n_terms))
+    by_column = np.empty(n_terms, dtype=np.int64)
+    by_column[known_column] = known
+    vocabulary = {_gram(int(value)): index for index, value in enumerate(by_column)}
+    return vocabulary, matrix
+
+
+def _ngram_stream(texts: Sequence[str], low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every n-gram of ``texts`` as an integer key, in the order CharNgrams yields them, and the text it is in."""
     lengths = np.fromiter((len(text) + 1 for text in texts), dtype=np.int64, count=len(texts))
     joined = "\n".join(texts) + "\n"  # a newline ends every text, and no run crosses it
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
@@ -109,31 +159,17 @@ def char_ngram_counts(texts: Sequence[str], ngram_range: tuple[int, int]) -> tup
     for n in range(low, high + 1):
         start = np.flatnonzero(filled[n:] - filled[:-n] == n)   # n meaningful characters from here
         key = np.zeros(len(start), dtype=np.int64)
-        for k in range(3):
+        for k in range(n):
             # Each character in its own 18 bits, the third shifted by one so
             # that a shorter gram (0 there) sorts before the longer ones it starts.
-            if k < n:
-                key |= (codes[start + k] + (1 if k == 2 else 0)) << (_CODE_BITS * (2 - k))
+            key |= (codes[start + k] + (1 if k == 2 else 0)) << (_CODE_BITS * (2 - k))
         keys.append(key)
         runs.append(run_of[start])
-        sizes.append(np.full(len(start), n, dtype=np.int64))
+        sizes.append(np.full(len(start), n, dtype=np.int8))
         positions.append(start)
     key, run, size, position = (np.concatenate(x) for x in (keys, runs, sizes, positions))
-    stream = np.lexsort((position, size, run))  # the order CharNgrams yields them, text after text
-    key, row = key[stream], row_of[position[stream]]
-    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    column = np.empty(len(unique), dtype=np.int64)
-    column[np.argsort(first, kind="stable")] = np.arange(len(unique))
-    feature = column[inverse.ravel()]
-    cell, counts = np.unique(row * max(1, len(unique)) + feature, return_counts=True)
-    cell_row = cell // max(1, len(unique))
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(cell_row, minlength=len(texts)))))
-    index_type = np.int64 if len(cell) > np.iinfo(np.int32).max else np.int32
-    matrix = sparse.csr_array((counts.astype(np.intc), (cell % max(1, len(unique))).astype(index_type),
-                               indptr.astype(index_type)), shape=(len(texts), len(unique)))
-    by_column = unique[np.argsort(column)]
-    vocabulary = {_gram(int(value)): index for index, value in enumerate(by_column)}
-    return vocabulary, matrix
+    stream = np.lexsort((position, size, run))
+    return key[stream], row_of[position[stream]]
 
 
 def _gram(key: int) -> str:
@@ -304,7 +340,15 @@ class ClauseComparer:
         # computed for the pairs kept by their score, and for the others only
         # where the n-grams they share leave room for reuse.
         searched = np.flatnonzero(similar | self._may_be_reuse(texts, i, j))
-        passages = {k: shared_passage(texts[i[k]], texts[j[k]]) for k in searched}
+        # Corpora copy clauses: each pair of distinct texts is searched once.
+        text_ids = pd.factorize(texts)[0]
+        found: dict[tuple[int, int], SharedPassage] = {}
+        passages = {}
+        for k in searched:
+            key = (text_ids[i[k]], text_ids[j[k]])
+            if key not in found:
+                found[key] = shared_passage(texts[i[k]], texts[j[k]])
+            passages[k] = found[key]
         reuse_chars = np.zeros(len(pairs), dtype=np.int64)
         reuse_chars[searched] = [passages[k].reuse_chars for k in searched]
         reuse = reuse_chars >= self.reuse_min_chars
@@ -348,7 +392,9 @@ class ClauseComparer:
         if self.block_max_df is not None:
             document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
             blocked = matrix[:, np.flatnonzero(document_frequency <= self.block_max_df)]
-        found = [self._neighbours(blocked, groups, rows) for rows in _chunks(matrix.shape[0], _CHUNK_ROWS)]
+        # The product converts its right operand to CSR on every call: once here instead.
+        transposed = blocked.T.tocsr()
+        found = [self._neighbours(blocked, transposed, groups, rows) for rows in _chunks(matrix.shape[0], _CHUNK_ROWS)]
         edges = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["i", "j"])
         # Each direction found separately; score each unordered pair once, exactly.
         low = np.minimum(edges["i"], edges["j"])
@@ -372,40 +418,63 @@ class ClauseComparer:
         pairs["mutual"] = pairs.index.isin(best_for_i.index.intersection(best_for_j.index))
         return pairs.sort_values(["i", "j"]).reset_index(drop=True)
 
-    def _neighbours(self, blocked: sparse.csr_matrix, groups: np.ndarray, rows: range) -> pd.DataFrame:
+    def _neighbours(self, blocked: sparse.csr_matrix, transposed: sparse.csr_matrix, groups: np.ndarray,
+                    rows: range) -> pd.DataFrame:
         """For each row in ``rows``: its best match in each other document, the ``n_neighbors`` strongest."""
-        product = (blocked[rows.start:rows.stop] @ blocked.T).tocoo()
+        product = (blocked[rows.start:rows.stop] @ transposed).tocoo()
         i = product.row.astype(np.int64) + rows.start
         j, score = product.col.astype(np.int64), product.data
         other = groups[i] != groups[j]
         i, j, score = i[other], j[other], score[other]
-        # Strongest first within each row (ties: the earlier clause), then the
-        # first entry of each (row, other document) is that document's best.
+        # Each (row, other document)'s best match: the highest score, ties to
+        # the earlier clause. One cell per row and document, filled in place
+        # (no sort of the product, which has thousands of entries per row).
+        n_groups = int(groups.max(initial=0)) + 1
+        cell = (i - rows.start) * n_groups + groups[j]
+        best = np.full(len(rows) * n_groups, -np.inf)
+        np.maximum.at(best, cell, score)
+        top = score == best[cell]
+        first = np.full(len(best), np.iinfo(np.int64).max)
+        np.minimum.at(first, cell[top], j[top])
+        filled = np.flatnonzero(first != np.iinfo(np.int64).max)
+        i, j, score = filled // n_groups + rows.start, first[filled], best[filled]
+        # Keep each row's n_neighbors strongest documents (ties: the earlier clause).
         order = np.lexsort((j, -score, i))
-        i, j, score = i[order], j[order], score[order]
-        _, first = np.unique(i * (groups.max(initial=0) + 1) + groups[j], return_index=True)
-        first.sort()
-        i, j = i[first], j[first]
-        # Keep each row's n_neighbors strongest: entries are still in row, score order.
+        i, j = i[order], j[order]
         starts = np.searchsorted(i, i, side="left")
         keep = (np.arange(len(i)) - starts) < self.n_neighbors
         return pd.DataFrame({"i": i[keep], "j": j[keep]})
 
 
-def _window_counts(texts: Sequence[str], n: int) -> sparse.csr_matrix:
-    """How often each n-character window (any characters, hashed to 64 bits) occurs in each text, one row per text."""
-    lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    starts = np.flatnonzero(np.repeat(lengths >= n, lengths)[: max(0, len(codes) - n + 1)])
-    starts = starts[row_of[starts] == row_of[starts + n - 1]] if len(starts) else starts
-    key = np.zeros(len(starts), dtype=np.uint64)
-    for k in range(n):
-        key = key * np.uint64(0x100000001B3) + codes[starts + k]  # wraps modulo 2**64
-    unique, column = np.unique(key, return_inverse=True)
-    counts = sparse.coo_matrix((np.ones(len(starts), dtype=np.int64), (row_of[starts], column.ravel())),
-                               shape=(len(texts), max(1, len(unique))))
-    return counts.tocsr()  # duplicates summed
+def _window_counts(texts: Sequence[str], n: int, chunk_chars: int = _CHUNK_CHARS) -> sparse.csr_matrix:
+    """How often each n-character window (any characters) occurs in each text, one row per text.
+
+    Windows are hashed into ``_WINDOW_BUCKETS`` columns: two windows that
+    share a column are counted as one, which can only raise the shared
+    count, so the bound it gives stays a bound. Texts are read about
+    ``chunk_chars`` characters at a time.
+    """
+    rows = []
+    start = 0
+    while start < len(texts):
+        stop, size = start, 0
+        while stop < len(texts) and (stop == start or size + len(texts[stop]) <= chunk_chars):
+            size += len(texts[stop])
+            stop += 1
+        part = texts[start:stop]
+        lengths = np.fromiter((len(text) for text in part), dtype=np.int64, count=len(part))
+        codes = np.frombuffer("".join(part).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        row_of = np.repeat(np.arange(len(part), dtype=np.int64), lengths)
+        starts = np.flatnonzero(np.repeat(lengths >= n, lengths)[: max(0, len(codes) - n + 1)])
+        starts = starts[row_of[starts] == row_of[starts + n - 1]] if len(starts) else starts
+        key = np.zeros(len(starts), dtype=np.uint64)
+        for k in range(n):
+            key = key * np.uint64(0x100000001B3) + codes[starts + k]  # wraps modulo 2**64
+        column = (key % np.uint64(_WINDOW_BUCKETS)).astype(np.int64)
+        rows.append(sparse.csr_matrix((np.ones(len(starts), dtype=np.int64), (row_of[starts], column)),
+                                      shape=(len(part), _WINDOW_BUCKETS)))  # duplicates summed
+        start = stop
+    return sparse.vstack(rows, format="csr") if rows else sparse.csr_matrix((0, _WINDOW_BUCKETS), dtype=np.int64)
 
 
 def _chunks(n: int, size: int) -> list[range]:

@@ -174,3 +174,23 @@ def test_the_window_bound_is_never_below_the_near_verbatim_stretch(a, b):
     windows = _window_counts([a, b], _REUSE_BOUND_N)
     shared = windows[[0]].minimum(windows[[1]]).sum()
     assert shared * _MIN_BLOCK >= shared_passage(a, b).reuse_chars * (_MIN_BLOCK - _REUSE_BOUND_N + 1)
+
+
+def test_counting_in_small_chunks_gives_the_same_columns(seed_tables):
+    """Texts read a few at a time keep the corpus-wide order of first appearance."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from pipeline.compare import char_ngram_counts
+
+    texts = seed_tables["clauses"]["text"].tolist()
+    expected = CountVectorizer(analyzer=CharNgrams((2, 3)))
+    counts = expected.fit_transform(texts)
+    for chunk_chars in (1, 300, 10**9):
+        vocabulary, matrix = char_ngram_counts(texts, (2, 3), chunk_chars=chunk_chars)
+        order = sorted(vocabulary, key=vocabulary.get)
+        # CountVectorizer sorts its columns by term; put ours in that order to compare.
+        remap = np.array([expected.vocabulary_[term] for term in order])
+        assert sorted(vocabulary) == sorted(expected.vocabulary_)
+        ours = matrix.tocoo()
+        assert sorted(zip(ours.row, remap[ours.col], ours.data)) == sorted(zip(*counts.nonzero(), counts.data))
+        assert (np.diff(matrix.indptr) == np.diff(counts.indptr)).all()
