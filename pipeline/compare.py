@@ -392,9 +392,16 @@ class ClauseComparer:
         if self.block_max_df is not None:
             document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
             blocked = matrix[:, np.flatnonzero(document_frequency <= self.block_max_df)]
-        # The product converts its right operand to CSR on every call: once here instead.
-        transposed = blocked.T.tocsr()
-        found = [self._neighbours(blocked, transposed, groups, rows) for rows in _chunks(matrix.shape[0], _CHUNK_ROWS)]
+        # Clauses with the same text have the same row: the product runs over
+        # distinct texts, and each clause takes its text's matches.
+        text_of, _ = pd.factorize(self.clauses_["text"])
+        distinct = np.unique(text_of, return_index=True)[1]
+        blocked = blocked[distinct]
+        transposed = blocked.T.tocsr()  # the product converts its right operand on every call: once here
+        members = np.argsort(text_of, kind="stable")  # clauses by text, in clause order within a text
+        member_starts = np.concatenate(([0], np.cumsum(np.bincount(text_of, minlength=len(distinct)))))
+        found = [self._neighbours(blocked, transposed, groups, text_of, members, member_starts, chunk)
+                 for chunk in _chunks(len(distinct), _CHUNK_ROWS)]
         edges = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["i", "j"])
         # Each direction found separately; score each unordered pair once, exactly.
         low = np.minimum(edges["i"], edges["j"])
@@ -419,31 +426,53 @@ class ClauseComparer:
         return pairs.sort_values(["i", "j"]).reset_index(drop=True)
 
     def _neighbours(self, blocked: sparse.csr_matrix, transposed: sparse.csr_matrix, groups: np.ndarray,
-                    rows: range) -> pd.DataFrame:
-        """For each row in ``rows``: its best match in each other document, the ``n_neighbors`` strongest."""
-        product = (blocked[rows.start:rows.stop] @ transposed).tocoo()
-        i = product.row.astype(np.int64) + rows.start
-        j, score = product.col.astype(np.int64), product.data
-        other = groups[i] != groups[j]
-        i, j, score = i[other], j[other], score[other]
-        # Each (row, other document)'s best match: the highest score, ties to
-        # the earlier clause. One cell per row and document, filled in place
+                    text_of: np.ndarray, members: np.ndarray, member_starts: np.ndarray, texts: range) -> pd.DataFrame:
+        """For each clause whose text is in ``texts``: its best match in each other document, the ``n_neighbors`` strongest.
+
+        ``blocked`` has one row per distinct text; ``members[member_starts[t]:member_starts[t + 1]]``
+        are the clauses of text ``t``.
+        """
+        product = (blocked[texts.start:texts.stop] @ transposed).tocoo()
+        t, other_text, score = product.row.astype(np.int64), product.col.astype(np.int64), product.data
+        # Every clause of each matched text: (text, clause j, score).
+        sizes = member_starts[other_text + 1] - member_starts[other_text]
+        t, score = np.repeat(t, sizes), np.repeat(score, sizes)
+        offsets = np.arange(len(t)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        j = members[np.repeat(member_starts[other_text], sizes) + offsets]
+        # Each (text, document)'s best match: the highest score, ties to the
+        # earlier clause. One cell per text and document, filled in place
         # (no sort of the product, which has thousands of entries per row).
         n_groups = int(groups.max(initial=0)) + 1
-        cell = (i - rows.start) * n_groups + groups[j]
-        best = np.full(len(rows) * n_groups, -np.inf)
+        cell = t * n_groups + groups[j]
+        best = np.full(len(texts) * n_groups, -np.inf)
         np.maximum.at(best, cell, score)
         top = score == best[cell]
         first = np.full(len(best), np.iinfo(np.int64).max)
         np.minimum.at(first, cell[top], j[top])
         filled = np.flatnonzero(first != np.iinfo(np.int64).max)
-        i, j, score = filled // n_groups + rows.start, first[filled], best[filled]
-        # Keep each row's n_neighbors strongest documents (ties: the earlier clause).
-        order = np.lexsort((j, -score, i))
-        i, j = i[order], j[order]
-        starts = np.searchsorted(i, i, side="left")
-        keep = (np.arange(len(i)) - starts) < self.n_neighbors
-        return pd.DataFrame({"i": i[keep], "j": j[keep]})
+        t, group, j, score = filled // n_groups, filled % n_groups, first[filled], best[filled]
+        # Each text's strongest documents (ties: the earlier clause): one more
+        # than a clause keeps, since a clause skips its own document.
+        order = np.lexsort((j, -score, t))
+        t, group, j = t[order], group[order], j[order]
+        starts = np.searchsorted(t, t, side="left")
+        keep = (np.arange(len(t)) - starts) < self.n_neighbors + 1
+        t, group, j = t[keep], group[keep], j[keep]
+        # Hand each clause of a text that text's list, less its own document, first n_neighbors.
+        list_starts = np.searchsorted(t, np.arange(len(texts)), side="left")
+        list_sizes = np.searchsorted(t, np.arange(len(texts)), side="right") - list_starts
+        clauses = members[member_starts[texts.start]:member_starts[texts.stop]]
+        counts = list_sizes[text_of[clauses] - texts.start]
+        i = np.repeat(clauses, counts)
+        entry = np.repeat(list_starts[text_of[clauses] - texts.start], counts) + (
+            np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts))
+        other = group[entry] != groups[i]
+        i, entry = i[other], entry[other]
+        order = np.argsort(i, kind="stable")  # by clause, each clause's entries still strongest first
+        i, entry = i[order], entry[order]
+        rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
+        keep = rank < self.n_neighbors
+        return pd.DataFrame({"i": i[keep], "j": j[entry[keep]]})
 
 
 def _window_counts(texts: Sequence[str], n: int, chunk_chars: int = _CHUNK_CHARS) -> sparse.csr_matrix:
