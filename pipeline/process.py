@@ -119,7 +119,9 @@ def describe_document(path: Path, seeds_dir: Path | None, data: bytes, encoding:
         "pipeline_version": __version__,
     }
     dated = meta.issue_date or meta.publish_date
-    context = DocumentContext(doc_id, dated.year if dated else None, meta.issuer, meta.title)
+    context = DocumentContext(doc_id, dated.year if dated else None, meta.issuer, meta.title,
+                              meta.issue_date.isoformat() if meta.issue_date else None,
+                              meta.publish_date.isoformat() if meta.publish_date else None)
     return Described(doc_id, document, clause_rows, context, tuple(warnings))
 
 

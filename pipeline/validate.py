@@ -413,6 +413,24 @@ def _n_clauses_counted(tables: Tables) -> pa.Table:
     return _failing(joined, pc.field("n_clauses") == pc.field("clause_rows")).select([ROW, "clause_rows"])
 
 
+def _effective_date_in_dates(tables: Tables) -> pa.Table:
+    """Documents whose ``effective_date`` is none of the days their ``effective`` dates rows name.
+
+    Metadata reads the date from the document's own 施行 article (or its promulgation date
+    for 自公布之日起); the dates table reads the same words, so the two must agree when both exist.
+    """
+    dates = tables["dates"]
+    effective = dates.filter((pc.field("role") == "effective") & pc.field("start_date").is_valid())
+    effective = effective.select(["doc_id", "start_date"])
+    documents = tables["documents"].filter(pc.field("effective_date").is_valid())
+    documents = documents.select(["doc_id", "effective_date", ROW])
+    joined = documents.join(effective, "doc_id", join_type="inner")
+    joined = joined.append_column("agrees", pc.cast(pc.equal(joined["start_date"], joined["effective_date"]), pa.int8()))
+    groups = joined.group_by([ROW, "effective_date"]).aggregate([("agrees", "max"), ("start_date", "min")])
+    groups = groups.rename_columns([ROW, "effective_date", "agrees", "effective_in_dates"])
+    return _failing(groups, pc.field("agrees") == 1).select([ROW, "effective_date", "effective_in_dates"])
+
+
 def _shares_sum(tables: Tables) -> pa.Table:
     """Documents whose theme shares add up to more than 1.
 
@@ -575,6 +593,9 @@ def _declare() -> tuple[Check, ...]:
                       | (pc.field("issue_date") <= pc.field("publish_date")),
                       ("issue_date", "publish_date")), severity="warning"),
         between("documents", "effective_date", EARLIEST_DOCUMENT_DATE, LATEST_DATE, nullable=True),
+        Check("documents", "effective_date_in_dates",
+              "effective_date is the day of one of the document's effective dates rows, when it has any",
+              _effective_date_in_dates, needs=("dates",), columns=("effective_date", "effective_in_dates")),
         in_set("documents", "admin_level", ADMIN_LEVELS, nullable=True),
         in_set("documents", "genre", genre_names, nullable=True),
         holds("documents", "city_in_a_province", "a document with a city has its province",

@@ -302,6 +302,16 @@ def published_before_issued(frames: Frames) -> dict:
     return {"row": position}
 
 
+def effective_date_disagrees(frames: Frames) -> dict:
+    """A dates row reads 自2021年3月1日起施行 as one day, the document's metadata says the next."""
+    dates, documents = frames["dates"], frames["documents"]
+    row = _first(dates, (dates["kind"] == "date") & dates["start_date"].notna())
+    _set(frames, "dates", row, role="effective")
+    position = _first(documents, documents["doc_id"] == dates.at[row, "doc_id"])
+    _set(frames, "documents", position, effective_date=dates.at[row, "start_date"] + datetime.timedelta(days=1))
+    return {"row": position}
+
+
 def city_without_province(frames: Frames) -> dict:
     documents = frames["documents"]
     position = _first(documents, documents["province"].notna())
@@ -420,6 +430,8 @@ CASES: list[tuple[str, Callable[[Frames], dict], list[tuple[str, str]]]] = [
     ("documents-published-before-issued", published_before_issued, [("documents", "issued_before_published")]),
     ("documents-effective_date-1800", set_value("documents", "effective_date", datetime.date(1800, 1, 1)),
      [("documents", "between(effective_date)")]),
+    ("documents-effective_date-not-in-dates", effective_date_disagrees,
+     [("documents", "effective_date_in_dates")]),
     ("documents-unknown-admin_level", set_value("documents", "admin_level", "township"),
      [("documents", "in_set(admin_level)")]),
     ("documents-unknown-genre", set_value("documents", "genre", "小说"), [("documents", "in_set(genre)")]),

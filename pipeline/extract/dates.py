@@ -110,16 +110,17 @@ FIVE_YEAR_PLAN_LONG_RE = re.compile(r"第(?P<n>[一二三四五六七八九十]{
 _DURATION_UNIT_PATTERN = r"个工作日|工作日|个小时|小时|分钟|个月|个星期|周|天|日|年"
 DURATION_RE = re.compile(
     rf"(?<![\d.\-—～~×{_CN_DIGIT}十两第每月])(?P<a>{_SMALL_NUMBER})(?:{_RANGE_SEP}(?P<b>{_SMALL_NUMBER}))?"
-    rf"(?P<unit>{_DURATION_UNIT_PATTERN})(?P<half>半|(?P<months>{_SMALL_NUMBER})个月)?(?![级度代底末初中年])"
+    rf"(?P<unit>{_DURATION_UNIT_PATTERN})(?P<half>半|(?P<months>{_SMALL_NUMBER})个月)?(?![级度代底末初中年岁])"
 )
 RELATIVE_RE = re.compile(
-    rf"(?P<word>今明两年|今年|明年|去年|上一?年度?|次年|本年度?|"
+    rf"(?P<word>今明两年|今年|明年|去年|上一?年度?|次年|本年度?|当年度?|"
     rf"(?<![\d{_CN_DIGIT}十两年今明去本每近上次当])年)(?P<end>底|末|内|初|中)?"
 )
 # Chinese-numeral years are only durations after these words (or before the
 # followers below); otherwise 统一年度 or 三年行动计划 would turn into spans.
-_DURATION_LEADS = ("通过", "经过", "用", "再用", "提前", "近", "连续", "未来", "历时", "花", "保存", "期限为", "有效期")
-_DURATION_FOLLOWERS = re.compile(r"^(?:内|以内|之内|以上|后|之后|来|时间|左右|翻番|期满|为限)")
+_DURATION_LEADS = ("通过", "经过", "用", "再用", "提前", "近", "连续", "未来", "历时", "花", "保存", "期限为", "有效期",
+                   "任期", "为期", "期为")
+_DURATION_FOLLOWERS = re.compile(r"^(?:内|以内|之内|以上|后|之后|来|时间|左右|翻番|期满|为限|累计)")
 # Units that can only be spans of time, so a Chinese numeral before them is one (十五个工作日).
 _UNAMBIGUOUS_UNITS = ("个工作日", "工作日", "个小时", "小时", "分钟", "个月", "个星期")
 _UNIT_NAMES = {"个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟",
@@ -132,6 +133,10 @@ _BASELINE_AFTER_RE = re.compile(r"^以来")
 # The base year of a comparison: 从2012年的, 相比2012年, 比2012年, 较2012年, 与2012年相比.
 _COMPARED_BEFORE_RE = re.compile(r"(?:从|由|相比|相较|比|较|与|同)$")
 _ISSUED_AFTER_RE = re.compile(r"^(?:印发|签发|发布)")
+# A law's adoption or promulgation line: 2020年12月24日 浙江省…会议通过, 2019年4月26日 国务院令第716号公布.
+_PROMULGATION_REST_RE = re.compile(r"^[^。；，\n]{0,60}?(?:通过|公布|颁布|发布|批准)[)）]?$")
+# 自公布之日起施行: the day is the document's own promulgation (公布, 发布, 颁布) or issue (印发, 签发) date.
+DOCUMENT_DAY_RE = re.compile(r"(?<=自)(?P<word>公布|发布|颁布|印发|签发|下发)之日(?=起)")
 _EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|正式施行|正式实施)")
 _EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
 _GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,14})(?:预期目标|发展目标|目标任务|主要目标)")
@@ -398,8 +403,10 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
         year = context.reference_year
         return _Built("period", _iso(year, 1, 1), _iso(year + 1, 12, 31))
     sentence = max(context.text.rfind(c, 0, match.start()) for c in "。；\n") + 1
-    if word.startswith("上") and _RECURRING_RE.search(context.text, sentence, match.start()):
-        return _Built("year")  # 每年…报告上年度: recurring, no single year
+    if word.startswith(("上", "本")) and _RECURRING_RE.search(context.text, sentence, match.start()):
+        return _Built("year")  # 每年…报告上年度…本年度计划: recurring, no single year
+    if word.startswith("当"):
+        return _Built("year")  # 当年需评估的: the year of each case, not the document's
     year = _relative_year(word, context.reference_year)
     if end in ("底", "末"):
         return _Built("year_end", _iso(year, 12, 31), _iso(year, 12, 31))
@@ -410,8 +417,14 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
     return _Built("year", _iso(year, 1, 1), _iso(year, 12, 31))
 
 
-def _candidates(text: str, reference_year: int | None) -> Iterator[tuple[int, int, _Built]]:
+def _candidates(text: str, reference_year: int | None,
+                document_days: dict[str, str | None]) -> Iterator[tuple[int, int, _Built]]:
     context = _Context(text, reference_year)
+    for match in DOCUMENT_DAY_RE.finditer(text):
+        promulgated = match["word"] in ("公布", "发布", "颁布")
+        day = (document_days.get("published") or document_days.get("issued")) if promulgated else \
+            (document_days.get("issued") or document_days.get("published"))
+        yield match.start(), match.end(), _Built("date", day, day)
     for pattern, build in PATTERNS:
         for match in pattern.finditer(text):
             built = build(match, context)
@@ -462,6 +475,8 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "published"  # 新华社北京2月13日电: a news agency's dateline
     if kind == "date" and (
         line in (text[start:end], f"({text[start:end]})") or _ISSUED_AFTER_RE.match(after)
+        or (line.startswith((text[start:end], f"({text[start:end]}"))
+            and _PROMULGATION_REST_RE.match(line[line.index(text[start:end]) + end - start:]))
         or (before.endswith("(") and after.startswith(")"))
     ):
         return "issued"
@@ -501,7 +516,8 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
     return "reference"
 
 
-def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit]:
+def find_dates(text: str, reference_year: int | None = None, *,
+               issued: str | None = None, published: str | None = None) -> Iterator[DateHit]:
     """Find the dates in one clause of canonical text, left to right.
 
     Overlapping candidates resolve to the earliest, then the longest
@@ -513,6 +529,8 @@ def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit
             date), used for 今年/明年/上年/年底, for months without a year,
             and to call a past year opening a clause a baseline. Relative
             words are skipped when it is None.
+        issued, published: the document's own issue and promulgation dates
+            (ISO), the day of 自印发之日起 / 自公布之日起施行.
 
     Example:
         >>> [(h.text, h.kind, h.role, h.end_date) for h in find_dates("到2027年，算力总规模达到40EFLOPS")]
@@ -522,7 +540,8 @@ def find_dates(text: str, reference_year: int | None = None) -> Iterator[DateHit
         >>> [(h.duration_value, h.duration_unit, h.role) for h in find_dates("应当在十五个工作日内答复")]
         [(15.0, '工作日', 'deadline')]
     """
-    candidates = sorted(_candidates(text, reference_year), key=lambda c: (c[0], c[0] - c[1]))
+    document_days = {"issued": issued, "published": published}
+    candidates = sorted(_candidates(text, reference_year, document_days), key=lambda c: (c[0], c[0] - c[1]))
     taken_until = 0
     for start, end, built in candidates:
         if start < taken_until:

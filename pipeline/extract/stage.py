@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause
 from pipeline.extract.dates import find_dates
+from pipeline.extract.indicator_tables import find_indicator_tables
 from pipeline.extract.nlp import records
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
 from pipeline.terms import clause_terms
@@ -44,6 +45,8 @@ class DocumentContext:
     reference_year: int | None
     issuer: str | None
     title: str
+    issued: str | None = None  # ISO issue date: the day of 自印发之日起施行
+    published: str | None = None  # ISO promulgation/publication date: 自公布之日起施行
 
 
 def extract_rows(
@@ -73,6 +76,7 @@ def extract_rows(
         doc.user_data.update({
             "past_from": past_from,
             "reference_year": reference_year,
+            "document_days": {"issued": context.issued, "published": context.published},
             "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
             "party_home": home,
@@ -94,7 +98,36 @@ def extract_rows(
         for term, count, start, end in clause_terms((token.text, token.idx) for token in doc):
             rows["terms"].append({"doc_id": context.doc_id, "clause_id": clause.clause_id, "term": term,
                                   "count": count, "start": to_document(start), "end": to_document(end - 1) + 1})
+    _read_indicator_tables(rows, canonical, clauses, context, reference_year)
     return rows
+
+
+def _read_indicator_tables(rows: dict[str, list[dict]], canonical: str, clauses: Sequence[Clause],
+                           context: DocumentContext, reference_year: int | None) -> None:
+    """A plan's indicator table replaces what the sentence grammar made of its lines; its header
+    years are the baseline and the deadline of the columns."""
+    for table in find_indicator_tables(canonical, reference_year):
+        rows["targets"] = [row for row in rows["targets"] if not table.start <= row["start"] < table.end]
+        for hit in table.hits:
+            clause = _clause_at(clauses, hit.start)
+            if clause is None:
+                continue
+            row = {"doc_id": context.doc_id, "clause_id": clause.clause_id, "start": hit.start, "end": hit.end}
+            row.update({name: getattr(hit, name) for name in _TARGET_FIELDS})
+            rows["targets"].append(row)
+        roles = {(year.start, year.end): year.role for year in table.header_years}
+        for row in rows["dates"]:
+            if (row["start"], row["end"]) in roles:
+                row["role"] = roles[(row["start"], row["end"])]
+    rows["targets"].sort(key=lambda row: row["start"])
+
+
+def _clause_at(clauses: Sequence[Clause], position: int) -> Clause | None:
+    """The clause whose own text holds ``position`` of the canonical text."""
+    for clause in clauses:
+        if any(start <= position < end for start, end in clause.spans):
+            return clause
+    return None
 
 
 _TARGET_FIELDS = ("text", "indicator", "comparator", "value", "value_max", "unit", "value_base", "base_unit",

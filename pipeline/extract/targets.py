@@ -78,6 +78,9 @@ _PREFIX_SPOILERS = MappingProxyType({"达": "下传表抵送通转到发雷", "�
 # In a report these state the figure reached (增至62家 is 62), not a floor.
 _REACHED = frozenset({"达", "达到", "增至", "增加到", "增加至", "提高到", "提高至", "提升到", "提升至",
                       "增长到", "增长至", "扩大到", "扩大至"})
+# 超过 under a negation (不得超过, 不同时担任超过3个) caps the figure.
+_NEGATABLE = frozenset({"超过", "超", "高于", "大于", "多于"})
+_NEGATED_BEFORE_RE = re.compile(r"(?:不得|不能|不应|不宜|严禁|不(?![断仅但少足]))[\u4e00-\u9fff]{0,6}$")
 DOUBLINGS = MappingProxyType({"翻两番": 4.0, "翻一番": 2.0, "翻番": 2.0, "倍增": 2.0})
 
 _PREFIX_ALT = "|".join(sorted(COMPARATOR_PREFIXES, key=len, reverse=True))
@@ -92,6 +95,7 @@ VALUE_RE = re.compile(
     "(?P<approx>余|多(?=[个家项万亿]))?"
     f"(?P<base>{BASE_UNIT_PATTERN})?"
     f"{_INCLUSIVE}?"
+    r"(?:\([A-Za-z]{1,8}\)(?=及以上|及以下|以上|以下|以内|左右))?"  # 1000兆比特/秒(Mbps)以上
     "(?P<post>及以上|及以下|以上|以下|以内|左右|上下|内(?![容部外涵地资需生核置设嵌]))?"
 )
 DOUBLING_RE = re.compile(r"翻两番|翻一?番|倍增(?!计划|行动|工程|专项)")
@@ -134,6 +138,7 @@ _OBLIGATION_RE = re.compile(r"应当|必须|须|应在|应于|不得")
 _CONDITION_AFTER_RE = re.compile(r"^(?:[/／][年月])?[^，。；：]{0,14}的(?:企业|单位|机构|项目|个人|主体|平台|者)?$")
 _CONSEQUENCE_RE = re.compile(r"^(?:给予|可|按|还应当|应当|享受|由|处|予以|纳入|奖励|补助|最高)")
 _PER_RE = re.compile(r"每(?:个|家|项|年|人|户|台|套|次|月|季度|平方米|亩|件|名)")
+_SCOPE_OPENING_RE = re.compile(r"(?:力争|争取|确保)?(?:到|至|在)?")
 _BULLET_RE = re.compile(r"\s*(?:——|--|－－|-|·|•|\d+[.、．]|\(\d+\)|[①-⑳])")
 
 _LEADING_NOISE_RE = re.compile(
@@ -389,6 +394,10 @@ def _kind_and_deadline(text: str, pos: int, cues: list, deadline_year: int | Non
         years = [c[2] for c in cues if c[0] < paragraph and c[2] is not None]
         if years and kind == "parameter":
             kind = "target"
+    if not years and kind == "target":
+        # A paragraph opening with 到2020年， scopes the paragraphs after it (a 发展目标 section).
+        years = [c[2] for c in cues if c[0] < paragraph and c[2] is not None
+                 and _SCOPE_OPENING_RE.fullmatch(text, _line_start(text, c[0]), c[0])]
     return kind, years[-1] if years else deadline_year
 
 
@@ -486,6 +495,8 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
             comparator = "<="  # 每年最高补助100万元: a cap
         elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
             comparator = "~"  # 约占全球的四分之三
+        elif comparator == ">" and pre in _NEGATABLE and _NEGATED_BEFORE_RE.search(text[max(0, start - 10):start]):
+            comparator = "<="  # 不得超过, 不同时担任超过3个: a negated floor is a cap
         if kind == "baseline" and pre in _REACHED:
             comparator = "="  # a report states the figure reached
     try:
