@@ -679,7 +679,7 @@ def render(results: dict) -> str:
         f"4. No-change re-run (load {loads['no_change'][0]}): `policy extract` on the up-to-date folder",
         f"   command wall {r['command_seconds_median']:.2f} s median of {len(r['runs'])} ({each}), "
         f"CPU {r['command_cpu_seconds_median']:.2f} s "
-        f"(goal < {NO_CHANGE_GOAL_SECONDS:.0f} s: {_goal(r['command_seconds_median'] < NO_CHANGE_GOAL_SECONDS)})",
+        f"(goal < {NO_CHANGE_GOAL_SECONDS:g} s: {_goal(r['command_seconds_median'] < NO_CHANGE_GOAL_SECONDS)})",
         f"   extract_corpus alone (timed inside a fresh process) {r['extract_corpus']['seconds']:.2f} s "
         f"(CPU {r['extract_corpus']['cpu_seconds']:.2f} s), up to date: {r['extract_corpus']['up_to_date']}",
     ]
