@@ -12,7 +12,7 @@ single process and over a ``multiprocessing`` pool of all cores:
 
 Throughput is documents per second and megabytes per second of canonical
 text, counted as UTF-8 bytes.  The canonical texts come from the pipeline
-(``normalize_file``), before any timing.  Pool figures include sending the
+(``process.segment_document``), before any timing.  Pool figures include sending the
 texts to the workers, which any parallel pipeline pays too; only token and
 character counts come back.
 
@@ -41,7 +41,8 @@ import jieba
 import opencc
 
 from pipeline.normalize import ScriptConverter
-from pipeline.process import list_documents, normalize_file
+from pipeline.process import segment_document
+from pipeline.store import list_sources
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -69,7 +70,7 @@ class Figures:
 def canonical_texts(folder: Path, converter: ScriptConverter | None = None) -> list[str]:
     """The canonical text of every document in ``folder``, as the pipeline makes it."""
     converter = converter or ScriptConverter()
-    return [normalize_file(path, converter)[2].text for path in list_documents(folder)]
+    return [segment_document(source, converter).canonical.normalized.text for source in list_sources(folder)[0]]
 
 
 def measure_jieba(texts: Sequence[str], workers: int = 1) -> Figures:

@@ -8,7 +8,7 @@ writes to ``benchmarks/results-N.json``:
    ingest, of canonical text, as UTF-8, for the rest), with CPU seconds;
 2. ``extract_corpus`` on all cores from an empty folder, in a subprocess so
    that its peak memory is its own: parent and worker peak RSS, and the
-   time of its serial phases (instrumented from outside, pipeline untouched);
+   time of its serial phases (reported by its ``on_stage`` hook);
 3. bare jieba and bare OpenCC on the same canonical texts and cores
    (``benchmarks/bare.py``), and end-to-end docs/s as a share of bare jieba's;
 4. a run with nothing to do: the ``policy extract`` command's wall time and
@@ -16,12 +16,13 @@ writes to ``benchmarks/results-N.json``:
 5. alignment growth: ``ClauseComparer`` fit + align on the clauses of the
    first N/2 documents and of all N (time ratio ~2 when linear, ~4 when quadratic).
 
-The stages are timed by calling the functions ``analyse_document`` calls, in
-its order, one document at a time (a document's text stays in cache from one
-stage to the next, as in a run).  The ``write`` stage is each document's
-part (Arrow IPC, written by the worker that made it), then what a run does
-after the documents: the tables assembled from the parts (Parquet, TF-IDF
-weights), then validation; the
+The stages are timed through the pipeline's ``on_stage`` hook: every
+document goes through ``process.run_document`` on this process, one at a
+time, as a worker runs it, and the hook reports each stage's seconds; the
+end-to-end run reports its phases through ``extract_corpus``'s hook.  The
+``write`` stage is each document's part (checks, Arrow IPC, written by the
+worker that made it), then what a run does after the documents: the tables
+assembled from the parts (Parquet, TF-IDF weights), then validation; the
 alignment inside the assembly is handed the one already computed, so it is
 counted once, under ``compare``.
 
@@ -63,12 +64,8 @@ if str(BENCH_DIR.parent) not in sys.path:   # run as a script, `benchmarks` is n
 # scikit-learn (its workers do): modules that pull those in are imported
 # in the functions that use them.
 from pipeline import __version__, corpus  # noqa: E402
-from pipeline.clauses import segment  # noqa: E402
-from pipeline.errors import NoTextError, PipelineError  # noqa: E402
-from pipeline.store import (  # noqa: E402
-    INTERIM_NAME, Source, code_fingerprint, list_sources, write_part,
-)
-from pipeline.tables import DOCUMENT_TABLES, part_table  # noqa: E402
+from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.store import INTERIM_NAME, Source, code_fingerprint, list_sources  # noqa: E402
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -191,81 +188,85 @@ class StageRun:
     failures: list[str]
 
 
-def document_rows(path: Path, folder: Path, data: bytes, encoding: str, normalized, tree, toolkit: Toolkit,
-                  clocks: dict[str, Clock]) -> tuple[str, dict[str, list[dict]], tuple[str, ...]]:
-    """The rows ``analyse_document`` makes after ``segment``, through the same functions, each on its own clock."""
-    from pipeline.extract.stage import extract_rows
-    from pipeline.process import describe_document, theme_tables
+class StageClocks:
+    """The ``on_stage`` hook of the pipeline: wall seconds per stage as the pipeline reports them, and CPU seconds.
 
-    with clocks["metadata"]:
-        described = describe_document(path, folder, data, encoding, normalized, tree)
-        rows = {"documents": [described.document], "clauses": described.clause_rows}
-    with clocks["themes"]:
-        rows.update(theme_tables(described.clause_rows))
-    with clocks["spacy"]:
-        rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, described.context))
-    return described.doc_id, rows, described.warnings
+    Stages run one after the other on this process, so the CPU time between
+    one report and the next is the stage just reported (the hook's own
+    bookkeeping falls into the next stage, a few microseconds).
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.cpu_seconds: dict[str, float] = defaultdict(float)
+        self._cpu = time.process_time()
+
+    def start(self) -> None:
+        """Before a document's first stage: what ran since the last report is no stage's."""
+        self._cpu = time.process_time()
+
+    def __call__(self, name: str, seconds: float) -> None:
+        now = time.process_time()
+        self.seconds[name] += seconds
+        self.cpu_seconds[name] += now - self._cpu
+        self._cpu = now
+
+    def timing(self, names: Sequence[str], label: str, documents: int, megabytes: float, level: int = 0) -> Timing:
+        return Timing(label, documents, megabytes, sum(self.seconds[n] for n in names),
+                      sum(self.cpu_seconds[n] for n in names), level)
 
 
 def measure_stages(folder: Path, toolkit: Toolkit, scratch: Path) -> StageRun:
-    """Ingest, normalize, segment, extract and write the parts of every document, on this process.
+    """Every document through the pipeline's own path on this process, its stages timed by the ``on_stage`` hook.
 
-    Parts are written to ``scratch/interim``; the compare and assembly stages
-    are measured later, on what this run gathered.
+    Each document goes through :func:`pipeline.process.run_document` and its
+    part is written by :func:`pipeline.corpus.save_part`, as a worker does;
+    parts go to ``scratch/interim``; the compare and assembly stages are
+    measured later, on what this run gathered.
     """
     import pandas as pd
 
-    from pipeline.ingest import decode_document
-    from pipeline.normalize import normalize
+    from pipeline.process import STAGES, run_document
 
     folder = Path(folder)
     scan = Clock()
     with scan:
         sources, problems = list_sources(folder)
         code = code_fingerprint()
-    clocks: dict[str, Clock] = defaultdict(Clock)
+    clocks = StageClocks()
     interim = Path(scratch) / INTERIM_NAME
     texts, frames, failures = [], [], [str(problem) for problem in problems]
     input_bytes = 0
     for source in sources:
-        path = source.path
+        clocks.start()
         try:
-            with clocks["ingest"]:
-                # As normalize_file reads: the bytes (hashed in the documents row), then decoded.
-                data = path.read_bytes()
-                decoded = decode_document(data, path)
-            with clocks["normalize"]:
-                normalized = normalize(decoded.text, toolkit.converter)
-            if not normalized.text.strip():
-                raise NoTextError(path)
+            document = run_document(source, toolkit, on_stage=clocks)
         except PipelineError as error:
             failures.append(str(error))
             continue
-        input_bytes += len(data)
-        with clocks["segment"]:
-            tree = segment(normalized.text)
-        with clocks["extract"]:
-            doc_id, rows, warnings = document_rows(path, folder, data, decoded.encoding, normalized, tree,
-                                                   toolkit, clocks)
-        with clocks["parts"]:
-            tables = {table: part_table(table, rows[table]) for table in DOCUMENT_TABLES}
-            write_part(interim, source, code, tables, {"source_file": path.name, "warnings": list(warnings)})
-        texts.append(normalized.text)
-        frames.append(pd.DataFrame(rows["clauses"], columns=["doc_id", "clause_id", "kind", "text"]))
+        outcome = corpus.save_part(document, source, interim, code, on_stage=clocks)
+        if outcome.error:
+            failures.append(outcome.error)
+        input_bytes += source.size
+        texts.append(document.normalized.text)
+        frames.append(pd.DataFrame(document.rows["clauses"], columns=["doc_id", "clause_id", "kind", "text"]))
     n = len(texts)
     input_mb = input_bytes / MB
     canonical_mb = sum(len(text.encode("utf-8")) for text in texts) / MB
+    extract = ("metadata", "themes", "extract")
     timings = [
-        scan.timing("scan (list, sha256, code fingerprint)", len(sources), sum(s.size for s in sources) / MB),
-        clocks["ingest"].timing("ingest (read + decode)", n, input_mb),
-        clocks["normalize"].timing("normalize (OpenCC + layout)", n, canonical_mb),
-        clocks["segment"].timing("segment (clause tree)", n, canonical_mb),
-        clocks["extract"].timing("extract", n, canonical_mb),
-        clocks["metadata"].timing("clause rows + metadata", n, canonical_mb, level=1),
-        clocks["themes"].timing("themes", n, canonical_mb, level=1),
-        clocks["spacy"].timing("spaCy: targets, dates, parties, terms", n, canonical_mb, level=1),
+        scan.timing("scan (list, read, sha256, code fingerprint)", len(sources), sum(s.size for s in sources) / MB),
+        # The scan reads each document's bytes once; decode reads again only past config.KEPT_SOURCE_BYTES.
+        clocks.timing(["decode"], "ingest (read + decode)", n, input_mb),
+        clocks.timing(["normalize"], "normalize (OpenCC + layout)", n, canonical_mb),
+        clocks.timing(["segment"], "segment (clause tree)", n, canonical_mb),
+        clocks.timing(extract, "extract", n, canonical_mb),
+        clocks.timing(["metadata"], "metadata (documents row)", n, canonical_mb, level=1),
+        clocks.timing(["themes"], "themes", n, canonical_mb, level=1),
+        clocks.timing(["extract"], "spaCy: targets, dates, parties, terms", n, canonical_mb, level=1),
     ]
-    parts = clocks["parts"].timing("parts (Arrow IPC, per document)", n, canonical_mb, level=1)
+    assert set(clocks.seconds) <= {*STAGES, "part"}, sorted(clocks.seconds)
+    parts = clocks.timing(["part"], "parts (checks + Arrow IPC, per document)", n, canonical_mb, level=1)
     clauses = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["doc_id", "clause_id", "kind", "text"])
     return StageRun(timings, parts, sources, texts, clauses, input_mb, canonical_mb, sum(map(len, texts)), failures)
@@ -294,7 +295,7 @@ def measure_assembly(scratch: Path, doc_ids: Sequence[str], aligned: pd.DataFram
     try:
         with assemble:
             checked: dict = {}
-            paths = corpus.assemble_tables(scratch, scratch / INTERIM_NAME, doc_ids, _Aligned(aligned), checked)
+            paths = corpus.assemble_tables(scratch, scratch / INTERIM_NAME, doc_ids, _Aligned(aligned), checked=checked)
         with validate:
             corpus.check_assembled(scratch, paths, checked)
     finally:
@@ -392,32 +393,20 @@ def alignment_growth(clauses: pd.DataFrame) -> tuple[list[Alignment], pd.DataFra
 # --- 2. and 4. End to end, in a subprocess ----------------------------------------
 
 def _instrumented_extract(folder: str, out: str, workers: int) -> dict:
-    """Run ``extract_corpus`` in this (child) process, timing its phases from outside; JSON-ready figures.
+    """Run ``extract_corpus`` in this (child) process, its phases timed by its ``on_stage`` hook; JSON-ready figures.
 
-    The phases are timed by wrapping module attributes the run looks up
-    when it calls them; no pipeline code is changed.  ``documents`` is the
-    parallel part (the worker pool), everything else runs on this process.
+    ``documents`` is the parallel part (the worker pool), everything else runs
+    on this process; ``other`` is what the run's stages leave (the scan, the lock).
     """
     phases: dict[str, float] = defaultdict(float)
 
-    def timed(name, function):
-        def run(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                phases[name] += time.perf_counter() - started
-        return run
+    def record(name: str, seconds: float) -> None:
+        phases[name] += seconds
 
-    corpus.run_jobs = timed("documents", corpus.run_jobs)
-    corpus.assemble_tables = timed("assemble", corpus.assemble_tables)
-    corpus._align = timed("align", corpus._align)
-    # Validation imports pandas; wrapping it would import it before the workers fork.
-    corpus._write_tables = timed("write tables", corpus._write_tables)
     sampler = MemorySampler()
     started, cpu = time.perf_counter(), time.process_time()
     with sampler:
-        report = corpus.extract_corpus(Path(folder), Path(out), workers=workers)
+        report = corpus.extract_corpus(Path(folder), Path(out), workers=workers, on_stage=record)
     seconds = time.perf_counter() - started
     own, workers_usage = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
@@ -429,9 +418,8 @@ def _instrumented_extract(folder: str, out: str, workers: int) -> dict:
         "parent_peak_rss_mb": own.ru_maxrss * 1024 / MB,
         "worker_peak_rss_mb": workers_usage.ru_maxrss * 1024 / MB,
         "total_peak_pss_mb": sampler.peak_pss_mb,
-        "phases": {"documents": phases["documents"], "assemble": phases["assemble"] - phases["align"],
-                   "align": phases["align"], "validate": phases["write tables"] - phases["assemble"],
-                   "other": seconds - phases["documents"] - phases["write tables"]},
+        "phases": {"documents": phases["documents"], "assemble": phases["assemble"], "align": phases["align"],
+                   "validate": phases["validate"] + phases["switch"], "other": seconds - sum(phases.values())},
         "processed": len(report.processed), "reused": len(report.reused), "failures": len(report.failures),
         "up_to_date": report.up_to_date,
     }

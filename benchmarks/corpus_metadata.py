@@ -23,11 +23,10 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from pipeline.clauses import segment
 from pipeline.errors import PipelineError
 from pipeline.metadata import genre_families
 from pipeline.normalize import ScriptConverter
-from pipeline.process import describe_document, normalize_file
+from pipeline.process import metadata, segment_document
 from pipeline.store import list_sources
 
 FIELDS = ("title", "issuer", "doc_number", "genre", "admin_level")
@@ -86,9 +85,7 @@ def main(folder: Path) -> None:
     for source in sources:
         row = gold.get(source.path.name)
         try:
-            data, encoding, normalized = normalize_file(source.path, converter)
-            document = describe_document(source.path, folder, data, encoding, normalized,
-                                         segment(normalized.text)).document
+            document = metadata(segment_document(source, converter)).document_row
             status, n_chars = "OK", str(document["n_chars"])
         except PipelineError as error:
             document, status, n_chars = None, f"failed: {error.reason} ({error.detail})", ""

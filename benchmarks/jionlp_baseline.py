@@ -23,7 +23,7 @@ from pipeline.config import DEFAULT_GOLD_DIR, DEFAULT_SEEDS_DIR
 from pipeline.evaluate import Score, _locate, read_gold
 from pipeline.extract.numbers import to_base
 from pipeline.extract.stage import own_offset_map
-from pipeline.process import Toolkit, analyse_document
+from pipeline.process import Toolkit, run_document
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -79,9 +79,9 @@ def main(seeds_dir: Path = DEFAULT_SEEDS_DIR, gold_dir: Path = DEFAULT_GOLD_DIR)
     toolkit = Toolkit()
     totals = {key: Score() for key in ("dates ours", "dates jionlp", "money ours", "money jionlp")}
     for folder in sorted(p for p in gold_dir.iterdir() if p.is_dir()):
-        analysis = analyse_document(seeds_dir / f"{folder.name}.txt", toolkit, seeds_dir)
-        clauses = {c.clause_id: c for c in analysis.tree.clauses}
-        canonical = analysis.normalized.text
+        document = run_document(seeds_dir / f"{folder.name}.txt", toolkit, seeds_dir=seeds_dir)
+        clauses = {c.clause_id: c for c in document.tree.clauses}
+        canonical = document.normalized.text
         gold_dates = [_locate(r, clauses, canonical, folder, "dates") for r in read_gold(folder, "dates")]
         gold_dates = [r for r in gold_dates if r["start_date"]]  # JioNLP has no durations
         gold_money = []
@@ -91,13 +91,13 @@ def main(seeds_dir: Path = DEFAULT_SEEDS_DIR, gold_dir: Path = DEFAULT_GOLD_DIR)
                 located = _locate(row, clauses, canonical, folder, "targets")
                 located["yuan"] = value_base
                 gold_money.append(located)
-        year = analysis.result.rows["documents"][0]["issue_date"]
+        year = document.rows["documents"][0]["issue_date"]
         jio_dates, jio_money = [], []
-        for clause in analysis.tree.clauses:
+        for clause in document.tree.clauses:
             found_dates, found_money = _jionlp_rows(clause, clause.own_text(canonical), year.year if year else None)
             jio_dates += found_dates
             jio_money += found_money
-        ours = analysis.result.rows
+        ours = document.rows
         our_dates = [r for r in ours["dates"] if r["start_date"]]
         our_money = [dict(r, yuan=r["value_base"]) for r in ours["targets"] if r["base_unit"] == "CNY"]
         totals["dates ours"].add(_score(gold_dates, our_dates, _same_days))

@@ -8,7 +8,7 @@ the document's own marker style, and a signature.  They come in the scripts
 and encodings the pipeline meets (SPEC "Normalization"), some with the
 broken lines and page footers of a PDF extraction.
 
-The clauses come from the pipeline itself (``normalize_file`` + ``segment``),
+The clauses come from the pipeline itself (``process.segment_document``),
 so every clause of a generated document is a clause of a seed, and reading
 the document back gives that clause's canonical text (for Traditional
 documents: the seed clause as written in Traditional, read back by the
@@ -39,13 +39,14 @@ from pathlib import Path
 import opencc
 
 from pipeline import config
-from pipeline.clauses import Clause, segment
+from pipeline.clauses import Clause
 from pipeline.markers import int_to_chinese, match_marker
 # The PDF noise only breaks a line where the pipeline's own join rule will
 # mend it: the benchmark measures throughput on repairable noise, and using
 # the rule itself keeps the generator and the normalizer from drifting apart.
 from pipeline.normalize import ScriptConverter, _continues
-from pipeline.process import list_documents, normalize_file
+from pipeline.process import segment_document
+from pipeline.store import list_sources
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "corpus"
@@ -146,10 +147,9 @@ def build_pool(seeds_dir: Path, converter: ScriptConverter) -> SeedPool:
     topics: dict[str, None] = {}          # insertion-ordered: the pool must not depend on hashing
     intros: dict[str, None] = {}
     recipients: dict[str, None] = {}
-    for path in list_documents(seeds_dir):
-        _, _, normalized = normalize_file(path, converter)
-        canonical = normalized.text
-        tree = segment(canonical)
+    for source in list_sources(seeds_dir)[0]:
+        segmented = segment_document(source, converter)
+        canonical, tree = segmented.canonical.normalized.text, segmented.tree
         for clause in tree.clauses:
             if clause.kind == "preamble":
                 for line in clause.own_text(canonical).split("\n"):

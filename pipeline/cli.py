@@ -222,16 +222,16 @@ def normalize(file: Path = typer.Argument(..., help="A document file.")) -> None
     Example: policy normalize seeds/000_df46c3d2f2ee2b45.txt
     """
     from pipeline.normalize import ScriptConverter
-    from pipeline.process import normalize_file
+    from pipeline.process import segment_document
 
     _require_file(file)
     try:
-        _, _, normalized = normalize_file(file, ScriptConverter())
+        segmented = segment_document(file, ScriptConverter())
     except PipelineError as error:
         _fail(str(error))
     except OSError as error:
         _fail(_os_error(error))
-    typer.echo(normalized.text)
+    typer.echo(segmented.canonical.normalized.text)
 
 
 @app.command()
@@ -242,20 +242,19 @@ def clauses(file: Path = typer.Argument(..., help="A document file.")) -> None:
 
     Example: policy clauses seeds/003_a8cd71ea5b437bb0.txt
     """
-    from pipeline.clauses import segment
     from pipeline.normalize import ScriptConverter
-    from pipeline.process import normalize_file
+    from pipeline.process import segment_document
 
     _require_file(file)
     try:
-        _, _, normalized = normalize_file(file, ScriptConverter())
+        segmented = segment_document(file, ScriptConverter())
     except PipelineError as error:
         _fail(str(error))
     except OSError as error:
         _fail(_os_error(error))
-    tree = segment(normalized.text)
+    tree, canonical = segmented.tree, segmented.canonical.normalized.text
     for clause in tree.clauses:
-        text = clause.own_text(normalized.text).replace("\n", " ")
+        text = clause.own_text(canonical).replace("\n", " ")
         shown = clause.heading or text[:_OUTLINE_WIDTH] + ("…" if len(text) > _OUTLINE_WIDTH else "")
         label = clause.label or f"[{clause.kind}]"
         indent = "  " * max(clause.level - 1, 0)

@@ -36,6 +36,9 @@ FOLDER_NOTE_NAMES = ("readme", "license", "licence", "changelog", "contributing"
 # log, a dump, a PDF of scanned books) stops here, not in the segmenter.
 MAX_DOCUMENT_CHARS = 2_000_000
 MAX_DOCUMENT_BYTES = 200_000_000  # PDFs with embedded fonts and images are large for their text
+# Bytes of listed documents kept in memory from the listing (which reads and hashes
+# each one) to decode, so that a document is read once; past it, decode reads again.
+KEPT_SOURCE_BYTES = 64_000_000
 
 # Bounds on processing one document, enforced in the worker process
 # (pipeline.engines): wall time, and memory the worker may map beyond what it

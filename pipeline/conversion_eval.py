@@ -47,11 +47,12 @@ class Score:
 
 def read_text(path: Path) -> str | None:
     """A document's text, or None when none can be had (a scan): the pipeline's reader, else pdftotext."""
-    from pipeline.ingest import read_document
+    from pipeline.ingest import decode_document
+    from pipeline.store import read_source
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
-        return read_document(path).text
+        return decode_document(read_source(path).data, path).text
     except PipelineError:
         if path.suffix.lower() != ".pdf" or shutil.which("pdftotext") is None:
             return None

@@ -3,7 +3,8 @@
 A run lists the documents and hashes them, works out which have no current
 part in ``data/interim`` (:mod:`pipeline.store`), processes only those, on
 this process, on worker processes or on a Dask cluster (the same function
-everywhere: :func:`build_part`), then assembles every table from the parts,
+everywhere: :func:`build_part`, which runs the one path of a document,
+:func:`pipeline.process.run_document`, and saves its rows as a part), then assembles every table from the parts,
 aligns clauses across documents, validates the tables and only then puts them
 in place, the manifest last.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,8 @@ from pipeline.store import (
     finish_switch, is_up_to_date, list_sources, part_is_current, read_part_info, read_part_table, readable_name,
     remove_leftovers, remove_stale_parts, switch_files, switch_pending, temporary_beside, write_part,
 )
-from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, frame_to_table, part_table, read_table, to_table
+from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, frame_to_table, read_table
+from pipeline.timing import OnStage, stage
 
 ENGINES = ("local", "dask")
 T = TypeVar("T")
@@ -95,58 +96,49 @@ _WORKER_TOOLKIT = None
 
 
 def _worker_toolkit():
-    """The toolkit of this process, built on first use: each worker builds its own once.
-
-    A bounded worker calls this before its memory limit is set, so it also
-    loads what every document uses later: the declared checks, and Arrow's
-    allocator. Arrow's default allocator reserves a large stretch of address
-    space on its first allocation, which under ``RLIMIT_AS`` made the first
-    check of every document fail as ``too large``; workers use the system
-    allocator and one Arrow thread instead (a document is small, and the
-    workers are the parallelism).
-    """
+    """The toolkit of this process, built on first use: each worker builds its own once."""
     global _WORKER_TOOLKIT
     if _WORKER_TOOLKIT is None:
-        pa.set_memory_pool(pa.system_memory_pool())
-        pa.set_cpu_count(1)
-        pa.set_io_thread_count(1)
-        from pipeline import validate  # noqa: F401 - declares the checks (Arrow expressions) now
         from pipeline.process import Toolkit
 
         _WORKER_TOOLKIT = Toolkit()
     return _WORKER_TOOLKIT
 
 
-def build_part(source: Source, seeds_dir: Path, interim_dir: Path, code: str, toolkit=None) -> PartOutcome:
-    """Process one document, check its rows and write its part; a bad document gives an outcome with the error.
+def _prepare_worker():
+    """Ready a bounded worker before its memory limit is set; returns its toolkit.
+
+    It also loads what every document uses later: the declared checks, and
+    Arrow's allocator. Arrow's default allocator reserves a large stretch of
+    address space on its first allocation, which under ``RLIMIT_AS`` made the
+    first check of every document fail as ``too large``; workers use the
+    system allocator and one Arrow thread instead (a document is small, and
+    the workers are the parallelism). This holds for a worker that inherits
+    its caller's toolkit too: the caller's Arrow may never have allocated.
+    """
+    pa.set_memory_pool(pa.system_memory_pool())
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+    from pipeline import validate  # noqa: F401 - declares the checks (Arrow expressions) now
+
+    return _worker_toolkit()
+
+
+def build_part(source: Source, interim_dir: Path, code: str, toolkit=None, on_stage: OnStage | None = None) -> PartOutcome:
+    """Process one document (:func:`pipeline.process.run_document`) and save its part; a bad document gives an outcome with the error.
 
     Nothing raised while processing one document escapes (a damaged PDF's
-    ``ValueError`` inside pdfminer is that document's failure, in one line),
-    and rows that break a declared check on one document
-    (:data:`pipeline.validate.DOCUMENT_CHECKS`) leave that document out: its
-    part is not written, so it can never block the assembled tables.
+    ``ValueError`` inside pdfminer is that document's failure, in one line).
     ``MemoryError`` alone is raised: the bounded worker names it ``too large``.
+    ``on_stage`` is told each stage of the document (:data:`pipeline.process.STAGES`, then ``part``).
     """
-    from pipeline.process import analyse_document
-    from pipeline.validate import check_document
+    from pipeline.process import run_document
 
     name = readable_name(source.path.name)
     try:
         toolkit = toolkit or _worker_toolkit()
-        analysis = analyse_document(source.path, toolkit, seeds_dir)
-        result = analysis.result
-        tables = {table: part_table(table, result.rows[table]) for table in DOCUMENT_TABLES}
-        reason, warnings = check_document(tables)
-        if reason is not None:
-            return PartOutcome(source.doc_id, name, error=str(DocumentCheckError(source.path, reason)))
-        if warnings:
-            tables["documents"] = _with_warnings(tables["documents"], warnings)
-        try:
-            write_part(interim_dir, source, code, tables, {"source_file": name,
-                                                            "warnings": list(result.warnings) + warnings})
-        except OSError as error:  # a full disk, a read-only folder: the data folder's fault, retried next run
-            return PartOutcome(source.doc_id, name, transient=True,
-                               error=str(TableWriteError(interim_dir, f"{source.doc_id}: {one_line(error)}")))
+        document = run_document(source, toolkit, on_stage=on_stage)
+        return save_part(document, source, interim_dir, code, on_stage=on_stage)
     except PipelineError as error:
         return PartOutcome(source.doc_id, name, error=" ".join(str(error).split()))
     except MemoryError:
@@ -155,7 +147,33 @@ def build_part(source: Source, seeds_dir: Path, interim_dir: Path, code: str, to
         return PartOutcome(source.doc_id, name, error=str(DocumentTooLargeError(source.path, one_line(error))))
     except Exception as error:  # noqa: BLE001 - any failure is this document's, never the run's
         return PartOutcome(source.doc_id, name, error=str(UnexpectedError(source.path, one_line(error))))
-    return PartOutcome(source.doc_id, name, result.warnings + tuple(warnings))
+
+
+def save_part(document, source: Source, interim_dir: Path, code: str, on_stage: OnStage | None = None) -> PartOutcome:
+    """Check one document's rows (:class:`~pipeline.process.DocumentTables`) and write them as its part (stage ``part``).
+
+    Rows that break a declared check on one document
+    (:data:`pipeline.validate.DOCUMENT_CHECKS`) leave that document out: its
+    part is not written, so it can never block the assembled tables. A part
+    that cannot be written (a full disk) is a transient failure, retried next run.
+    """
+    from pipeline.validate import check_document
+
+    name = document.source_file
+    with stage(on_stage, "part"):
+        tables = document.to_arrow()
+        reason, warnings = check_document(tables)
+        if reason is not None:
+            return PartOutcome(source.doc_id, name, error=str(DocumentCheckError(source.path, reason)))
+        if warnings:
+            tables["documents"] = _with_warnings(tables["documents"], warnings)
+        try:
+            write_part(interim_dir, source, code, tables, {"source_file": name,
+                                                            "warnings": list(document.warnings) + warnings})
+        except OSError as error:  # a full disk, a read-only folder: the data folder's fault, retried next run
+            return PartOutcome(source.doc_id, name, transient=True,
+                               error=str(TableWriteError(interim_dir, f"{source.doc_id}: {one_line(error)}")))
+    return PartOutcome(source.doc_id, name, document.warnings + tuple(warnings))
 
 
 def _with_warnings(documents: pa.Table, warnings: Sequence[str]) -> pa.Table:
@@ -164,13 +182,13 @@ def _with_warnings(documents: pa.Table, warnings: Sequence[str]) -> pa.Table:
     return documents.set_column(column, documents.schema.field(column), pa.array(values, documents.schema.field(column).type))
 
 
-def _build_part_job(job: tuple[Source, Path, Path, str]) -> PartOutcome:
+def _build_part_job(job: tuple[Source, Path, str]) -> PartOutcome:
     return build_part(*job)
 
 
 # --- Engines ------------------------------------------------------------------
 
-def run_jobs(jobs: Sequence[Source], seeds_dir: Path, interim_dir: Path, code: str, *, toolkit=None,
+def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=None,
              workers: int = 1, engine: str = "local", scheduler: str | None = None,
              progress: Progress = _no_progress, limits: Limits | None = None,
              usage: dict | None = None) -> list[PartOutcome]:
@@ -183,13 +201,13 @@ def run_jobs(jobs: Sequence[Source], seeds_dir: Path, interim_dir: Path, code: s
     """
     global _WORKER_TOOLKIT
     limits = limits or Limits()
-    arguments = [(source, Path(seeds_dir), Path(interim_dir), code) for source in jobs]
+    arguments = [(source, Path(interim_dir), code) for source in jobs]
     if not arguments:
         return []
     if engine == "dask":
         from pipeline.engines import run_on_dask
 
-        results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits, _worker_toolkit)
+        results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits, _prepare_worker)
         return [_outcome(job, result, limits) for job, result in zip(arguments, progress(results, len(arguments)))]
     if engine != "local":
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -198,7 +216,7 @@ def run_jobs(jobs: Sequence[Source], seeds_dir: Path, interim_dir: Path, code: s
     if toolkit is not None:
         _WORKER_TOOLKIT = toolkit  # forked workers inherit it instead of building their own
     try:
-        finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_worker_toolkit)
+        finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_prepare_worker)
         return [_outcome(arguments[index], result, limits) for index, result in progress(finished, len(arguments))]
     finally:
         _WORKER_TOOLKIT = previous
@@ -232,6 +250,7 @@ def extract_corpus(
     replace: bool = False,
     limits: Limits | None = None,
     usage: dict | None = None,
+    on_stage: OnStage | None = None,
 ) -> CorpusReport:
     """Bring the tables in ``out_dir`` up to date with the documents in ``seeds_dir``.
 
@@ -241,6 +260,13 @@ def extract_corpus(
     tables and the manifest are put in place as one set
     (:func:`pipeline.store.switch_files`), after every table has been
     assembled and the corpus-level checks passed.
+
+    ``on_stage(name, seconds)`` is told the run's own stages as they end:
+    ``documents`` (every document's part, on the engine), ``assemble`` (the
+    per-document tables, from the parts), ``align`` (clauses across
+    documents), ``validate`` (the corpus-level checks) and ``switch`` (the
+    manifest, and the set put in place). The documents' own stages run in the
+    workers; :func:`build_part` takes a hook for them.
 
     Raises:
         DataLockedError: another run is writing ``out_dir``.
@@ -257,13 +283,13 @@ def extract_corpus(
         with DataLock(out_dir):
             return _extract_locked(seeds_dir, out_dir, toolkit, workers=workers, engine=engine, scheduler=scheduler,
                                    progress=progress, comparer=comparer, validate=validate, replace=replace,
-                                   limits=limits, usage=usage)
+                                   limits=limits, usage=usage, on_stage=on_stage)
     except OSError as error:
         raise TableWriteError(out_dir, one_line(error)) from error
 
 
 def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine, scheduler, progress, comparer,
-                    validate, replace, limits, usage) -> CorpusReport:
+                    validate, replace, limits, usage, on_stage) -> CorpusReport:
     finish_switch(out_dir)      # a run killed while switching tables: complete its set first
     remove_leftovers(out_dir)   # then nothing temporary is wanted any more
     code = code_fingerprint()
@@ -291,8 +317,9 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             report.reused.append(source.doc_id)
         else:
             jobs.append(source)
-    outcomes = run_jobs(jobs, seeds_dir, interim, code, toolkit=toolkit, workers=workers, engine=engine,
-                        scheduler=scheduler, progress=progress, limits=limits, usage=usage)
+    with stage(on_stage, "documents"):
+        outcomes = run_jobs(jobs, interim, code, toolkit=toolkit, workers=workers, engine=engine,
+                            scheduler=scheduler, progress=progress, limits=limits, usage=usage)
     by_id = {source.doc_id: source for source in sources}
     for outcome in outcomes:
         if outcome.error:
@@ -317,7 +344,7 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             entries[doc_id]["no_markers"] = True
         elif summary := structure_summary(info.get("warnings", [])):
             report.warned[info.get("source_file", doc_id)] = summary
-    report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name)
+    report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name, on_stage)
     report.failures.sort(key=lambda error: str(error.path))
     return report
 
@@ -371,26 +398,28 @@ def _report_from_manifest(manifest: Manifest, sources: Sequence[Source], report:
 
 
 def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer, validate: bool, code: str,
-                  entries: dict, corpus_name: str) -> list[Path]:
+                  entries: dict, corpus_name: str, on_stage: OnStage | None = None) -> list[Path]:
     """Assemble every table into temporary files, run the corpus-level checks, then switch the set into place."""
     temporary: dict[str, Path] = {}
     try:
         checked: dict[str, pa.Table | None] = {}
-        temporary = assemble_tables(out_dir, interim, doc_ids, comparer, checked)
+        temporary = assemble_tables(out_dir, interim, doc_ids, comparer, on_stage, checked)
         if validate:
-            check_assembled(out_dir, temporary, checked)
-        tables = {name: file_sha256(temporary[name]) for name in SCHEMAS}
-        manifest_path = out_dir / MANIFEST_NAME
-        handle, staged_manifest = temporary_beside(manifest_path)
-        with os.fdopen(handle, "wb") as out:
-            out.write(Manifest(code, entries, tables, corpus_name).to_json().encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        staged = {f"{name}.parquet": temporary[name] for name in SCHEMAS}
-        staged[MANIFEST_NAME] = Path(staged_manifest)  # last: the manifest says the set is whole
-        temporary["manifest"] = Path(staged_manifest)
-        switch_files(out_dir, staged)
-        temporary = {}
+            with stage(on_stage, "validate"):
+                check_assembled(out_dir, temporary, checked)
+        with stage(on_stage, "switch"):
+            tables = {name: file_sha256(temporary[name]) for name in SCHEMAS}
+            manifest_path = out_dir / MANIFEST_NAME
+            handle, staged_manifest = temporary_beside(manifest_path)
+            with os.fdopen(handle, "wb") as out:
+                out.write(Manifest(code, entries, tables, corpus_name).to_json().encode("utf-8"))
+                out.flush()
+                os.fsync(out.fileno())
+            staged = {f"{name}.parquet": temporary[name] for name in SCHEMAS}
+            staged[MANIFEST_NAME] = Path(staged_manifest)  # last: the manifest says the set is whole
+            temporary["manifest"] = Path(staged_manifest)
+            switch_files(out_dir, staged)
+            temporary = {}
         return [out_dir / name for name in staged]
     except OSError as error:
         raise TableWriteError(out_dir, one_line(error)) from error
@@ -400,6 +429,7 @@ def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer
 
 
 def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer=None,
+                    on_stage: OnStage | None = None,
                     checked: dict[str, pa.Table | None] | None = None) -> dict[str, Path]:
     """Every table as a temporary Parquet file beside its final place, built part by part.
 
@@ -408,6 +438,7 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
     Term weights need the whole corpus's document frequencies: a first pass
     counts them, a second writes the weights. Alignments need every clause's
     text at once: it is kept from the pass that writes the clauses, not read again.
+    ``on_stage`` is told ``assemble`` (the per-document tables) and ``align``.
 
     ``checked``, when given, receives what the corpus-level checks read
     (:func:`check_assembled`), kept from the assembly so that nothing written
@@ -416,9 +447,7 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
     made, and ``checked["terms"]`` is ``None`` when a batch failed (the whole
     table is then read back, for the message).
     """
-    import pandas as pd
-
-    from pipeline.terms import smoothed_idf, weight_part
+    from pipeline.terms import corpus_idf, weight_part
     from pipeline.validate import CORPUS_CHECKS, validate_tables
 
     term_checks = [check for check in CORPUS_CHECKS if check.tables_needed() == ("terms",)]
@@ -427,28 +456,29 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
     paths: dict[str, Path] = {}
     assemblers: list[TableAssembler] = []
     try:
-        for name in DOCUMENT_TABLES:
-            assembler = TableAssembler(out_dir / f"{name}.parquet", SCHEMAS[name])
-            assemblers.append(assembler)
-            if name == "terms":
-                frequency, n_clauses = _term_frequencies(interim, doc_ids)
-                idf = smoothed_idf(pd.Series(frequency, dtype="float64"), n_clauses)
-            for batch in _batches(doc_ids, _DOCUMENTS_PER_BATCH):
-                part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch])
+        with stage(on_stage, "assemble"):
+            for name in DOCUMENT_TABLES:
+                assembler = TableAssembler(out_dir / f"{name}.parquet", SCHEMAS[name])
+                assemblers.append(assembler)
                 if name == "terms":
-                    weights = weight_part(part.select(["doc_id", "clause_id", "term", "count"]).to_pandas(), idf)
-                    part = part.append_column("tfidf", pa.array(weights, pa.float64()))
-                    terms_pass = terms_pass and not validate_tables({"terms": part}, term_checks, max_rows=1)
-                elif name in kept:
-                    kept[name].append(part.select(_KEPT_COLUMNS[name]))
-                assembler.add(part)
-            paths[name] = assembler.close()
-        clauses = _concat(kept["clauses"], _KEPT_COLUMNS["clauses"], SCHEMAS["clauses"])
-        alignments = _align(clauses, comparer)
-        assembler = TableAssembler(out_dir / "alignments.parquet", SCHEMAS["alignments"])
-        assemblers.append(assembler)
-        assembler.add(alignments)
-        paths["alignments"] = assembler.close()
+                    idf = corpus_idf(_term_parts(interim, doc_ids))
+                for batch in _batches(doc_ids, _DOCUMENTS_PER_BATCH):
+                    part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch])
+                    if name == "terms":
+                        weights = weight_part(part.select(["doc_id", "clause_id", "term", "count"]).to_pandas(), idf)
+                        part = part.append_column("tfidf", pa.array(weights, pa.float64()))
+                        terms_pass = terms_pass and not validate_tables({"terms": part}, term_checks, max_rows=1)
+                    elif name in kept:
+                        kept[name].append(part.select(_KEPT_COLUMNS[name]))
+                    assembler.add(part)
+                paths[name] = assembler.close()
+        with stage(on_stage, "align"):
+            clauses = _concat(kept["clauses"], _KEPT_COLUMNS["clauses"], SCHEMAS["clauses"])
+            alignments = _align(clauses, comparer)
+            assembler = TableAssembler(out_dir / "alignments.parquet", SCHEMAS["alignments"])
+            assemblers.append(assembler)
+            assembler.add(alignments)
+            paths["alignments"] = assembler.close()
     except BaseException:
         for assembler in assemblers:
             assembler.discard()
@@ -497,16 +527,11 @@ def _batches(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
-def _term_frequencies(interim: Path, doc_ids: Sequence[str]) -> tuple[Counter, int]:
-    """In how many clauses each term appears, and how many clauses have terms: the first pass over the parts."""
-    frequency: Counter = Counter()
-    n_clauses = 0
+def _term_parts(interim: Path, doc_ids: Sequence[str]):
+    """The terms of the parts, a batch of documents at a time (doc_id, clause_id, term): the first pass over them."""
     for batch in _batches(doc_ids, _DOCUMENTS_PER_BATCH):
         tables = [read_part_table(interim, doc_id, "terms").select(["doc_id", "clause_id", "term"]) for doc_id in batch]
-        part = pa.concat_tables(tables).to_pandas()
-        frequency.update(part["term"].value_counts().to_dict())
-        n_clauses += len(part[["doc_id", "clause_id"]].drop_duplicates())
-    return frequency, n_clauses
+        yield pa.concat_tables(tables).to_pandas()
 
 
 def _align(clauses: pa.Table, comparer) -> pa.Table:

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.errors import PipelineError
 from pipeline.extract.stage import own_offset_map
 from pipeline.normalize import ScriptConverter
-from pipeline.process import Toolkit, analyse_document, segment_file
+from pipeline.process import Toolkit, run_document, segment_document
 
 TABLES = ("targets", "dates", "parties")
 CORPUS_GOLD = "corpus"
@@ -108,11 +108,11 @@ def evaluate(seeds_dir: Path, gold_dir: Path, toolkit: Toolkit | None = None,
     for folder in folders:
         if wanted is not None and folder.name not in wanted:
             continue
-        analysis = analyse_document(Path(seeds_dir) / f"{folder.name}.txt", toolkit, Path(seeds_dir))
-        clauses = {c.clause_id: c for c in analysis.tree.clauses}
+        document = run_document(Path(seeds_dir) / f"{folder.name}.txt", toolkit, seeds_dir=Path(seeds_dir))
+        clauses = {c.clause_id: c for c in document.tree.clauses}
         for table in TABLES:
-            gold = [_locate(row, clauses, analysis.normalized.text, folder, table) for row in read_gold(folder, table)]
-            predicted = analysis.result.rows[table]
+            gold = [_locate(row, clauses, document.normalized.text, folder, table) for row in read_gold(folder, table)]
+            predicted = document.rows[table]
             evaluation.scores[(table, folder.name)] = _score(table, folder.name, gold, predicted, evaluation)
             if table in SPAN_TABLES:
                 count_kinds(table, gold, predicted, evaluation.kinds, COMPARED[table])
@@ -308,15 +308,15 @@ def evaluate_corpus(corpus_dir: Path, gold_dir: Path, toolkit: Toolkit | None = 
     for folder in folders:
         if wanted is not None and folder.name not in wanted:
             continue
-        analysis = analyse_document(find_corpus_file(corpus_dir, folder.name), toolkit, Path(corpus_dir))
-        canonical = analysis.normalized.text
+        document = run_document(find_corpus_file(corpus_dir, folder.name), toolkit, seeds_dir=Path(corpus_dir))
+        canonical = document.normalized.text
         regions = read_regions(folder, canonical)
         for table in SPAN_TABLES:
             if not (folder / f"{table}.csv").exists():
                 continue
             gold = [locate_span(row, canonical, f"{folder.name}/{table}.csv", regions[0][0])
                     for row in read_gold(folder, table)]
-            predicted = [dict(row) for row in analysis.result.rows[table]
+            predicted = [dict(row) for row in document.rows[table]
                          if any(start <= row["start"] < end for start, end in regions)]
             for row in gold + predicted:
                 row["clause_id"] = ""  # spans are compared in the whole document
@@ -481,11 +481,11 @@ def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = 
     result = PartyEvaluation()
     gold_dir = Path(gold_dir)
     for folder in sorted(p for p in gold_dir.iterdir() if p.is_dir() and p.name != CORPUS_GOLD and _holds_table_gold(p)):
-        analysis = analyse_document(Path(seeds_dir) / f"{folder.name}.txt", toolkit, Path(seeds_dir))
-        clauses = {c.clause_id: c for c in analysis.tree.clauses}
-        gold = [_locate(row, clauses, analysis.normalized.text, folder, "parties") for row in read_gold(folder, "parties")]
+        document = run_document(Path(seeds_dir) / f"{folder.name}.txt", toolkit, seeds_dir=Path(seeds_dir))
+        clauses = {c.clause_id: c for c in document.tree.clauses}
+        gold = [_locate(row, clauses, document.normalized.text, folder, "parties") for row in read_gold(folder, "parties")]
         result.scores[("seeds", folder.name)] = _score_parties(
-            "seeds", folder.name, gold, analysis.result.rows["parties"], result, by_clause=True)
+            "seeds", folder.name, gold, document.rows["parties"], result, by_clause=True)
     corpus_gold = gold_dir / CORPUS_GOLD
     if corpus_dir is not None and corpus_gold.is_dir():
         # The same folders hold targets and dates span gold: a folder counts here when it has parties gold.
@@ -493,11 +493,11 @@ def evaluate_parties(seeds_dir: Path, gold_dir: Path, corpus_dir: Path | None = 
             sources = [p for p in Path(corpus_dir).glob(f"{folder.name}.*") if p.is_file()]
             if not sources:
                 raise GoldError(f"{folder}: no document {folder.name}.* in {corpus_dir}")
-            analysis = analyse_document(sources[0], toolkit, Path(corpus_dir))
-            canonical = analysis.normalized.text
+            document = run_document(sources[0], toolkit, seeds_dir=Path(corpus_dir))
+            canonical = document.normalized.text
             gold = [_locate_in_document(row, canonical, folder) for row in read_gold(folder, "parties")]
             result.scores[("corpus", folder.name)] = _score_parties(
-                "corpus", folder.name, gold, analysis.result.rows["parties"], result, by_clause=False)
+                "corpus", folder.name, gold, document.rows["parties"], result, by_clause=False)
     return result
 
 
@@ -763,11 +763,11 @@ def evaluate_structure(corpus_dir: Path, gold_dir: Path, converter: ScriptConver
         gold = read_structure_gold(gold_path)
         path = find_document(corpus_dir, gold_path.stem)
         try:
-            _, _, described = segment_file(path, converter, Path(corpus_dir))
+            segmented = segment_document(path, converter, seeds_dir=Path(corpus_dir))
         except PipelineError as error:
             scores.append(replace(score_structure([], gold, gold_path.stem), error=str(error)))
             continue
-        scores.append(score_structure(described.clause_rows, gold, gold_path.stem))
+        scores.append(score_structure(segmented.clause_rows, gold, gold_path.stem))
     return scores
 
 

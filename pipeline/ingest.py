@@ -73,18 +73,6 @@ _HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctyp
 _MAX_BYTES_PER_CHAR = 4
 
 
-def read_document(path: Path) -> DecodedText:
-    """Read a file of any supported kind and decode it, checking its size before reading.
-
-    Raises:
-        PipelineError: see :func:`decode_document`.
-    """
-    size = Path(path).stat().st_size
-    if size > config.MAX_DOCUMENT_BYTES:
-        raise DocumentTooLargeError(path, f"{size:,} bytes; limit {config.MAX_DOCUMENT_BYTES:,} bytes")
-    return decode_document(Path(path).read_bytes(), path)
-
-
 def decode_document(data: bytes, path: Path | str = "<bytes>") -> DecodedText:
     """Decode a document's bytes, whatever their container: web page, PDF, DOCX, Markdown or plain text.
 

@@ -134,7 +134,7 @@ def _title_and_issuer(head: list[str], tail: list[str], header_title: str | None
     if title is not None:
         issuers = []
         for line in reversed(head[:index]):
-            if not _is_issuer_line(line):
+            if not is_issuer_line(line):
                 break
             issuers.insert(0, line)
         if issuers and title.startswith("关于"):
@@ -172,7 +172,8 @@ def _could_be_title(line: str) -> bool:
                 or _DATE_LINE.match(line) or len(line) > 80)
 
 
-def _is_issuer_line(line: str) -> bool:
+def is_issuer_line(line: str) -> bool:
+    """An organ's name alone, or organs side by side (中共中央 国务院): a signature's line."""
     # Joint issuers share a line, a space between them: 中共中央 国务院.
     parts = _JOINT_SEPARATOR.split(line.strip())
     return bool(parts) and all(_ISSUER_LINE.match(part) for part in parts)
@@ -328,7 +329,7 @@ def _issue_date(head: list[str], closing: list[str]) -> date | None:
             return _date(found.group(1), found.group(2), found.group(3))
         # Signature and date run together: 国务院2015年5月4日.
         signed = _SIGNED_DATE.match(line)
-        if signed and _is_issuer_line(signed.group(1)):
+        if signed and is_issuer_line(signed.group(1)):
             return _date(*signed.groups()[1:])
     return None
 

@@ -1,28 +1,49 @@
-"""One document from file to table rows.
+"""One document from bytes to table rows: the one declared path every caller takes.
 
-This is the path a reader follows: ingest -> normalize -> segment ->
-metadata -> extract -> rows. A whole folder to tables is :mod:`pipeline.corpus`.
+::
+
+    Source ─decode─▶ Decoded ─normalize─▶ Canonical ─segment─▶ Segmented
+        ─metadata─▶ Described ─themes─▶ Themed ─extract─▶ DocumentTables
+
+Each stage is a function below, from one frozen record to the next, in the
+order of :data:`STAGES`; :func:`run_document` composes them and reports each
+stage's seconds to an optional ``on_stage(name, seconds)`` hook
+(:mod:`pipeline.timing`). The corpus runner (:func:`pipeline.corpus.build_part`,
+on every engine), the evaluators, the benchmark and the CLI call
+:func:`run_document`, or :func:`segment_document` for its first three stages
+(no NLP: ``policy clauses``, ``policy evaluate --structure``). What happens to
+the rows afterwards (a part under ``data/interim``, the assembled tables) is
+:mod:`pipeline.corpus` and :mod:`pipeline.store`.
+
+A document's bytes are read once, when it is listed (:func:`pipeline.store.read_source`),
+and travel in its :class:`~pipeline.store.Source` to :func:`decode`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import pyarrow as pa
+
 from pipeline import __version__
-from pipeline.clauses import NO_MARKERS_WARNING, ClauseTree, segment
-from pipeline.errors import NoTextError
+from pipeline import clauses as clause_tree
+from pipeline import normalize as normalization
+from pipeline.clauses import NO_MARKERS_WARNING, ClauseTree
+from pipeline.errors import NoTextError, UnreadableDocumentError
 from pipeline.extract.nlp import build_nlp
 from pipeline.extract.parties import Gazetteer, load_gazetteer
 from pipeline.extract.stage import DocumentContext, extract_rows
 from pipeline.ingest import decode_document
 from pipeline.metadata import header_fields_of, read_metadata
-from pipeline.normalize import Normalized, ScriptConverter, normalize
-from pipeline.store import doc_id_for, list_sources, readable_name
+from pipeline.normalize import Normalized, ScriptConverter
+from pipeline.store import Source, read_source, readable_name
+from pipeline.tables import CLAUSES, DOCUMENT_TABLES, part_table
 from pipeline.themes import theme_rows, theme_share_rows
+from pipeline.timing import OnStage, stage
 
+STAGES = ("decode", "normalize", "segment", "metadata", "themes", "extract")
 
 
 class Toolkit:
@@ -34,158 +55,223 @@ class Toolkit:
         self.nlp = build_nlp()
 
 
+# --- What each stage hands the next ----------------------------------------------
+
 @dataclass(frozen=True)
-class DocumentResult:
-    """The rows one document contributes to each table."""
+class Decoded:
+    """decode: the document's text as its bytes give it, and what was read (``utf-8``, ``pdf``, ``html:gb18030``)."""
+
+    source: Source
+    source_file: str      # the file name as valid UTF-8
+    text: str
+    encoding: str
+    markup: str | None    # markup the text is still written in (``markdown``), for normalize to drop
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """normalize: the canonical text (Simplified, mainland vocabulary, layout repaired), mapped to the original."""
+
+    decoded: Decoded
+    normalized: Normalized
+
+
+@dataclass(frozen=True)
+class Segmented:
+    """segment: the clause tree, its ``clauses`` rows, and the document's structure warnings."""
+
+    canonical: Canonical
+    tree: ClauseTree
+    clause_rows: list[dict]
+    warnings: tuple[str, ...]
+
+    @property
+    def doc_id(self) -> str:
+        return self.canonical.decoded.source.doc_id
+
+
+@dataclass(frozen=True)
+class Described:
+    """metadata: the ``documents`` row, and what the extractors need to know of the whole document."""
+
+    segmented: Segmented
+    document_row: dict
+    context: DocumentContext
+
+
+@dataclass(frozen=True)
+class Themed:
+    """themes: the ``themes`` and ``theme_shares`` rows of the document's clauses."""
+
+    described: Described
+    theme_rows: list[dict]
+    theme_share_rows: list[dict]
+
+
+@dataclass(frozen=True)
+class DocumentTables:
+    """extract: every row one document gives each table, with the text and clause tree the rows point into.
+
+    ``rows`` maps each of :data:`pipeline.tables.DOCUMENT_TABLES` to rows whose
+    keys are exactly that table's part columns (terms carry counts; their
+    weights need the whole corpus).
+    """
 
     doc_id: str
     source_file: str
-    rows: dict[str, list[dict]]
+    normalized: Normalized
+    tree: ClauseTree
+    rows: Mapping[str, list[dict]]
     warnings: tuple[str, ...]
 
     @property
     def has_markers(self) -> bool:
         return NO_MARKERS_WARNING not in self.warnings
 
+    def to_arrow(self) -> dict[str, pa.Table]:
+        """The rows as Arrow tables of the part schemas, each in its table's sort order."""
+        return {table: part_table(table, self.rows[table]) for table in DOCUMENT_TABLES}
 
-def list_documents(seeds_dir: Path) -> list[Path]:
-    """The document files under a folder, in doc_id order (files that cannot be listed are left out)."""
-    return [source.path for source in list_sources(seeds_dir)[0]]
+
+# --- The path ---------------------------------------------------------------------
+
+def run_document(source: Source | Path, toolkit: Toolkit, *, seeds_dir: Path | None = None,
+                 on_stage: OnStage | None = None) -> DocumentTables:
+    """Every table row of one document: each stage of :data:`STAGES` in turn.
+
+    ``source`` is a listed :class:`~pipeline.store.Source` (its bytes read
+    already), or a file path, read here with its doc_id taken under
+    ``seeds_dir``. ``on_stage(name, seconds)`` is called as each stage ends.
+
+    Raises:
+        PipelineError: the document could not be read, or holds no text.
+    """
+    segmented = segment_document(source, toolkit.converter, seeds_dir=seeds_dir, on_stage=on_stage)
+    with stage(on_stage, "metadata"):
+        described = metadata(segmented)
+    with stage(on_stage, "themes"):
+        themed = themes(described)
+    with stage(on_stage, "extract"):
+        return extract(themed, toolkit)
 
 
-def normalize_file(path: Path, converter: ScriptConverter) -> tuple[bytes, str, Normalized]:
-    """Read and normalize one file: its bytes, the encoding used and the canonical text."""
-    data = Path(path).read_bytes()
-    decoded = decode_document(data, path)
-    normalized = normalize(decoded.text, converter, decoded.markup)
+def segment_document(source: Source | Path, converter: ScriptConverter, *, seeds_dir: Path | None = None,
+                     on_stage: OnStage | None = None) -> Segmented:
+    """The first stages of :func:`run_document`, up to the clause rows: decode, normalize, segment (no NLP).
+
+    ``policy clauses`` and the structure evaluator stop here, so they see
+    exactly the clause rows the tables get.
+
+    Raises:
+        PipelineError: the document could not be read, or holds no text.
+    """
+    if not isinstance(source, Source):
+        source = read_source(source, seeds_dir)
+    with stage(on_stage, "decode"):
+        decoded = decode(source)
+    with stage(on_stage, "normalize"):
+        canonical = normalize(decoded, converter)
+    with stage(on_stage, "segment"):
+        return segment(canonical)
+
+
+# --- The stages ---------------------------------------------------------------------
+
+def decode(source: Source) -> Decoded:
+    """Bytes -> text, whatever the container (:func:`pipeline.ingest.decode_document`).
+
+    A source listed without its bytes (past ``config.KEPT_SOURCE_BYTES``) is
+    read now, and must still have the sha256 it was listed with.
+
+    Raises:
+        PipelineError: the bytes are empty, binary, undecodable, a damaged container, too large.
+    """
+    data = source.data
+    if data is None:
+        again = read_source(source.path)
+        if again.sha256 != source.sha256:
+            raise UnreadableDocumentError(source.path, "it changed while the run was reading it; run again")
+        data = again.data
+    text = decode_document(data, source.path)
+    return Decoded(source, readable_name(source.path.name), text.text, text.encoding, text.markup)
+
+
+def normalize(decoded: Decoded, converter: ScriptConverter) -> Canonical:
+    """Text -> canonical text with its offset map (:func:`pipeline.normalize.normalize`).
+
+    Raises:
+        NoTextError: nothing is left once layout, markup and headers are taken out.
+    """
+    normalized = normalization.normalize(decoded.text, converter, decoded.markup)
     if not normalized.text.strip():
-        raise NoTextError(path)
-    return data, decoded.encoding, normalized
+        raise NoTextError(decoded.source.path)
+    return Canonical(decoded, normalized)
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """One document worked through: canonical text, clause tree, metadata and every table row."""
-
-    normalized: Normalized
-    tree: ClauseTree
-    result: DocumentResult
+# Columns of a ``clauses`` row read off the clause as they are; ``text`` and
+# ``text_original`` are cut from the canonical and original texts.
+_CLAUSE_ATTRIBUTES = tuple(name for name in CLAUSES.names if name not in ("doc_id", "text", "text_original"))
 
 
-@dataclass(frozen=True)
-class Described:
-    """A segmented document's own facts: its id, its ``documents`` row, its clause rows and what the extractors need."""
+def segment(canonical: Canonical) -> Segmented:
+    """Canonical text -> clause tree (:func:`pipeline.clauses.segment`) and one ``clauses`` row per clause."""
+    normalized = canonical.normalized
+    text = normalized.text
+    tree = clause_tree.segment(text)
+    doc_id = canonical.decoded.source.doc_id
+    rows = [{"doc_id": doc_id, **{name: getattr(clause, name) for name in _CLAUSE_ATTRIBUTES},
+             "text": clause.own_text(text),
+             "text_original": "\n".join(normalized.original_text(s, e) for s, e in clause.spans if e > s)}
+            for clause in tree.clauses]
+    warnings = tree.warnings if tree.has_markers else (*tree.warnings, NO_MARKERS_WARNING)
+    return Segmented(canonical, tree, rows, warnings)
 
-    doc_id: str
-    document: dict
-    clause_rows: list[dict]
-    context: DocumentContext
-    warnings: tuple[str, ...]
 
-
-def describe_document(path: Path, seeds_dir: Path | None, data: bytes, encoding: str,
-                      normalized: Normalized, tree: ClauseTree) -> Described:
-    """The ``documents`` and ``clauses`` rows of a segmented document, and its metadata for the extractors."""
-    doc_id = doc_id_for(Path(path), seeds_dir)
-    warnings = list(tree.warnings)
-    if not tree.has_markers:
-        warnings.append(NO_MARKERS_WARNING)
-    clause_rows = list(_clause_rows(doc_id, normalized, tree))
-    meta = read_metadata(normalized.text, tree, header_fields_of(normalized.original, normalized.mapped.dropped))
-    document = {
-        "doc_id": doc_id,
-        "source_file": readable_name(Path(path).name),
-        "source_sha256": hashlib.sha256(data).hexdigest(),
-        "encoding": encoding,
-        "title": meta.title,
-        "issuer": meta.issuer,
-        "doc_number": meta.doc_number,
-        "issue_date": meta.issue_date,
-        "publish_date": meta.publish_date,
-        "recipients": meta.recipients,
-        "effective_date": meta.effective_date,
-        "bundled_title": meta.bundled_title,
-        "source": meta.source,
-        "province": meta.province,
-        "city": meta.city,
-        "admin_level": meta.admin_level,
-        "genre": meta.genre,
+def metadata(segmented: Segmented) -> Described:
+    """The document's own facts (:func:`pipeline.metadata.read_metadata`) -> its ``documents`` row."""
+    normalized = segmented.canonical.normalized
+    decoded = segmented.canonical.decoded
+    facts = read_metadata(normalized.text, segmented.tree,
+                          header_fields_of(normalized.original, normalized.mapped.dropped))
+    row = {
+        "doc_id": decoded.source.doc_id,
+        "source_file": decoded.source_file,
+        "source_sha256": decoded.source.sha256,
+        "encoding": decoded.encoding,
+        **asdict(facts),  # title, issuer, doc_number, dates, recipients, ... : named as their columns
         "script": normalized.script,
         "variant": normalized.variant,
         "n_chars": len(normalized.text),
-        "n_clauses": len(clause_rows),
+        "n_clauses": len(segmented.clause_rows),
         "dropped_chars": _dropped_chars(normalized),
-        "warnings": warnings,
+        "warnings": list(segmented.warnings),
         "pipeline_version": __version__,
     }
-    dated = meta.issue_date or meta.publish_date
-    context = DocumentContext(doc_id, dated.year if dated else None, meta.issuer, meta.title,
-                              meta.issue_date.isoformat() if meta.issue_date else None,
-                              meta.publish_date.isoformat() if meta.publish_date else None)
-    return Described(doc_id, document, clause_rows, context, tuple(warnings))
+    dated = facts.issue_date or facts.publish_date
+    context = DocumentContext(segmented.doc_id, dated.year if dated else None, facts.issuer, facts.title,
+                              facts.issue_date.isoformat() if facts.issue_date else None,
+                              facts.publish_date.isoformat() if facts.publish_date else None)
+    return Described(segmented, row, context)
 
 
-def theme_tables(clause_rows: list[dict]) -> dict[str, list[dict]]:
-    """The ``themes`` and ``theme_shares`` rows of one document's clauses."""
-    themes = theme_rows(clause_rows)
-    return {"themes": themes, "theme_shares": theme_share_rows(clause_rows, themes)}
+def themes(described: Described) -> Themed:
+    """The themes of each clause, by the taxonomy's keywords (:mod:`pipeline.themes`), and the document's shares."""
+    clause_rows = described.segmented.clause_rows
+    themed = theme_rows(clause_rows)
+    return Themed(described, themed, theme_share_rows(clause_rows, themed))
 
 
-def segment_file(path: Path, converter: ScriptConverter,
-                 seeds_dir: Path | None = None) -> tuple[Normalized, ClauseTree, Described]:
-    """Read, normalize and segment one file: the part of :func:`analyse_document` that needs no NLP.
-
-    The structure evaluator calls it, so it scores exactly the clause rows the tables get.
-
-    Raises:
-        PipelineError: the file could not be read or holds no text.
-    """
-    data, encoding, normalized = normalize_file(path, converter)
-    tree = segment(normalized.text)
-    return normalized, tree, describe_document(path, seeds_dir, data, encoding, normalized, tree)
-
-
-def analyse_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> Analysis:
-    """Work one document through every stage, keeping the intermediate results.
-
-    Raises:
-        PipelineError: the file could not be read or holds no text.
-    """
-    normalized, tree, described = segment_file(path, toolkit.converter, seeds_dir)
-    rows = {"documents": [described.document], "clauses": described.clause_rows}
-    rows.update(theme_tables(described.clause_rows))
-    rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, normalized.text, tree.clauses, described.context))
-    return Analysis(normalized, tree, DocumentResult(described.doc_id, readable_name(Path(path).name), rows,
-                                                     described.warnings))
-
-
-def process_document(path: Path, toolkit: Toolkit, seeds_dir: Path | None = None) -> DocumentResult:
-    """Every table row of one document.
-
-    Raises:
-        PipelineError: the file could not be read or holds no text.
-    """
-    return analyse_document(path, toolkit, seeds_dir).result
-
-
-def _clause_rows(doc_id: str, normalized: Normalized, tree: ClauseTree) -> Iterator[dict]:
-    canonical = normalized.text
-    for clause in tree.clauses:
-        yield {
-            "doc_id": doc_id,
-            "clause_id": clause.clause_id,
-            "parent_id": clause.parent_id,
-            "level": clause.level,
-            "kind": clause.kind,
-            "label": clause.label,
-            "number": clause.number,
-            "heading": clause.heading,
-            "text": clause.own_text(canonical),
-            "text_original": "\n".join(normalized.original_text(s, e) for s, e in clause.spans if e > s),
-            "start": clause.start,
-            "end": clause.end,
-            "seq": clause.seq,
-        }
+def extract(themed: Themed, toolkit: Toolkit) -> DocumentTables:
+    """The spaCy pipeline over each clause (:func:`pipeline.extract.stage.extract_rows`): targets, dates, parties, terms."""
+    described = themed.described
+    segmented = described.segmented
+    canonical = segmented.canonical
+    rows = {"documents": [described.document_row], "clauses": segmented.clause_rows,
+            "themes": themed.theme_rows, "theme_shares": themed.theme_share_rows}
+    rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, canonical.normalized.text, segmented.tree.clauses,
+                             described.context))
+    return DocumentTables(segmented.doc_id, canonical.decoded.source_file, canonical.normalized, segmented.tree,
+                          rows, segmented.warnings)
 
 
 def _dropped_chars(normalized: Normalized) -> list[tuple[str, int]]:

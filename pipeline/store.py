@@ -29,7 +29,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -55,12 +55,43 @@ PARQUET_OPTIONS = dict(compression="zstd", use_dictionary=True, write_statistics
 
 @dataclass(frozen=True)
 class Source:
-    """One input document: where it is, its id, and the sha256 of its bytes."""
+    """One input document: where it is, its id, the sha256 of its bytes, and the bytes themselves.
+
+    The bytes are read once, by :func:`read_source`, and carried to
+    :func:`pipeline.process.decode`; ``data`` is None for a source listed
+    past :data:`pipeline.config.KEPT_SOURCE_BYTES` (decode reads it then,
+    and checks it still has this sha256).
+    """
 
     path: Path
     doc_id: str
     sha256: str
     size: int
+    data: bytes | None = field(default=None, repr=False, compare=False)
+
+
+def read_source(path: Path, seeds_dir: Path | None = None) -> Source:
+    """Read one document file, once: its bytes, their sha256, and its id under ``seeds_dir``.
+
+    Raises:
+        DocumentTooLargeError: the file holds more than ``config.MAX_DOCUMENT_BYTES`` (refused before it is read
+            when its size says so).
+        UnreadableDocumentError, SymlinkLoopError: the file cannot be opened or read.
+    """
+    path = Path(path)
+    limit = config.MAX_DOCUMENT_BYTES
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise DocumentTooLargeError(path, f"{size:,} bytes; limit {limit:,} bytes")
+            # What is read counts, not what stat says (a file that grows, a /proc file of size 0).
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise _unreadable(path, error) from error
+    if len(data) > limit:
+        raise DocumentTooLargeError(path, f"over {limit:,} bytes")
+    return Source(path, doc_id_for(path, seeds_dir), hashlib.sha256(data).hexdigest(), len(data), data)
 
 
 def skip_reason(path: Path) -> str | None:
@@ -90,11 +121,14 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
     (:class:`SkippedEntry`), and a file with the same bytes as one listed
     before it as a duplicate (:class:`DuplicateDocumentError`), not listed twice.
     Every other file is reported as skipped with its reason (:func:`skip_reason`).
+    Each document is read once (:func:`read_source`) and keeps its bytes for
+    processing, up to ``config.KEPT_SOURCE_BYTES`` over the listing.
     """
     seeds_dir = Path(seeds_dir)
     root = seeds_dir.resolve()
     excluded = {Path(folder).resolve() for folder in exclude}
     sources, problems = [], []
+    kept = 0  # bytes of the listed documents kept in memory for processing
     seen_dirs = {root}
     for folder, dirs, files in os.walk(seeds_dir, followlinks=True):
         kept_dirs = []
@@ -134,14 +168,15 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
                 problems.append(refused)
                 continue
             try:
-                data = _read_capped(path)
-            except OSError as error:
-                problems.append(_unreadable(path, error))
+                source = read_source(path, seeds_dir)
+            except PipelineError as error:
+                problems.append(error)
                 continue
-            if data is None:
-                problems.append(DocumentTooLargeError(path, f"over {config.MAX_DOCUMENT_BYTES:,} bytes"))
-                continue
-            sources.append(Source(path, doc_id_for(path, seeds_dir), hashlib.sha256(data).hexdigest(), len(data)))
+            if kept + source.size > config.KEPT_SOURCE_BYTES:
+                source = replace(source, data=None)  # past the budget: decode reads it again
+            else:
+                kept += source.size
+            sources.append(source)
     sources.sort(key=lambda source: source.doc_id)
     unique: list[Source] = []
     first_by_bytes: dict[str, Source] = {}
@@ -179,17 +214,10 @@ def _refusal(path: Path, root: Path, seeds_dir: Path) -> PipelineError | None:
     return NotARegularFileError(path, f"{kind}; not opened")
 
 
-def _read_capped(path: Path) -> bytes | None:
-    """The file's bytes, or None when it holds more than ``config.MAX_DOCUMENT_BYTES`` (what is read counts, not what stat says)."""
-    with open(path, "rb") as handle:
-        data = handle.read(config.MAX_DOCUMENT_BYTES + 1)
-    return None if len(data) > config.MAX_DOCUMENT_BYTES else data
-
-
 def _unreadable(path: Path, error: OSError) -> PipelineError:
     if error.errno == errno.ELOOP:
         return SymlinkLoopError(path, "the symbolic link leads back to itself")
-    if error.errno == errno.ENOENT:
+    if error.errno == errno.ENOENT and Path(path).is_symlink():
         return UnreadableDocumentError(path, "the symbolic link points at nothing")
     return UnreadableDocumentError(path, error.strerror or str(error))
 

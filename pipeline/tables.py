@@ -1,15 +1,14 @@
-"""Table schemas, declared once, and atomic, deterministic Parquet writing.
+"""Table schemas, declared once, and the rows that must match them.
 
 Rows become tables through :func:`to_table`, which refuses a row whose keys
 are not exactly the declared columns (so drift fails loudly). Tables are
-written with fixed settings by :class:`pipeline.store.TableAssembler`
-(one-shot tables through :func:`write_table`), which replaces each file
-atomically: a reader sees the old table or the new one, never half of one.
+written with fixed settings by :class:`pipeline.store.TableAssembler` into
+temporary files, which :func:`pipeline.store.switch_files` puts in place as
+one set: a reader sees the old tables or the new ones, never half of one.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.errors import SchemaDriftError, TableWriteError
+from pipeline.errors import SchemaDriftError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -225,28 +224,8 @@ def frame_to_table(name: str, frame: "pd.DataFrame", schema: pa.Schema | None = 
     return pa.Table.from_pandas(ordered[schema.names], schema=schema, preserve_index=False)
 
 
-def write_table(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to ``path`` atomically: a temporary file in the same folder, then a rename.
-
-    Settings are fixed so that the same rows give the same bytes; the tables
-    assembled part by part (:class:`pipeline.store.TableAssembler`) are written the same way.
-    """
-    from pipeline.store import TableAssembler
-
-    path = Path(path)
-    assembler = None
-    try:
-        assembler = TableAssembler(path, table.schema)
-        assembler.add(table)
-        os.replace(assembler.close(), path)
-    except (OSError, pa.ArrowException) as error:
-        if assembler is not None:
-            assembler.discard()
-        raise TableWriteError(path, str(error)) from error
-
-
 def read_table(path: Path) -> pa.Table:
-    """Read a table written by :func:`write_table`."""
+    """Read a table written by :class:`pipeline.store.TableAssembler`."""
     return pq.read_table(path)
 
 

@@ -6,14 +6,15 @@ Stop words (``resources/stopwords.txt``), single characters, numbers and
 punctuation are left out: what remains says what a clause is about.
 
 Counting is per document (:func:`clause_terms`); the weights need the whole
-corpus (:func:`weight_terms`), since a term's inverse document frequency is
-over every clause of every document.
+corpus (:func:`corpus_idf`, then :func:`weight_part`), since a term's inverse
+document frequency is over every clause of every document.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -84,6 +85,21 @@ class JiebaAnalyzer:
         return "JiebaAnalyzer()"
 
 
+def corpus_idf(parts: Iterable[pd.DataFrame]) -> pd.Series:
+    """Smoothed inverse document frequency of every term, the clauses of every part being the corpus.
+
+    ``parts`` are ``terms`` frames (doc_id, clause_id, term), read one at a
+    time, so the corpus's terms are never in memory at once: the first pass of
+    the weighting, :func:`weight_part` the second.
+    """
+    frequency: Counter = Counter()
+    n_clauses = 0
+    for part in parts:
+        frequency.update(part["term"].value_counts().to_dict())
+        n_clauses += len(part[["doc_id", "clause_id"]].drop_duplicates())
+    return smoothed_idf(pd.Series(frequency, dtype="float64"), n_clauses)
+
+
 def smoothed_idf(document_frequency: pd.Series, n_clauses: int) -> pd.Series:
     """Inverse document frequency per term, smoothed as scikit-learn's ``TfidfTransformer`` does it.
 
@@ -94,25 +110,14 @@ def smoothed_idf(document_frequency: pd.Series, n_clauses: int) -> pd.Series:
 
 
 def weight_part(terms: pd.DataFrame, idf: pd.Series) -> np.ndarray:
-    """TF-IDF weight of each row of a ``terms`` frame (doc_id, clause_id, term, count), L2-normalised per clause."""
+    """TF-IDF weight of each row of a ``terms`` frame (doc_id, clause_id, term, count), L2-normalised per clause.
+
+    The weight is count × ``idf`` (:func:`corpus_idf`), L2-normalised within
+    each clause (scikit-learn's ``TfidfTransformer`` defaults), so weights
+    compare across clauses of different lengths.
+    """
     raw = terms["count"].to_numpy(np.float64) * terms["term"].map(idf).to_numpy(np.float64)
     clause = pd.MultiIndex.from_frame(terms[["doc_id", "clause_id"]]).codes
     codes = clause[0].astype(np.int64) * (int(clause[1].max(initial=0)) + 1) + clause[1]
     norms = np.sqrt(pd.Series(raw * raw).groupby(codes).transform("sum").to_numpy())
     return np.round(raw / norms, 9)
-
-
-def weight_terms(rows: Sequence[Mapping[str, object]]) -> list[float]:
-    """TF-IDF weight of each term row, the clauses of every document being the corpus.
-
-    Rows are ``terms`` rows (doc_id, clause_id, term, count). The weight is
-    count × smoothed inverse document frequency, L2-normalised within each
-    clause (scikit-learn's ``TfidfTransformer`` defaults), so weights compare
-    across clauses of different lengths.
-    """
-    if not rows:
-        return []
-    frame = pd.DataFrame(rows, columns=["doc_id", "clause_id", "term", "count"])
-    n_clauses = len(frame[["doc_id", "clause_id"]].drop_duplicates())
-    idf = smoothed_idf(frame["term"].value_counts(), n_clauses)
-    return weight_part(frame, idf).tolist()

@@ -35,13 +35,18 @@ def toolkit(converter) -> Toolkit:
 
 
 @pytest.fixture(scope="session")
-def seed_data_dir(tmp_path_factory, toolkit) -> Path:
-    """A folder with every table of the five seeds, extracted once per session (treat it as read-only)."""
+def seed_extraction(tmp_path_factory, toolkit):
+    """The five seeds extracted once per session: the data folder (treat it as read-only) and the run's report."""
     from pipeline.corpus import extract_corpus
 
     out = tmp_path_factory.mktemp("seed_tables")
-    extract_corpus(SEEDS_DIR, out, toolkit)
-    return out
+    return out, extract_corpus(SEEDS_DIR, out, toolkit)
+
+
+@pytest.fixture(scope="session")
+def seed_data_dir(seed_extraction) -> Path:
+    """A folder with every table of the five seeds, extracted once per session (treat it as read-only)."""
+    return seed_extraction[0]
 
 
 @pytest.fixture(scope="session")

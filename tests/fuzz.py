@@ -57,7 +57,7 @@ def generated(examples: int) -> tuple[bool, str, float, float]:
             sources, _ = list_sources(folder)
             for source in sources:
                 try:
-                    outcome = build_part(source, folder, Path(scratch) / "interim", code, toolkit)
+                    outcome = build_part(source, Path(scratch) / "interim", code, toolkit)
                 except BaseException as error:  # noqa: BLE001 - the point: nothing may escape
                     failures.append(f"{type(error).__name__}: {error}")
                     continue

@@ -7,9 +7,7 @@ from collections import Counter
 import pytest
 
 from benchmarks import make_corpus
-from pipeline.clauses import segment
-from pipeline.ingest import read_document
-from pipeline.process import analyse_document, normalize_file
+from pipeline.process import run_document, segment_document
 from tests.conftest import SEEDS
 
 N = 30
@@ -23,7 +21,7 @@ def corpus(tmp_path_factory, converter):
 
 @pytest.fixture(scope="module")
 def analyses(corpus, toolkit):
-    return {doc.path.name: analyse_document(doc.path, toolkit) for doc in corpus.documents}
+    return {doc.path.name: run_document(doc.path, toolkit) for doc in corpus.documents}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +29,9 @@ def seed_clauses(converter):
     """Every numbered clause text of the seeds, canonical, with the seed it comes from."""
     texts = {}
     for name, path in SEEDS.items():
-        canonical = normalize_file(path, converter)[2].text
-        for clause in segment(canonical).clauses:
+        segmented = segment_document(path, converter)
+        canonical = segmented.canonical.normalized.text
+        for clause in segmented.tree.clauses:
             if clause.kind in NUMBERED:
                 texts.setdefault(clause.own_text(canonical), name)
     return texts
@@ -52,7 +51,7 @@ def test_another_seed_gives_other_documents(corpus, tmp_path, converter):
 
 
 def test_scripts_and_encodings_are_mixed(corpus, analyses):
-    encodings = Counter(read_document(doc.path).encoding for doc in corpus.documents)
+    encodings = Counter(analyses[doc.path.name].rows["documents"][0]["encoding"] for doc in corpus.documents)
     assert set(encodings) == {"utf-8", "gb18030", "cp950", "utf-16-le"}
     assert encodings["utf-8"] > N / 2
     scripts = Counter((a.normalized.script, a.normalized.variant) for a in analyses.values())
@@ -77,7 +76,7 @@ def test_every_document_segments_without_numbering_warnings(corpus, analyses):
     for doc in corpus.documents:
         analysis = analyses[doc.path.name]
         assert analysis.tree.warnings == (), doc.path.name
-        assert analysis.result.warnings == (), doc.path.name
+        assert analysis.warnings == (), doc.path.name
         kinds = Counter(c.kind for c in analysis.tree.clauses)
         assert 3 <= kinds["section"] <= 8, doc.path.name
         assert kinds["preamble"] == 1

@@ -29,13 +29,18 @@ from pipeline.errors import (
     NoArticleError,
     NoTextLayerError,
 )
-from pipeline.ingest import decode_document, read_document
+from pipeline.ingest import decode_document
 from pipeline.normalize import normalize
-from pipeline.process import list_documents, process_document
-from pipeline.store import list_sources
+from pipeline.process import decode, run_document
+from pipeline.store import list_sources, read_source
 from tests.conftest import SEEDS
 
 CLAUSE_FIELDS = ("clause_id", "level", "kind", "label", "heading", "text")
+
+
+def read(path: Path):
+    """A file read and decoded as the pipeline does it: its bytes once (the listing's read), then the decode stage."""
+    return decode(read_source(path))
 # A CJK font built into reportlab and PDF readers: no font file is needed.
 PDF_FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
@@ -157,7 +162,7 @@ def text_clauses(toolkit):
     """The clause rows of each plain-text seed, computed once."""
     @cache
     def clauses(seed: str) -> list[tuple]:
-        return clause_rows(process_document(SEEDS[seed], toolkit))
+        return clause_rows(run_document(SEEDS[seed], toolkit))
     return clauses
 
 
@@ -179,7 +184,7 @@ def pdf_of(tmp_path_factory):
 def test_a_container_gives_the_clauses_of_the_plain_text(container, seed, toolkit, text_clauses, pdf_of, tmp_path):
     path = pdf_of(seed) if container == "pdf" else render(container, seed, tmp_path)
 
-    result = process_document(path, toolkit)
+    result = run_document(path, toolkit)
 
     expected = text_clauses(seed)
     got = clause_rows(result)
@@ -263,7 +268,7 @@ def test_a_pdf_renamed_txt_is_read_as_a_pdf(pdf_of, tmp_path):
     renamed = tmp_path / "misnamed.txt"
     renamed.write_bytes(pdf_of("sichuan2025").read_bytes())
 
-    decoded = read_document(renamed)
+    decoded = read(renamed)
 
     assert decoded.encoding == "pdf"
     assert decoded.text.split("\n")[0] == seed_paragraphs("sichuan2025")[0]
@@ -272,14 +277,14 @@ def test_a_pdf_renamed_txt_is_read_as_a_pdf(pdf_of, tmp_path):
 def test_a_web_page_saved_as_txt_is_read_as_html(tmp_path):
     path = render_html(seed_paragraphs("sichuan2025"), tmp_path / "saved.txt")
 
-    assert read_document(path).encoding == "html:utf-8"
+    assert read(path).encoding == "html:utf-8"
 
 
 def test_plain_text_still_decodes_as_text(tmp_path):
     path = tmp_path / "gbk.txt"
     path.write_bytes(SEEDS["sichuan2019"].read_text(encoding="utf-8").encode("gbk"))
 
-    decoded = read_document(path)
+    decoded = read(path)
 
     assert decoded.encoding == "gb18030"
     assert decoded.text == SEEDS["sichuan2019"].read_text(encoding="utf-8")
@@ -289,7 +294,7 @@ def test_a_page_whose_charset_label_is_wrong_is_detected(tmp_path):
     path = render_html(seed_paragraphs("jiangxi2022"), tmp_path / "mislabelled.html",
                        meta='<meta charset="utf-8">', codec="gbk")
 
-    decoded = read_document(path)
+    decoded = read(path)
 
     assert decoded.encoding == "html:gb18030"
     assert decoded.text.split("\n") == seed_paragraphs("jiangxi2022")
@@ -303,14 +308,14 @@ def test_a_zip_that_is_not_a_word_file_stays_binary(tmp_path):
     path.write_bytes(buffer.getvalue())
 
     with pytest.raises(BinaryDocumentError, match="ZIP"):
-        read_document(path)
+        read(path)
 
 
 def test_the_folder_listing_takes_the_container_endings(tmp_path):
     for name in ("a.txt", "b.html", "c.htm", "d.shtml", "e.xhtml", "f.pdf", "g.docx", "h.md", "i.xlsx", "j.markdown"):
         (tmp_path / name).write_bytes(name.encode())  # different bytes: a copy would be a duplicate
 
-    assert [path.name for path in list_documents(tmp_path)] == [
+    assert [source.path.name for source in list_sources(tmp_path)[0]] == [
         "a.txt", "b.html", "c.htm", "d.shtml", "e.xhtml", "f.pdf", "g.docx", "h.md", "j.markdown"]
 
 
@@ -327,7 +332,7 @@ def test_a_truncated_pdf_is_corrupt(pdf_of, toolkit, tmp_path):
     path.write_bytes(data[: len(data) // 2])
 
     with pytest.raises(CorruptContainerError) as raised:
-        process_document(path, toolkit)
+        run_document(path, toolkit)
 
     assert_names_file_and_reason(raised.value, path, "truncated")
 
@@ -339,7 +344,7 @@ def test_a_pdf_with_a_damaged_body_is_corrupt(pdf_of, tmp_path):
     path.write_bytes(data[:20] + bytes(range(256)) * ((len(data) - 1044) // 256) + data[-1024:])
 
     with pytest.raises(CorruptContainerError) as raised:
-        read_document(path)
+        read(path)
 
     assert_names_file_and_reason(raised.value, path, "damaged or truncated")
 
@@ -355,7 +360,7 @@ def test_a_pdf_without_a_text_layer_needs_ocr(tmp_path):
     pdf.save()
 
     with pytest.raises(NoTextLayerError) as raised:
-        read_document(path)
+        read(path)
 
     assert_names_file_and_reason(raised.value, path, "no text layer")
     assert "OCR" in str(raised.value)
@@ -391,7 +396,7 @@ def test_a_pdf_whose_fonts_have_no_unicode_map_has_no_usable_text_layer(tmp_path
     path.write_bytes(pdf_without_unicode_map())
 
     with pytest.raises(NoTextLayerError) as raised:
-        read_document(path)
+        read(path)
 
     assert_names_file_and_reason(raised.value, path, "no Unicode characters")
 
@@ -410,7 +415,7 @@ def test_a_page_of_navigation_and_scripts_has_no_article(tmp_path):
 </body></html>""", encoding="utf-8")
 
     with pytest.raises(NoArticleError) as raised:
-        read_document(path)
+        read(path)
 
     assert_names_file_and_reason(raised.value, path, "no article body")
 
@@ -432,7 +437,7 @@ def test_a_corrupt_docx_is_corrupt(data, toolkit, tmp_path):
     path.write_bytes(data)
 
     with pytest.raises(CorruptContainerError) as raised:
-        process_document(path, toolkit)
+        run_document(path, toolkit)
 
     assert_names_file_and_reason(raised.value, path, "DOCX")
 
@@ -448,7 +453,7 @@ def test_a_document_over_the_character_limit_is_refused(container, pdf_of, monke
     monkeypatch.setattr(config, "MAX_DOCUMENT_CHARS", 1000)
 
     with pytest.raises(DocumentTooLargeError) as raised:
-        read_document(path)
+        read(path)
 
     assert_names_file_and_reason(raised.value, path, "limit 1,000 characters")
 
@@ -458,7 +463,7 @@ def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read before its size was checked"))
 
     with pytest.raises(DocumentTooLargeError) as raised:
-        read_document(SEEDS["jiangxi2022"])
+        read(SEEDS["jiangxi2022"])
 
     assert_names_file_and_reason(raised.value, SEEDS["jiangxi2022"], "42,071 bytes; limit 10,000 bytes")
 
@@ -468,7 +473,7 @@ def test_a_docx_that_unpacks_past_the_byte_limit_is_refused(monkeypatch, tmp_pat
     monkeypatch.setattr(config, "MAX_DOCUMENT_BYTES", path.stat().st_size + 1)
 
     with pytest.raises(DocumentTooLargeError) as raised:
-        read_document(path)
+        read(path)
 
     assert_names_file_and_reason(raised.value, path, "unpacks to")
 
@@ -481,7 +486,7 @@ def test_a_real_50_mb_text_file_fails_fast(toolkit, tmp_path):
 
     started = time.perf_counter()
     with pytest.raises(DocumentTooLargeError) as raised:
-        process_document(path, toolkit)
+        run_document(path, toolkit)
     elapsed = time.perf_counter() - started
 
     assert_names_file_and_reason(raised.value, path, "limit 2,000,000 characters")
@@ -564,7 +569,7 @@ def test_a_browser_print_gives_its_paragraphs_and_lifts_the_gov_block(tmp_path):
 def test_the_gov_block_goes_from_the_text_into_the_documents_row(toolkit, tmp_path):
     path = browser_print(tmp_path / "d001.pdf")
 
-    result = process_document(path, toolkit)
+    result = run_document(path, toolkit)
 
     document = result.rows["documents"][0]
     assert "索引号" not in "".join(row["text"] for row in result.rows["clauses"]).replace(" ", "")
@@ -734,7 +739,7 @@ def test_markdown_headers_go_into_the_documents_row(markdown, expected, toolkit,
     path = tmp_path / "doc.md"
     path.write_text(markdown, encoding="utf-8")
 
-    document = process_document(path, toolkit).rows["documents"][0]
+    document = run_document(path, toolkit).rows["documents"][0]
 
     assert {key: document[key] for key in expected} == expected
 
@@ -764,7 +769,7 @@ def test_a_password_protected_pdf_is_named_as_encrypted(tmp_path):
     pdf.save()
 
     with pytest.raises(CorruptContainerError) as raised:
-        read_document(path)
+        read(path)
 
     assert_names_file_and_reason(raised.value, path, "encrypted PDF")
 

@@ -40,13 +40,13 @@ def test_scores_count_matches_as_a_researcher_would():
 
 
 def test_a_gold_row_that_points_nowhere_is_an_error(toolkit):
-    from pipeline.process import analyse_document
+    from pipeline.process import run_document
 
-    analysis = analyse_document(SEEDS_DIR / "000_df46c3d2f2ee2b45.txt", toolkit, SEEDS_DIR)
-    clauses = {c.clause_id: c for c in analysis.tree.clauses}
+    document = run_document(SEEDS_DIR / "000_df46c3d2f2ee2b45.txt", toolkit, seeds_dir=SEEDS_DIR)
+    clauses = {c.clause_id: c for c in document.tree.clauses}
     row = {"clause_id": "1", "text": "不存在的文字", "occurrence": "1"}
     with pytest.raises(GoldError, match="text not found"):
-        _locate(row, clauses, analysis.normalized.text, GOLD_DIR / "x", "targets")
+        _locate(row, clauses, document.normalized.text, GOLD_DIR / "x", "targets")
 
 
 # --- Corpus gold for targets and dates, located by text span (tests/gold/corpus) ---
@@ -129,7 +129,7 @@ def test_the_seed_report_has_kinds_and_field_accuracy(evaluation):
 
 
 def test_a_work_report_without_a_date_reads_its_review_as_baselines_and_its_plan_as_this_year(tmp_path, toolkit):
-    from pipeline.process import analyse_document
+    from pipeline.process import run_document
 
     report = ("各位代表：\n现在我代表市人民政府向大会报告工作。\n2023年工作回顾\n"
               "一年来，全市地区生产总值超2.2万亿元、增长6%，国家企业技术中心增至62家。\n"
@@ -137,7 +137,7 @@ def test_a_work_report_without_a_date_reads_its_review_as_baselines_and_its_plan
               "今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右，常住人口城镇化率达80.5%。\n")
     path = tmp_path / "report.txt"
     path.write_text(report, encoding="utf-8")
-    rows = analyse_document(path, toolkit, tmp_path).result.rows["targets"]
+    rows = run_document(path, toolkit, seeds_dir=tmp_path).rows["targets"]
     assert [(r["text"], r["comparator"], r["kind"], r["deadline_year"]) for r in rows] == [
         ("超2.2万亿元", ">", "baseline", None), ("6%", "=", "baseline", None), ("增至62家", "=", "baseline", None),
         ("6%左右", "~", "target", 2024), ("达80.5%", ">=", "target", 2024)]

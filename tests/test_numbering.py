@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.clauses import segment
 from pipeline.errors import PipelineError
-from pipeline.process import NO_MARKERS_WARNING, process_document
+from pipeline.process import NO_MARKERS_WARNING, run_document
 from tests.test_properties import check_tree
 
 
@@ -146,7 +146,7 @@ def test_a_file_named_with_spaces_and_chinese_goes_through_the_pipeline(tmp_path
     path = tmp_path / "四川 数据 条例 (2024).txt"
     path.write_text(DOCUMENT, encoding="utf-8")
 
-    result = process_document(path, toolkit)
+    result = run_document(path, toolkit)
 
     assert (result.doc_id, result.source_file) == ("四川 数据 条例 (2024).txt", "四川 数据 条例 (2024).txt")
     document = result.rows["documents"][0]
@@ -170,7 +170,7 @@ def test_a_file_named_with_spaces_and_chinese_goes_through_the_pipeline(tmp_path
 def test_a_folder_relative_doc_id_is_the_same_for_a_top_level_file(tmp_path, toolkit):
     path = tmp_path / "川府发〔2024〕1号 v1.2.txt"
     path.write_text(DOCUMENT, encoding="utf-8")
-    assert process_document(path, toolkit, tmp_path).doc_id == "川府发〔2024〕1号 v1.2.txt"
+    assert run_document(path, toolkit, seeds_dir=tmp_path).doc_id == "川府发〔2024〕1号 v1.2.txt"
 
 
 def test_a_file_without_markers_is_kept_as_one_preamble_clause_with_the_warning(tmp_path, toolkit):
@@ -178,7 +178,7 @@ def test_a_file_without_markers_is_kept_as_one_preamble_clause_with_the_warning(
     text = "关于做好数据工作的说明\n这是一份没有编号条款的说明。\n第二段说明，到2025年完成。\n"
     path.write_text(text, encoding="utf-8")
 
-    result = process_document(path, toolkit)
+    result = run_document(path, toolkit)
 
     assert not result.has_markers
     assert result.rows["documents"][0]["warnings"] == [NO_MARKERS_WARNING]
@@ -192,7 +192,7 @@ def test_a_file_of_blanks_is_a_named_error_not_a_crash(tmp_path, toolkit):
     path = tmp_path / "空白 文件.txt"
     path.write_text(" \u3000\n\n\t\n", encoding="utf-8")
     with pytest.raises(PipelineError, match="空白 文件"):
-        process_document(path, toolkit)
+        run_document(path, toolkit)
 
 
 def test_a_reused_id_is_warned_when_the_numbering_warning_does_not_say_repeat():

@@ -67,15 +67,15 @@ def _failures(report) -> dict[str, str]:
 
 def _spoil_themes_of(marker: str, monkeypatch) -> None:
     """Give the document whose text holds ``marker`` a theme score of 5 (outside (0, 1])."""
-    original = process.theme_tables
+    original = process.themes
 
-    def spoiled(clause_rows):
-        tables = original(clause_rows)
-        if any(marker in row["text"] for row in clause_rows) and tables["themes"]:
-            tables["themes"][0] = dict(tables["themes"][0], score=5.0)
-        return tables
+    def spoiled(described):
+        themed = original(described)
+        if any(marker in row["text"] for row in described.segmented.clause_rows) and themed.theme_rows:
+            themed.theme_rows[0] = dict(themed.theme_rows[0], score=5.0)
+        return themed
 
-    monkeypatch.setattr(process, "theme_tables", spoiled)
+    monkeypatch.setattr(process, "themes", spoiled)
 
 
 def test_a_document_whose_rows_break_a_check_is_left_out_and_the_others_written(tmp_path, toolkit, monkeypatch):
@@ -108,10 +108,11 @@ def test_an_exception_inside_one_document_is_that_documents_one_line_failure(tmp
     seeds = _corpus(tmp_path / "seeds", crash=_bad("崩"))
     original = process.segment
 
-    def segment(text):
+    def segment(canonical):  # the segment stage: a canonical text in
+        text = canonical.normalized.text
         if "崩" in text:
             raise KeyError("/Resources")  # what pdfminer raises on a damaged page
-        return original(text)
+        return original(canonical)
 
     monkeypatch.setattr(process, "segment", segment)
     report = extract_corpus(seeds, tmp_path / "data", toolkit)
@@ -130,7 +131,8 @@ def test_a_document_over_a_bound_or_killing_its_worker_fails_alone(tmp_path, too
     seeds = _corpus(tmp_path / "seeds", hostile=_bad("毒"), other=document("一、目标\n（一）到2026年，建成算力中心。"))
     original = process.segment
 
-    def segment(text):
+    def segment(canonical):  # the segment stage: a canonical text in
+        text = canonical.normalized.text
         if "毒" in text:
             if what == "sleep":
                 time.sleep(600)
@@ -140,7 +142,7 @@ def test_a_document_over_a_bound_or_killing_its_worker_fails_alone(tmp_path, too
                 os.kill(os.getpid(), signal.SIGSEGV)
             else:
                 os._exit(3)
-        return original(text)
+        return original(canonical)
 
     monkeypatch.setattr(process, "segment", segment)
     report = extract_corpus(seeds, tmp_path / "data", toolkit, workers=2, limits=Limits(seconds=2, memory=256 * 2**20))
@@ -153,10 +155,11 @@ def test_a_too_slow_document_is_remembered_and_retried_once_the_limit_is_raised(
     seeds, data = _corpus(tmp_path / "seeds", slow=_bad("慢")), tmp_path / "data"
     original = process.segment
 
-    def segment(text):
+    def segment(canonical):  # the segment stage: a canonical text in
+        text = canonical.normalized.text
         if "慢" in text:
             time.sleep(4)
-        return original(text)
+        return original(canonical)
 
     monkeypatch.setattr(process, "segment", segment)
     first = extract_corpus(seeds, data, toolkit, limits=Limits(seconds=1))

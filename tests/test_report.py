@@ -25,10 +25,8 @@ URL_ATTRIBUTES = ("src", "href", "action", "formaction", "data", "poster", "srcs
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory, toolkit):
-    data = tmp_path_factory.mktemp("report-data")
-    extract_corpus(SEEDS_DIR, data, toolkit=toolkit)
-    return views.load_tables(data)
+def tables(seed_data_dir):
+    return views.load_tables(seed_data_dir)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import os
+import shutil
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -9,14 +9,13 @@ import pytest
 from pipeline import tables
 from pipeline.errors import SchemaDriftError, TableWriteError
 from pipeline.corpus import extract_corpus
+from pipeline.store import MANIFEST_NAME
 from tests.conftest import SEEDS_DIR
 
 
 @pytest.fixture(scope="module")
-def extracted(tmp_path_factory, toolkit):
-    out = tmp_path_factory.mktemp("data")
-    report = extract_corpus(SEEDS_DIR, out, toolkit)
-    return out, report
+def extracted(seed_extraction):
+    return seed_extraction
 
 
 def test_written_schemas_are_exactly_the_declared_ones(extracted):
@@ -83,10 +82,11 @@ def test_a_misspelled_missing_or_extra_key_is_an_error_not_a_null(change, messag
         tables.to_table("targets", [TARGET_ROW, change(TARGET_ROW)])
 
 
-def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
-    target = tmp_path / "documents.parquet"
-    old = pa.table({"a": [1, 2, 3]})
-    tables.write_table(old, target)
+def test_a_failed_write_leaves_the_old_tables_whole(seed_data_dir, tmp_path, toolkit, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(seed_data_dir, data)
+    (data / MANIFEST_NAME).unlink()  # the tables are written again (from the cached parts)
+    old = {name: (data / f"{name}.parquet").read_bytes() for name in tables.SCHEMAS}
 
     real_writer = pq.ParquetWriter
 
@@ -96,10 +96,10 @@ def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
             raise OSError("disk full")
 
     monkeypatch.setattr(pq, "ParquetWriter", BrokenWriter)
-    with pytest.raises(TableWriteError, match="documents.parquet"):
-        tables.write_table(pa.table({"a": [9]}), target)
-    assert tables.read_table(target).equals(old)
-    assert sorted(os.listdir(tmp_path)) == ["documents.parquet"]
+    with pytest.raises(TableWriteError, match="disk full"):
+        extract_corpus(SEEDS_DIR, data, toolkit)
+    assert {name: (data / f"{name}.parquet").read_bytes() for name in tables.SCHEMAS} == old
+    assert sorted(path.name for path in data.iterdir() if path.name.endswith(".tmp")) == []
 
 
 @pytest.mark.parametrize(
@@ -108,13 +108,13 @@ def test_a_failed_write_leaves_the_old_table_whole(tmp_path, monkeypatch):
      ("000_df46c3d2f2ee2b45", "utf-8-sig")],
 )
 def test_a_reencoded_seed_gives_the_same_rows(tmp_path, toolkit, seed, encoding):
-    from pipeline.process import process_document
+    from pipeline.process import run_document
 
     source = SEEDS_DIR / f"{seed}.txt"
     copy = tmp_path / source.name
     copy.write_bytes(source.read_text(encoding="utf-8").encode(encoding))
-    plain = process_document(source, toolkit, SEEDS_DIR).rows
-    encoded = process_document(copy, toolkit, tmp_path).rows
+    plain = run_document(source, toolkit, seeds_dir=SEEDS_DIR).rows
+    encoded = run_document(copy, toolkit, seeds_dir=tmp_path).rows
     for table in tables.DOCUMENT_TABLES:
         if table == "documents":
             skip = {"encoding", "source_sha256"}

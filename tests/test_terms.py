@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from pipeline.terms import clause_terms, is_term, load_stopwords, smoothed_idf, weight_terms
+from pipeline.terms import clause_terms, corpus_idf, is_term, load_stopwords, smoothed_idf, weight_part
 
 
 @pytest.mark.parametrize(("word", "kept"), [
@@ -26,18 +26,27 @@ def test_clause_terms_counts_and_keeps_the_first_offsets():
     assert clause_terms(words, frozenset({"培育"})) == [("数据", 2, 2, 4), ("要素", 1, 4, 6), ("市场", 1, 7, 9)]
 
 
+def weights_over(rows: list[dict]) -> list[float]:
+    """TF-IDF weights of terms rows as the assembly computes them: idf over the parts, then each part's weights."""
+    frame = pd.DataFrame(rows, columns=["doc_id", "clause_id", "term", "count"])
+    return weight_part(frame, corpus_idf([frame])).tolist()
+
+
 def test_weights_are_tf_idf_normalised_per_clause():
     rows = [
         {"doc_id": "a", "clause_id": "1", "term": "算力", "count": 2},
         {"doc_id": "a", "clause_id": "1", "term": "数据", "count": 1},
         {"doc_id": "b", "clause_id": "1", "term": "数据", "count": 3},
     ]
-    weights = weight_terms(rows)
+    weights = weights_over(rows)
     # 数据 is in every clause: idf 1; 算力 in one of two: idf 1 + ln(3/2).
     idf = 1 + math.log(3 / 2)
     norm = math.hypot(2 * idf, 1)
     assert weights == pytest.approx([2 * idf / norm, 1 / norm, 1.0])
-    assert weight_terms([]) == []
+    assert weights_over([]) == []
+    # The corpus is read part by part (a batch of documents each): the weights do not depend on the cut.
+    assert weight_part(pd.DataFrame(rows), corpus_idf([pd.DataFrame(rows[:2]), pd.DataFrame(rows[2:])])).tolist() \
+        == pytest.approx(weights)
 
 
 def test_terms_table_of_the_seeds(seed_tables):
@@ -68,7 +77,7 @@ def test_weights_equal_scikit_learns_tfidf_transformer():
     expected = TfidfTransformer().fit_transform(counts).toarray()
     rows = [{"doc_id": f"d{i % 3}", "clause_id": str(i), "term": f"t{j}", "count": int(counts[i, j])}
             for i in range(30) for j in range(12) if counts[i, j]]
-    weights = weight_terms(rows)
+    weights = weights_over(rows)
     assert weights == pytest.approx([expected[int(r["clause_id"]), int(r["term"][1:])] for r in rows], abs=1e-8)
     frequency = pd.Series((counts > 0).sum(axis=0), index=[f"t{j}" for j in range(12)])
     nonempty = int((counts.sum(axis=1) > 0).sum())

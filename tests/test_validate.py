@@ -11,20 +11,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.errors import PipelineError, TableValidationError
-from pipeline.corpus import extract_corpus
 from pipeline.tables import SCHEMAS
 from pipeline.validate import CHECKS, MAX_ROWS, check_tables, validate_tables
-from tests.conftest import SEEDS_DIR
 
 Frames = dict[str, pd.DataFrame]
 
 
 @pytest.fixture(scope="module")
-def seed_arrow(tmp_path_factory, toolkit) -> dict[str, pa.Table]:
-    """The nine tables of the five seeds, written once per module and read back with pyarrow."""
-    out = tmp_path_factory.mktemp("validate_seed_tables")
-    extract_corpus(SEEDS_DIR, out, toolkit)
-    return {name: pq.read_table(out / f"{name}.parquet") for name in SCHEMAS}
+def seed_arrow(seed_data_dir) -> dict[str, pa.Table]:
+    """The nine tables of the five seeds (extracted once per session), read back with pyarrow."""
+    return {name: pq.read_table(seed_data_dir / f"{name}.parquet") for name in SCHEMAS}
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from pipeline.extract.numbers import parse_chinese_integer
+from pipeline.metadata import is_issuer_line
 
 KINDS = ("date", "month", "month_end", "year", "year_end", "period", "duration", "datetime")
 ROLES = ("deadline", "baseline", "issued", "published", "effective", "expires", "reference")
@@ -120,19 +121,24 @@ RELATIVE_RE = re.compile(
 # followers below); otherwise 统一年度 or 三年行动计划 would turn into spans.
 _DURATION_LEADS = ("通过", "经过", "用", "再用", "提前", "近", "连续", "未来", "历时", "花", "保存", "期限为", "有效期",
                    "任期", "为期", "期为")
-_DURATION_FOLLOWERS = re.compile(r"^(?:内|以内|之内|以上|后|之后|来|时间|左右|翻番|期满|为限|累计)")
+_DURATION_FOLLOWERS = re.compile(r"^(?:内|以内|之内|以上|后|之后|来|时间|左右|翻番|期满|为限|累计|滚动)")
 # Units that can only be spans of time, so a Chinese numeral before them is one (十五个工作日).
 _UNAMBIGUOUS_UNITS = ("个工作日", "工作日", "个小时", "小时", "分钟", "个月", "个星期")
 _UNIT_NAMES = {"个工作日": "工作日", "工作日": "工作日", "个小时": "小时", "小时": "小时", "分钟": "分钟",
                "个月": "月", "个星期": "周", "周": "周", "天": "日", "日": "日", "年": "年"}
 
-_DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|争取|确保|计划)(?:在|于)?)$")
+# 展望2035年: the horizon of a plan's long-range goals.
+_DEADLINE_BEFORE_RE = re.compile(r"(?:(?<!截)(?<!截止)(?:到|至)|(?:力争|争取|确保|计划)(?:在|于)?|展望)$")
 _BASELINE_BEFORE_RE = re.compile(r"(?:截至|截止)(?:到)?$")
+# 有关任务目标截至2020年 (the head of a 任务分工方案): the horizon of the goals, not a report's date.
+_GOAL_HORIZON_BEFORE_RE = re.compile(r"目标(?:任务)?(?:期限)?(?:截至|截止)(?:到)?$")
 _DEADLINE_AFTER_RE = re.compile(r"^(?:前|以前|之前|底前|完成|内完成)")
 _BASELINE_AFTER_RE = re.compile(r"^以来")
 # The base year of a comparison: 从2012年的, 相比2012年, 比2012年, 较2012年, 与2012年相比.
 _COMPARED_BEFORE_RE = re.compile(r"(?:从|由|相比|相较|比|较|与|同)$")
 _ISSUED_AFTER_RE = re.compile(r"^(?:印发|签发|发布)")
+# What may follow a signature's date on its line: nothing, or a bracketed note ((此件公开发布), (本文有删减)).
+_SIGNATURE_END_RE = re.compile(r"[ \t]*(?:$|\n|[(（])")
 # A law's adoption or promulgation line: 2020年12月24日 浙江省…会议通过, 2019年4月26日 国务院令第716号公布.
 _PROMULGATION_REST_RE = re.compile(r"^[^。；，\n]{0,60}?(?:通过|公布|颁布|发布|批准)[)）]?$")
 # 自公布之日起施行: the day is the document's own promulgation (公布, 发布, 颁布) or issue (印发, 签发) date.
@@ -140,6 +146,11 @@ DOCUMENT_DAY_RE = re.compile(r"(?<=自)(?P<word>公布|发布|颁布|印发|签�
 _EFFECTIVE_RE = re.compile(r"^(?:起|之日起)?(?:施行|实施|执行|生效|正式施行|正式实施)")
 _EXPIRES_BEFORE_RE = re.compile(r"有效期(?:至|到|截至)$")
 _GOAL_AFTER_RE = re.compile(r"(?:[^，。；：]{0,14})(?:预期目标|发展目标|目标任务|主要目标)")
+# A plan's own name: 实现“十四五”规划目标任务 names the plan period, it sets no deadline.
+_PLAN_NAME_AFTER_RE = re.compile(r"”?(?:规划|计划)")
+# The plan part of a work report is headed by its year: 二、2024年工作安排.
+_PLAN_HEADING_AFTER_RE = re.compile(r"(?:工作安排|重点工作|工作任务|主要任务)")
+_HEADING_BEFORE_RE = re.compile(r"(?:^|\n)\s*(?:[一二三四五六七八九十]+、)?\s*$")
 _WEB_HEADER_RE = re.compile(r"来源|发布时间|发布日期|发布于")
 _DATELINE_RE = re.compile(r"(?:新华社|中新社|中国新闻社|人民日报|央视网|人民网)[\u4e00-\u9fff]{0,8}$")
 _SEGMENT_START_RE = re.compile(r"(?:^|[，。；：！？\n,;:])$")
@@ -198,21 +209,28 @@ class _Built:
 class _Context:
     """The year a month or season without one belongs to: the last year written before it, else the reference."""
 
-    def __init__(self, text: str, reference_year: int | None) -> None:
+    def __init__(self, text: str, reference_year: int | None, reported_year: int | None = None) -> None:
         self.text = text
         self.reference_year = reference_year
+        # The year under discussion (a review's year): 上年, 当年, 次年, 年底 and bare months count from it;
+        # 今年, 去年, 明年 count from the document's own year.
+        self.anaphoric_year = reported_year if reported_year is not None else reference_year
         self.years = sorted(
             (m.start(), _year_value(m["y"])) for m in YEAR_RE.finditer(text) if _plausible_year(_year_value(m["y"]))
         )
 
     def year_at(self, pos: int, relative: str | None) -> int | None:
         if relative:
-            return _relative_year(relative, self.reference_year)
+            return self.relative_year(relative)
         sentence = max(self.text.rfind(c, 0, pos) for c in "。；\n") + 1
         if _RECURRING_RE.search(self.text, sentence, pos):
             return None  # 每年三月底前: no single date
         earlier = [year for start, year in self.years if start < pos]
-        return earlier[-1] if earlier else self.reference_year
+        return earlier[-1] if earlier else self.anaphoric_year
+
+    def relative_year(self, word: str) -> int | None:
+        deictic = word.startswith(("今", "明", "去"))
+        return _relative_year(word, self.reference_year if deictic else self.anaphoric_year)
 
 
 def _relative_year(word: str, reference_year: int | None) -> int | None:
@@ -407,7 +425,7 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
         return _Built("year")  # 每年…报告上年度…本年度计划: recurring, no single year
     if word.startswith("当"):
         return _Built("year")  # 当年需评估的: the year of each case, not the document's
-    year = _relative_year(word, context.reference_year)
+    year = context.relative_year(word)
     if end in ("底", "末"):
         return _Built("year_end", _iso(year, 12, 31), _iso(year, 12, 31))
     if end == "初":
@@ -418,8 +436,9 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
 
 
 def _candidates(text: str, reference_year: int | None,
-                document_days: dict[str, str | None]) -> Iterator[tuple[int, int, _Built]]:
-    context = _Context(text, reference_year)
+                document_days: dict[str, str | None],
+                reported_year: int | None = None) -> Iterator[tuple[int, int, _Built]]:
+    context = _Context(text, reference_year, reported_year)
     for match in DOCUMENT_DAY_RE.finditer(text):
         promulgated = match["word"] in ("公布", "发布", "颁布")
         day = (document_days.get("published") or document_days.get("issued")) if promulgated else \
@@ -439,6 +458,14 @@ def _candidates(text: str, reference_year: int | None,
             built = _build_relative(match, context)
             if built is not None:
                 yield match.start(), match.end(), built
+
+
+def _signs(text: str, start: int, end: int) -> bool:
+    """An organ's name, then the date, closing its line: 国务院2015年5月4日 (a signature run onto one line,
+    also after the last sentence: …投资信心。国务院2023年7月25日(本文有删减))."""
+    opening = max(text.rfind(c, 0, start) for c in "。！？\n") + 1
+    organ = text[opening:start].strip()
+    return bool(organ) and is_issuer_line(organ) and _SIGNATURE_END_RE.match(text, end) is not None
 
 
 def _line_of(text: str, start: int, end: int) -> str:
@@ -465,8 +492,8 @@ def _duration_role(text: str, start: int, end: int) -> str:
 
 
 def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
-          reference_year: int | None, end_date: str | None = None) -> str:
-    """Decide what the date does from the words right around it."""
+          reference_year: int | None, end_date: str | None = None, reports_past: bool = False) -> str:
+    """Decide what the date does from the words right around it (``reports_past``: the clause reports the past)."""
     before, after = text[max(0, start - 6) : start], text[end : end + 6]
     line = _line_of(text, start, end).strip()
     if kind == "datetime" or (kind == "date" and _WEB_HEADER_RE.search(line)):
@@ -478,6 +505,7 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         or (line.startswith((text[start:end], f"({text[start:end]}"))
             and _PROMULGATION_REST_RE.match(line[line.index(text[start:end]) + end - start:]))
         or (before.endswith("(") and after.startswith(")"))
+        or _signs(text, start, end)
     ):
         return "issued"
     if kind == "duration":
@@ -486,6 +514,8 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "effective"
     if _EXPIRES_BEFORE_RE.search(before):
         return "expires"
+    if _GOAL_HORIZON_BEFORE_RE.search(text[max(0, start - 10):start]):
+        return "deadline"
     if _BASELINE_BEFORE_RE.search(before) or _BASELINE_AFTER_RE.match(after):
         return "baseline"
     past = reference_year is not None and start_date is not None and int(start_date[:4]) < reference_year
@@ -494,8 +524,13 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "baseline"  # 从2012年的…增加到2021年的…, 相比2012年: a report's years
     if _DEADLINE_BEFORE_RE.search(before) or _DEADLINE_AFTER_RE.match(after):
         return "deadline"
-    if text[start:end].endswith("内") or _GOAL_AFTER_RE.match(text, end, end + 22):
+    if text[start:end].endswith("内") or (_GOAL_AFTER_RE.match(text, end, end + 22)
+                                          and not (kind == "period" and _PLAN_NAME_AFTER_RE.match(text, end))):
         return "deadline"  # 年内完成; 今年发展主要预期目标是
+    if (kind == "year" and reference_year is not None and start_date is not None
+            and int(start_date[:4]) >= reference_year and _PLAN_HEADING_AFTER_RE.match(text, end)
+            and _HEADING_BEFORE_RE.search(text[max(0, start - 12):start])):
+        return "deadline"  # 二、2024年工作安排
     # A plan period already over, opening a clause, reports: “十三五”时期，现代农业建设取得重大进展.
     if (kind == "period" and reference_year is not None and end_date is not None
             and int(end_date[:4]) < reference_year and _SEGMENT_START_RE.search(text[:start])):
@@ -510,14 +545,15 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         reference_year is not None and start_date is not None
         and kind in ("year", "year_end", "month", "month_end", "date")
         and int(start_date[:4]) < reference_year
-        and _SEGMENT_START_RE.search(text[:start])
+        and (reports_past or _SEGMENT_START_RE.search(text[:start]))
     ):
-        return "baseline"
+        return "baseline"  # in a review or 发展基础 every past date reports: 增速2023年8月实现由负转正
     return "reference"
 
 
-def find_dates(text: str, reference_year: int | None = None, *,
-               issued: str | None = None, published: str | None = None) -> Iterator[DateHit]:
+def find_dates(text: str, reference_year: int | None = None, *, past: bool = False,
+               reported_year: int | None = None, issued: str | None = None,
+               published: str | None = None) -> Iterator[DateHit]:
     """Find the dates in one clause of canonical text, left to right.
 
     Overlapping candidates resolve to the earliest, then the longest
@@ -529,6 +565,12 @@ def find_dates(text: str, reference_year: int | None = None, *,
             date), used for 今年/明年/上年/年底, for months without a year,
             and to call a past year opening a clause a baseline. Relative
             words are skipped when it is None.
+        past: the clause reports the past (a work report's review, 发展基础):
+            every past year, month or day in it is a baseline.
+        reported_year: the year a work report's review covers; the words
+            that refer back to the year under discussion count from it (较上年
+            in a 2024 report's review is 2022, its 年底 is 2023's), while 今年,
+            去年 and 明年 count from ``reference_year``.
         issued, published: the document's own issue and promulgation dates
             (ISO), the day of 自印发之日起 / 自公布之日起施行.
 
@@ -541,12 +583,13 @@ def find_dates(text: str, reference_year: int | None = None, *,
         [(15.0, '工作日', 'deadline')]
     """
     document_days = {"issued": issued, "published": published}
-    candidates = sorted(_candidates(text, reference_year, document_days), key=lambda c: (c[0], c[0] - c[1]))
+    candidates = sorted(_candidates(text, reference_year, document_days, reported_year),
+                        key=lambda c: (c[0], c[0] - c[1]))
     taken_until = 0
     for start, end, built in candidates:
         if start < taken_until:
             continue
         taken_until = end
-        role = _role(text, start, end, built.kind, built.start_date, reference_year, built.end_date)
+        role = _role(text, start, end, built.kind, built.start_date, reference_year, built.end_date, past)
         yield DateHit(start, end, text[start:end], built.kind, role, built.start_date, built.end_date,
                       built.low, built.high, built.value, built.unit)

@@ -127,6 +127,8 @@ def make_dates(nlp: Language, name: str, spans_key: str, reference_year: int | N
     return SpanComponent(
         spans_key,
         lambda doc: find_dates(doc.text, doc.user_data.get("reference_year", reference_year),
+                               past=doc.user_data.get("past", False),
+                               reported_year=doc.user_data.get("reported_year"),
                                **doc.user_data.get("document_days", {})),
     )
 

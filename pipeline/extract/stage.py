@@ -22,6 +22,7 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.indicator_tables import find_indicator_tables
 from pipeline.extract.nlp import records
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
+from pipeline.tables import SCHEMAS
 from pipeline.terms import clause_terms
 
 _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效|工作回顾|过去一年|过去五年")
@@ -35,6 +36,10 @@ _REVIEW_YEAR = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?
 # the review (2023年工作回顾, 过去五年工作回顾) runs to the plan (2024年工作安排, 今年工作).
 _REVIEW_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|过去一年|过去五年|过去的一年)[^\n]{0,4}工作回顾\s*$")
 _PLAN_HEAD = re.compile(r"(?m)^\s*(?:[一二三四五六七八九十]+、\s*)?(?:\d{4}年|今年)(?:工作安排|重点工作|工作任务|主要任务|政府工作|经济社会发展)[^\n]{0,16}$")
+
+
+# A work report's plan part headed by its year: 2024年重点工作, 2022年政府工作任务, 2024年工作安排建议.
+_PLAN_YEAR_HEADING = re.compile(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务|政府工作)")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ def extract_rows(
     """The targets, dates, parties and terms rows of one document.
 
     Terms rows carry counts only; their TF-IDF weight needs the whole corpus
-    (:func:`pipeline.terms.weight_terms`).
+    (:func:`pipeline.terms.weight_part`, when the tables are assembled).
     """
     by_id = {clause.clause_id: clause for clause in clauses}
     reference_year = context.reference_year or _year_of_report(canonical)
@@ -66,7 +71,8 @@ def extract_rows(
     docs = []
     for clause in clauses:
         doc = nlp.make_doc(clause.own_text(canonical))
-        past = _reports_the_past(clause, by_id) or review[0] <= clause.start < review[1]
+        in_review = review[0] <= clause.start < review[1]
+        past = _reports_the_past(clause, by_id) or in_review
         own = doc.text
         past_from = None
         if not past and review[1] > review[0] and clause.start < review[0] < clause.end:
@@ -79,6 +85,9 @@ def extract_rows(
             "document_days": {"issued": context.issued, "published": context.published},
             "deadline_year": None if past else _scope_deadline(clause, by_id, canonical, reference_year),
             "default_kind": "baseline" if past else ("parameter" if rules else "target"),
+            "past": past,
+            # The review covers the year before the report's own: its 上年 is two years back.
+            "reported_year": reference_year - 1 if in_review and reference_year is not None else None,
             "party_home": home,
         })
         docs.append(doc)
@@ -130,11 +139,14 @@ def _clause_at(clauses: Sequence[Clause], position: int) -> Clause | None:
     return None
 
 
-_TARGET_FIELDS = ("text", "indicator", "comparator", "value", "value_max", "unit", "value_base", "base_unit",
-                  "deadline_year", "kind", "per", "indicator_id", "indicator_en")
-_DATE_FIELDS = ("text", "kind", "role", "start_date", "end_date", "duration_min_years", "duration_max_years",
-                "duration_value", "duration_unit")
-_PARTY_FIELDS = ("text", "name", "kind", "role", "name_en")
+def _hit_fields(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` a hit gives by its attribute of the same name: all but where the hit is."""
+    return tuple(name for name in SCHEMAS[table].names if name not in ("doc_id", "clause_id", "start", "end"))
+
+
+_TARGET_FIELDS = _hit_fields("targets")
+_DATE_FIELDS = _hit_fields("dates")
+_PARTY_FIELDS = _hit_fields("parties")
 
 
 def _row(context: DocumentContext, clause: Clause, to_document, hit, fields: tuple[str, ...]) -> dict:
@@ -180,7 +192,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
     A section of a work report headed by the report's own year (二、2024年重点工作) scopes
     its goals to that year.
     """
-    own_heading = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", clause.heading or "")
+    own_heading = _PLAN_YEAR_HEADING.match(clause.heading or "")
     if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
         return reference_year
     for ancestor in _ancestors(clause, by_id):
@@ -191,7 +203,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], canonical: str, re
         ]
         if years:
             return years[-1]
-        heading_year = re.match(r"(\d{4})年(?:重点工作|经济社会发展|工作安排|主要任务|目标任务)", ancestor.heading or "")
+        heading_year = _PLAN_YEAR_HEADING.match(ancestor.heading or "")
         if heading_year and reference_year is not None and int(heading_year.group(1)) == reference_year:
             return reference_year
     return None

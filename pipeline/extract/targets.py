@@ -92,7 +92,7 @@ VALUE_RE = re.compile(
     f"(?:(?P<mag1>{MAGNITUDE_PATTERN})?(?P<pct1>%|{BASE_UNIT_PATTERN})?{_INCLUSIVE}?"
     f"(?P<sep>——|[—–\\-－～~至到])(?P<num2>{NUMBER_PATTERN}))?"
     f"(?P<mag>{MAGNITUDE_PATTERN})?"
-    "(?P<approx>余|多(?=[个家项万亿]))?"
+    "(?P<approx>余|多(?=[个家项万亿人名户套台辆件座所场]))?"
     f"(?P<base>{BASE_UNIT_PATTERN})?"
     f"{_INCLUSIVE}?"
     r"(?:\([A-Za-z]{1,8}\)(?=及以上|及以下|以上|以下|以内|左右))?"  # 1000兆比特/秒(Mbps)以上
@@ -131,11 +131,20 @@ STRONG_BASELINE_RE = re.compile(r"截至|截止|以来|近年来")
 WEAK_BASELINE_RE = re.compile(r"已经|已(?=建成|开通|达到|实现|完成|超过|突破|形成|覆盖|培育|入选|获批|上线)")
 # A time limit written as a quantity (10个工作日内, 24小时内) is a duration in
 # the dates table; it is a target only as a stated goal (办理时限压缩至3个工作日).
-_TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "周"})
+_TIME_LIMIT_UNITS = frozenset({"小时", "工作日", "个工作日", "天", "周", "分钟"})
+# A time span held under or over a fixed bound is a rule's time limit (作业完成时间不超过60分钟),
+# unlike a time cut to reach (审评时限压缩至40个工作日以内).
+# 至少/最少 before a figure with no goal year: a minimum the text imposes (其他省份至少选择1个地市).
+_REQUIRED_MINIMUM_RE = re.compile(r"(?:至少|最少)[\u4e00-\u9fff]{0,3}$")
+# Verbs that put in place a quantity written as its order of magnitude (配置千万级感知节点).
+_SCALE_VERB_RE = re.compile(r"(?:配置|部署|布设|接入|连接|汇聚|服务|覆盖|支撑)$")
+_STATIC_LIMITS = frozenset({"不超过", "不少于", "不低于", "不多于", "不高于", "至少", "最多", "最长"})
+# A bound written inside brackets is a rule's condition, not a gloss: 虚拟专用网业务(外资股比不超过50%).
+_BRACKETED_LIMITS = frozenset({"不超过", "不少于", "不低于", "不多于", "不高于", "不大于", "不小于", "最高", "最低"})
 _OBLIGATION_RE = re.compile(r"应当|必须|须|应在|应于|不得")
-# A figure in a conditional clause (…1亿元/年的企业，给予…; 处理1000万人以上个人信息的，)
-# is the threshold of a rule.
-_CONDITION_AFTER_RE = re.compile(r"^(?:[/／][年月])?[^，。；：]{0,14}的(?:企业|单位|机构|项目|个人|主体|平台|者)?$")
+# A figure in a conditional clause (…1亿元/年的企业，给予…; 处理1000万人以上个人信息的，;
+# 长期雇用5人及以上的网络商户，可…) is the threshold of a rule: the clause ends in 的 or in 的 and the
+# party it makes eligible (the ``condition`` heads of quantity_cues.csv).
 _CONSEQUENCE_RE = re.compile(r"^(?:给予|可|按|还应当|应当|享受|由|处|予以|纳入|奖励|补助|最高)")
 _PER_RE = re.compile(r"每(?:个|家|项|年|人|户|台|套|次|月|季度|平方米|亩|件|名)")
 _SCOPE_OPENING_RE = re.compile(r"(?:力争|争取|确保)?(?:到|至|在)?")
@@ -148,6 +157,11 @@ _LEADING_NOISE_RE = re.compile(
     r"|争创|创建|推出|遴选|部署|认定|达到|完成|拥有)"
 )
 _TRAILING_NOISE_RE = re.compile(r"(?:均|都|将|要|力争|努力|争取|预计|累计|分别|实现|持续|稳定|基本|已经|已|达到)$")
+# An indicator that is only a change (同比增长12%) or a joiner (45877元和22990元) names no
+# noun of its own: it takes the subject of the figure before it in the same list item.
+_CHANGE = r"(?:同比|比上年|较上年|比去年|较去年)?(?:分别|均)?(?:增长|下降|提高|上涨|增加|减少|回落)"
+_CHANGE_ONLY_RE = re.compile(rf"^(?:{_CHANGE}|[和及与、])$")
+_TRAILING_CHANGE_RE = re.compile(rf"{_CHANGE}$")
 _MEASURE_NOUN_RE = re.compile(r"(?:总规模|规模|总量|总额|金额|投资额|投资|资金|比例|比重|占比|数量)$")
 
 
@@ -191,7 +205,9 @@ def _cue_patterns() -> dict[str, re.Pattern]:
         rows = list(csv.DictReader(handle))
     parameter = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "parameter")
     baseline = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "baseline")
-    return {"parameter": re.compile(parameter), "baseline_span": re.compile(baseline)}
+    heads = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "condition")
+    condition = re.compile(rf"^(?:[/／][年月])?[^，。；：]{{0,14}}的(?:[\u4e00-\u9fff]{{0,4}}(?:{heads}))?$")
+    return {"parameter": re.compile(parameter), "baseline_span": re.compile(baseline), "condition": condition}
 
 
 @lru_cache(maxsize=1)
@@ -308,14 +324,18 @@ def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
     if _BAD_AFTER_VALUE.match(text[match.end():]) and not (
             match["post"] in ("以上", "及以上") and text[match.end():match.end() + 1].isdigit()):
         return None  # 10万元以上100万元以下 goes on to its upper bound
-    if _paren_depth(text, _line_start(text, num_start), num_start):
-        return None  # parenthetical glosses: (每秒10的18次方次浮点运算)
+    if _paren_depth(text, _line_start(text, num_start), num_start) and pre not in _BRACKETED_LIMITS:
+        return None  # parenthetical glosses: (每秒10的18次方次浮点运算); a bound is not one: (外资股比不超过50%)
     if fraction:
         return "ok"
     if not is_arabic(match["num"]) and not (match["base"] or match["pct1"]):
         # 用户超千万: a magnitude word alone, after a comparator, at the end of its phrase.
         if match["num"] in ("千", "百") and match["mag"] == "万" and pre and not match["num2"] \
                 and not _CJK_RE.match(text[match.end():]):
+            return "ok"
+        # 配置千万级感知节点: a count of the order of ten million (not 千亿级产业集群, a class of money).
+        if match["num"] in ("百", "千") and match["mag"] == "万" and not match["num2"] \
+                and text.startswith("级", match.end()) and (pre or _SCALE_VERB_RE.search(text, 0, match.start())):
             return "ok"
         return None
     if not is_arabic(match["num"]) and not (has_comparator or match["num2"]):
@@ -398,7 +418,12 @@ def _kind_and_deadline(text: str, pos: int, cues: list, deadline_year: int | Non
         # A paragraph opening with 到2020年， scopes the paragraphs after it (a 发展目标 section).
         years = [c[2] for c in cues if c[0] < paragraph and c[2] is not None
                  and _SCOPE_OPENING_RE.fullmatch(text, _line_start(text, c[0]), c[0])]
-    return kind, years[-1] if years else deadline_year
+    deadline = years[-1] if years else deadline_year
+    if kind == "target" and deadline is None and default_kind == "baseline" \
+            and not re.search(r"力争|目标", text[_sentence_start(text, pos):pos]):
+        # In a review, 争取上级资金53.76亿元 obtained the funds: a hedge word without a goal year reports.
+        return "baseline", None
+    return kind, deadline
 
 
 def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | None, str]]:
@@ -470,7 +495,7 @@ def _classify(text: str, start: int, end: int, kind: str, default_kind: str, uni
     if re.search(r"是指|指的是", text[sentence:start]):
         return "parameter"
     rest = text[end:last]
-    if _CONDITION_AFTER_RE.match(rest) and (_CONSEQUENCE_RE.match(text[last + 1:last + 5])
+    if cues["condition"].match(rest) and (_CONSEQUENCE_RE.match(text[last + 1:last + 5])
                                             or default_kind == "parameter"):
         return "parameter"
     return kind
@@ -493,6 +518,10 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
         own = comparator != "="
         if comparator == "=" and re.search(r"最高[\u4e00-\u9fff]{0,4}$", text[max(0, start - 8):start]):
             comparator = "<="  # 每年最高补助100万元: a cap
+        elif comparator == "=" and text.startswith("级", end):
+            comparator = ">="  # 千万级: at least of that order
+        elif comparator == "=" and re.search(r"(?:至少|最少)[\u4e00-\u9fff]{1,3}$", text[max(0, start - 6):start]):
+            comparator = ">="  # 至少选择1个地市: a floor on what is chosen
         elif comparator == "=" and re.search(r"(?:约|近)占[^，。；]{0,10}$", text[max(0, start - 14):start]):
             comparator = "~"  # 约占全球的四分之三
         elif comparator == ">" and pre in _NEGATABLE and _NEGATED_BEFORE_RE.search(text[max(0, start - 10):start]):
@@ -505,8 +534,8 @@ def _draft(text: str, start: int, end: int, match: re.Match | None, pre: str | N
         value_base, base_unit = value, "1"
     before, per_year = _clean_before(_before_phrase(text, start, floor))
     noun, following = "", text[end:end + 1]
-    if following == "的":
-        noun = _after_phrase(text, end + 1)
+    if following == "的" or (following == "级" and match is not None and not match["base"]):
+        noun = _after_phrase(text, end + 1)  # …的算力网络; 千万级感知节点
     elif match is not None and _NOUN_START_RE.match(following):
         info = lookup_unit(unit) if unit in ("%",) or _known_unit(unit) else None
         if info is not None and (info.is_count or info.base_unit == "%"):
@@ -566,6 +595,27 @@ def _settle(text: str, drafts: list[_Draft]) -> list[TargetHit]:
             hits[i] = replace(hits[i], comparator=hits[i - 1].comparator)
             names[i] = names[i] or names[i - 1]
             shared[i] = True
+    for i in range(1, len(drafts)):
+        between = text[hits[i - 1].end:hits[i].start]
+        if names[i - 1] and not names[i - 1].endswith("的") and _CHANGE_ONLY_RE.match(names[i]) \
+                and not any(c in between for c in "。；！？\n"):
+            subject = _TRAILING_CHANGE_RE.sub("", names[i - 1]) or names[i - 1]
+            names[i] = names[i - 1] if names[i] in _LIST_JOINERS + "、" else subject + names[i]
+    for i in range(1, len(drafts)):
+        # …1亿元/年的企业，给予…；5000万元（含）至1亿元（不含）/年的企业，给予…: an item opening
+        # with its figure repeats the measure of the first figure of the item before it.
+        sentence = _sentence_start(text, hits[i].start)
+        item_start = max(sentence, text.rfind("；", 0, hits[i].start) + 1)
+        if names[i] or item_start == sentence or text[item_start:hits[i].start].strip():
+            continue
+        for j in range(i - 1, -1, -1):
+            if hits[j].start < sentence:
+                break
+            j_item = max(sentence, text.rfind("；", 0, hits[j].start) + 1)
+            if j_item < item_start and not any(j_item <= hits[k].start for k in range(j)) \
+                    and hits[j].base_unit == hits[i].base_unit and names[j]:
+                names[i] = names[j]
+                break
     return [_with_indicator(text, replace(h, indicator=name)) for h, name in zip(hits, names)]
 
 
@@ -574,7 +624,9 @@ def _with_indicator(text: str, hit: TargetHit) -> TargetHit:
     or an empty or very short phrase is read with the words before it in its sentence first."""
     phrases = [hit.indicator]
     if not hit.indicator or hit.indicator.startswith(("占", "增长", "增")) or len(hit.indicator) < 4:
-        phrases.insert(0, text[_sentence_start(text, hit.start):hit.start] + hit.indicator)
+        # The words before it in its own list item: an item after ； has its own subject.
+        item_start = max(_sentence_start(text, hit.start), text.rfind("；", 0, hit.start) + 1)
+        phrases.insert(0, text[item_start:hit.start] + hit.indicator)
     if hit.unit.endswith(("人", "人次", "名")):
         phrases.append("人")  # a head count, whatever is counted around it
     for phrase in phrases:
@@ -704,12 +756,15 @@ def find_targets(text: str, deadline_year: int | None = None, *,
         else:
             unit = "倍"
         kind = _classify(text, start, end, kind, default_kind, unit)
+        if kind == "target" and deadline is None and _REQUIRED_MINIMUM_RE.search(text, max(0, start - 6), start) \
+                and not STRONG_TARGET_RE.search(text, _sentence_start(text, start), start):
+            kind = "parameter"
         if quality == "weak" and not (kind == "target" and deadline is not None):
             continue  # 百项 counts only inside a goal with a year
         if unit in _TIME_LIMIT_UNITS:
             sentence = text[_sentence_start(text, start):end]
             if kind != "target" or default_kind == "parameter" or _OBLIGATION_RE.search(sentence) \
-                    or (match is not None and not (pre or match["post"])):
+                    or (match is not None and not (pre or match["post"])) or pre in _STATIC_LIMITS:
                 continue  # a time limit: the dates table has it as a duration
         if quality == "range":
             drafts.append(_range_hit(text, start, end, match, kind, deadline, floor))

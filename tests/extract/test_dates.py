@@ -255,3 +255,70 @@ def test_a_news_agency_dateline_is_the_publication_date():
 ])
 def test_plan_periods_and_years_against_the_documents_year(text, expected):
     assert records(text, 2021) == expected
+
+
+# --- work reports and plans: the sixth blind gold round (d009, d023) ---
+
+WORK_REPORT_CASES = [
+    # d009: the long-range horizon of a plan is where its goals are due.
+    ("展望2035年，数字经济将迈向繁荣成熟期，力争形成统一公平、竞争有序、成熟完备的数字经济现代市场体系", 2021, {},
+     [("2035年", "year", "deadline", "2035-01-01", "2035-12-31")]),
+    # d023: the plan part's heading names the year its goals are for.
+    ("二、2024年工作安排\n今年是新中国成立75周年", 2024, {},
+     [("2024年", "year", "deadline", "2024-01-01", "2024-12-31"),
+      ("今年", "year", "reference", "2024-01-01", "2024-12-31")]),
+    # d023: the plan period named by its own plan (规划目标任务) is not a deadline.
+    ("是实现“十四五”规划目标任务的关键一年", 2024, {},
+     [("“十四五”", "period", "reference", "2021-01-01", "2025-12-31")]),
+    # d023: in the review every past month reports, and 上年 is the year before the reviewed one.
+    ("固定资产投资累计同比增速2023年8月实现由负转正", 2024, {"past": True, "reported_year": 2023},
+     [("2023年8月", "month", "baseline", "2023-08-01", "2023-08-31")]),
+    ("全市每万人发明专利拥有量7.6件，较上年增长一倍以上", 2024, {"past": True, "reported_year": 2023},
+     [("上年", "year", "baseline", "2022-01-01", "2022-12-31")]),
+    # d023: 一年来 opens each paragraph of the review, a span in a report (as d005's 5年来).
+    ("一年来，我们精准施策、靶向发力，经济发展迈出新步伐", 2024, {"past": True, "reported_year": 2023},
+     [("一年", "duration", "reference", None, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "reference_year", "context", "expected"), WORK_REPORT_CASES)
+def test_the_dates_of_work_reports_and_plan_horizons(text, reference_year, context, expected):
+    hits = list(find_dates(text, reference_year, **context))
+    assert [(h.text, h.kind, h.role, h.start_date, h.end_date) for h in hits] == expected
+
+
+def test_in_a_review_the_speakers_years_stay_and_the_reviewed_years_shift():
+    # d012 (the 2022 report reviewing 2021): 去年 is the reviewed year, 今年 the report's own.
+    hits = list(find_dates("去年新增减税降费超过1万亿元，同时考虑为今年应对困难挑战预留政策空间。", 2022,
+                           past=True, reported_year=2021))
+    assert [(h.text, h.start_date) for h in hits] == [("去年", "2021-01-01"), ("今年", "2022-01-01")]
+
+
+@pytest.mark.parametrize(("text", "reference_year", "expected"), [
+    # d002: the signature run onto one line, the organ before the date.
+    ("促进经济平稳健康发展。\n国务院2015年5月4日", 2015, [("2015年5月4日", "date", "issued", "2015-05-04", "2015-05-04")]),
+    # d018: the signature after the last sentence, a bracketed note after the date.
+    ("为外国投资者营造更加优化的投资环境，有效提振外商投资信心。国务院2023年7月25日(本文有删减)", 2023,
+     [("2023年7月25日", "date", "issued", "2023-07-25", "2023-07-25")]),
+    # An organ doing something on a day is no signature.
+    ("市政府2020年3月1日召开常务会议。", 2020, [("2020年3月1日", "date", "reference", "2020-03-01", "2020-03-01")]),
+])
+def test_an_organ_then_a_date_closing_its_line_signs(text, reference_year, expected):
+    assert records(text, reference_year) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # d004: the head of a 任务分工方案 gives the horizon of the goals.
+    ("重点任务分工方案\n(有关任务目标截至2020年)", [("2020年", "year", "deadline", "2020-01-01", "2020-12-31")]),
+    # 截至 alone still reports.
+    ("截至2020年底，全省5G基站达到3万个。", [("2020年底", "year_end", "baseline", "2020-12-31", "2020-12-31")]),
+])
+def test_goals_up_to_a_year_are_a_horizon_not_a_report(text, expected):
+    assert records(text, 2017) == expected
+
+
+def test_a_rolling_plan_of_some_years_is_a_cycle():
+    # d008: 三年滚动计划, a cycle a rule sets (a reference duration).
+    hits = list(find_dates("在国土空间规划编制、农村房地一体不动产登记基本完成的前提下，建立健全城乡建设用地供应三年滚动计划。", 2020))
+    assert [(h.text, h.kind, h.role, h.duration_value, h.duration_unit) for h in hits] == [
+        ("三年", "duration", "reference", 3.0, "年")]

@@ -68,12 +68,12 @@ def test_sentences_with_two_years_are_not_tables():
 
 
 def test_the_stage_uses_the_table_rows_and_header_roles(tmp_path, toolkit):
-    from pipeline.process import process_document
+    from pipeline.process import run_document
 
     path = tmp_path / "plan.txt"
     path.write_text("国务院关于印发“十三五”国家信息化规划的通知\n国务院\n2016年12月15日\n"
                     "(三)发展目标。\n到2020年，信息消费规模达到6万亿元。\n" + D003, encoding="utf-8")
-    result = process_document(path, toolkit)
+    result = run_document(path, toolkit)
     targets = result.rows["targets"]
     assert [(t["text"], t["kind"], t["deadline_year"]) for t in targets][:3] == [
         ("达到6万亿元", "target", 2020), ("72.45", "baseline", None), ("88", "target", 2020)]

@@ -282,7 +282,7 @@ SEED_FIGURES = {
                     "达到2500亿元", "达到1400亿元", "60%以上", "2-3个", "80%", "20家", "100家", "100家",
                     "1-2条", "100个", "4-5个"],
     "shandong2023": ["超过50%", "3个", "50个", "300个", "50个", "100个", "2个", "5个左右", "达到25%以上",
-                     "低于1.25", "100个", "10家左右", "不少于100亿元"],
+                     "低于1.25", "千万", "100个", "10家左右", "不少于100亿元"],
 }
 
 
@@ -427,3 +427,94 @@ def test_a_goal_on_a_subsidy_share_stays_a_goal():
 def test_more_than_doubled():
     [hit] = find_targets("农民人均收入较2010年翻一番多", reference_year=2021)
     assert (hit.text, hit.comparator, hit.value, hit.kind) == ("翻一番", ">", 2.0, "baseline")
+
+
+# --- the sixth blind gold round (d010, d023): real excerpts ---
+
+ROUND_SIX_CASES = [
+    # d010: a floor on what each province chooses is a minimum the text imposes.
+    ("确定北京市、上海市等为全国试点，其他省份至少选择1个地市开展试点，试点内容为第24、25、26条所列内容。", {},
+     [("1个", ">=", 1.0, "个", "parameter")]),
+    # d010: time limits held under a bound are durations (the dates table has them), not targets.
+    ("小学三至六年级书面作业平均完成时间不超过60分钟，初中书面作业平均完成时间不超过90分钟。", {}, []),
+    ("线上培训要注重保护学生视力，每课时不超过30分钟，课程间隔不少于10分钟。", {}, []),
+    # d023: 11个月 is a span of months, not eleven of something; N多人 is more than N people.
+    ("结束自2022年8月以来，有11个月为负增长的局面，全年固定资产投资完成663.7亿元", {"default_kind": "baseline"},
+     [("663.7亿元", "=", 663.7, "亿元", "baseline")]),
+    ("全年新增城镇就业4.5万余人，农村劳动力转移就业6700多人。", {"default_kind": "baseline"},
+     [("4.5万余人", ">", 4.5, "万人", "baseline"), ("6700多人", ">", 6700.0, "人", "baseline")]),
+]
+
+
+@pytest.mark.parametrize(("text", "options", "expected"), ROUND_SIX_CASES)
+def test_floors_time_limits_months_and_more_than(text, options, expected):
+    hits = list(find_targets(text, **options))
+    assert [(h.text, h.comparator, h.value, h.unit, h.kind) for h in hits] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # seed 004: a count put in place, written as its order of magnitude.
+    ("面向智能制造、智慧安防等领域配置千万级感知节点，实施一批窄带物联网(NB-IoT)应用标杆工程。",
+     [("千万", ">=", 1.0, "千万", 1e7)]),
+    # d023: a class of money in a cluster's name is no figure; the count before it is.
+    ("中央商务区现代金融产业入选全省首批千亿级产业集群。", []),
+    ("新增2个千亿级产业集群", [("2个", "=", 2.0, "个", 2.0)]),
+])
+def test_an_order_of_magnitude_is_a_figure_only_as_a_count_put_in_place(text, expected):
+    assert [(h.text, h.comparator, h.value, h.unit, h.value_base) for h in find_targets(text, 2025)] == expected
+
+
+def test_an_order_of_magnitude_counts_the_noun_after_it():
+    hits = list(find_targets("面向智能制造、智慧安防等领域配置千万级感知节点", 2025))
+    assert [(h.indicator, h.indicator_id) for h in hits] == [("感知节点", "infrastructure_count")]
+
+
+@pytest.mark.parametrize(("text", "options", "expected"), [
+    # d023: a growth rate after a level takes the level's subject.
+    ("全市地区生产总值971.3亿元，同比增长12%；地方一般公共预算收入147.4亿元，同比增长23.4%；", {"default_kind": "baseline"},
+     [("971.3亿元", "gdp"), ("12%", "gdp_growth"), ("147.4亿元", "fiscal_revenue"), ("23.4%", "fiscal_revenue")]),
+    # d023: 分别…和… shares the noun of the first figure of the list.
+    ("城镇和农村常住居民人均可支配收入分别达到45877元和22990元，同比分别增长5.7%和8.5%。", {"default_kind": "baseline"},
+     [("达到45877元", "resident_income"), ("22990元", "resident_income"), ("5.7%", "resident_income"),
+      ("8.5%", "resident_income")]),
+    # d031: a ；-item that opens with its figure repeats the measure of the item before, not the subsidy after it.
+    ("基础研究投入达到或超过1亿元/年的企业，给予一次性财政补助1000万元；5000万元(含)至1亿元(不含)/年的企业，"
+     "给予一次性财政补助500万元。", {"default_kind": "parameter"},
+     [("达到或超过1亿元", "investment_amount"), ("1000万元", "subsidy_amount"),
+      ("5000万元(含)至1亿元(不含)", "investment_amount"), ("500万元", "subsidy_amount")]),
+])
+def test_list_items_without_a_noun_take_the_subject_of_their_list(text, options, expected):
+    assert [(h.text, h.indicator_id) for h in find_targets(text, **options)] == expected
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    # d022's review: 争取上级资金 obtained the funds; without a goal year the figures report.
+    ("对上争取更加发力。紧盯中央政策导向、资金投向，争取上级资金53.76亿元，为历年最多；发行地方政府债券32.3亿元。",
+     ["baseline", "baseline"]),
+    # 力争 still states a goal, even in a clause that reports the past.
+    ("力争培育智能工厂200家", ["target"]),
+])
+def test_a_hedge_word_in_a_review_reports_without_a_goal_year(text, kinds):
+    assert [h.kind for h in find_targets(text, default_kind="baseline")] == kinds
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # d018: a cap inside brackets is a condition of the rule, not a gloss.
+    ("稳妥增加国内互联网虚拟专用网业务(外资股比不超过50%)、信息服务业务(仅限应用商店，不含网络出版服务)等增值电信业务开放试点地区。",
+     [("不超过50%", "<=", 50.0, "%", "parameter")]),
+    # A gloss inside brackets stays no figure.
+    ("建设E级超算(每秒10的18次方次浮点运算)", []),
+])
+def test_a_bound_in_brackets_is_a_figure(text, expected):
+    assert [(h.text, h.comparator, h.value, h.unit, h.kind) for h in find_targets(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # d002: the threshold that makes a party subject to a rule (…的网络商户，可…).
+    ("长期雇用5人及以上的网络商户，可在工商注册地进行社会保险登记，参加企业职工的各项社会保险。",
+     [("5人及以上", ">=", 5.0, "人", "parameter")]),
+    # A goal counted in a noun after 的 stays a goal.
+    ("到2025年，培育10家以上的龙头企业，带动产业发展。", [("10家以上", ">=", 10.0, "家", "target")]),
+])
+def test_a_threshold_before_the_party_it_makes_eligible_is_a_parameter(text, expected):
+    assert [(h.text, h.comparator, h.value, h.unit, h.kind) for h in find_targets(text)] == expected
