@@ -25,12 +25,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import numpy as np
 import pandas as pd
+from cydifflib import SequenceMatcher
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils._sparse import _align_api_if_sparse  # what _count_vocab returns: the type it gives
 
 from pipeline.chinese import HAN
 
@@ -41,9 +42,17 @@ _WORD_RUN = re.compile(rf"[{HAN}A-Za-z0-9]+")
 _LEADING_PUNCTUATION = frozenset({"Po", "Pe", "Pf", "Pd"})
 _ALIGNED_KINDS = frozenset({"preamble", "section", "clause", "item", "subitem", "bullet", "glossary"})
 # Rows of the similarity product computed at a time: bounds memory, which
-# would otherwise grow with the square of the clauses.
+# would otherwise grow with the square of the clauses (and the rows x documents
+# of the best-match cells).
 _CHUNK_ROWS = 256
 _CHUNK_PAIRS = 8192
+# Characters of clause text counted at a time (char_ngram_counts).
+_CHUNK_CHARS = 1 << 19
+# Blocks shorter than this do not count as reuse (shared_passage's min_block),
+# and windows of this many characters bound the reuse two texts can share.
+_MIN_BLOCK = 5
+_REUSE_BOUND_N = 4
+_WINDOW_BUCKETS = 1 << 24
 ALIGNMENT_COLUMNS = (
     "doc_a", "clause_a", "doc_b", "clause_b", "score", "shared_text", "shared_chars",
     "shared_start_a", "shared_end_a", "shared_start_b", "shared_end_b", "reuse", "reuse_chars",
@@ -66,6 +75,124 @@ class CharNgrams:
 
     def __repr__(self) -> str:
         return f"CharNgrams(ngram_range={self.ngram_range})"
+
+
+# The code points _WORD_RUN matches, as closed ranges: the same class, for arrays of code points.
+_WORD_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F),
+                (ord("A"), ord("Z")), (ord("a"), ord("z")), (ord("0"), ord("9")))
+_CODE_BITS = 18  # every code point of _WORD_RANGES is below 2**18
+
+
+def _in_word_run(codes: np.ndarray) -> np.ndarray:
+    inside = np.zeros(len(codes), dtype=bool)
+    for low, high in _WORD_RANGES:
+        inside |= (codes >= low) & (codes <= high)
+    return inside
+
+
+def char_ngram_counts(texts: Sequence[str], ngram_range: tuple[int, int],
+                      chunk_chars: int = _CHUNK_CHARS) -> tuple[dict[str, int], sparse.csr_array]:
+    """What ``CountVectorizer(analyzer=CharNgrams(ngram_range))`` counts, computed on arrays of code points.
+
+    scikit-learn's counting loops over every n-gram in Python (most of the
+    fit). This gives the same vocabulary and the same matrix, entry for entry
+    and in the same order: a term's column is the order in which it first
+    appears in the corpus (runs in text order, then n, then position), as in
+    ``CountVectorizer._count_vocab``, so what scikit-learn does next (sorting
+    the terms, TF-IDF weights, normalising) and every product computed from
+    the matrix give the same bits. Texts are read about ``chunk_chars``
+    characters at a time, so the work arrays do not grow with the corpus.
+    """
+    low, high = ngram_range
+    if not 1 <= low <= high <= 3:
+        raise ValueError(f"ngram_range must be within (1, 3) for the array counter, not {ngram_range}")
+    known = np.zeros(0, dtype=np.int64)        # every key seen so far, sorted
+    known_column = np.zeros(0, dtype=np.int64)  # its column: the order of first appearance
+    indices, counts, row_lengths = [], [], []
+    start = 0
+    while start < len(texts):
+        stop, size = start, 0
+        while stop < len(texts) and (stop == start or size + len(texts[stop]) <= chunk_chars):
+            size += len(texts[stop]) + 1
+            stop += 1
+        key, row = _ngram_stream(texts[start:stop], low, high)
+        unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        place = np.searchsorted(known, unique)
+        seen = place < len(known)
+        seen[seen] = known[place[seen]] == unique[seen]
+        column = np.empty(len(unique), dtype=np.int64)
+        column[seen] = known_column[place[seen]]
+        new = np.flatnonzero(~seen)
+        new = new[np.argsort(first[new], kind="stable")]   # new terms in the order they appear
+        column[new] = len(known) + np.arange(len(new))
+        merged = np.concatenate((known, unique[new]))
+        order = np.argsort(merged, kind="stable")
+        known, known_column = merged[order], np.concatenate((known_column, column[new]))[order]
+        # Count each (row, column) cell: sorted by row, then column, as sort_indices leaves them.
+        width = max(1, int(column.max(initial=0)) + 1)
+        cell, count = np.unique(row * width + column[inverse.ravel()], return_counts=True)
+        indices.append(cell % width)
+        counts.append(count)
+        row_lengths.append(np.bincount(cell // width, minlength=stop - start))
+        start = stop
+    n_terms = len(known)
+    indices_all = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    indptr = np.concatenate(([0], np.cumsum(np.concatenate(row_lengths)))) if row_lengths else np.zeros(1, np.int64)
+    index_type = np.int64 if len(indices_all) > np.iinfo(np.int32).max else np.int32
+    matrix = sparse.csr_array((np.concatenate(counts).astype(np.intc) if counts else np.zeros(0, np.intc),
+                               indices_all.astype(index_type), indptr.astype(index_type)),
+                              shape=(len(texts), n_terms))
+    by_column = np.empty(n_terms, dtype=np.int64)
+    by_column[known_column] = known
+    vocabulary = {_gram(int(value)): index for index, value in enumerate(by_column)}
+    return vocabulary, matrix
+
+
+def _ngram_stream(texts: Sequence[str], low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every n-gram of ``texts`` as an integer key, in the order CharNgrams yields them, and the text it is in."""
+    lengths = np.fromiter((len(text) + 1 for text in texts), dtype=np.int64, count=len(texts))
+    joined = "\n".join(texts) + "\n"  # a newline ends every text, and no run crosses it
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    inside = _in_word_run(codes)
+    row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    run_of = np.cumsum(inside & ~np.concatenate(([False], inside[:-1])))
+    filled = np.concatenate(([0], np.cumsum(inside)))
+    keys, runs, sizes, positions = [], [], [], []
+    for n in range(low, high + 1):
+        start = np.flatnonzero(filled[n:] - filled[:-n] == n)   # n meaningful characters from here
+        key = np.zeros(len(start), dtype=np.int64)
+        for k in range(n):
+            # Each character in its own 18 bits, the third shifted by one so
+            # that a shorter gram (0 there) sorts before the longer ones it starts.
+            key |= (codes[start + k] + (1 if k == 2 else 0)) << (_CODE_BITS * (2 - k))
+        keys.append(key)
+        runs.append(run_of[start])
+        sizes.append(np.full(len(start), n, dtype=np.int8))
+        positions.append(start)
+    key, run, size, position = (np.concatenate(x) for x in (keys, runs, sizes, positions))
+    stream = np.lexsort((position, size, run))
+    return key[stream], row_of[position[stream]]
+
+
+def _gram(key: int) -> str:
+    mask = (1 << _CODE_BITS) - 1
+    first, second, third = key >> (2 * _CODE_BITS), (key >> _CODE_BITS) & mask, key & mask
+    return chr(first) + (chr(second) if second else "") + (chr(third - 1) if third else "")
+
+
+class _Vectorizer(TfidfVectorizer):
+    """TfidfVectorizer that counts :class:`CharNgrams` on arrays (:func:`char_ngram_counts`); any other analyzer as usual."""
+
+    def _count_vocab(self, raw_documents, fixed_vocab):
+        analyzer = self.analyzer
+        if fixed_vocab or not isinstance(analyzer, CharNgrams) or analyzer.ngram_range[1] > 3:
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        vocabulary, counts = char_ngram_counts(list(raw_documents), analyzer.ngram_range)
+        if not vocabulary:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        matrix = sparse.csr_array((counts.data, counts.indices, counts.indptr), shape=counts.shape, dtype=self.dtype)
+        matrix.sort_indices()
+        return vocabulary, _align_api_if_sparse(matrix)
 
 
 def meaningful_chars(text: str) -> int:
@@ -91,7 +218,7 @@ class SharedPassage:
         return self.start_b + len(self.text)
 
 
-def shared_passage(a: str, b: str, *, min_block: int = 5, max_gap: int = 6) -> SharedPassage:
+def shared_passage(a: str, b: str, *, min_block: int = _MIN_BLOCK, max_gap: int = 6) -> SharedPassage:
     """The longest common passage of two texts, and the length of their longest near-verbatim stretch.
 
     A near-verbatim stretch chains exact matches of at least ``min_block``
@@ -183,7 +310,7 @@ class ClauseComparer:
         kept = clauses[clauses["kind"].isin(_ALIGNED_KINDS)]
         kept = kept[kept["text"].map(meaningful_chars) >= self.min_chars]
         self.clauses_ = kept[["doc_id", "clause_id", "text"]].reset_index(drop=True)
-        self.vectorizer_ = TfidfVectorizer(analyzer=self.analyzer or CharNgrams(), sublinear_tf=True, dtype=np.float64)
+        self.vectorizer_ = _Vectorizer(analyzer=self.analyzer or CharNgrams(), sublinear_tf=True, dtype=np.float64)
         if len(self.clauses_):
             self.matrix_ = self.vectorizer_.fit_transform(self.clauses_["text"]).tocsr()
         else:
@@ -209,21 +336,54 @@ class ClauseComparer:
         if pairs.empty:
             return pd.DataFrame({name: [] for name in ALIGNMENT_COLUMNS})
         texts = self.clauses_["text"].to_numpy()
-        passages = [shared_passage(texts[i], texts[j]) for i, j in zip(pairs["i"], pairs["j"])]
-        pairs["reuse_chars"] = [p.reuse_chars for p in passages]
-        pairs["reuse"] = pairs["reuse_chars"] >= self.reuse_min_chars
-        kept = pairs[(pairs["mutual"] & (pairs["score"] >= self.min_score)) | pairs["reuse"]]
-        chosen = [passages[k] for k in kept.index]
+        i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
+        similar = (pairs["mutual"] & (pairs["score"] >= self.min_score)).to_numpy()
+        # The shared passage is the costly part (difflib's matching): it is
+        # computed for the pairs kept by their score, and for the others only
+        # where the n-grams they share leave room for reuse.
+        searched = np.flatnonzero(similar | self._may_be_reuse(texts, i, j))
+        # Corpora copy clauses: each pair of distinct texts is searched once.
+        text_ids = pd.factorize(texts)[0]
+        found: dict[tuple[int, int], SharedPassage] = {}
+        passages = {}
+        for k in searched:
+            key = (text_ids[i[k]], text_ids[j[k]])
+            if key not in found:
+                found[key] = shared_passage(texts[i[k]], texts[j[k]])
+            passages[k] = found[key]
+        reuse_chars = np.zeros(len(pairs), dtype=np.int64)
+        reuse_chars[searched] = [passages[k].reuse_chars for k in searched]
+        reuse = reuse_chars >= self.reuse_min_chars
+        kept = np.flatnonzero(similar | reuse)
+        chosen = [passages[k] for k in kept]
         doc_ids, clause_ids = self.clauses_["doc_id"].to_numpy(), self.clauses_["clause_id"].to_numpy()
-        i, j = kept["i"].to_numpy(), kept["j"].to_numpy()
+        i, j = i[kept], j[kept]
         return pd.DataFrame({
             "doc_a": doc_ids[i], "clause_a": clause_ids[i], "doc_b": doc_ids[j], "clause_b": clause_ids[j],
-            "score": kept["score"].round(6).to_numpy(),
+            "score": pairs["score"].to_numpy()[kept].round(6),
             "shared_text": [p.text for p in chosen], "shared_chars": [len(p.text) for p in chosen],
             "shared_start_a": [p.start_a for p in chosen], "shared_end_a": [p.end_a for p in chosen],
             "shared_start_b": [p.start_b for p in chosen], "shared_end_b": [p.end_b for p in chosen],
-            "reuse": kept["reuse"].to_numpy(dtype=bool), "reuse_chars": kept["reuse_chars"].to_numpy(),
+            "reuse": reuse[kept], "reuse_chars": reuse_chars[kept],
         }, columns=list(ALIGNMENT_COLUMNS))
+
+    def _may_be_reuse(self, texts: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Whether pairs ``(i, j)`` can share a near-verbatim stretch of ``reuse_min_chars``: a bound, never a miss.
+
+        The stretch is made of blocks of at least ``min_block`` = 5 equal
+        characters; a block of ``s`` characters holds ``s - n + 1`` equal
+        n-grams at distinct places, so the stretch is at most
+        ``shared n-grams * 5 / (5 - n + 1)`` characters long, counting a
+        shared n-gram as often as it occurs in both texts. Hash collisions
+        only raise that count. Identical texts are always searched.
+        """
+        n = _REUSE_BOUND_N
+        windows = _window_counts(self.clauses_["text"].tolist(), n)
+        possible = texts[i] == texts[j]
+        for part in _chunks(len(i), _CHUNK_PAIRS):
+            shared = np.asarray(windows[i[part]].minimum(windows[j[part]]).sum(axis=1)).ravel()
+            possible[part.start:part.stop] |= shared * _MIN_BLOCK >= self.reuse_min_chars * (_MIN_BLOCK - n + 1)
+        return possible
 
     def _candidates(self) -> pd.DataFrame:
         """Candidate pairs (i < j by document) with their exact score and whether they are mutual best matches."""
@@ -234,7 +394,16 @@ class ClauseComparer:
         if self.block_max_df is not None:
             document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
             blocked = matrix[:, np.flatnonzero(document_frequency <= self.block_max_df)]
-        found = [self._neighbours(blocked, groups, rows) for rows in _chunks(matrix.shape[0], _CHUNK_ROWS)]
+        # Clauses with the same text have the same row: the product runs over
+        # distinct texts, and each clause takes its text's matches.
+        text_of, _ = pd.factorize(self.clauses_["text"])
+        distinct = np.unique(text_of, return_index=True)[1]
+        blocked = blocked[distinct]
+        transposed = blocked.T.tocsr()  # the product converts its right operand on every call: once here
+        members = np.argsort(text_of, kind="stable")  # clauses by text, in clause order within a text
+        member_starts = np.concatenate(([0], np.cumsum(np.bincount(text_of, minlength=len(distinct)))))
+        found = [self._neighbours(blocked, transposed, groups, text_of, members, member_starts, chunk)
+                 for chunk in _chunks(len(distinct), _CHUNK_ROWS)]
         edges = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["i", "j"])
         # Each direction found separately; score each unordered pair once, exactly.
         low = np.minimum(edges["i"], edges["j"])
@@ -258,24 +427,85 @@ class ClauseComparer:
         pairs["mutual"] = pairs.index.isin(best_for_i.index.intersection(best_for_j.index))
         return pairs.sort_values(["i", "j"]).reset_index(drop=True)
 
-    def _neighbours(self, blocked: sparse.csr_matrix, groups: np.ndarray, rows: range) -> pd.DataFrame:
-        """For each row in ``rows``: its best match in each other document, the ``n_neighbors`` strongest."""
-        product = (blocked[rows.start:rows.stop] @ blocked.T).tocoo()
-        i = product.row.astype(np.int64) + rows.start
-        j, score = product.col.astype(np.int64), product.data
-        other = groups[i] != groups[j]
-        i, j, score = i[other], j[other], score[other]
-        # Strongest first within each row (ties: the earlier clause), then the
-        # first entry of each (row, other document) is that document's best.
-        order = np.lexsort((j, -score, i))
-        i, j, score = i[order], j[order], score[order]
-        _, first = np.unique(i * (groups.max(initial=0) + 1) + groups[j], return_index=True)
-        first.sort()
-        i, j = i[first], j[first]
-        # Keep each row's n_neighbors strongest: entries are still in row, score order.
-        starts = np.searchsorted(i, i, side="left")
-        keep = (np.arange(len(i)) - starts) < self.n_neighbors
-        return pd.DataFrame({"i": i[keep], "j": j[keep]})
+    def _neighbours(self, blocked: sparse.csr_matrix, transposed: sparse.csr_matrix, groups: np.ndarray,
+                    text_of: np.ndarray, members: np.ndarray, member_starts: np.ndarray, texts: range) -> pd.DataFrame:
+        """For each clause whose text is in ``texts``: its best match in each other document, the ``n_neighbors`` strongest.
+
+        ``blocked`` has one row per distinct text; ``members[member_starts[t]:member_starts[t + 1]]``
+        are the clauses of text ``t``.
+        """
+        product = (blocked[texts.start:texts.stop] @ transposed).tocoo()
+        t, other_text, score = product.row.astype(np.int64), product.col.astype(np.int64), product.data
+        # Every clause of each matched text: (text, clause j, score).
+        sizes = member_starts[other_text + 1] - member_starts[other_text]
+        t, score = np.repeat(t, sizes), np.repeat(score, sizes)
+        offsets = np.arange(len(t)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        j = members[np.repeat(member_starts[other_text], sizes) + offsets]
+        # Each (text, document)'s best match: the highest score, ties to the
+        # earlier clause. One cell per text and document, filled in place
+        # (no sort of the product, which has thousands of entries per row).
+        n_groups = int(groups.max(initial=0)) + 1
+        cell = t * n_groups + groups[j]
+        best = np.full(len(texts) * n_groups, -np.inf)
+        np.maximum.at(best, cell, score)
+        top = score == best[cell]
+        first = np.full(len(best), np.iinfo(np.int64).max)
+        np.minimum.at(first, cell[top], j[top])
+        filled = np.flatnonzero(first != np.iinfo(np.int64).max)
+        t, group, j, score = filled // n_groups, filled % n_groups, first[filled], best[filled]
+        # Each text's strongest documents (ties: the earlier clause): one more
+        # than a clause keeps, since a clause skips its own document.
+        order = np.lexsort((j, -score, t))
+        t, group, j = t[order], group[order], j[order]
+        starts = np.searchsorted(t, t, side="left")
+        keep = (np.arange(len(t)) - starts) < self.n_neighbors + 1
+        t, group, j = t[keep], group[keep], j[keep]
+        # Hand each clause of a text that text's list, less its own document, first n_neighbors.
+        list_starts = np.searchsorted(t, np.arange(len(texts)), side="left")
+        list_sizes = np.searchsorted(t, np.arange(len(texts)), side="right") - list_starts
+        clauses = members[member_starts[texts.start]:member_starts[texts.stop]]
+        counts = list_sizes[text_of[clauses] - texts.start]
+        i = np.repeat(clauses, counts)
+        entry = np.repeat(list_starts[text_of[clauses] - texts.start], counts) + (
+            np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts))
+        other = group[entry] != groups[i]
+        i, entry = i[other], entry[other]
+        order = np.argsort(i, kind="stable")  # by clause, each clause's entries still strongest first
+        i, entry = i[order], entry[order]
+        rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
+        keep = rank < self.n_neighbors
+        return pd.DataFrame({"i": i[keep], "j": j[entry[keep]]})
+
+
+def _window_counts(texts: Sequence[str], n: int, chunk_chars: int = _CHUNK_CHARS) -> sparse.csr_matrix:
+    """How often each n-character window (any characters) occurs in each text, one row per text.
+
+    Windows are hashed into ``_WINDOW_BUCKETS`` columns: two windows that
+    share a column are counted as one, which can only raise the shared
+    count, so the bound it gives stays a bound. Texts are read about
+    ``chunk_chars`` characters at a time.
+    """
+    rows = []
+    start = 0
+    while start < len(texts):
+        stop, size = start, 0
+        while stop < len(texts) and (stop == start or size + len(texts[stop]) <= chunk_chars):
+            size += len(texts[stop])
+            stop += 1
+        part = texts[start:stop]
+        lengths = np.fromiter((len(text) for text in part), dtype=np.int64, count=len(part))
+        codes = np.frombuffer("".join(part).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        row_of = np.repeat(np.arange(len(part), dtype=np.int64), lengths)
+        starts = np.flatnonzero(np.repeat(lengths >= n, lengths)[: max(0, len(codes) - n + 1)])
+        starts = starts[row_of[starts] == row_of[starts + n - 1]] if len(starts) else starts
+        key = np.zeros(len(starts), dtype=np.uint64)
+        for k in range(n):
+            key = key * np.uint64(0x100000001B3) + codes[starts + k]  # wraps modulo 2**64
+        column = (key % np.uint64(_WINDOW_BUCKETS)).astype(np.int64)
+        rows.append(sparse.csr_matrix((np.ones(len(starts), dtype=np.int64), (row_of[starts], column)),
+                                      shape=(len(part), _WINDOW_BUCKETS)))  # duplicates summed
+        start = stop
+    return sparse.vstack(rows, format="csr") if rows else sparse.csr_matrix((0, _WINDOW_BUCKETS), dtype=np.int64)
 
 
 def _chunks(n: int, size: int) -> list[range]:

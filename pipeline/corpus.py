@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -393,18 +393,11 @@ def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer
     """Assemble every table into temporary files, run the corpus-level checks, then switch the set into place."""
     temporary: dict[str, Path] = {}
     try:
-        temporary = assemble_tables(out_dir, interim, doc_ids, comparer, on_stage)
+        checked: dict[str, pa.Table | None] = {}
+        temporary = assemble_tables(out_dir, interim, doc_ids, comparer, on_stage, checked)
         if validate:
-            from pipeline.validate import CORPUS_CHECKS, check_tables
-
-            try:
-                with stage(on_stage, "validate"):
-                    check_tables({name: read_table(path) for name, path in temporary.items()}, out_dir, CORPUS_CHECKS)
-            except TableValidationError as error:
-                raise TableValidationError(
-                    out_dir, f"{error.detail.strip()}\nThese checks look across documents, so no document "
-                             f"can be left out for them: this is a bug of the pipeline, not of your documents; "
-                             f"nothing was replaced. Please report it with this message.", error.violations) from error
+            with stage(on_stage, "validate"):
+                check_assembled(out_dir, temporary, checked)
         with stage(on_stage, "switch"):
             tables = {name: file_sha256(temporary[name]) for name in SCHEMAS}
             manifest_path = out_dir / MANIFEST_NAME
@@ -427,17 +420,30 @@ def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer
 
 
 def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer=None,
-                    on_stage: OnStage | None = None) -> dict[str, Path]:
+                    on_stage: OnStage | None = None,
+                    checked: dict[str, pa.Table | None] | None = None) -> dict[str, Path]:
     """Every table as a temporary Parquet file beside its final place, built part by part.
 
     The per-document tables are concatenated in doc_id order (each part is
     sorted, and every sort key starts with doc_id, so the result is sorted).
     Term weights need the whole corpus's document frequencies: a first pass
     counts them, a second writes the weights. Alignments need every clause's
-    text at once. ``on_stage`` is told ``assemble`` (the per-document tables) and ``align``.
+    text at once: it is kept from the pass that writes the clauses, not read again.
+    ``on_stage`` is told ``assemble`` (the per-document tables) and ``align``.
+
+    ``checked``, when given, receives what the corpus-level checks read
+    (:func:`check_assembled`), kept from the assembly so that nothing written
+    is read back: the documents' ids, the clauses' ids and texts, the
+    alignments; the term weights are checked batch by batch as they are
+    made, and ``checked["terms"]`` is ``None`` when a batch failed (the whole
+    table is then read back, for the message).
     """
     from pipeline.terms import corpus_idf, weight_part
+    from pipeline.validate import CORPUS_CHECKS, validate_tables
 
+    term_checks = [check for check in CORPUS_CHECKS if check.tables_needed() == ("terms",)]
+    kept: dict[str, list[pa.Table]] = {"documents": [], "clauses": []}
+    terms_pass = True
     paths: dict[str, Path] = {}
     assemblers: list[TableAssembler] = []
     try:
@@ -452,10 +458,14 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
                     if name == "terms":
                         weights = weight_part(part.select(["doc_id", "clause_id", "term", "count"]).to_pandas(), idf)
                         part = part.append_column("tfidf", pa.array(weights, pa.float64()))
+                        terms_pass = terms_pass and not validate_tables({"terms": part}, term_checks, max_rows=1)
+                    elif name in kept:
+                        kept[name].append(part.select(_KEPT_COLUMNS[name]))
                     assembler.add(part)
                 paths[name] = assembler.close()
         with stage(on_stage, "align"):
-            alignments = _align(interim, doc_ids, comparer)
+            clauses = _concat(kept["clauses"], _KEPT_COLUMNS["clauses"], SCHEMAS["clauses"])
+            alignments = _align(clauses, comparer)
             assembler = TableAssembler(out_dir / "alignments.parquet", SCHEMAS["alignments"])
             assemblers.append(assembler)
             assembler.add(alignments)
@@ -465,7 +475,43 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
             assembler.discard()
         raise
     assert set(paths) == set(DOCUMENT_TABLES) | set(CORPUS_TABLES)
+    if checked is not None:
+        checked.update(documents=_concat(kept["documents"], _KEPT_COLUMNS["documents"], SCHEMAS["documents"]),
+                       clauses=clauses, alignments=alignments)
+        if not terms_pass:
+            checked["terms"] = None
     return paths
+
+
+# What the alignment and the corpus-level checks read of the per-document tables.
+_KEPT_COLUMNS = {"documents": ["doc_id"], "clauses": ["doc_id", "clause_id", "kind", "text"]}
+
+
+def _concat(tables: list[pa.Table], columns: list[str], schema: pa.Schema) -> pa.Table:
+    if tables:
+        return pa.concat_tables(tables)
+    return pa.schema([schema.field(name) for name in columns]).empty_table()
+
+
+def check_assembled(out_dir: Path, temporary: Mapping[str, Path], checked: Mapping[str, pa.Table | None]) -> None:
+    """The corpus-level checks on what :func:`assemble_tables` kept; a table it could not vouch for is read back.
+
+    Raises:
+        TableValidationError: a check failed; nothing is replaced.
+    """
+    from pipeline.validate import CORPUS_CHECKS, check_tables
+
+    tables = {name: table for name, table in checked.items() if table is not None}
+    for name in checked:
+        if checked[name] is None:
+            tables[name] = read_table(temporary[name])
+    try:
+        check_tables(tables, out_dir, CORPUS_CHECKS)
+    except TableValidationError as error:
+        raise TableValidationError(
+            out_dir, f"{error.detail.strip()}\nThese checks look across documents, so no document "
+                     f"can be left out for them: this is a bug of the pipeline, not of your documents; "
+                     f"nothing was replaced. Please report it with this message.", error.violations) from error
 
 
 def _batches(items: Sequence[str], size: int) -> list[Sequence[str]]:
@@ -479,15 +525,10 @@ def _term_parts(interim: Path, doc_ids: Sequence[str]):
         yield pa.concat_tables(tables).to_pandas()
 
 
-def _align(interim: Path, doc_ids: Sequence[str], comparer) -> pa.Table:
-    import pandas as pd
-
+def _align(clauses: pa.Table, comparer) -> pa.Table:
     from pipeline.compare import ClauseComparer
 
-    columns = ["doc_id", "clause_id", "kind", "text"]
-    frames = [read_part_table(interim, doc_id, "clauses").select(columns).to_pandas() for doc_id in doc_ids]
-    clauses = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    aligned = (comparer or ClauseComparer()).fit(clauses).align()
+    aligned = (comparer or ClauseComparer()).fit(clauses.to_pandas()).align()
     return frame_to_table("alignments", aligned)
 
 

@@ -124,7 +124,7 @@ def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.
         # the match as one run; a replacement of the same length maps one to one.
         if not replacement:
             if end > start:
-                dropped.append(Drop(rule, origin[start], origin[end - 1] + 1))
+                runs.append((rule, start, end))
             continue
         pieces.append(replacement)
         if len(replacement) == end - start:

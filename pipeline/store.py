@@ -376,11 +376,18 @@ def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    # The digests let a later run tell a damaged, truncated or deleted table
+    # from a whole one; each is taken from the bytes in memory, as they are
+    # written, not by reading the file back.
+    digests = {}
     for name, table in tables.items():
-        with pa.OSFile(str(folder / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-    # The digests let a later run tell a damaged, truncated or deleted table from a whole one.
-    digests = {name: file_sha256(folder / f"{name}.arrow") for name in tables}
+        data = sink.getvalue()
+        with open(folder / f"{name}.arrow", "wb") as out:
+            out.write(data)
+        digests[name] = hashlib.sha256(data).hexdigest()
     body = dict(info, doc_id=source.doc_id, sha256=source.sha256, code=code, tables=digests)
     write_atomically(folder / PART_NAME, json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 

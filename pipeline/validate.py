@@ -411,18 +411,27 @@ def _shared_span_inside(side: str) -> Finder:
     return find
 
 
+_SLICE_ROWS = 16_384
+
+
 def _shared_text_matches(side: str) -> Finder:
     def find(tables: Tables) -> pa.Table:
         joined = _with_clause_text(tables, side).filter(_shared_span_bounds(side))
-        texts = joined["clause_text"].to_pylist()
-        starts = joined[f"shared_start_{side}"].to_pylist()
-        ends = joined[f"shared_end_{side}"].to_pylist()
-        passages = [text[s:e] for text, s, e in zip(texts, starts, ends)]
-        wrong = np.flatnonzero([p != t for p, t in zip(passages, joined["shared_text"].to_pylist())])
+        wrong, shown = [], []
+        # A slice at a time: the texts as Python strings would otherwise be
+        # held for every alignment row at once.
+        for offset in range(0, joined.num_rows, _SLICE_ROWS):
+            part = joined.slice(offset, _SLICE_ROWS)
+            texts = part["clause_text"].to_pylist()
+            starts = part[f"shared_start_{side}"].to_pylist()
+            ends = part[f"shared_end_{side}"].to_pylist()
+            for k, (text, s, e, shared) in enumerate(zip(texts, starts, ends, part["shared_text"].to_pylist())):
+                if text[s:e] != shared:
+                    wrong.append(offset + k)
+                    shown.append(text[s:e])
         found = joined.take(pa.array(wrong, type=pa.int64()))
         return found.select([ROW]).append_column(
-            f"clause_text[shared_start_{side}:shared_end_{side}]",
-            pa.array([passages[i] for i in wrong], type=pa.string()))
+            f"clause_text[shared_start_{side}:shared_end_{side}]", pa.array(shown, type=pa.string()))
 
     return find
 

@@ -101,3 +101,7 @@ def test_printed_table_and_json(results):
     fields = dict(item.split("=") for item in summary.split()[1:])
     assert summary.startswith("bench: ") and fields["documents"] == str(N)
     assert float(fields["docs_per_s"]) > 0 and float(fields["bare_rjieba_docs_per_s"]) > 0
+    # Per-stage cost, memory and the re-run are on the line too, each a number a script can read.
+    for key in ("ms_per_doc_extract", "ms_per_doc_compare", "ms_per_doc_write", "ms_per_doc_total", "align_s",
+                "parent_peak_mb", "worker_peak_mb", "no_change_s", "bare_jieba_mb_per_s", "vs_bare_jieba"):
+        assert float(fields[key]) >= 0, key

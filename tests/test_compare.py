@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -131,3 +132,65 @@ def test_alignments_are_between_documents_and_scored(seed_tables):
 
 def test_meaningful_chars_ignores_punctuation_and_space():
     assert meaningful_chars("（一）加强组织领导。 ") == 7
+
+
+# --- The fast paths give what the plain ones give ------------------------------------
+
+@pytest.mark.parametrize("ngram_range", [(2, 3), (1, 2), (3, 3)])
+def test_array_counting_gives_scikit_learns_matrix_bit_for_bit(seed_tables, ngram_range):
+    """Same vocabulary, same entries in the same order within each row: products of the matrix give the same bits."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.compare import _Vectorizer
+
+    texts = seed_tables["clauses"]["text"].tolist() + ["", "。、；", "𠀀𠀁𠀂 ABC-12", "数据要素。数据要素"]
+    plain = TfidfVectorizer(analyzer=CharNgrams(ngram_range), sublinear_tf=True)
+    fast = _Vectorizer(analyzer=CharNgrams(ngram_range), sublinear_tf=True)
+    expected, got = plain.fit_transform(texts), fast.fit_transform(texts)
+    assert fast.vocabulary_ == plain.vocabulary_
+    for attribute in ("indptr", "indices", "data"):
+        assert getattr(got, attribute).tobytes() == getattr(expected, attribute).tobytes(), attribute
+    assert (got @ got.T).toarray().tobytes() == (expected @ expected.T).toarray().tobytes()
+
+
+def test_the_reuse_bound_skips_no_pair_that_is_reuse(seed_tables, monkeypatch):
+    """Searching every candidate's shared passage, as before the bound, keeps exactly the same rows."""
+    clauses = seed_tables["clauses"]
+    bounded = ClauseComparer(reuse_min_chars=20).fit(clauses).align()
+    monkeypatch.setattr(ClauseComparer, "_may_be_reuse", lambda self, texts, i, j: np.ones(len(i), dtype=bool))
+    searched = ClauseComparer(reuse_min_chars=20).fit(clauses).align()
+    pd.testing.assert_frame_equal(bounded, searched)
+    assert bounded["reuse"].sum() > 0
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("制定区内需要纳入数据清单的范围", "制定试验区内需要纳入数据清单的范围"),
+    ("甲乙丙丁戊己庚辛壬癸", "子丑寅卯辰巳午未申酉"),
+    ("数据数据数据数据数据数据", "数据数据数据"),
+])
+def test_the_window_bound_is_never_below_the_near_verbatim_stretch(a, b):
+    from pipeline.compare import _MIN_BLOCK, _REUSE_BOUND_N, _window_counts
+
+    windows = _window_counts([a, b], _REUSE_BOUND_N)
+    shared = windows[[0]].minimum(windows[[1]]).sum()
+    assert shared * _MIN_BLOCK >= shared_passage(a, b).reuse_chars * (_MIN_BLOCK - _REUSE_BOUND_N + 1)
+
+
+def test_counting_in_small_chunks_gives_the_same_columns(seed_tables):
+    """Texts read a few at a time keep the corpus-wide order of first appearance."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from pipeline.compare import char_ngram_counts
+
+    texts = seed_tables["clauses"]["text"].tolist()
+    expected = CountVectorizer(analyzer=CharNgrams((2, 3)))
+    counts = expected.fit_transform(texts)
+    for chunk_chars in (1, 300, 10**9):
+        vocabulary, matrix = char_ngram_counts(texts, (2, 3), chunk_chars=chunk_chars)
+        order = sorted(vocabulary, key=vocabulary.get)
+        # CountVectorizer sorts its columns by term; put ours in that order to compare.
+        remap = np.array([expected.vocabulary_[term] for term in order])
+        assert sorted(vocabulary) == sorted(expected.vocabulary_)
+        ours = matrix.tocoo()
+        assert sorted(zip(ours.row, remap[ours.col], ours.data)) == sorted(zip(*counts.nonzero(), counts.data))
+        assert (np.diff(matrix.indptr) == np.diff(counts.indptr)).all()
