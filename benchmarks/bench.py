@@ -65,7 +65,9 @@ if str(BENCH_DIR.parent) not in sys.path:   # run as a script, `benchmarks` is n
 # in the functions that use them.
 from pipeline import __version__, corpus  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
-from pipeline.store import INTERIM_NAME, Source, code_fingerprint, list_sources  # noqa: E402
+from pipeline.store.files import INTERIM_NAME  # noqa: E402
+from pipeline.store.manifest import code_fingerprint  # noqa: E402
+from pipeline.store.sources import Source, list_sources  # noqa: E402
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -46,7 +46,7 @@ from pipeline.markers import match_marker, printed_marker
 # the rule itself keeps the generator and the normalizer from drifting apart.
 from pipeline.normalize import ScriptConverter, _continues
 from pipeline.process import segment_document
-from pipeline.store import list_sources
+from pipeline.store.sources import list_sources
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "corpus"

@@ -159,7 +159,7 @@ def extract(
     """
     from pipeline.codebook import FILE_NAME, datapackage, render, write_datapackage
     from pipeline.corpus import ENGINES, check_corpus, extract_corpus
-    from pipeline.engines import Limits
+    from pipeline.store.engines import Limits
 
     _require_documents(seeds_dir)
     if engine not in ENGINES:

@@ -4,7 +4,7 @@ Nothing here is written by hand: column names, types and which columns may be
 null come from the pyarrow schemas (:data:`pipeline.tables.SCHEMAS`), what each
 table and column means from :data:`pipeline.tables.COLUMN_DESCRIPTIONS`, and
 keys, allowed values and ranges from the declared checks
-(:data:`pipeline.validate.CHECKS`), the same rules every extraction must pass.
+(:data:`pipeline.store.validation.CHECKS`), the same rules every extraction must pass.
 So the codebook cannot drift from the tables it describes.
 
 The package is one JSON object, the same bytes for the same code (no clock).
@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from pipeline import __version__
 from pipeline.errors import CodebookError
-from pipeline.store import write_atomically
+from pipeline.store.files import write_atomically
 from pipeline.tables import COLUMN_DESCRIPTIONS, SCHEMAS, TABLE_DESCRIPTIONS, undocumented_columns
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -215,7 +215,7 @@ _MEDIATYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
 
 def _constraints() -> dict[str, dict]:
     """Keys, foreign keys, value sets and ranges, from the declared checks, by table (and column)."""
-    from pipeline.validate import CHECKS
+    from pipeline.store.validation import CHECKS
 
     found: dict[str, dict] = {"unique": {}, "foreign_key": {}, "enum": {}, "range": {}}
     for check in CHECKS:

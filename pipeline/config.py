@@ -41,7 +41,7 @@ MAX_DOCUMENT_BYTES = 200_000_000  # PDFs with embedded fonts and images are larg
 KEPT_SOURCE_BYTES = 64_000_000
 
 # Bounds on processing one document, enforced in the worker process
-# (pipeline.engines): wall time, and memory the worker may map beyond what it
+# (pipeline.store.engines): wall time, and memory the worker may map beyond what it
 # maps when idle (spaCy, jieba's dictionary and the gazetteer already loaded).
 # The slowest real document takes a few seconds; these stop a pathological
 # one (a hang, a decompression bomb) without stopping the run.

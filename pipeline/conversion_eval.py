@@ -45,7 +45,7 @@ class Score:
 def read_text(path: Path) -> str | None:
     """A document's text, or None when none can be had (a scan): the pipeline's reader, else pdftotext."""
     from pipeline.ingest import decode_document
-    from pipeline.store import read_source
+    from pipeline.store.sources import read_source
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:

@@ -1,7 +1,7 @@
 """A folder of documents to tables: which documents need work, who does it, and the assembled tables.
 
 A run lists the documents and hashes them, works out which have no current
-part in ``data/interim`` (:mod:`pipeline.store`), processes only those, on
+part in ``data/interim`` (:mod:`pipeline.store.parts`), processes only those, on
 this process, on worker processes or on a Dask cluster (the same function
 everywhere: :func:`build_part`, which runs the one path of a document,
 :func:`pipeline.process.run_document`, and saves its rows as a part), then assembles every table from the parts,
@@ -21,16 +21,19 @@ from typing import TypeVar
 import pyarrow as pa
 
 from pipeline.clauses import NO_MARKERS_WARNING, structure_summary
-from pipeline.engines import Failure, Limits, one_line, run_supervised
 from pipeline.errors import (
     CorpusMismatchError, DocumentCheckError, DocumentTooLargeError, PartWriteError, PipelineError, RecordedError,
     TableValidationError, TableWriteError, TooSlowError, UnexpectedError, WorkerDiedError,
 )
-from pipeline.store import (
-    INTERIM_NAME, MANIFEST_NAME, DataLock, Manifest, Source, TableAssembler, code_fingerprint, file_sha256,
-    finish_switch, is_up_to_date, list_sources, part_is_current, read_part_info, read_part_table, readable_name,
-    remove_leftovers, remove_stale_parts, switch_files, switch_pending, temporary_beside, write_part,
+from pipeline.store.assembly import TableAssembler
+from pipeline.store.engines import Failure, Limits, one_line, run_supervised
+from pipeline.store.files import (
+    INTERIM_NAME, MANIFEST_NAME, DataLock, finish_switch, remove_leftovers, switch_files, switch_pending,
+    temporary_beside,
 )
+from pipeline.store.manifest import Manifest, code_fingerprint, file_sha256, is_up_to_date
+from pipeline.store.parts import part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part
+from pipeline.store.sources import Source, list_sources, readable_name
 from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, frame_to_table, read_table
 from pipeline.timing import OnStage, stage
 
@@ -110,7 +113,7 @@ def _prepare_worker():
     pa.set_memory_pool(pa.system_memory_pool())
     pa.set_cpu_count(1)
     pa.set_io_thread_count(1)
-    from pipeline import validate  # noqa: F401 - declares the checks (Arrow expressions) now
+    from pipeline.store import validation  # noqa: F401 - declares the checks (Arrow expressions) now
 
     return _worker_toolkit()
 
@@ -133,7 +136,7 @@ def build_part(source: Source, interim_dir: Path, code: str, toolkit=None, on_st
     except PipelineError as error:
         return PartOutcome(source.doc_id, name, error=" ".join(str(error).split()))
     except MemoryError:
-        raise  # the worker reports it with its memory limit (pipeline.engines), then replaces itself
+        raise  # the worker reports it with its memory limit (pipeline.store.engines), then replaces itself
     except RecursionError as error:
         return PartOutcome(source.doc_id, name, error=str(DocumentTooLargeError(source.path, one_line(error))))
     except Exception as error:  # noqa: BLE001 - any failure is this document's, never the run's
@@ -144,11 +147,11 @@ def save_part(document, source: Source, interim_dir: Path, code: str, on_stage: 
     """Check one document's rows (:class:`~pipeline.process.DocumentTables`) and write them as its part (stage ``part``).
 
     Rows that break a declared check on one document
-    (:data:`pipeline.validate.DOCUMENT_CHECKS`) leave that document out: its
+    (:data:`pipeline.store.validation.DOCUMENT_CHECKS`) leave that document out: its
     part is not written, so it can never block the assembled tables. A part
     that cannot be written (a full disk) is a transient failure, retried next run.
     """
-    from pipeline.validate import check_document
+    from pipeline.store.validation import check_document
 
     name = document.source_file
     with stage(on_stage, "part"):
@@ -186,7 +189,7 @@ def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=No
     """Build the parts of ``jobs`` in bounded worker processes, or on a Dask cluster.
 
     Every document runs under ``limits`` (time and memory) in a worker
-    process forked from this one (:func:`pipeline.engines.run_supervised`),
+    process forked from this one (:func:`pipeline.store.engines.run_supervised`),
     which inherits ``toolkit`` when one is given; a document over a bound, or
     one that kills its worker, is a failed outcome, and the run goes on.
     """
@@ -196,7 +199,7 @@ def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=No
     if not arguments:
         return []
     if engine == "dask":
-        from pipeline.engines import run_on_dask
+        from pipeline.store.engines import run_on_dask
 
         results = run_on_dask(_build_part_job, arguments, scheduler, workers, limits, _prepare_worker)
         return [_outcome(job, result, limits) for job, result in zip(arguments, progress(results, len(arguments)))]
@@ -249,7 +252,7 @@ def extract_corpus(
     declared check on its own rows) is reported and left out; the others are
     written. One run at a time holds ``out_dir`` (:class:`DataLock`); the
     tables and the manifest are put in place as one set
-    (:func:`pipeline.store.switch_files`), after every table has been
+    (:func:`pipeline.store.files.switch_files`), after every table has been
     assembled and the corpus-level checks passed.
 
     ``on_stage(name, seconds)`` is told the run's own stages as they end:
@@ -439,7 +442,7 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
     table is then read back, for the message).
     """
     from pipeline.terms import corpus_idf, weight_part
-    from pipeline.validate import CORPUS_CHECKS, validate_tables
+    from pipeline.store.validation import CORPUS_CHECKS, validate_tables
 
     term_checks = [check for check in CORPUS_CHECKS if check.tables_needed() == ("terms",)]
     kept: dict[str, list[pa.Table]] = {"documents": [], "clauses": []}
@@ -499,7 +502,7 @@ def check_assembled(out_dir: Path, temporary: Mapping[str, Path], checked: Mappi
     Raises:
         TableValidationError: a check failed; nothing is replaced.
     """
-    from pipeline.validate import CORPUS_CHECKS, check_tables
+    from pipeline.store.validation import CORPUS_CHECKS, check_tables
 
     tables = {name: table for name, table in checked.items() if table is not None}
     for name in checked:

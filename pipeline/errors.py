@@ -113,7 +113,7 @@ class SkippedEntry(DocumentError):
 
 
 class DocumentCheckError(DocumentError):
-    """The document's rows break a declared check (``pipeline.validate``): the document is left out, the others are written."""
+    """The document's rows break a declared check (``pipeline.store.validation``): the document is left out, the others are written."""
 
     reason = "left out: its rows break a declared check"
 
@@ -152,7 +152,7 @@ class TableWriteError(RunError):
 
 
 class TableValidationError(RunError):
-    """Tables break declared checks (``pipeline.validate``); ``violations`` holds each failed check and its rows."""
+    """Tables break declared checks (``pipeline.store.validation``); ``violations`` holds each failed check and its rows."""
 
     reason = "tables break declared checks"
 

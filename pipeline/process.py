@@ -15,8 +15,8 @@ on every engine), the evaluators, the benchmark and the CLI call
 the rows afterwards (a part under ``data/interim``, the assembled tables) is
 :mod:`pipeline.corpus` and :mod:`pipeline.store`.
 
-A document's bytes are read once, when it is listed (:func:`pipeline.store.read_source`),
-and travel in its :class:`~pipeline.store.Source` to :func:`decode`.
+A document's bytes are read once, when it is listed (:func:`pipeline.store.sources.read_source`),
+and travel in its :class:`~pipeline.store.sources.Source` to :func:`decode`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from pipeline.extract.stage import DocumentContext, extract_rows
 from pipeline.ingest import decode_document
 from pipeline.metadata import header_fields_of, read_metadata
 from pipeline.normalize import Normalized, ScriptConverter
-from pipeline.store import Source, read_source, readable_name
+from pipeline.store.sources import Source, read_source, readable_name
 from pipeline.tables import CLAUSES, DOCUMENT_TABLES, part_table
 from pipeline.themes import theme_rows, theme_share_rows
 from pipeline.timing import OnStage, stage
@@ -139,7 +139,7 @@ def run_document(source: Source | Path, toolkit: Toolkit, *, seeds_dir: Path | N
                  on_stage: OnStage | None = None) -> DocumentTables:
     """Every table row of one document: each stage of :data:`STAGES` in turn.
 
-    ``source`` is a listed :class:`~pipeline.store.Source` (its bytes read
+    ``source`` is a listed :class:`~pipeline.store.sources.Source` (its bytes read
     already), or a file path, read here with its doc_id taken under
     ``seeds_dir``. ``on_stage(name, seconds)`` is called as each stage ends.
 

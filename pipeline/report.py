@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from pipeline import config, views
 from pipeline.errors import ReportWriteError
-from pipeline.store import write_atomically
+from pipeline.store.files import write_atomically
 
 REPORT_RESOURCES = config.RESOURCES_DIR / "report"
 

@@ -2,8 +2,8 @@
 
 Rows become tables through :func:`to_table`, which refuses a row whose keys
 are not exactly the declared columns (so drift fails loudly). Tables are
-written with fixed settings by :class:`pipeline.store.TableAssembler` into
-temporary files, which :func:`pipeline.store.switch_files` puts in place as
+written with fixed settings by :class:`pipeline.store.assembly.TableAssembler` into
+temporary files, which :func:`pipeline.store.files.switch_files` puts in place as
 one set: a reader sees the old tables or the new ones, never half of one.
 """
 
@@ -225,7 +225,7 @@ def frame_to_table(name: str, frame: "pd.DataFrame", schema: pa.Schema | None = 
 
 
 def read_table(path: Path) -> pa.Table:
-    """Read a table written by :class:`pipeline.store.TableAssembler`."""
+    """Read a table written by :class:`pipeline.store.assembly.TableAssembler`."""
     return pq.read_table(path)
 
 

@@ -37,7 +37,8 @@ def generated(examples: int) -> tuple[bool, str, float, float]:
 
     from pipeline.corpus import build_part
     from pipeline.process import Toolkit
-    from pipeline.store import code_fingerprint, list_sources
+    from pipeline.store.manifest import code_fingerprint
+    from pipeline.store.sources import list_sources
 
     toolkit, code = Toolkit(), code_fingerprint()
     pieces = st.sampled_from(["一、", "（一）", "1.", "1、", "（1）", "——", "第一条", "第一章", "到2025年", "达到",

@@ -426,9 +426,9 @@ def judge(outcome: Outcome) -> list[str]:
     """What is wrong with an outcome: files not processed or not named as they should be, tables that fail."""
     import pyarrow.parquet as pq
 
-    from pipeline.store import readable_name
+    from pipeline.store.sources import readable_name
     from pipeline.tables import SCHEMAS
-    from pipeline.validate import errors_only, validate_tables
+    from pipeline.store.validation import errors_only, validate_tables
 
     if outcome.error is not None:
         return [f"the whole run failed: {outcome.error}"]

@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from pipeline import chinese, clauses, evaluate, validate
+from pipeline import chinese, clauses, evaluate
 from pipeline.chinese import (CLAUSE_END, HAN, PARAGRAPH_END, SENTENCE_END, int_to_chinese, is_han, numeral_value,
                               parse_chinese_integer, with_half_width)
 from pipeline.extract import targets
+from pipeline.store import validation
 
 # --- Han characters ------------------------------------------------------------
 
@@ -108,7 +109,7 @@ def test_numeral_characters_that_make_no_number_are_no_target(text):
 # --- Clause kinds --------------------------------------------------------------------
 
 def test_clause_kinds_are_declared_once():
-    assert validate.CLAUSE_KINDS is chinese.CLAUSE_KINDS
+    assert validation.CLAUSE_KINDS is chinese.CLAUSE_KINDS
     # The gold may also mark an enumeration, which is never scored.
     assert evaluate.STRUCTURE_KINDS == set(chinese.CLAUSE_KINDS) | evaluate.UNSCORED_KINDS
 

@@ -12,8 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import codebook, tables, validate
+from pipeline import codebook, tables
 from pipeline.errors import CodebookError
+from pipeline.store import validation
 
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 
@@ -78,7 +79,7 @@ def test_column_types(table, column, expected):
 def test_allowed_values_keys_and_ranges_come_from_the_declared_checks():
     parties = codebook.table_schema("parties")
     role = next(f for f in parties["fields"] if f["name"] == "role")
-    assert role["constraints"]["enum"] == list(validate.PARTY_ROLES)
+    assert role["constraints"]["enum"] == list(validation.PARTY_ROLES)
     clauses = codebook.table_schema("clauses")
     assert clauses["primaryKey"] == ["doc_id", "clause_id"]
     assert clauses["uniqueKeys"] == [["doc_id", "seq"]]
@@ -92,7 +93,7 @@ def test_allowed_values_keys_and_ranges_come_from_the_declared_checks():
     terms = {f["name"]: f for f in codebook.table_schema("terms")["fields"]}
     assert terms["tfidf"]["constraints"] == {"required": True, "exclusiveMinimum": 0.0, "maximum": 1.0}
     themes = {f["name"]: f for f in codebook.table_schema("themes")["fields"]}
-    assert themes["theme"]["constraints"]["enum"] == list(validate.theme_ids())  # the taxonomy's ids
+    assert themes["theme"]["constraints"]["enum"] == list(validation.theme_ids())  # the taxonomy's ids
     assert "data_elements" in themes["theme"]["constraints"]["enum"]
 
 

@@ -32,7 +32,7 @@ from pipeline.errors import (
 from pipeline.ingest import decode_document
 from pipeline.normalize import normalize
 from pipeline.process import decode, run_document
-from pipeline.store import list_sources, read_source
+from pipeline.store.sources import read_source
 from tests.conftest import SEEDS
 
 CLAUSE_FIELDS = ("clause_id", "level", "kind", "label", "heading", "text")
@@ -309,14 +309,6 @@ def test_a_zip_that_is_not_a_word_file_stays_binary(tmp_path):
 
     with pytest.raises(BinaryDocumentError, match="ZIP"):
         read(path)
-
-
-def test_the_folder_listing_takes_the_container_endings(tmp_path):
-    for name in ("a.txt", "b.html", "c.htm", "d.shtml", "e.xhtml", "f.pdf", "g.docx", "h.md", "i.xlsx", "j.markdown"):
-        (tmp_path / name).write_bytes(name.encode())  # different bytes: a copy would be a duplicate
-
-    assert [source.path.name for source in list_sources(tmp_path)[0]] == [
-        "a.txt", "b.html", "c.htm", "d.shtml", "e.xhtml", "f.pdf", "g.docx", "h.md", "j.markdown"]
 
 
 # --- Damaged, empty and oversized containers ----------------------------------
@@ -742,21 +734,6 @@ def test_markdown_headers_go_into_the_documents_row(markdown, expected, toolkit,
     document = run_document(path, toolkit).rows["documents"][0]
 
     assert {key: document[key] for key in expected} == expected
-
-
-def test_every_file_of_a_folder_is_read_or_skipped_with_a_reason(tmp_path):
-    for name, text in (("d007.md", LAWREFBOOK_MARKDOWN), ("README.md", "# notes"), ("SOURCES.tsv", "file\n"),
-                       ("scan.jpg", "x"), (".hidden.txt", "x"), ("notes", "x")):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    sources, problems = list_sources(tmp_path)
-
-    assert [source.path.name for source in sources] == ["d007.md"]
-    assert all(getattr(problem, "skipped", False) for problem in problems)
-    reasons = {entry.path.name: entry.detail for entry in problems}
-    assert set(reasons) == {"README.md", "SOURCES.tsv", "scan.jpg", ".hidden.txt", "notes"}
-    assert "the ending .tsv is not a document type" in reasons["SOURCES.tsv"]
-    assert reasons["notes"].startswith("no file ending")
-    assert reasons["README.md"] == "the folder's own notes, by its name"
 
 
 def test_a_password_protected_pdf_is_named_as_encrypted(tmp_path):

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 from pipeline import corpus
 from pipeline.cli import app
 from pipeline.corpus import check_corpus, extract_corpus
-from pipeline.errors import SymlinkLoopError
-from pipeline.store import INTERIM_NAME, MANIFEST_NAME, Manifest, part_dir
+from pipeline.store.files import INTERIM_NAME, MANIFEST_NAME
+from pipeline.store.manifest import Manifest
+from pipeline.store.parts import part_dir
 from pipeline.tables import SCHEMAS
 from tests.conftest import SEEDS
 
@@ -137,28 +138,6 @@ def test_a_bad_document_is_reported_on_every_run_without_being_retried(tmp_path,
     again = extract_corpus(seeds, data, toolkit)
     assert again.up_to_date and [str(e) for e in again.failures] == [str(e) for e in first.failures]
     assert not again.ok
-
-
-def test_symlink_loops_are_reported_and_the_other_documents_processed(tmp_path, toolkit):
-    seeds, data = _seeds(tmp_path / "seeds", ("sichuan2025",)), tmp_path / "data"
-    os.symlink("loop.txt", seeds / "loop.txt")                # a file link to itself
-    os.symlink(".", seeds / "again")                          # a folder link back to the folder
-    os.symlink("missing.txt", seeds / "dangling.txt")         # a link to nothing
-    report = extract_corpus(seeds, data, toolkit)
-    named = {error.path.name: error for error in report.failures}
-    assert set(named) == {"loop.txt", "again", "dangling.txt"}
-    assert isinstance(named["loop.txt"], SymlinkLoopError) and isinstance(named["again"], SymlinkLoopError)
-    assert "points at nothing" in str(named["dangling.txt"])
-    assert report.processed == [SEEDS["sichuan2025"].name]
-    result = runner.invoke(app, ["extract", str(seeds), "--out", str(data), "--workers", "1"])
-    assert result.exit_code == 1 and "loop.txt" in result.output
-
-
-def test_documents_in_sub_folders_get_path_ids(tmp_path, toolkit):
-    seeds = tmp_path / "seeds"
-    _seeds(seeds / "四川", ("sichuan2025",))
-    report = extract_corpus(seeds, tmp_path / "data", toolkit)
-    assert report.processed == [f"四川/{SEEDS['sichuan2025'].name}"]
 
 
 def test_an_interrupted_run_leaves_the_previous_tables_intact(tmp_path, toolkit):

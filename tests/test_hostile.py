@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.engines import Limits
+from pipeline.store.engines import Limits
 from tests.hostile import CASES, run_case
 
 LIMITS = Limits(seconds=30, memory=2**30)
@@ -27,7 +27,7 @@ def test_the_command_names_every_refused_file_in_one_line_and_exits_1(tmp_path):
     from typer.testing import CliRunner
 
     from pipeline.cli import app
-    from pipeline.store import readable_name
+    from pipeline.store.sources import readable_name
     from tests.hostile import build
 
     folder, refused = tmp_path / "input", {}

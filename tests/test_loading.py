@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import pipeline
-from pipeline import validate
 from pipeline.errors import MissingTablesError
+from pipeline.store import validation
 
 
 def test_dates_are_datetimes(seed_data_dir):
@@ -32,9 +32,9 @@ def test_integers_with_nulls_stay_integers(seed_data_dir):
 def test_kinds_and_roles_are_categoricals_in_declared_order(seed_data_dir):
     parties = pipeline.load("parties", data=seed_data_dir)
     assert isinstance(parties["role"].dtype, pd.CategoricalDtype)
-    assert list(parties["role"].cat.categories[:len(validate.PARTY_ROLES)]) == list(validate.PARTY_ROLES)
+    assert list(parties["role"].cat.categories[:len(validation.PARTY_ROLES)]) == list(validation.PARTY_ROLES)
     clauses = pipeline.load("clauses", data=seed_data_dir)
-    assert list(clauses["kind"].cat.categories) == list(validate.CLAUSE_KINDS)
+    assert list(clauses["kind"].cat.categories) == list(validation.CLAUSE_KINDS)
     assert clauses["kind"].notna().all()
 
 

@@ -9,7 +9,7 @@ import pytest
 from pipeline import config, corpus, process
 from pipeline.errors import UnreadableDocumentError
 from pipeline.process import STAGES, run_document, segment_document
-from pipeline.store import list_sources, read_source
+from pipeline.store.sources import list_sources, read_source
 from pipeline.tables import DOCUMENT_TABLES, PART_SCHEMAS
 from tests.conftest import SEEDS
 

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import shutil
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline import tables
-from pipeline.errors import SchemaDriftError, TableWriteError
-from pipeline.corpus import extract_corpus
-from pipeline.store import MANIFEST_NAME
+from pipeline.errors import SchemaDriftError
 from tests.conftest import SEEDS_DIR
 
 
@@ -48,13 +44,6 @@ def test_clause_text_original_is_the_source_script(extracted):
     assert row.parent_id == "2" and row.level == 2 and row.label == "(一)" and row.number == 1
 
 
-def test_two_runs_give_identical_bytes(extracted, tmp_path, toolkit):
-    out, _ = extracted
-    extract_corpus(SEEDS_DIR, tmp_path, toolkit)
-    for name in tables.SCHEMAS:
-        assert (out / f"{name}.parquet").read_bytes() == (tmp_path / f"{name}.parquet").read_bytes()
-
-
 TARGET_ROW = {"doc_id": "x", "clause_id": "1", "start": 0, "end": 4, "text": "40%", "indicator": "占比",
               "comparator": ">=", "value": 40.0, "value_max": None, "unit": "%", "value_base": 0.4,
               "base_unit": "ratio", "deadline_year": 2025, "kind": "target", "per": None,
@@ -80,26 +69,6 @@ def test_a_wrong_type_fails_loudly():
 def test_a_misspelled_missing_or_extra_key_is_an_error_not_a_null(change, message):
     with pytest.raises(SchemaDriftError, match=f"targets row 1: keys do not match the schema \\({message}\\)"):
         tables.to_table("targets", [TARGET_ROW, change(TARGET_ROW)])
-
-
-def test_a_failed_write_leaves_the_old_tables_whole(seed_data_dir, tmp_path, toolkit, monkeypatch):
-    data = tmp_path / "data"
-    shutil.copytree(seed_data_dir, data)
-    (data / MANIFEST_NAME).unlink()  # the tables are written again (from the cached parts)
-    old = {name: (data / f"{name}.parquet").read_bytes() for name in tables.SCHEMAS}
-
-    real_writer = pq.ParquetWriter
-
-    class BrokenWriter(real_writer):
-        def write_table(self, table, **kwargs):
-            super().write_table(table, **kwargs)
-            raise OSError("disk full")
-
-    monkeypatch.setattr(pq, "ParquetWriter", BrokenWriter)
-    with pytest.raises(TableWriteError, match="disk full"):
-        extract_corpus(SEEDS_DIR, data, toolkit)
-    assert {name: (data / f"{name}.parquet").read_bytes() for name in tables.SCHEMAS} == old
-    assert sorted(path.name for path in data.iterdir() if path.name.endswith(".tmp")) == []
 
 
 @pytest.mark.parametrize(

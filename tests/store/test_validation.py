@@ -12,9 +12,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.errors import PipelineError, TableValidationError
+from pipeline.store import validation
+from pipeline.store.validation import CHECKS, MAX_ROWS, check_tables, validate_tables
 from pipeline.tables import SCHEMAS
-from pipeline import validate
-from pipeline.validate import CHECKS, MAX_ROWS, check_tables, validate_tables
 
 Frames = dict[str, pd.DataFrame]
 
@@ -550,29 +550,29 @@ def test_support_role_is_valid(frames):
 
 def _rows_of(violations) -> list[int]:
     [violation] = violations
-    return violation.rows[validate.ROW].tolist()
+    return violation.rows[validation.ROW].tolist()
 
 
 def test_a_foreign_key_with_a_null_part_is_missing_unless_nullable():
     child = pa.table({"doc_id": ["a", "a", "b", None], "clause_id": ["1", None, "1", "1"]})
     parent = pa.table({"doc_id": ["a", "a"], "clause_id": ["1", "2"]})
-    strict = validate.foreign_key("child", ["doc_id", "clause_id"], "parent", ["doc_id", "clause_id"])
-    assert _rows_of(validate.validate_tables({"child": child, "parent": parent}, [strict])) == [1, 2, 3]
-    lenient = validate.foreign_key("child", ["doc_id", "clause_id"], "parent", ["doc_id", "clause_id"], nullable=True)
-    assert _rows_of(validate.validate_tables({"child": child, "parent": parent}, [lenient])) == [2]
+    strict = validation.foreign_key("child", ["doc_id", "clause_id"], "parent", ["doc_id", "clause_id"])
+    assert _rows_of(validation.validate_tables({"child": child, "parent": parent}, [strict])) == [1, 2, 3]
+    lenient = validation.foreign_key("child", ["doc_id", "clause_id"], "parent", ["doc_id", "clause_id"], nullable=True)
+    assert _rows_of(validation.validate_tables({"child": child, "parent": parent}, [lenient])) == [2]
 
 
 def test_a_repeated_key_reports_every_row_of_it_nulls_included():
     table = pa.table({"doc_id": ["a", "a", "b", "b", "c"], "term": ["x", "x", None, None, "x"]})
-    check = validate.unique("table", ["doc_id", "term"])
-    assert _rows_of(validate.validate_tables({"table": table}, [check])) == [0, 1, 2, 3]
+    check = validation.unique("table", ["doc_id", "term"])
+    assert _rows_of(validation.validate_tables({"table": table}, [check])) == [0, 1, 2, 3]
 
 
 def test_a_joined_check_reads_the_first_parent_row_of_a_repeated_key():
     child = pa.table({"doc_id": ["a", "b", "c"], "end": [5, 5, 5]})
     parent = pa.table({"doc_id": ["a", "a", "b"], "n_chars": [9, 1, 3]})  # a repeats: its first row counts
-    check = validate.holds_joined("child", "end_inside", "end <= n_chars", ["doc_id"], "parent", ["doc_id"],
+    check = validation.holds_joined("child", "end_inside", "end <= n_chars", ["doc_id"], "parent", ["doc_id"],
                                   {"n_chars": "n_chars"}, pc.field("end") <= pc.field("n_chars"), ("end",))
-    [violation] = validate.validate_tables({"child": child, "parent": parent}, [check])
+    [violation] = validation.validate_tables({"child": child, "parent": parent}, [check])
     # b breaks it (5 > 3); c has no parent row, which is the foreign key's to report.
-    assert violation.rows[validate.ROW].tolist() == [1] and violation.rows["n_chars"].tolist() == [3]
+    assert violation.rows[validation.ROW].tolist() == [1] and violation.rows["n_chars"].tolist() == [3]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
 from pipeline.corpus import extract_corpus
 from pipeline.errors import EngineError
+from pipeline.store.engines import Failure, Limits, _bounded
 from pipeline.tables import SCHEMAS
 from tests.conftest import SEEDS
 
@@ -45,3 +47,9 @@ def test_a_running_scheduler_is_used_by_address(small_seeds, tmp_path, toolkit):
 def test_an_unreachable_scheduler_is_a_named_error(small_seeds, tmp_path):
     with pytest.raises(EngineError, match="tcp://127.0.0.1:1"):
         extract_corpus(small_seeds, tmp_path / "data", engine="dask", scheduler="tcp://127.0.0.1:1")
+
+
+def test_a_dask_task_is_bounded_like_a_local_one(tmp_path):
+    outcome = _bounded((time.sleep, 30, Limits(seconds=1)))
+    assert outcome == Failure("too slow", "still running after 1 s; stopped")
+    assert _bounded((len, "abc", Limits(seconds=5))) == 3

@@ -1,0 +1,50 @@
+"""Per-document parts: written whole or not at all, and a damaged one is detected and rebuilt."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import corpus
+from pipeline.corpus import extract_corpus
+from pipeline.store.files import INTERIM_NAME
+from pipeline.store.parts import part_dir
+from tests.test_reliability import _assert_valid, _bad, _corpus, _documents, _failures
+
+
+def test_a_full_disk_while_writing_a_part_fails_that_document_now_and_is_retried(tmp_path, toolkit, monkeypatch):
+    import errno
+
+    seeds, data = _corpus(tmp_path / "seeds", full=_bad("满")), tmp_path / "data"
+    original = corpus.write_part
+
+    def write_part(interim, source, *args):
+        if source.doc_id == "full.txt":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(interim, source, *args)
+
+    monkeypatch.setattr(corpus, "write_part", write_part)
+    first = extract_corpus(seeds, data, toolkit)
+    assert "table could not be written (full.txt: OSError: [Errno 28] No space left on device)" in _failures(first)["full.txt"]
+    assert _documents(data) == {"good.txt"}
+    monkeypatch.setattr(corpus, "write_part", original)
+    assert extract_corpus(seeds, data, toolkit).processed == ["full.txt"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete", "garbage", "part.json list"])
+def test_a_damaged_cache_part_is_detected_and_rebuilt(tmp_path, toolkit, damage):
+    seeds, data = _corpus(tmp_path / "seeds"), tmp_path / "data"
+    extract_corpus(seeds, data, toolkit)
+    part = part_dir(data / INTERIM_NAME, "good.txt")
+    clauses = part / "clauses.arrow"
+    if damage == "truncate":
+        clauses.write_bytes(clauses.read_bytes()[:100])
+    elif damage == "delete":
+        clauses.unlink()
+    elif damage == "garbage":
+        clauses.write_bytes(b"x" * clauses.stat().st_size)
+    else:
+        (part / "part.json").write_text("[1, 2]", encoding="utf-8")
+    (data / "clauses.parquet").unlink()  # and a table gone, so the run cannot be up to date
+    report = extract_corpus(seeds, data, toolkit)
+    assert report.processed == ["good.txt"]
+    _assert_valid(data)
