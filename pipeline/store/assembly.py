@@ -18,7 +18,10 @@ PARQUET_OPTIONS = dict(compression="zstd", use_dictionary=True, write_statistics
 
 
 class TableAssembler:
-    """Stream record batches into a temporary Parquet file in fixed-size row groups; ``finish`` renames it."""
+    """Stream record batches into a temporary Parquet file in fixed-size row groups; ``close`` returns it, unrenamed.
+
+    :func:`pipeline.store.files.switch_files` then puts every table in place as one set.
+    """
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self.path = Path(path)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shutil
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline import tables
 from pipeline.corpus import extract_corpus
 from pipeline.errors import TableWriteError
+from pipeline.store import assembly
+from pipeline.store.assembly import TableAssembler
 from pipeline.store.files import MANIFEST_NAME
 from tests.conftest import SEEDS_DIR
 
@@ -39,3 +42,21 @@ def test_a_failed_write_leaves_the_old_tables_whole(seed_data_dir, tmp_path, too
         extract_corpus(SEEDS_DIR, data, toolkit)
     assert {name: (data / f"{name}.parquet").read_bytes() for name in tables.SCHEMAS} == old
     assert sorted(path.name for path in data.iterdir() if path.name.endswith(".tmp")) == []
+
+
+def test_the_assembler_writes_fixed_row_groups_and_an_empty_table_keeps_its_schema(tmp_path, monkeypatch):
+    monkeypatch.setattr(assembly, "ROW_GROUP_ROWS", 3)
+    schema = pa.schema([("doc_id", pa.string()), ("n", pa.int64())])
+    written = []
+    for name in ("a", "b"):
+        assembler = TableAssembler(tmp_path / f"{name}.parquet", schema)
+        for start in range(0, 7, 2):
+            assembler.add(pa.table({"doc_id": ["x", "y"], "n": [start, start + 1]}))
+        written.append(assembler.close())
+    assert written[0].read_bytes() == written[1].read_bytes()  # the same rows, the same bytes
+    assert written[0].parent == tmp_path and not (tmp_path / "a.parquet").exists()  # not in place yet
+    metadata = pq.ParquetFile(written[0]).metadata
+    groups = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    assert sum(groups) == 8 and max(groups) == 3  # memory bounded by ROW_GROUP_ROWS
+    empty = TableAssembler(tmp_path / "empty.parquet", schema)
+    assert pq.read_table(empty.close()).schema.equals(schema)

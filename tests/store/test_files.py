@@ -16,7 +16,7 @@ from pipeline.cli import app
 from pipeline.corpus import check_corpus, extract_corpus
 from pipeline.errors import DataLockedError, TableWriteError
 from pipeline.store import files
-from pipeline.store.files import INTERIM_NAME, SWITCH_NAME, DataLock
+from pipeline.store.files import INTERIM_NAME, SWITCH_NAME, DataLock, write_atomically
 from pipeline.store.manifest import Manifest, file_sha256
 from pipeline.store.parts import part_dir
 from tests.hostile import document
@@ -128,3 +128,10 @@ def test_an_output_path_that_is_a_file_is_one_line(tmp_path, toolkit):
         extract_corpus(seeds, out, toolkit)
     result = runner.invoke(app, ["extract", str(seeds), "--out", str(out)])
     assert result.exit_code == 1 and result.output == f"error: {out}: table could not be written (--out is a file, not a folder)\n"
+
+
+def test_an_atomic_write_replaces_the_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "folder" / "note.json"
+    write_atomically(target, b"first")
+    write_atomically(target, b"second")
+    assert target.read_bytes() == b"second" and sorted(p.name for p in target.parent.iterdir()) == ["note.json"]

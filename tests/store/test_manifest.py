@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from typer.testing import CliRunner
 
+from pipeline import config
 from pipeline.cli import app
 from pipeline.corpus import extract_corpus
 from pipeline.errors import CorpusMismatchError
 from pipeline.store.files import MANIFEST_NAME
+from pipeline.store.manifest import Manifest, code_fingerprint
 from tests.hostile import GOOD, document
 from tests.test_reliability import _assert_valid, _corpus, _documents
 
@@ -44,3 +48,22 @@ def test_another_corpus_over_a_data_folder_is_refused_unless_replace(tmp_path, t
     extract_corpus(second, data, toolkit)
     (second / "other.txt").unlink()
     assert extract_corpus(second, data, toolkit).removed == ["other.txt"]
+
+
+def test_the_manifest_reads_back_what_was_written(tmp_path):
+    manifest = Manifest("code", {"a.txt": {"sha256": "1", "source_file": "a.txt"}}, {"documents": "2"}, "seeds")
+    manifest.write(tmp_path)
+    assert Manifest.read(tmp_path) == manifest
+    assert Manifest.read(tmp_path / "missing") is None
+
+
+def test_the_code_fingerprint_covers_the_storage_sub_package_but_not_the_report(tmp_path, monkeypatch):
+    package = tmp_path / "pipeline"
+    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "PACKAGE_DIR", package)
+    before = code_fingerprint()
+    (package / "report.py").write_text("# reads the tables, never shapes them\n", encoding="utf-8")
+    assert code_fingerprint() == before
+    with open(package / "store" / "parts.py", "a", encoding="utf-8") as handle:
+        handle.write("# a change to storage\n")
+    assert code_fingerprint() != before

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 
 from pipeline import corpus
 from pipeline.corpus import extract_corpus
 from pipeline.store.files import INTERIM_NAME
-from pipeline.store.parts import part_dir
+from pipeline.store.parts import (
+    part_dir, part_is_current, part_key, read_part_info, read_part_table, remove_stale_parts, write_part,
+)
+from pipeline.store.sources import Source
 from tests.test_reliability import _assert_valid, _bad, _corpus, _documents, _failures
 
 
@@ -48,3 +52,24 @@ def test_a_damaged_cache_part_is_detected_and_rebuilt(tmp_path, toolkit, damage)
     report = extract_corpus(seeds, data, toolkit)
     assert report.processed == ["good.txt"]
     _assert_valid(data)
+
+
+@pytest.mark.parametrize(("doc_id", "readable"), [("plan.txt", "plan.txt"), ("x/a.txt", "x_a.txt"), ("..hidden", "hidden"),
+                                                  ("国务院/通知.txt", "国务院_通知.txt")])
+def test_a_part_key_is_readable_and_unique(doc_id, readable):
+    key = part_key(doc_id)
+    assert key.rsplit("-", 1)[0] == readable and len(key.rsplit("-", 1)[1]) == 16
+    assert part_key("x_a.txt") != part_key("x/a.txt")  # the same readable name, different documents
+    assert len(part_key("长" * 500)) <= 77
+
+
+def test_a_written_part_is_current_until_its_bytes_or_the_code_change(tmp_path):
+    source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
+    table = pa.table({"doc_id": ["a.txt"], "n": [1]})
+    write_part(tmp_path, source, "code", {"clauses": table}, {"source_file": "a.txt"})
+    assert part_is_current(tmp_path, source, "code")
+    assert read_part_table(tmp_path, "a.txt", "clauses").equals(table)
+    assert read_part_info(tmp_path, "a.txt")["source_file"] == "a.txt"
+    assert not part_is_current(tmp_path, source, "other code")
+    assert not part_is_current(tmp_path, Source(source.path, "a.txt", "2" * 64, 5), "code")
+    assert remove_stale_parts(tmp_path, keep=[]) == ["a.txt"] and not any(tmp_path.iterdir())
