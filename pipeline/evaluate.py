@@ -13,7 +13,7 @@ import csv
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -213,12 +213,17 @@ def _shown(table: str, row: dict) -> dict:
 
 def report_lines(evaluation: Evaluation) -> list[str]:
     """A table of precision, recall and F1 by table and document."""
-    lines = [f"{'table':<9} {'document':<22} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"]
-    for table in TABLES:
+    return _score_table(evaluation, TABLES, 22)
+
+
+def _score_table(evaluation, tables: Sequence[str], width: int) -> list[str]:
+    """A header, then one line per (table, document) score and each table's ALL."""
+    lines = [f"{'table':<9} {'document':<{width}} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"]
+    for table in tables:
         docs = sorted(doc for name, doc in evaluation.scores if name == table)
         for doc_id in docs + ["ALL"]:
             score = evaluation.total(table) if doc_id == "ALL" else evaluation.scores[(table, doc_id)]
-            lines.append(f"{table:<9} {doc_id:<22} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
+            lines.append(f"{table:<9} {doc_id:<{width}} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
                          f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
     return lines
 
@@ -387,14 +392,7 @@ def _span_shown(table: str, row: dict) -> dict:
 
 def span_report_lines(evaluation: SpanEvaluation, label: str = "corpus") -> list[str]:
     """Per-document and total P/R/F1, P/R/F1 by kind, and field accuracy on span-matched pairs."""
-    lines = [f"{label} gold (by text span)",
-             f"{'table':<9} {'document':<46} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"]
-    for table in SPAN_TABLES:
-        docs = sorted(doc for name, doc in evaluation.scores if name == table)
-        for doc_id in docs + ["ALL"]:
-            score = evaluation.total(table) if doc_id == "ALL" else evaluation.scores[(table, doc_id)]
-            lines.append(f"{table:<9} {doc_id:<46} {score.gold:>5} {score.predicted:>5} {score.matched:>5} "
-                         f"{score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f}")
+    lines = [f"{label} gold (by text span)"] + _score_table(evaluation, SPAN_TABLES, 46)
     lines += kind_report_lines(evaluation.kinds)
     return lines
 
