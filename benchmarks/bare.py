@@ -42,7 +42,7 @@ import opencc
 
 from pipeline.normalize import ScriptConverter
 from pipeline.process import segment_document
-from pipeline.store import list_sources
+from pipeline.store.sources import list_sources
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
 

@@ -27,7 +27,7 @@ from pipeline.errors import PipelineError
 from pipeline.metadata import genre_families
 from pipeline.normalize import ScriptConverter
 from pipeline.process import metadata, segment_document
-from pipeline.store import list_sources
+from pipeline.store.sources import list_sources
 
 FIELDS = ("title", "issuer", "doc_number", "genre", "admin_level")
 _ANNOTATION = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
