@@ -16,11 +16,13 @@ crawler's labels last.  Place and level come from the divisions table
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import csv
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 
 from pipeline import config, divisions, headers
 from pipeline.chinese import HAN
@@ -397,10 +399,11 @@ def _genres() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
-def genre_families() -> dict[str, str]:
+@lru_cache(maxsize=1)
+def genre_families() -> Mapping[str, str]:
     """Each genre and the family it belongs to (实施意见 -> 意见), from ``resources/genres.csv``."""
     with GENRES_PATH.open(encoding="utf-8", newline="") as handle:
-        return {row["genre"]: row["family"] for row in csv.DictReader(handle)}
+        return MappingProxyType({row["genre"]: row["family"] for row in csv.DictReader(handle)})
 
 
 def _genre(title: str | None, head: list[str]) -> str | None:

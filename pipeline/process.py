@@ -250,7 +250,7 @@ def metadata(segmented: Segmented) -> Described:
     dated = facts.issue_date or facts.publish_date
     context = DocumentContext(segmented.doc_id, dated.year if dated else None, facts.issuer, facts.title,
                               facts.issue_date.isoformat() if facts.issue_date else None,
-                              facts.publish_date.isoformat() if facts.publish_date else None)
+                              facts.publish_date.isoformat() if facts.publish_date else None, facts.genre)
     return Described(segmented, row, context)
 
 

@@ -23,12 +23,14 @@ from pipeline.extract.dates import DateHit, find_dates, uses_document_days
 from pipeline.extract.indicator_tables import find_indicator_tables
 from pipeline.extract.nlp import records, set_doc_dates, table_date_options
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
+from pipeline.metadata import genre_families
 from pipeline.tables import SCHEMAS
 from pipeline.terms import clause_terms
 
 _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效|工作回顾|过去一年|过去五年")
-# Regulations and measures state rules: a figure without a goal cue is a parameter there.
-_RULE_GENRE = re.compile(r"(?:办法|条例|规定|细则|若干措施|措施|规则|实施办法|管理规定)(?:（试行）|\(试行\))?(?:》)?(?:的通知)?$")
+# Regulations and measures state rules: a figure without a goal cue is a parameter there
+# (the families of resources/genres.csv).
+_RULE_FAMILIES = frozenset({"办法", "条例", "规定", "细则", "措施", "规则"})
 # A work report's review heading names the year before the report's own (一、2023年工作回顾).
 _HEAD_DATE = re.compile(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日")
 _HEAD_CHARS = 600
@@ -53,6 +55,7 @@ class DocumentContext:
     title: str
     issued: str | None = None  # ISO issue date: the day of 自印发之日起施行
     published: str | None = None  # ISO promulgation/publication date: 自公布之日起施行
+    genre: str | None = None  # the documents row's genre (resources/genres.csv)
 
 
 def extract_rows(
@@ -65,7 +68,7 @@ def extract_rows(
     """
     by_id = {clause.clause_id: clause for clause in clauses}
     reference_year = context.reference_year or _year_of_report(canonical)
-    rules = _states_rules(context.title)
+    rules = genre_families().get(context.genre) in _RULE_FAMILIES
     review = _review_span(canonical)
     home = document_home(context.issuer, context.title, gazetteer,
                          getattr(context, "province", None), getattr(context, "city", None))
@@ -237,11 +240,6 @@ def _year_of_report(canonical: str) -> int | None:
         return int(match.group(1)) + 1
     head = _HEAD_DATE.search(canonical[:_HEAD_CHARS])
     return int(head.group(1)) if head else None
-
-
-def _states_rules(title: str | None) -> bool:
-    """Regulations, measures and rules (办法, 条例, 规定, 细则, 若干措施) by their title."""
-    return bool(title) and _RULE_GENRE.search(title.strip()) is not None
 
 
 def _reports_the_past(clause: Clause, by_id: dict[str, Clause]) -> bool:
