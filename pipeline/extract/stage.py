@@ -214,8 +214,7 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], dates: Mapping[str
     A section of a work report headed by the report's own year (二、2024年重点工作) scopes
     its goals to that year. ``dates`` are each clause's ``find_dates`` hits, by clause id.
     """
-    own_heading = _PLAN_YEAR_HEADING.match(clause.heading or "")
-    if own_heading and reference_year is not None and int(own_heading.group(1)) == reference_year:
+    if _heads_plan_of(clause, reference_year):
         return reference_year
     for ancestor in ancestors(clause, by_id):
         years = [
@@ -225,10 +224,15 @@ def _scope_deadline(clause: Clause, by_id: dict[str, Clause], dates: Mapping[str
         ]
         if years:
             return years[-1]
-        heading_year = _PLAN_YEAR_HEADING.match(ancestor.heading or "")
-        if heading_year and reference_year is not None and int(heading_year.group(1)) == reference_year:
+        if _heads_plan_of(ancestor, reference_year):
             return reference_year
     return None
+
+
+def _heads_plan_of(clause: Clause, reference_year: int | None) -> bool:
+    """The clause's heading opens the plan for the report's own year (2024年重点工作)."""
+    heading = _PLAN_YEAR_HEADING.match(clause.heading or "")
+    return heading is not None and reference_year is not None and int(heading.group(1)) == reference_year
 
 
 def _year_of_report(canonical: str) -> int | None:
