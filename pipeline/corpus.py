@@ -126,7 +126,7 @@ def build_part(source: Source, interim_dir: Path, code: str, toolkit=None, on_st
     ``MemoryError`` alone is raised: the bounded worker names it ``too large``.
     ``on_stage`` is told each stage of the document (:data:`pipeline.process.STAGES`, then ``part``).
     """
-    from pipeline.process import run_document
+    from pipeline.process import run_document  # here: the parent of a run, and an up-to-date run, never load spaCy
 
     name = readable_name(source.path.name)
     try:
@@ -151,7 +151,7 @@ def save_part(document, source: Source, interim_dir: Path, code: str, on_stage: 
     part is not written, so it can never block the assembled tables. A part
     that cannot be written (a full disk) is a transient failure, retried next run.
     """
-    from pipeline.store.validation import check_document
+    from pipeline.store.validation import check_document  # here, as run_document: pandas stays off the CLI's start-up path
 
     name = document.source_file
     with stage(on_stage, "part"):
