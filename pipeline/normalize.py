@@ -9,6 +9,7 @@ everything in the original is accounted for (SPEC "Normalization").
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -17,10 +18,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from pipeline import config, headers, vocabulary
-from pipeline.chinese import HAN, PARAGRAPH_END, is_han, with_half_width
+from pipeline.chinese import HAN, PARAGRAPH_END, code_point_counts, is_han, with_half_width
 from pipeline.headers import HeaderHit
 from pipeline.markers import match_marker, starts_with_marker
+from pipeline.patterns import any_word
+
+# A code point whose script side is not known yet (ScriptConverter.detect).
+_UNSEEN = 2
+# The numpy type of an ``array("l")`` item, the offset map's type.
+_OFFSET_DTYPE = np.dtype(f"i{array('l').itemsize}")
 
 CJK_PUNCT = "，。、；：？！“”‘’《》〈〉【】〔〕…—·"
 
@@ -56,7 +65,10 @@ class MappedText:
 
     @classmethod
     def identity(cls, text: str) -> "MappedText":
-        return cls(text, array("l", range(len(text) + 1)))
+        # numpy writes the offsets 0..n at C speed; ``array("l", range(n))`` makes an int object each.
+        origin = array("l")
+        origin.frombytes(np.arange(len(text) + 1, dtype=_OFFSET_DTYPE).tobytes())
+        return cls(text, origin)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that canonical ``[start, end)`` came from."""
@@ -735,13 +747,16 @@ class ScriptConverter:
         # converted once here rather than for every document.
         self.taiwan_terms = {k: v for k, v in additions.items() if t2s.convert(k) != v}
         self.mainland_terms = tuple(sorted({self._s2t.convert(v) for v in self.taiwan_terms.values()}))
-        self._taiwan_forms = tuple(t2s.convert(k) for k in self.taiwan_terms)
-        self._mainland_forms = tuple(t2s.convert(t) for t in self.mainland_terms)
+        # Each form with its characters (:meth:`detect` counts only the forms
+        # whose characters all occur in the text).
+        self._taiwan_forms = tuple((form, frozenset(form)) for form in map(t2s.convert, self.taiwan_terms))
+        self._mainland_forms = tuple((form, frozenset(form)) for form in map(t2s.convert, self.mainland_terms))
         # Whether a text holds any Taiwan form at all, in one scan: most do not,
         # and then no form need be counted.
-        self._any_taiwan_form = _any_of(self._taiwan_forms)
-        # Each character seen: +1 only Traditional uses it, -1 only Simplified, 0 neither or not Han.
-        self._script_side: dict[str, int] = {}
+        self._any_taiwan_form = any_word(form for form, _ in self._taiwan_forms)
+        # Each code point's side, once seen: +1 only Traditional uses it,
+        # -1 only Simplified, 0 neither or not Han (1.1 MB, one byte a code point).
+        self._script_side = np.full(sys.maxunicode + 1, _UNSEEN, dtype=np.int8)
 
     @lru_cache(maxsize=None)
     def char_to_simplified(self, char: str) -> str:
@@ -759,27 +774,33 @@ class ScriptConverter:
         counterparts.
         """
         # Count every character at C speed, then weigh each distinct one by
-        # its side: normalize detects twice per document (original, then
-        # canonical text).
-        sides = self._script_side
-        balance = 0
-        for char, n in Counter(text).items():
-            side = sides.get(char)
-            if side is None:
-                side = sides[char] = self._side_of(char)
-            balance += side * n
+        # its side, looked up by code point: normalize detects twice per
+        # document (original, then canonical text).
+        points, counts = code_point_counts(text)
+        sides = self._script_side[points]
+        if (sides == _UNSEEN).any():
+            for point in points[sides == _UNSEEN].tolist():
+                self._script_side[point] = self._side_of(chr(point))
+            sides = self._script_side[points]
+        balance = int(np.dot(sides.astype(np.int64), counts))
         script = "traditional" if balance > 0 else "simplified"
-        simplified_text = text if script == "simplified" else self.traditional.convert(text)
+        simplified_text = text
+        if script == "traditional":
+            simplified_text = self.traditional.convert(text)
+            points, _ = code_point_counts(simplified_text)
         if self._any_taiwan_form.search(simplified_text) is None:
             return script, "mainland"
-        taiwan_counts = [simplified_text.count(form) for form in self._taiwan_forms]
+        # A word can only occur if all its characters do: the others, most
+        # of the table, count 0 without a scan of the text.
+        present = set(map(chr, points.tolist()))
+        taiwan_counts = [simplified_text.count(form) for form, chars in self._taiwan_forms if chars <= present]
         # Mainland words such as 数字 and 支持 are everywhere, so Taiwan words
         # need only be a quarter as frequent, but of at least two kinds.
         distinct = sum(1 for n in taiwan_counts if n)
         if distinct < 2:
             return script, "mainland"
         taiwan = sum(taiwan_counts)
-        mainland = sum(simplified_text.count(form) for form in self._mainland_forms)
+        mainland = sum(simplified_text.count(form) for form, chars in self._mainland_forms if chars <= present)
         variant = "taiwan" if 4 * taiwan >= mainland else "mainland"
         return script, variant
 
@@ -802,16 +823,8 @@ class ScriptConverter:
         return chosen.convert(text) if chosen is not None else text
 
 
-def _any_of(words: Iterable[str]) -> re.Pattern[str]:
-    """One pattern that finds any of ``words`` (longest first), skipping positions no word starts at."""
-    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    firsts = "".join(sorted({w[0] for w in words}))
-    if not words:
-        return re.compile(r"(?!)")
-    return re.compile(f"(?=[{re.escape(firsts)}])(?:" + "|".join(map(re.escape, words)) + ")")
-
-
-_CHUNK = re.compile(rf"[^\n{CJK_PUNCT}，。]+|[\n{CJK_PUNCT}，。]+")
+_CHUNK_MARKS = f"\n{CJK_PUNCT}，。"
+_CHUNK = re.compile(rf"[^{_CHUNK_MARKS}]+|[{_CHUNK_MARKS}]+")
 
 
 def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) -> MappedText:
@@ -824,6 +837,12 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
     (網際網路 -> 互联网) spreads its new characters over the old ones in
     order, first onto first and last onto last, and the old characters no
     new one maps to are dropped under the rule ``vocabulary``.
+
+    The chunks between two that hold such a phrase are converted in one
+    call (OpenCC's cost is mostly per call): the same as chunk by chunk,
+    since no phrase key holds a chunk mark, except the marks of
+    :func:`_joining_marks` (a name such as 詹姆斯·卡麥隆), which are
+    converted on their own as chunks.
     """
     text = converter.fold(mapped.text)
     origin = mapped.origin
@@ -831,13 +850,24 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
     if resizing is None or resizing.search(text) is None:
         converted = converter.convert_folded(text)
         return mapped if converted == mapped.text else MappedText(converted, origin, mapped.dropped)
+    joining = _joining_marks(converter)
     pieces, new_origin = [], array("l")
     runs: list[tuple[str, int, int]] = []
+    pending = 0  # text[pending:] is not converted yet: chunks that convert with their neighbours
+
     for found in _CHUNK.finditer(text):
         chunk, offset = found.group(), found.start()
-        if resizing.search(chunk) is None:
+        resizes = resizing.search(chunk) is not None
+        if not resizes and (joining is None or joining.search(chunk) is None):
+            continue
+        # The chunks before this one, in one call; then this one alone.
+        if offset > pending:
+            pieces.append(converter.convert_folded(text[pending:offset]))
+            new_origin.extend(origin[pending:offset])
+        pending = found.end()
+        if not resizes:
             pieces.append(converter.convert_folded(chunk))
-            new_origin.extend(origin[offset:offset + len(chunk)])
+            new_origin.extend(origin[offset:pending])
             continue
         last = 0
         for start, end, replacement in converter.edits(chunk):
@@ -859,8 +889,17 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
             last = end
         pieces.append(converter.convert_chars(chunk[last:]))
         new_origin.extend(origin[offset + last:offset + len(chunk)])
+    pieces.append(converter.convert_folded(text[pending:]))
+    new_origin.extend(origin[pending:len(text)])
     new_origin.append(origin[len(text)])
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+
+
+@lru_cache(maxsize=None)
+def _joining_marks(converter: vocabulary.PhraseConverter) -> re.Pattern[str] | None:
+    """The chunk marks that some phrase key of ``converter`` holds (the · of 詹姆斯·卡麥隆), as a class; None if none."""
+    marks = sorted({char for key in converter.phrases for char in key if char in _CHUNK_MARKS})
+    return re.compile("[" + re.escape("".join(marks)) + "]") if marks else None
 
 
 # --- The whole normalization ------------------------------------------------
