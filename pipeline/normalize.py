@@ -434,8 +434,9 @@ class _Layout:
 
     @classmethod
     def of(cls, mapped: MappedText, lines: list[str]) -> "_Layout":
-        lengths = Counter(len(line) for line in lines if len(line) >= _MIN_WRAP_WIDTH)
-        filled = sum(1 for line in lines if line)
+        every_length = Counter(map(len, lines))
+        lengths = {length: n for length, n in every_length.items() if length >= _MIN_WRAP_WIDTH}
+        filled = len(lines) - every_length[0]
         width = None
         if lengths and filled:
             mode = max(lengths, key=lambda n: (lengths[n], n))
@@ -471,33 +472,32 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
     text = mapped.text
     lines = text.split("\n")
     layout = _Layout.of(mapped, lines)
-    offsets, pos = [], 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
     cuts: list[tuple[int, int]] = []
     paragraph = _Paragraph()
-    i = 0
-    while i < len(lines):
-        paragraph.add(lines[i])
-        j = i + 1
-        while j < len(lines) and not lines[j]:
-            j += 1
-        if j < len(lines) and lines[i]:
-            end = offsets[i] + len(lines[i])
-            page_break = bool(layout.page_breaks) and layout.page_break_between(
-                mapped.origin[end], mapped.origin[offsets[j]])
-            joined = _continues(lines[i], lines[j], paragraph, page_break=page_break, full=layout.is_full(lines[i]))
-        else:
-            joined = False
-        if joined:
-            cuts.append((offsets[i] + len(lines[i]), offsets[j]))
-        else:
-            paragraph = _Paragraph()
-        i = j
+    # Only a line that does not end on a sentence end can go on (the first
+    # test of _continues): those are found at C speed, the others skipped.
+    for found in _OPEN_LINE_END.finditer(text):
+        end = found.end()
+        following = _NEXT_LINE.match(text, end)
+        if following is None:
+            continue  # the last non-blank line
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if not cuts or cuts[-1][1] != start:
+            paragraph = _Paragraph()  # the line before did not go on in this one
+        paragraph.add(line)
+        page_break = bool(layout.page_breaks) and layout.page_break_between(
+            mapped.origin[end], mapped.origin[following.start(1)])
+        if _continues(line, following.group(1), paragraph, page_break=page_break, full=layout.is_full(line)):
+            cuts.append((end, following.start(1)))
     if not cuts:
         return mapped
     return _drop_spans(mapped, [("broken_line", start, end) for start, end in cuts])
+
+
+# The end of a line whose last character is no sentence end, and the next non-blank line.
+_OPEN_LINE_END = re.compile(rf"[^\n{re.escape(_SENTENCE_END)}]$", re.MULTILINE)
+_NEXT_LINE = re.compile(r"\n+([^\n]+)")
 
 
 _BRACKETS = (("《", "》"), ("“", "”"), ("(", ")"))
@@ -535,11 +535,14 @@ def _continues(line: str, following: str, paragraph: _Paragraph | None = None, *
         paragraph.add(line)
     if line[-1] in _SENTENCE_END or (line[-1] in _CLOSERS and len(line) > 1 and line[-2] in _SENTENCE_END):
         return False
+    open_end = line[-1] in _OPEN_END or paragraph.open_bracket
+    if not (open_end or page_break or full or paragraph.has_sentences):
+        return False  # none of the reasons below to go on: a title (一、总体要求), without the tests
     if starts_with_marker(following) or _BLOCK_LINE.match(following):
         return False
     if _HEADER_LINE.search(line) or _HEADER_LINE.search(following) or following[-1] in "：:":
         return False
-    if line[-1] in _OPEN_END or paragraph.open_bracket:
+    if open_end:
         return True
     if page_break or full:
         return True
