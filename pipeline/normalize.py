@@ -114,6 +114,15 @@ def guarded(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(f"(?=[{first}])(?:{pattern})", flags)
 
 
+# Faster still is a pattern that starts by consuming its first character:
+# ``re`` finds the positions where a leading character class or literal
+# matches in a tight C loop, and tries a leading lookbehind or lookahead at
+# every position.  So a context before the match is checked after that
+# character, by a lookbehind one character wider: ``(?<=[0-9])[－～]`` is
+# written ``[－～](?<=[0-9].)``, the same matches (``.`` is the character just
+# consumed, never a newline), two to forty times faster where they are rare.
+
+
 def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str],
             rule: str) -> MappedText:
     """Replace every match of ``pattern`` by ``replace(match)``, keeping the offset map.
@@ -269,12 +278,16 @@ def char_class(table: dict[int, str]) -> re.Pattern[str]:
 
 # --- Layout steps -----------------------------------------------------------
 
-_LINE_ENDINGS = re.compile(r"\r\n?|\u2028|\u2029")
+# The CR of a CR LF is dropped (a deletion, which rewrite does without a loop
+# over characters); a CR or Unicode separator left alone becomes LF, one for one.
+_CR_BEFORE_LF = re.compile(r"\r(?=\n)")
+_OTHER_LINE_END = re.compile(r"[\r\u2028\u2029]")
 
 
 def unify_line_endings(mapped: MappedText) -> MappedText:
     """CR LF, CR and Unicode line separators become LF."""
-    return rewrite(mapped, _LINE_ENDINGS, lambda m: "\n", "line_endings")
+    mapped = rewrite(mapped, _CR_BEFORE_LF, lambda m: "", "line_endings")
+    return rewrite(mapped, _OTHER_LINE_END, lambda m: "\n", "line_endings")
 
 
 # Compatibility forms whose NFKC form is the canonical one: full-width ASCII,
@@ -305,7 +318,7 @@ _WIDTH_CHARS = char_class(_WIDTH_TABLE)
 # A run of marks after Chinese text is converted whole (`中::` -> `中：：`):
 # once the first is full-width the next one follows Chinese punctuation too,
 # so converting one at a time would leave work for a second pass.
-_ASCII_PUNCT_IN_CHINESE = guarded(",;:?!", rf"(?<=[{HAN}{CJK_PUNCT})])[,;:?!]+|[,;:?!](?=[{HAN}“《])")
+_ASCII_PUNCT_IN_CHINESE = re.compile(rf"[,;:?!](?:(?<=[{HAN}{CJK_PUNCT})].)[,;:?!]*|(?=[{HAN}“《]))")
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
 
 
@@ -319,7 +332,7 @@ def full_width_punctuation(mapped: MappedText) -> MappedText:
 # the dash mainland text uses, which the extractors read as a range; `——`
 # and ASCII `-` (2025-12-31) are left as they are.
 _RANGE_DASHES = "－–～〜﹣"
-_RANGE_DASH = guarded(_RANGE_DASHES, rf"(?<=[0-9０-９%％])[{_RANGE_DASHES}](?=[0-9０-９])")
+_RANGE_DASH = re.compile(rf"[{_RANGE_DASHES}](?<=[0-9０-９%％].)(?=[0-9０-９])")
 
 
 def unify_range_dashes(mapped: MappedText) -> MappedText:
@@ -337,7 +350,7 @@ _PINYIN_SYLLABLE = re.compile(
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
     r"(?:[aāáǎàoōóǒòeēéěèiīíǐìuūúǔùüǖǘǚǜv]{1,3}(?:ng|n|r)?)[1-5]?"
 )
-_PINYIN_NOISE = re.compile(rf"(?<=[{HAN}])\(([a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜv1-5]{{1,7}})\)( ?)(?=[{HAN}]|$)",
+_PINYIN_NOISE = re.compile(rf"\((?<=[{HAN}].)([a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜv1-5]{{1,7}})\)( ?)(?=[{HAN}]|$)",
                            re.MULTILINE)
 
 
@@ -393,7 +406,7 @@ def strip_line_edges(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _EDGE_SPACE, lambda m: "", "indentation")
 
 
-_NUMBER_SPACE = guarded(" ", rf"(?<=\d) +(?=[{HAN}〔〕%])|(?<=[{HAN}〔〕]) +(?=\d)")
+_NUMBER_SPACE = re.compile(rf" (?:(?<=\d.) *(?=[{HAN}〔〕%])|(?<=[{HAN}〔〕].) *(?=\d))")
 
 
 def remove_number_spaces(mapped: MappedText) -> MappedText:
@@ -477,7 +490,7 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
     # Only a line that does not end on a sentence end can go on (the first
     # test of _continues): those are found at C speed, the others skipped.
     for found in _OPEN_LINE_END.finditer(text):
-        end = found.end()
+        end = found.start()
         following = _NEXT_LINE.match(text, end)
         if following is None:
             continue  # the last non-blank line
@@ -495,8 +508,9 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
     return _drop_spans(mapped, [("broken_line", start, end) for start, end in cuts])
 
 
-# The end of a line whose last character is no sentence end, and the next non-blank line.
-_OPEN_LINE_END = re.compile(rf"[^\n{re.escape(_SENTENCE_END)}]$", re.MULTILINE)
+# The line break after a line whose last character is no sentence end (the
+# class after the literal: see above _ASCII_PUNCT_IN_CHINESE), and the next non-blank line.
+_OPEN_LINE_END = re.compile(rf"\n(?<=[^\n{re.escape(_SENTENCE_END)}]\n)")
 _NEXT_LINE = re.compile(r"\n+([^\n]+)")
 
 
