@@ -314,6 +314,7 @@ def _control_share(text: str) -> float:
     return bad / len(text)
 
 
+@lru_cache(maxsize=None)
 def _is_control(char: str) -> bool:
     return (char < " " and char not in "\n\r\t\f") or char in "\ufffd\ufeff" \
         or unicodedata.category(char) in ("Cn", "Co", "Cs")

@@ -398,7 +398,9 @@ def split_run_on_text(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _RUN_ON_SPACE, lambda m: "\n", "run_on_paragraph")
 
 
-_EDGE_SPACE = guarded(r" \t\f\v", r"^[ \t\f\v]+|[ \t\f\v]+$", re.MULTILINE)
+# Blanks at a line's start (the one before the first blank is no character
+# but a line break: the class first, see _ASCII_PUNCT_IN_CHINESE), or at its end.
+_EDGE_SPACE = re.compile(r"[ \t\f\v](?:(?<![^\n].)[ \t\f\v]*|[ \t\f\v]*$)", re.MULTILINE)
 
 
 def strip_line_edges(mapped: MappedText) -> MappedText:
@@ -882,34 +884,44 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
             pieces.append(converter.convert_folded(text[pending:offset]))
             new_origin.extend(origin[pending:offset])
         pending = found.end()
-        if not resizes:
+        if resizes:
+            convert_located(chunk, offset, origin, converter, pieces, new_origin, runs)
+        else:
             pieces.append(converter.convert_folded(chunk))
             new_origin.extend(origin[offset:pending])
-            continue
-        last = 0
-        for start, end, replacement in converter.edits(chunk):
-            pieces.append(converter.convert_chars(chunk[last:start]))
-            new_origin.extend(origin[offset + last:offset + start])
-            pieces.append(replacement)
-            width, length = end - start, len(replacement)
-            if width == length:
-                new_origin.extend(origin[offset + start:offset + end])
-            else:
-                # First onto first and last onto last, so that the span of
-                # the new phrase is the whole old one.
-                sources = [offset + start + (k * (width - 1)) // max(length - 1, 1) for k in range(length)]
-                new_origin.extend(origin[i] for i in sources)
-                kept = set(sources)
-                for index in range(offset + start, offset + end):
-                    if index not in kept:
-                        runs.append(("vocabulary", index, index + 1))
-            last = end
-        pieces.append(converter.convert_chars(chunk[last:]))
-        new_origin.extend(origin[offset + last:offset + len(chunk)])
     pieces.append(converter.convert_folded(text[pending:]))
     new_origin.extend(origin[pending:len(text)])
     new_origin.append(origin[len(text)])
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+
+
+def convert_located(chunk: str, offset: int, origin: array, converter: vocabulary.PhraseConverter,
+                    pieces: list[str], new_origin: array, runs: list[tuple[str, int, int]]) -> None:
+    """Convert a chunk holding a phrase that changes length, each phrase located (:func:`convert_script`).
+
+    The converted text goes onto ``pieces``, its offsets onto ``new_origin``,
+    and the old characters no new one maps to onto ``runs`` (rule ``vocabulary``).
+    """
+    last = 0
+    for start, end, replacement in converter.edits(chunk):
+        pieces.append(converter.convert_chars(chunk[last:start]))
+        new_origin.extend(origin[offset + last:offset + start])
+        pieces.append(replacement)
+        width, length = end - start, len(replacement)
+        if width == length:
+            new_origin.extend(origin[offset + start:offset + end])
+        else:
+            # First onto first and last onto last, so that the span of
+            # the new phrase is the whole old one.
+            sources = [offset + start + (k * (width - 1)) // max(length - 1, 1) for k in range(length)]
+            new_origin.extend(origin[i] for i in sources)
+            kept = set(sources)
+            for index in range(offset + start, offset + end):
+                if index not in kept:
+                    runs.append(("vocabulary", index, index + 1))
+        last = end
+    pieces.append(converter.convert_chars(chunk[last:]))
+    new_origin.extend(origin[offset + last:offset + len(chunk)])
 
 
 @lru_cache(maxsize=None)

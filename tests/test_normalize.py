@@ -224,7 +224,7 @@ def _unguarded(pattern: re.Pattern) -> re.Pattern:
 
 
 def test_the_layout_patterns_are_guarded():
-    assert {"_BLANK_LINES", "_EDGE_SPACE"} <= set(_GUARDED)
+    assert {"_BLANK_LINES", "_MD_TABLE_EDGE"} <= set(_GUARDED)
 
 
 @pytest.mark.parametrize("name", _GUARDED)
@@ -258,6 +258,7 @@ _LOOKBEHIND_FIRST = {
     "_PINYIN_NOISE": (rf"(?<=[{_HAN}])\(([a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜv1-5]{{1,7}})\)( ?)(?=[{_HAN}]|$)", re.MULTILINE),
     "_NUMBER_SPACE": (rf"(?<=\d) +(?=[{_HAN}〔〕%])|(?<=[{_HAN}〔〕]) +(?=\d)", 0),
     "_OPEN_LINE_END": (rf"(?<=[^\n{re.escape(normalize_module._SENTENCE_END)}])\n", 0),
+    "_EDGE_SPACE": (r"^[ \t\f\v]+|[ \t\f\v]+$", re.MULTILINE),
 }
 _CONSUMED_FIRST_TEXTS = [
     SEEDS["jiangxi2022"].read_text(encoding="utf-8"),
@@ -267,6 +268,7 @@ _CONSUMED_FIRST_TEXTS = [
     "數(shù)據(jù)中心，關(guan) 於(yu)\n(一)总体要求(shu)",
     "中,;:?!“数据”:《规划》?好!\n;开头,",
     "一、总体要求\n\n坚持创新，\n驱动。\n",
+    "  \t缩进\n尾随 \t\n \n\f\v\n中 间 空 格 \n ",
 ]
 
 

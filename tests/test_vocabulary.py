@@ -219,10 +219,11 @@ def test_seed_000_has_no_taiwan_word_left_but_protected_ones(converter):
 # --- convert_script: the chunks between resizing ones in one call, against chunk by chunk --------
 
 def _convert_chunk_by_chunk(mapped, converter):
-    """convert_script as first written: one OpenCC call per chunk between punctuation marks."""
+    """convert_script as first written: one OpenCC call per chunk between punctuation marks
+    (a chunk holding a phrase that changes length converted as there)."""
     from array import array
 
-    from pipeline.normalize import _CHUNK, drops_of
+    from pipeline.normalize import _CHUNK, convert_located, drops_of
     text, origin = converter.fold(mapped.text), mapped.origin
     if converter.resizing is None or converter.resizing.search(text) is None:
         converted = converter.convert_folded(text)
@@ -234,21 +235,7 @@ def _convert_chunk_by_chunk(mapped, converter):
             pieces.append(converter.convert_folded(chunk))
             new_origin.extend(origin[offset:offset + len(chunk)])
             continue
-        last = 0
-        for start, end, replacement in converter.edits(chunk):
-            pieces.append(converter.convert_chars(chunk[last:start]))
-            new_origin.extend(origin[offset + last:offset + start])
-            pieces.append(replacement)
-            width, length = end - start, len(replacement)
-            if width == length:
-                new_origin.extend(origin[offset + start:offset + end])
-            else:
-                sources = [offset + start + (k * (width - 1)) // max(length - 1, 1) for k in range(length)]
-                new_origin.extend(origin[i] for i in sources)
-                runs += [("vocabulary", i, i + 1) for i in range(offset + start, offset + end) if i not in sources]
-            last = end
-        pieces.append(converter.convert_chars(chunk[last:]))
-        new_origin.extend(origin[offset + last:offset + len(chunk)])
+        convert_located(chunk, offset, origin, converter, pieces, new_origin, runs)
     new_origin.append(origin[len(text)])
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
