@@ -326,44 +326,49 @@ def _unit_of(match: re.Match) -> str:
 def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
     """``"ok"``, ``"weak"`` (a Chinese count that needs a goal around it), ``"bare"``
     (an Arabic number that may take the unit of its list), or None when it is not a figure."""
-    num_start = match.start("num")
+    num_start, end = match.start("num"), match.end()
     unit = _unit_of(match)
     fraction = "分之" in match["num"]
     has_comparator = bool(pre or match["post"] or match["approx"])
+    # A Chinese numeral with neither unit nor % (the 一 of 进一步, 十四五) is no figure, unless it is a magnitude.
+    chinese_bare = not fraction and not is_arabic(match["num"]) and not (match["base"] or match["pct1"])
+    if chinese_bare and not _magnitude_figure(text, match, pre):
+        return None
     if _LEADING_ZERO_RE.match(match["num"]) or (match["num2"] and _LEADING_ZERO_RE.match(match["num2"])):
         return None
     if not pre and ends_with(_BAD_BEFORE_NUMBER, text, num_start):
         return None
-    if _BAD_AFTER_VALUE.match(text[match.end():]) and not (
-            match["post"] in ("以上", "及以上") and text[match.end():match.end() + 1].isdigit()):
+    if _BAD_AFTER_VALUE.match(text[end:end + 2]) and not (  # the pattern reads two characters at most
+            match["post"] in ("以上", "及以上") and text[end:end + 1].isdigit()):
         return None  # 10万元以上100万元以下 goes on to its upper bound
     if _paren_depth(text, _line_start(text, num_start), num_start) and pre not in _BRACKETED_LIMITS:
         return None  # parenthetical glosses: (每秒10的18次方次浮点运算); a bound is not one: (外资股比不超过50%)
-    if fraction:
+    if fraction or chinese_bare:
         return "ok"
-    if not is_arabic(match["num"]) and not (match["base"] or match["pct1"]):
-        # 用户超千万: a magnitude word alone, after a comparator, at the end of its phrase.
-        if match["num"] in ("千", "百") and match["mag"] == "万" and pre and not match["num2"] \
-                and not _CJK_RE.match(text[match.end():]):
-            return "ok"
-        # 配置千万级感知节点: a count of the order of ten million (not 千亿级产业集群, a class of money).
-        if match["num"] in ("百", "千") and match["mag"] == "万" and not match["num2"] \
-                and text.startswith("级", match.end()) and (pre or _SCALE_VERB_RE.search(text, 0, match.start())):
-            return "ok"
-        return None
     if not is_arabic(match["num"]) and not (has_comparator or match["num2"]):
         value = parse_decimal(match["num"])
         return "weak" if value >= 10 and lookup_unit(unit).is_count else None
     if not (match["base"] or match["pct1"]):
         # Bare numbers or magnitudes need a comparator and must not run into
         # a word (超过3年, 2.0版, 世界500强, 千亿级).
-        if has_comparator and not match["num2"] and (match["post"] or not _CJK_RE.match(text[match.end():])):
+        if has_comparator and not match["num2"] and (match["post"] or not _CJK_RE.match(text[end:end + 1])):
             return "ok"
         if not has_comparator and not match["num2"] and not match["mag"] and is_arabic(match["num"]) \
                 and text[match.end():match.end() + 1] in "、和及与至":
             return "bare"
         return None
     return "ok" if unit else None
+
+
+def _magnitude_figure(text: str, match: re.Match, pre: str | None) -> bool:
+    """千万/百万 written as the figure: 用户超千万 (after a comparator, at the end of its phrase),
+    配置千万级感知节点 (a count of the order of ten million; not 千亿级产业集群, a class of money)."""
+    if match["num"] not in ("千", "百") or match["mag"] != "万" or match["num2"]:
+        return False
+    end = match.end()
+    if pre and not _CJK_RE.match(text[end:end + 1]):
+        return True
+    return text.startswith("级", end) and bool(pre or _SCALE_VERB_RE.search(text, 0, match.start()))
 
 
 def _sentence_start(text: str, pos: int) -> int:
