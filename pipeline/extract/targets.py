@@ -334,6 +334,8 @@ def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
     chinese_bare = not fraction and not is_arabic(match["num"]) and not (match["base"] or match["pct1"])
     if chinese_bare and not _magnitude_figure(text, match, pre):
         return None
+    if not all(_reads(parse_decimal, match[group]) for group in ("num", "num2") if match[group]):
+        return None  # 十百千家企业: numeral characters that make no number
     if _LEADING_ZERO_RE.match(match["num"]) or (match["num2"] and _LEADING_ZERO_RE.match(match["num2"])):
         return None
     if not pre and ends_with(_BAD_BEFORE_NUMBER, text, num_start):
@@ -453,8 +455,6 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
     # The spans of not_numbers.csv, read only as far as the figures need them.
     not_numbers, blocked = _not_number_re().finditer(text), []
     for match in VALUE_RE.finditer(text):
-        if not all(_reads(parse_decimal, match[group]) for group in ("num", "num2") if match[group]):
-            continue  # 十百千家企业: numeral characters that make no number
         pre = _valid_prefix(text, match)
         quality = _is_value(text, match, pre)
         if not quality:
