@@ -470,7 +470,8 @@ def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | No
     for match in DOUBLING_RE.finditer(text):
         yield match.start(), match.end(), None, None, "ok"
     # A bandwidth figure needs 带宽 before it in its segment or 入户/到户 after it.
-    for match in BANDWIDTH_RE.finditer(text) if "带宽" in text or "户" in text else ():
+    bandwidths = BANDWIDTH_RE.finditer(text) if "带宽" in text or "户" in text else ()
+    for match in bandwidths:
         segment_start = max(text.rfind(c, 0, match.start()) for c in "，。；：\n") + 1
         arabic = match["num"][0].isdigit()
         if (arabic and match["pre"] and "带宽" in text[segment_start:match.start()]) or (not arabic and match["home"]):
