@@ -34,7 +34,7 @@ from pipeline.store.files import (
 from pipeline.store.manifest import Manifest, code_fingerprint, file_sha256, is_up_to_date
 from pipeline.store.parts import part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part
 from pipeline.store.sources import Source, list_sources, readable_name
-from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, frame_to_table, read_table
+from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, read_table
 from pipeline.timing import OnStage, stage
 
 ENGINES = ("local", "dask")
@@ -531,8 +531,7 @@ def _term_parts(interim: Path, doc_ids: Sequence[str]):
 def _align(clauses: pa.Table, comparer) -> pa.Table:
     from pipeline.compare import ClauseComparer
 
-    aligned = (comparer or ClauseComparer()).fit(clauses.to_pandas()).align()
-    return frame_to_table("alignments", aligned)
+    return (comparer or ClauseComparer()).fit(clauses.to_pandas()).align_table()
 
 
 # --- Checking -------------------------------------------------------------------
