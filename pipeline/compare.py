@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,8 @@ _ALIGNED_KINDS = frozenset({"preamble", "section", "clause", "item", "subitem", 
 # of the best-match cells).
 _CHUNK_ROWS = 256
 _CHUNK_PAIRS = 8192
+# Shared passages searched per task of a forked process (_in_processes).
+_CHUNK_PASSAGES = 2048
 # Characters of clause text counted at a time (char_ngram_counts).
 _CHUNK_CHARS = 1 << 19
 # Blocks shorter than this do not count as reuse (shared_passage's min_block),
@@ -294,6 +297,8 @@ class ClauseComparer:
             looking for candidates (not when scoring them); ``None`` uses every feature.
         reuse_min_chars: a near-verbatim stretch at least this long is reuse.
         min_chars: clauses with fewer meaningful characters (bare headings) are not aligned.
+        n_jobs: processes that search candidates and shared passages (forked
+            from this one, POSIX); the result does not depend on it.
 
     Example:
         >>> comparer = ClauseComparer().fit(clauses)            # doctest: +SKIP
@@ -308,6 +313,7 @@ class ClauseComparer:
         block_max_df: int | None = 200,
         reuse_min_chars: int = 40,
         min_chars: int = 20,
+        n_jobs: int = 1,
     ) -> None:
         self.analyzer = analyzer
         self.min_score = min_score
@@ -315,6 +321,7 @@ class ClauseComparer:
         self.block_max_df = block_max_df
         self.reuse_min_chars = reuse_min_chars
         self.min_chars = min_chars
+        self.n_jobs = n_jobs
 
     def fit(self, clauses: pd.DataFrame) -> ClauseComparer:
         """Learn the vocabulary and weights of a corpus of clauses.
@@ -384,7 +391,9 @@ class ClauseComparer:
         wanted = np.zeros(len(text_pairs), dtype=bool)
         wanted[pair_of[searched]] = True
         found = np.flatnonzero(wanted)
-        passages = [shared_passage(self.texts_[a[k]], self.texts_[b[k]]) for k in found]
+        passages = [passage for part in _in_processes(_shared_passages, _chunks(len(found), _CHUNK_PASSAGES),
+                                                      self.n_jobs, (self.texts_, a[found], b[found]))
+                    for passage in part]
         passage_of = np.full(len(text_pairs), -1, dtype=np.int64)
         passage_of[found] = np.arange(len(found))
         reuse_chars = np.zeros(len(pairs), dtype=np.int64)
@@ -445,12 +454,13 @@ class ClauseComparer:
         transposed = blocked.T.tocsr()  # the product converts its right operand on every call: once here
         members = np.argsort(text_of, kind="stable")  # clauses by text, in clause order within a text
         member_starts = np.concatenate(([0], np.cumsum(np.bincount(text_of, minlength=matrix.shape[0]))))
-        found = [self._neighbours(blocked, transposed, groups, text_of, members, member_starts, chunk)
-                 for chunk in _chunks(matrix.shape[0], _CHUNK_ROWS)]
-        edges = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["i", "j"])
+        found = _in_processes(self._neighbours, _chunks(matrix.shape[0], _CHUNK_ROWS), self.n_jobs,
+                              (blocked, transposed, groups, text_of, members, member_starts))
+        edge_i = np.concatenate([i for i, _ in found]) if found else np.zeros(0, dtype=np.int64)
+        edge_j = np.concatenate([j for _, j in found]) if found else np.zeros(0, dtype=np.int64)
         # Each direction found separately; score each unordered pair once, exactly.
-        low = np.minimum(edges["i"], edges["j"])
-        high = np.maximum(edges["i"], edges["j"])
+        low = np.minimum(edge_i, edge_j)
+        high = np.maximum(edge_i, edge_j)
         pairs = pd.DataFrame({"i": low, "j": high}).drop_duplicates().reset_index(drop=True)
         if pairs.empty:
             return pairs.assign(score=[], mutual=[])
@@ -476,7 +486,8 @@ class ClauseComparer:
         return pairs.sort_values(["i", "j"]).reset_index(drop=True)
 
     def _neighbours(self, blocked: sparse.csr_matrix, transposed: sparse.csr_matrix, groups: np.ndarray,
-                    text_of: np.ndarray, members: np.ndarray, member_starts: np.ndarray, texts: range) -> pd.DataFrame:
+                    text_of: np.ndarray, members: np.ndarray, member_starts: np.ndarray,
+                    texts: range) -> tuple[np.ndarray, np.ndarray]:
         """For each clause whose text is in ``texts``: its best match in each other document, the ``n_neighbors`` strongest.
 
         ``blocked`` has one row per distinct text; ``members[member_starts[t]:member_starts[t + 1]]``
@@ -522,7 +533,7 @@ class ClauseComparer:
         i, entry = i[order], entry[order]
         rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
         keep = rank < self.n_neighbors
-        return pd.DataFrame({"i": i[keep], "j": j[entry[keep]]})
+        return i[keep], j[entry[keep]]
 
 
 def _window_counts(texts: Sequence[str], n: int, chunk_chars: int = _CHUNK_CHARS) -> sparse.csr_matrix:
@@ -554,6 +565,37 @@ def _window_counts(texts: Sequence[str], n: int, chunk_chars: int = _CHUNK_CHARS
                                       shape=(len(part), _WINDOW_BUCKETS)))  # duplicates summed
         start = stop
     return sparse.vstack(rows, format="csr") if rows else sparse.csr_matrix((0, _WINDOW_BUCKETS), dtype=np.int64)
+
+
+def _shared_passages(texts: np.ndarray, a: np.ndarray, b: np.ndarray, pairs: range) -> list[SharedPassage]:
+    return [shared_passage(texts[a[k]], texts[b[k]]) for k in pairs]
+
+
+# What the forked processes of _in_processes call, set in each as it starts.
+_FORKED: tuple[Callable, tuple] | None = None
+
+
+def _in_processes(function: Callable, tasks: Sequence, n_jobs: int, state: tuple = ()) -> list:
+    """``[function(*state, task) for task in tasks]``, in ``n_jobs`` processes forked from this one when it is above 1.
+
+    The processes inherit ``function`` and ``state`` (the fork copies them,
+    nothing is pickled); each task and its result are pickled. Results come
+    back in the order of the tasks.
+    """
+    if n_jobs <= 1 or len(tasks) <= 1:
+        return [function(*state, task) for task in tasks]
+    with get_context("fork").Pool(min(n_jobs, len(tasks)), initializer=_hold, initargs=(function, state)) as pool:
+        return pool.map(_run_held, tasks, chunksize=1)
+
+
+def _hold(function: Callable, state: tuple) -> None:
+    global _FORKED
+    _FORKED = (function, state)
+
+
+def _run_held(task):
+    function, state = _FORKED
+    return function(*state, task)
 
 
 def _chunks(n: int, size: int) -> list[range]:

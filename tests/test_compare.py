@@ -189,6 +189,28 @@ def test_alignments_of_copied_clauses_are_the_alignments_of_every_copy(seed_tabl
     assert (whole["clause_a"] == whole["clause_b"]).all() and whole["reuse"].any()
 
 
+def test_forked_processes_give_the_same_alignments(seed_tables, monkeypatch):
+    """Candidates and shared passages searched in two processes, a few texts per task, as in one."""
+    import pipeline.compare as compare
+
+    clauses = seed_tables["clauses"]
+    alone = ClauseComparer().fit(clauses).align_table()
+    monkeypatch.setattr(compare, "_CHUNK_ROWS", 7)
+    monkeypatch.setattr(compare, "_CHUNK_PASSAGES", 5)
+    forked = ClauseComparer(n_jobs=2).fit(clauses).align_table()
+    assert alone.num_rows > 20 and forked.equals(alone)
+
+
+def test_the_alignments_table_has_its_schema_and_sort_order(seed_tables):
+    from pipeline.tables import SCHEMAS, frame_to_table
+
+    table = ClauseComparer().fit(seed_tables["clauses"]).align_table()
+    assert table.schema == SCHEMAS["alignments"]
+    assert table.equals(frame_to_table("alignments", table.to_pandas().sample(frac=1, random_state=0)))
+    empty = ClauseComparer().fit(seed_tables["clauses"].iloc[:0]).align_table()
+    assert empty.num_rows == 0 and empty.schema == SCHEMAS["alignments"]
+
+
 def test_the_reuse_bound_skips_no_pair_that_is_reuse(seed_tables, monkeypatch):
     """Searching every candidate's shared passage, as before the bound, keeps exactly the same rows."""
     clauses = seed_tables["clauses"]
