@@ -396,24 +396,27 @@ class ClauseComparer:
                     for passage in part]
         passage_of = np.full(len(text_pairs), -1, dtype=np.int64)
         passage_of[found] = np.arange(len(found))
+        found_reuse = np.array([p.reuse_chars for p in passages], dtype=np.int64)
         reuse_chars = np.zeros(len(pairs), dtype=np.int64)
-        reuse_chars[searched] = np.array([p.reuse_chars for p in passages], dtype=np.int64)[passage_of[pair_of[searched]]]
+        reuse_chars[searched] = found_reuse[passage_of[pair_of[searched]]]
         reuse = reuse_chars >= self.reuse_min_chars
         kept = np.flatnonzero(similar | reuse)
-        chosen = pa.array(passage_of[pair_of[kept]])
-        shared_text = pa.array([p.text for p in passages], pa.string())
-        shared_chars = np.array([len(p.text) for p in passages], dtype=np.int64)
-        start_a = np.array([p.start_a for p in passages], dtype=np.int64)
-        start_b = np.array([p.start_b for p in passages], dtype=np.int64)
+        # Each kept row takes its passage (computed once per pair of texts) and its clauses' ids.
         passage = passage_of[pair_of[kept]]
-        doc_ids, clause_ids = pa.array(self.clauses_["doc_id"], pa.string()), pa.array(self.clauses_["clause_id"], pa.string())
+        shared_text = pa.array([p.text for p in passages], pa.string())
+        shared_chars = np.array([len(p.text) for p in passages], dtype=np.int64)[passage]
+        start_a = np.array([p.start_a for p in passages], dtype=np.int64)[passage]
+        start_b = np.array([p.start_b for p in passages], dtype=np.int64)[passage]
+        doc_ids = pa.array(self.clauses_["doc_id"], pa.string())
+        clause_ids = pa.array(self.clauses_["clause_id"], pa.string())
         i, j = pa.array(i[kept]), pa.array(j[kept])
         columns = {
-            "doc_a": doc_ids.take(i), "clause_a": clause_ids.take(i), "doc_b": doc_ids.take(j), "clause_b": clause_ids.take(j),
+            "doc_a": doc_ids.take(i), "clause_a": clause_ids.take(i),
+            "doc_b": doc_ids.take(j), "clause_b": clause_ids.take(j),
             "score": pairs["score"].to_numpy()[kept].round(6),
-            "shared_text": shared_text.take(chosen), "shared_chars": shared_chars[passage],
-            "shared_start_a": start_a[passage], "shared_end_a": start_a[passage] + shared_chars[passage],
-            "shared_start_b": start_b[passage], "shared_end_b": start_b[passage] + shared_chars[passage],
+            "shared_text": shared_text.take(pa.array(passage)), "shared_chars": shared_chars,
+            "shared_start_a": start_a, "shared_end_a": start_a + shared_chars,
+            "shared_start_b": start_b, "shared_end_b": start_b + shared_chars,
             "reuse": reuse[kept], "reuse_chars": reuse_chars[kept],
         }
         schema = SCHEMAS["alignments"]
