@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 
 import numpy as np
 import pandas as pd
@@ -583,9 +583,10 @@ def _in_processes(function: Callable, tasks: Sequence, n_jobs: int, state: tuple
 
     The processes inherit ``function`` and ``state`` (the fork copies them,
     nothing is pickled); each task and its result are pickled. Results come
-    back in the order of the tasks.
+    back in the order of the tasks. A daemonic process (a pool's worker)
+    may not start processes: it runs the tasks itself.
     """
-    if n_jobs <= 1 or len(tasks) <= 1:
+    if n_jobs <= 1 or len(tasks) <= 1 or current_process().daemon:
         return [function(*state, task) for task in tasks]
     with get_context("fork").Pool(min(n_jobs, len(tasks)), initializer=_hold, initargs=(function, state)) as pool:
         return pool.map(_run_held, tasks, chunksize=1)

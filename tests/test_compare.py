@@ -201,6 +201,23 @@ def test_forked_processes_give_the_same_alignments(seed_tables, monkeypatch):
     assert alone.num_rows > 20 and forked.equals(alone)
 
 
+def test_a_pool_worker_aligns_in_its_own_process(seed_tables, monkeypatch):
+    """A daemonic process may not fork helpers: n_jobs > 1 there runs the tasks in place, with the same result."""
+    from multiprocessing import get_context
+
+    import pipeline.compare as compare
+
+    monkeypatch.setattr(compare, "_CHUNK_ROWS", 7)  # several tasks, inherited by the pool's worker
+    clauses = seed_tables["clauses"]
+    with get_context("fork").Pool(1) as pool:
+        inside = pool.apply(_align_with_two_jobs, (clauses,))
+    assert inside.equals(ClauseComparer().fit(clauses).align_table())
+
+
+def _align_with_two_jobs(clauses):
+    return ClauseComparer(n_jobs=2).fit(clauses).align_table()
+
+
 def test_the_alignments_table_has_its_schema_and_sort_order(seed_tables):
     from pipeline.tables import SCHEMAS, frame_to_table
 
