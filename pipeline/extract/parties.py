@@ -40,8 +40,9 @@ from types import MappingProxyType
 
 from pipeline.chinese import CLAUSE_END, HAN, with_half_width
 from pipeline.config import RESOURCES_DIR
+from pipeline.normalize import guarded
 from pipeline.tables import PARTY_KINDS, PARTY_ROLES
-from pipeline.extract.party_names import NameGrammar, Place, first_char_guard, load_grammar, trie_pattern
+from pipeline.extract.party_names import NameGrammar, Place, WordScanner, load_grammar
 from pipeline.extract.party_patterns import actor_groups, guess_kind, named_facilities
 
 GAZETTEER_PATH = RESOURCES_DIR / "gazetteer.csv"
@@ -70,7 +71,7 @@ class Gazetteer:
 
     entries: tuple[GazetteerEntry, ...]
     by_surface: Mapping[str, GazetteerEntry]
-    surface_regex: re.Pattern
+    surface_words: WordScanner  # every surface, for leftmost-longest scanning
     # 市州 and 市（州） are the written variants of the alias 市(州).
     variant_of: Mapping[str, str]
     grammar: NameGrammar
@@ -82,11 +83,6 @@ class Gazetteer:
     def surfaces(self) -> tuple[str, ...]:
         """Every name and alias form, sorted (for the jieba user dictionary)."""
         return tuple(sorted(self.by_surface))
-
-    def match_at(self, text: str, start: int) -> tuple[int, GazetteerEntry] | None:
-        """The longest surface starting at ``start``: (end, entry), or None."""
-        match = self.surface_regex.match(text, start)
-        return (match.end(), self.by_surface[match.group()]) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +153,7 @@ def _load_gazetteer(path: Path, mtime_ns: int, size: int) -> Gazetteer:
     return Gazetteer(
         entries=tuple(entries),
         by_surface=MappingProxyType(by_surface),
-        surface_regex=re.compile(first_char_guard(by_surface) + "(?:" + trie_pattern(by_surface) + ")"),
+        surface_words=WordScanner(by_surface),
         variant_of=MappingProxyType(variant_of),
         grammar=load_grammar(),
     )
@@ -167,7 +163,8 @@ def _load_gazetteer(path: Path, mtime_ns: int, size: int) -> Gazetteer:
 
 # A web page's header fields (发布机构: …, value on the same or the next line),
 # its download links and its source line: the page, not the document.
-_WEB_HEADER = re.compile(
+_WEB_HEADER = guarded(
+    r"*\t \-\[【来",  # the characters its matches start with
     r"^\*\*(?:发布机构|发文机关|发文机构|来源|发布日期|原文链接|检索时间|检索关键词|分类|更新时间|索引号|主题分类)\*\*[:：]"
     r"[ \t]*(?:[^\n]+|\n[^\n*]*)$"
     r"|^[ \t]*-?[ \t]*\[[^\]\n]*\]\([^)\n]*\)[ \t]*$|^【原文下载】$|来源[：:][^\n]*网站"
@@ -292,9 +289,9 @@ def _entry_name(text: str, start: int, end: int, entry: GazetteerEntry, home: Pl
 
 
 def _gazetteer_names(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
-    return [_entry_name(text, m.start(), m.end(), gazetteer.by_surface[m.group()], home, gazetteer.grammar,
-                        gazetteer.variant_of.get(m.group()))
-            for m in gazetteer.surface_regex.finditer(text)]
+    return [_entry_name(text, start, end, gazetteer.by_surface[surface], home, gazetteer.grammar,
+                        gazetteer.variant_of.get(surface))
+            for start, end, surface in gazetteer.surface_words.find(text)]
 
 
 def _grammar_names(text: str, grammar: NameGrammar, home: Place | None) -> list[_Name]:
@@ -303,9 +300,9 @@ def _grammar_names(text: str, grammar: NameGrammar, home: Place | None) -> list[
 
 def _place_names(text: str, grammar: NameGrammar) -> list[_Name]:
     names = []
-    for match in grammar._place_regex().finditer(text):
-        place = grammar.places[match.group()]
-        names.append(_Name(match.start(), match.end(), place.short, "region", place.name_en, "place"))
+    for start, end, surface in grammar.place_words.find(text):
+        place = grammar.places[surface]
+        names.append(_Name(start, end, place.short, "region", place.name_en, "place"))
     return names
 
 
@@ -353,15 +350,16 @@ _BRANCH_SUFFIX = re.compile(r"分院|分会|分公司|分行|支行|分署|分�
 def _with_branch(text: str, name: _Name, grammar: NameGrammar) -> _Name:
     if name.generic or name.kind == "region" or name.source not in ("gazetteer", "grammar"):
         return name
-    place = grammar._place_regex().match(text, name.end)
+    place = grammar.place_words.match(text, name.end)
     if place is None:
         return name
-    branch = _BRANCH_SUFFIX.match(text, place.end())
+    _, place_end, surface = place
+    branch = _BRANCH_SUFFIX.match(text, place_end)
     if branch is None:
         return name
-    where = grammar.places[place.group()]
+    where = grammar.places[surface]
     english = f"{name.name_en} {where.name_en} Branch".strip() if name.name_en else ""
-    return _Name(name.start, branch.end(), name.name + place.group() + branch.group(), name.kind, english, name.source)
+    return _Name(name.start, branch.end(), name.name + surface + branch.group(), name.kind, english, name.source)
 
 
 # --- lists: annotations and recipients ------------------------------------------

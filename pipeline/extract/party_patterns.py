@@ -28,7 +28,10 @@ from pipeline.chinese import HAN
 # Prefixes that make the following facility a proper name: 国家/全国 (but not
 # the rank adjective 国家级), 省 (but not 省级/省内), 天府 (Sichuan's epithet),
 # 黄河 (the river basin that names Shandong's platforms).
-NAME_PREFIXES = re.compile(r"国家(?!级)|全国|(?<![全我本外各分跨])省(?![级内外市域])|天府|黄河")
+# Every alternative of the scanned patterns here starts with a literal character
+# (a lookbehind is written after its literal: 省(?<![全…]省)), so that the regex
+# engine skips, by their first character, the positions where none can start.
+NAME_PREFIXES = re.compile(r"国家(?!级)|全国|省(?<![全我本外各分跨]省)(?![级内外市域])|天府|黄河")
 
 _FACILITY_SUFFIX = re.compile(
     r"数据中心集群|集群|集聚区|聚集区|产业园|实验室|研究院|基地|通信谷|硅谷|示范区|试验区|先导区"
@@ -46,22 +49,30 @@ _BODY_BREAKS = re.compile(
 )
 
 # Head nouns of actor groups and the kind they give.
+_UNIT_MODIFIERS = "依托|牵头|责任|承担|申报|参与|合作|实施|建设|主管|成员|协作|配合|使用|运营|管理".split("|")
 _GROUP_HEADS = re.compile(
-    r"(?:依托|牵头|责任|承担|申报|参与|合作|实施|建设|主管|成员|协作|配合|使用|运营|管理)单位|党组织|实验室|委员会|各方"
+    "|".join(word + "单位" for word in _UNIT_MODIFIERS) + "|党组织|实验室|委员会|各方"
     r"|企事业单位|企业|投资人|机构|供应商|服务商|集成商|生产商|运营商|经营主体|市场主体|创新主体|产业链主体|智库|党政机关"
-    r"|高校院所|高校|院校|学校|科研院所|单位|(?<!牵头)组织(?=[，。；、在和与等])|社会力量|社会资本|金融资本|市场力量|基金会|基金(?!会)"
-    r"|提供者|生产者|组装者|销售者|场所|孵化器|公司|银行|媒体|联合体|电商平台|交易平台|互联网平台|(?<=[与和、])政府(?=[、和与]|深入|合作)"
+    r"|高校院所|高校|院校|学校|科研院所|单位|组织(?<!牵头组织)(?=[，。；、在和与等])|社会力量|社会资本|金融资本|市场力量|基金会|基金(?!会)"
+    r"|提供者|生产者|组装者|销售者|场所|孵化器|公司|银行|媒体|联合体|电商平台|交易平台|互联网平台|政府(?<=[与和、]政府)(?=[、和与]|深入|合作)"
 )
 _MAX_MODIFIER = 14
 # Where a group's modifier starts: after a verb, particle, measure word or separator.
+_BREAK_WORDS = (
+    "支持|鼓励|引导|推动|督促|培育|培强|培优|引进|引培|吸引|招引|打造|遴选|组织|推进|加大|加快|扶持|帮助"
+    "|带动|促进|调动|规范|服务于|聚集|集聚|汇聚|面向|包括|涌现|新增|组建|发展|落户|对接|联合|依托|利用|发挥"
+    "|完善|构建|提升|探索|开展|做好|实施|创建|积极|结合|回应|建立|支撑|赋能|激发|保障|推广|引领|运用"
+    "|强化|整合|加强|深化|优化|统筹|健全|培训|指导|服务好|吸纳|接入|参与|建设|争创|创建|申建|选树|遴选"
+    "|设立|壮大|做强|做大|直销|通知|应当|不得|可以|部门|会同|形成|协同|配合|降低|提高|委托|减轻|减少|增加|具有|具备"
+    "|一批|一流|更多|左右|多家|以上"
+).split("|")
+_BREAK_PARTICLES = "的和与及或等为对向在了由把将让使是"
+_NOT_WORD = rf"[^{HAN}A-Za-z0-9“”]"
+# A lookahead on the characters a break starts with lets the engine reject the
+# other positions at once instead of trying every word there.
 _MODIFIER_BREAKS = re.compile(
-    rf"[^{HAN}A-Za-z0-9“”]"
-    r"|支持|鼓励|引导|推动|督促|培育|培强|培优|引进|引培|吸引|招引|打造|遴选|组织|推进|加大|加快|扶持|帮助"
-    r"|带动|促进|调动|规范|服务于|聚集|集聚|汇聚|面向|包括|涌现|新增|组建|发展|落户|对接|联合|依托|利用|发挥"
-    r"|完善|构建|提升|探索|开展|做好|实施|创建|积极|结合|回应|建立|支撑|赋能|激发|保障|推广|引领|运用"
-    r"|强化|整合|加强|深化|优化|统筹|健全|培训|指导|服务好|吸纳|接入|参与|建设|争创|创建|申建|选树|遴选"
-    r"|设立|壮大|做强|做大|直销|通知|应当|不得|可以|部门|会同|形成|协同|配合|降低|提高|委托|减轻|减少|增加|具有|具备"
-    r"|一批|一流|更多|左右|多家|以上|[0-9]+[家个]|[的和与及或等为对向在了由把将让使是]"
+    rf"(?={_NOT_WORD}|[{''.join(sorted({w[0] for w in _BREAK_WORDS}))}0-9{_BREAK_PARTICLES}])"
+    rf"(?:{_NOT_WORD}|{'|'.join(_BREAK_WORDS)}|[0-9]+[家个]|[{_BREAK_PARTICLES}])"
 )
 # Modifiers that do not make a group: 企业 alone, 本企业, 各类企业, 相关企业.
 _EMPTY_MODIFIERS = re.compile(
@@ -183,6 +194,8 @@ def _balanced(surface: str) -> bool:
 
 def _areas(text: str) -> Iterator[tuple[int, int, str, str]]:
     """Kinds of area: 清洁能源富集地区, 沿海发达地区, “长珠闽”地区."""
+    if "地区" not in text:
+        return  # _AREA would try its classes at every character to find nothing
     for match in _AREA.finditer(text):
         start = match.start()
         breaks = list(_AREA_BREAKS.finditer(text, start, match.end() - 2))
