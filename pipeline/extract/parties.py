@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from pipeline.chinese import CLAUSE_END, HAN, with_half_width
 from pipeline.config import RESOURCES_DIR
@@ -251,9 +253,8 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 # --- scanning ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Name:
-    """A candidate mention before its role is known."""
+class _Name(NamedTuple):
+    """A candidate mention before its role is known (a tuple: thousands are made per document)."""
 
     start: int
     end: int
@@ -556,9 +557,14 @@ def _is_dropped(text: str, name: _Name, quoted: list[tuple[int, int]]) -> bool:
     return False
 
 
-def _piece_start(text: str, position: int) -> int:
-    boundaries = [m.end() for m in _PIECE_BOUNDARY.finditer(text, max(0, position - 200), position)]
-    return boundaries[-1] if boundaries else max(0, position - 200) if position > 200 else 0
+def _piece_start(boundaries: list[int], position: int) -> int:
+    """Where the piece holding ``position`` starts: after the last boundary before it, at most 200 characters back.
+
+    ``boundaries`` are the ends of the text's :data:`_PIECE_BOUNDARY` characters, in order.
+    """
+    floor = max(0, position - 200)
+    last = bisect_right(boundaries, position) - 1
+    return boundaries[last] if last >= 0 and boundaries[last] > floor else floor
 
 
 def _piece_end(text: str, position: int) -> int:
@@ -609,9 +615,9 @@ def _duty_later(text: str, end: int) -> bool:
             and not re.match(r"(?:[^，]*?)(?:支持|鼓励)", pieces[0]) and 4 <= len(pieces[0]) <= 60)
 
 
-def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]]) -> str:
+def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]], boundaries: list[int]) -> str:
     start, end = chain[0].start, chain[-1].end
-    piece_start = _piece_start(text, start)
+    piece_start = _piece_start(boundaries, start)
     before = text[piece_start:start]
     if _COOPERATE_WITH.search(before):
         return "support"  # 办公室要会同有关部门…: the departments work with the lead
@@ -699,16 +705,18 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> 
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     issuer_spans = _issuer_spans(text)
 
+    not_named = covered + excluded
     names = [n for n in _scan(text, gazetteer, home)
-             if not _inside(covered + excluded, n.start, n.end) and not _is_dropped(text, n, quoted)]
+             if not _inside(not_named, n.start, n.end) and not _is_dropped(text, n, quoted)]
     # A title's issuer is only names: 为深入贯彻落实党中央国务院关于… is no issuer line.
     issuer_spans = [(s, e) for s, e in issuer_spans if sum(
         n.end - n.start for n in names if s <= n.start and n.end <= e and n.kind in ("government", "party_organ")
     ) == len(re.sub(r"[\s#*、]", "", text[s:e]))]
     spans = [(n.start, n.end) for n in names]
     found = [h for h in addressees + annotated if not _inside(excluded, h.start, h.end)]
+    boundaries = [m.end() for m in _PIECE_BOUNDARY.finditer(text)] if names else []
     for chain in _chains(text, names):
-        role = _chain_role(text, chain, spans)
+        role = _chain_role(text, chain, spans, boundaries)
         for name in chain:
             own_role = role
             if name.kind in ("government", "party_organ") and _inside(issuer_spans, name.start, name.end):

@@ -499,7 +499,11 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
         rf"(?P<organ>{organ})|(?P<domains>(?:(?:{domain})、)+(?:{domain})等?)(?P<suffix>{suffix})"
         rf"|(?P<core>{cores})(?P<tail>{tail})?"
     )
-    prefix_only = re.compile(rf"(?P<cpc>中共)?(?P<quant>{quantifier})?(?P<pre>{full_places}|{short_places}|{levels})\Z")
+    # Searched back from a core: a lookahead on the characters a prefix starts
+    # with rejects the other positions before the place trie is tried there.
+    prefix_first = sorted({word[0] for word in ["中共", *_QUANTIFIERS, *places, *_LEVELS, *_MULTI_PREFIXES]})
+    prefix_only = re.compile(rf"(?=[{re.escape(''.join(prefix_first))}])"
+                             rf"(?P<cpc>中共)?(?P<quant>{quantifier})?(?P<pre>{full_places}|{short_places}|{levels})\Z")
     continuation = re.compile(rf"(?P<core_unit>{cores})(?P<tail_unit>{tail})?")
     # A zone's administration: 临港新片区管委会, 东方枢纽国际商务合作区管理局. The
     # zone's name starts after a separator, so a verb before it is never taken in.
