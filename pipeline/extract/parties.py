@@ -243,6 +243,7 @@ _UNIT_END = re.compile(
 _UNSPLIT = re.compile(r"委、办、局|省、自治区、直辖市")
 
 _TITLE_ISSUER = re.compile(r"^(?:#+[ \t]*)?(?P<issuer>[^\n，。、《》“”：:]{2,60}?)(?:关于|印发)")
+_LINE = re.compile(r"^[^\n]*$", re.M)
 _DATE_LINE = re.compile(r"^[ \t\u3000]*\d{4}年\d{1,2}月\d{1,2}日")
 
 
@@ -307,10 +308,12 @@ def _place_names(text: str, grammar: NameGrammar) -> list[_Name]:
     return names
 
 
+_SOURCE_PRIORITY = {"gazetteer": 0, "grammar": 1, "place": 2, "facility": 3, "group": 4}
+
+
 def _leftmost_longest(candidates: list[_Name]) -> list[_Name]:
     """Non-overlapping names: the longest at each start wins; the gazetteer wins a tie."""
-    priority = {"gazetteer": 0, "grammar": 1, "place": 2, "facility": 3, "group": 4}
-    ordered = sorted(candidates, key=lambda n: (n.start, -n.end, priority[n.source]))
+    ordered = sorted(candidates, key=lambda n: (n.start, -n.end, _SOURCE_PRIORITY[n.source]))
     kept: list[_Name] = []
     for name in ordered:
         if kept and name.start < kept[-1].end:
@@ -665,11 +668,12 @@ def _keeps(name: _Name, role: str, home: Place | None) -> bool:
 def _issuer_spans(text: str) -> list[tuple[int, int]]:
     """Spans where a body is the issuer: the title line before 关于/印发, and a signature block."""
     spans = []
-    for line in re.finditer(r"^[^\n]*$", text, re.M):
-        title = _TITLE_ISSUER.match(line.group())
-        if title is not None and not line.group().lstrip("#* ").startswith(("关于", "印发")):
-            spans.append((line.start() + title.start("issuer"), line.start() + title.end("issuer")))
-    lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"^[^\n]*$", text, re.M)]
+    lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
+    for start, _, line in lines:
+        # Only a line with 关于 or 印发 can be a title (the pattern's lazy issuer would try 60 lengths).
+        title = _TITLE_ISSUER.match(line) if "关于" in line or "印发" in line else None
+        if title is not None and not line.lstrip("#* ").startswith(("关于", "印发")):
+            spans.append((start + title.start("issuer"), start + title.end("issuer")))
     for index, (start, end, line) in enumerate(lines):
         if _DATE_LINE.match(line):
             block = index - 1

@@ -429,16 +429,15 @@ class _Parts:
 
     @classmethod
     def of(cls, head: re.Match, prefix: re.Match | None) -> "_Parts":
-        def group(match: re.Match | None, name: str) -> str | None:
-            return match.group(name) if match is not None and name in match.re.groupindex else None
-
+        before = prefix.groupdict() if prefix is not None else {}
+        core = head.groupdict()
         return cls(
-            start=prefix.start() if prefix is not None and prefix.group("pre") else head.start(),
+            start=prefix.start() if before.get("pre") else head.start(),
             end=head.end(),
-            cpc=group(prefix, "cpc"), quant=group(prefix, "quant"), pre=group(prefix, "pre"),
-            organ=group(head, "organ"), domains=group(head, "domains"),
-            domains_start=head.start("domains") if group(head, "domains") else -1,
-            suffix=group(head, "suffix"), core=group(head, "core"), tail=group(head, "tail"),
+            cpc=before.get("cpc"), quant=before.get("quant"), pre=before.get("pre"),
+            organ=core.get("organ"), domains=core.get("domains"),
+            domains_start=head.start("domains") if core.get("domains") else -1,
+            suffix=core.get("suffix"), core=core.get("core"), tail=core.get("tail"),
         )
 
 

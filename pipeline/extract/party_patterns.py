@@ -42,11 +42,20 @@ _FACILITY_BODY = re.compile(rf"[{HAN}A-Za-z0-9“”·]+")
 _MAX_FACILITY_BODY = 18
 # Words that end a facility name's run to the left: a verb or particle there
 # means the text before it is a clause, not part of the name.
-_BODY_BREAKS = re.compile(
-    r"建设|打造|推进|推动|加快|支持|鼓励|引导|依托|发挥|争创|创建|布局|搭建|开放|提供|实施|开展|形成|争取"
-    r"|落户|引进|培育|用好|建好|深化|提升|完善|优化|加强|构建|聚焦|围绕|面向|和|与|及|等|的|在|为|以|向|了"
-    r"|首批|同类|重要|副|[0-9]+个|个"
-)
+_BODY_BREAK_WORDS = (
+    "建设|打造|推进|推动|加快|支持|鼓励|引导|依托|发挥|争创|创建|布局|搭建|开放|提供|实施|开展|形成|争取"
+    "|落户|引进|培育|用好|建好|深化|提升|完善|优化|加强|构建|聚焦|围绕|面向|和|与|及|等|的|在|为|以|向|了"
+    "|首批|同类|重要|副|个"
+).split("|")
+
+
+def _first_chars(words: list[str]) -> str:
+    """The characters ``words`` start with, for a lookahead in front of their alternation: the
+    engine then rejects every other position at once instead of trying each word there."""
+    return re.escape("".join(sorted({word[0] for word in words})))
+
+
+_BODY_BREAKS = re.compile(rf"(?=[{_first_chars(_BODY_BREAK_WORDS)}0-9])(?:{'|'.join(_BODY_BREAK_WORDS)}|[0-9]+个)")
 
 # Head nouns of actor groups and the kind they give.
 _UNIT_MODIFIERS = "依托|牵头|责任|承担|申报|参与|合作|实施|建设|主管|成员|协作|配合|使用|运营|管理".split("|")
@@ -68,10 +77,8 @@ _BREAK_WORDS = (
 ).split("|")
 _BREAK_PARTICLES = "的和与及或等为对向在了由把将让使是"
 _NOT_WORD = rf"[^{HAN}A-Za-z0-9“”]"
-# A lookahead on the characters a break starts with lets the engine reject the
-# other positions at once instead of trying every word there.
 _MODIFIER_BREAKS = re.compile(
-    rf"(?={_NOT_WORD}|[{''.join(sorted({w[0] for w in _BREAK_WORDS}))}0-9{_BREAK_PARTICLES}])"
+    rf"(?={_NOT_WORD}|[{_first_chars(_BREAK_WORDS)}0-9{_BREAK_PARTICLES}])"
     rf"(?:{_NOT_WORD}|{'|'.join(_BREAK_WORDS)}|[0-9]+[家个]|[{_BREAK_PARTICLES}])"
 )
 # Modifiers that do not make a group: 企业 alone, 本企业, 各类企业, 相关企业.
