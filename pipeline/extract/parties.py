@@ -248,7 +248,7 @@ _DATE_LINE = re.compile(r"^[ \t\u3000]*\d{4}年\d{1,2}月\d{1,2}日")
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+    return bool(spans) and any(s <= start and end <= e for s, e in spans)
 
 
 # --- scanning ---------------------------------------------------------------------

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
@@ -411,9 +412,11 @@ _ZONE_ORGANS = ("管委会", "管理委员会", "管理局", "管理办公室")
 _MAX_PREFIX = 24  # characters a prefix may take before its core (各省、自治区、直辖市, 新疆生产建设兵团)
 
 
-@dataclass(frozen=True, slots=True)
-class _Parts:
-    """The parts of one name: from a prefix match and a core match, or from one whole-unit match."""
+class _Parts(NamedTuple):
+    """The parts of one name: from a prefix match and a core match, or from one whole-unit match.
+
+    A tuple, made for every core found: a frozen dataclass would set each field through object.__setattr__.
+    """
 
     start: int
     end: int
@@ -492,8 +495,9 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
         rf"|(?P<core>{cores})(?P<tail>{tail})?)"
     )
     body = re.compile(pattern)
-    head_words = [*organs, *domains, *abbreviations, *(d + s for d in domains for s in suffixes)]
-    # Scanned only where one of head_words starts (finditer_at).
+    # What each alternative of the head starts with: an organ, a domain opening a
+    # list (网信、), a core; the head is tried only where one of them starts (finditer_at).
+    head_words = [*organs, *(d + "、" for d in domains), *abbreviations, *(d + s for d in domains for s in suffixes)]
     head = re.compile(
         rf"(?P<organ>{organ})|(?P<domains>(?:(?:{domain})、)+(?:{domain})等?)(?P<suffix>{suffix})"
         rf"|(?P<core>{cores})(?P<tail>{tail})?"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from pipeline.chinese import HAN
 
@@ -108,6 +109,7 @@ KIND_RULES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern), kin
 ))
 
 
+@lru_cache(maxsize=4096)
 def guess_kind(name: str, default: str = "institution") -> str:
     """Kind of a name from :data:`KIND_RULES`; ``default`` when no rule matches.
 
@@ -129,7 +131,7 @@ def _modifier_start(text: str, head_start: int) -> int | None:
             return opened  # “专精特新”企业: the quoted type is the whole modifier
     window_start = max(0, head_start - 2 * _MAX_MODIFIER)
     breaks = list(_MODIFIER_BREAKS.finditer(text, window_start, head_start))
-    start = max((b.end() for b in breaks), default=window_start)
+    start = breaks[-1].end() if breaks else window_start  # matches come in order, none overlapping
     return start if head_start - start <= _MAX_MODIFIER else None
 
 
@@ -145,7 +147,7 @@ _ENUMERATION_BEFORE = re.compile(
     rf"(?P<items>(?:[{HAN}]{{1,6}}、)+[{HAN}]{{1,6}}等|(?:[{HAN}]{{1,5}}型、)+)$"
 )
 # 云服务和大数据企业: two modifiers of one head, not two groups.
-_JOINED_MODIFIER = re.compile(rf"(?:^|(?<=[^{HAN}]))?([{HAN}]{{2,6}})和$")
+_JOINED_MODIFIER = re.compile(rf"(?:支持|鼓励|引导|推动|培育|培强|一批|的)([{HAN}]{{2,6}})和$")
 
 
 def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -170,7 +172,7 @@ def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
                 and (enumeration.group("items").endswith("、") or text.startswith(("领域", "行业", "类"), start))):
             start = enumeration.start("items")
         elif start > 0 and text[start - 1] == "和" and head.start() - start >= 2:
-            joined = re.search(rf"(?:支持|鼓励|引导|推动|培育|培强|一批|的)([{HAN}]{{2,6}})和$", text[max(0, start - 12):start])
+            joined = _JOINED_MODIFIER.search(text[max(0, start - 12):start])
             if joined is not None and not _GROUP_HEADS.search(joined.group(1)):
                 start -= len(joined.group(1)) + 1
         modifier = text[start : head.start()]
@@ -265,7 +267,10 @@ def _facility_end(text: str, body_start: int) -> int | None:
     if breaking is not None:
         limit = breaking.start()
     # A body shorter than two characters is a category (省实验室, 国家平台), not a name.
-    ends = [m.end() for i in range(body_start + 2, limit) if (m := _FACILITY_SUFFIX.match(text, i, limit))]
+    first = _FACILITY_SUFFIX.search(text, body_start + 2, limit)
+    if first is None:
+        return None
+    ends = [m.end() for i in range(first.start(), limit) if (m := _FACILITY_SUFFIX.match(text, i, limit))]
     return max(ends, default=None)
 
 
