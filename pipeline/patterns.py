@@ -35,6 +35,15 @@ def any_word(words: Iterable[str], *, latin_edges: bool = False) -> re.Pattern[s
     >>> any_word(["AI"], latin_edges=True).findall("AI赋能 FAIR AI")
     ['AI', 'AI']
     """
+    return re.compile(trie_regex(words, latin_edges=latin_edges))
+
+
+def trie_regex(words: Iterable[str], *, latin_edges: bool = False) -> str:
+    """The source of :func:`any_word`'s pattern, to be written into a larger pattern; no words: a pattern that never matches.
+
+    >>> trie_regex(["数据安全", "数据", "数字"])
+    '数(?:字|据(?:安全|))'
+    """
     trie: dict = {}
     for word in words:
         if not word:
@@ -44,8 +53,8 @@ def any_word(words: Iterable[str], *, latin_edges: bool = False) -> re.Pattern[s
             node = node.setdefault(char, {})
         node[_END] = word
     if not trie:
-        return _NEVER
-    return re.compile(_branches(trie, latin_edges, first=True))
+        return _NEVER.pattern
+    return _branches(trie, latin_edges, first=True)
 
 
 def _branches(node: dict, latin_edges: bool, *, first: bool = False) -> str:

@@ -42,42 +42,15 @@ from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 from pipeline.chinese import HAN
 from pipeline.config import RESOURCES_DIR
+from pipeline.patterns import trie_regex
 
 TABLES_DIR = RESOURCES_DIR / "parties"
-
-
-def trie_pattern(words: Iterable[str]) -> str:
-    """A regular expression matching any of ``words``, longest first at each branch.
-
-    Shared prefixes are factored out (国家发展|国家数据 → 国家(?:发展|数据)),
-    so matching costs one pass over the characters instead of one try per word.
-    """
-    trie: dict = {}
-    for word in set(words):
-        if not word:
-            continue
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        terminal = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char != ""]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if terminal:
-            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
-        return body
-
-    return build(trie)
 
 
 class WordScanner:
     """Where the words of a table occur in a text, found by an Aho-Corasick automaton.
 
-    :meth:`find` gives the matches of ``re.finditer`` over :func:`trie_pattern`
+    :meth:`find` gives the matches of ``re.finditer`` over :func:`pipeline.patterns.trie_regex`
     of the same words (leftmost, the longest word at each start, not
     overlapping), in one pass in Rust instead of trying the trie at every
     position; :meth:`starts` gives every position where a word starts.
@@ -475,17 +448,17 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
             if core.kind not in ("government", "party_organ", "enterprise", "financial", "institution", "region"):
                 raise ValueError(f"{folder / table}: {surface!r} has unknown kind {core.kind!r}")
 
-    full_places = trie_pattern(p.full for p in places.values())
-    short_places = trie_pattern(p.short for p in places.values() if p.short != p.full)
+    full_places = trie_regex(p.full for p in places.values())
+    short_places = trie_regex(p.short for p in places.values() if p.short != p.full)
     # A one-character level never ends a word: 城市, 地区, 社区, 园区 are not prefixes.
     single = "".join(level for level in _LEVELS if len(level) == 1)
-    levels = (trie_pattern([level for level in [*_LEVELS, *_MULTI_PREFIXES] if len(level) > 1])
+    levels = (trie_regex([level for level in [*_LEVELS, *_MULTI_PREFIXES] if len(level) > 1])
               + rf"|(?<![城都地社园湾山景街辖郊片厂矿校超夜股集门港学省])[{single}]")
     quantifier = "|".join(_QUANTIFIERS)
-    domain = trie_pattern(domains)
-    suffix = trie_pattern(suffixes)
-    cores = trie_pattern([*abbreviations, *(d + s for d in domains for s in suffixes)])
-    organ = trie_pattern(organs)
+    domain = trie_regex(domains)
+    suffix = trie_regex(suffixes)
+    cores = trie_regex([*abbreviations, *(d + s for d in domains for s in suffixes)])
+    organ = trie_regex(organs)
     # 公安厅(局), 市场监管局(厅、委): the variants a list gives in brackets stay in the name.
     tail = r"(?:\((?:厅|局|委|办)(?:、(?:厅|局|委|办))*\))"
     prefix = rf"(?:(?P<cpc>中共)?(?P<quant>{quantifier})?(?P<pre>{full_places}|{short_places}(?=(?:{cores})|委)|{levels}))"

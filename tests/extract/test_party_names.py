@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.parties import Gazetteer, document_home, find_parties, load_gazetteer
-from pipeline.extract.party_names import WordScanner, finditer_at, load_grammar, trie_pattern
+from pipeline.extract.party_names import WordScanner, finditer_at, load_grammar
+from pipeline.patterns import trie_regex
 from pipeline.extract.party_patterns import guess_kind
 
 
@@ -178,10 +179,10 @@ def test_document_home_prefers_metadata_city(gazetteer: Gazetteer) -> None:
     assert document_home("浙江省人民政府", "", gazetteer, province="浙江省", city="宁波市").full == "宁波市"
 
 
-def test_trie_pattern_prefers_the_longest_word() -> None:
+def test_trie_regex_prefers_the_longest_word() -> None:
     import re
 
-    pattern = re.compile(trie_pattern(["发展改革委", "发展改革委员会", "发展", "科委"]))
+    pattern = re.compile(trie_regex(["发展改革委", "发展改革委员会", "发展", "科委"]))
     assert [m.group() for m in pattern.finditer("发展改革委员会、科委、发展")] == ["发展改革委员会", "科委", "发展"]
 
 
@@ -232,7 +233,7 @@ def trie_scan(words, text: str) -> list[tuple[int, int, str]]:
     """The general path the automata replace: one trie regex over the words, scanned by re."""
     import re
 
-    return [(m.start(), m.end(), m.group()) for m in re.compile(trie_pattern(words)).finditer(text)]
+    return [(m.start(), m.end(), m.group()) for m in re.compile(trie_regex(words)).finditer(text)]
 
 
 @pytest.mark.parametrize("text", SCANNED)
@@ -247,7 +248,7 @@ def test_the_place_automaton_matches_and_searches_like_the_trie(gazetteer: Gazet
     import re
 
     places = gazetteer.grammar.places
-    pattern = re.compile(trie_pattern(places))
+    pattern = re.compile(trie_regex(places))
     scanner = gazetteer.grammar.place_words
     assert scanner.find(text) == trie_scan(places, text)
     for position in range(len(text)):
