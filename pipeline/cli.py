@@ -157,9 +157,10 @@ def extract(
 
     Example: policy extract seeds --out data --workers 2
     """
-    from pipeline.codebook import FILE_NAME, datapackage, render, write_datapackage
+    # The codebook imports pyarrow: here only when it is written or checked, not on an up-to-date folder.
     from pipeline.corpus import ENGINES, check_corpus, extract_corpus
     from pipeline.store.engines import Limits
+    from pipeline.store.files import CODEBOOK_NAME
 
     _require_documents(seeds_dir)
     if engine not in ENGINES:
@@ -167,11 +168,13 @@ def extract(
     options = {"workers": workers, "engine": engine, "scheduler": scheduler,
                "limits": Limits(timeout, memory_mb * 2**20)}
     if check:
+        from pipeline.codebook import datapackage, render
+
         try:
             differences = check_corpus(seeds_dir, out, **options)
         except PipelineError as error:
             _fail(str(error))
-        codebook = out / FILE_NAME
+        codebook = out / CODEBOOK_NAME
         if not codebook.is_file() or codebook.read_bytes() != render(datapackage(strict=False)):
             differences.append(f"{codebook}: not the codebook the code describes")
         for line in differences:
@@ -186,7 +189,9 @@ def extract(
         # The codebook depends on the code alone: a folder up to date with this
         # code already has it (rendering it imports what the checks need, most
         # of a no-change run's time). `--check` compares its bytes.
-        if not (result.up_to_date and (out / FILE_NAME).is_file()):
+        if not (result.up_to_date and (out / CODEBOOK_NAME).is_file()):
+            from pipeline.codebook import write_datapackage
+
             write_datapackage(out)
     except PipelineError as error:
         _fail(str(error))
@@ -194,7 +199,7 @@ def extract(
         typer.echo(f"{out} is up to date: {result.n_documents} documents unchanged")
     else:
         tables = sum(1 for path in result.written if path.suffix == ".parquet")
-        typer.echo(f"wrote {tables} tables, the manifest and {FILE_NAME} to {out}")
+        typer.echo(f"wrote {tables} tables, the manifest and {CODEBOOK_NAME} to {out}")
         typer.echo(f"{result.n_documents} documents: {len(result.processed)} processed, {len(result.reused)} unchanged, "
                    f"{len(result.removed)} removed{_named(result.removed)}, "
                    f"{len(result.failures)} failed{_named(result.failures)}")
