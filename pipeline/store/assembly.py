@@ -51,7 +51,7 @@ class TableAssembler:
 
     def add(self, table: pa.Table) -> None:
         if table.num_rows:
-            self.pending.append(table.cast(self.schema))
+            self.pending.append(table if table.schema.equals(self.schema, check_metadata=True) else table.cast(self.schema))
             self.pending_rows += table.num_rows
         if self.pending_rows >= ROW_GROUP_ROWS:
             self._flush()
@@ -110,7 +110,7 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
                 for batch in _batches(doc_ids, DOCUMENTS_PER_BATCH):
                     part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch])
                     if name == "terms":
-                        weights = weight_part(part.select(["doc_id", "clause_id", "term", "count"]).to_pandas(), idf)
+                        weights = weight_part(part, idf)
                         part = part.append_column("tfidf", pa.array(weights, pa.float64()))
                         terms_pass = terms_pass and not validate_tables({"terms": part}, term_checks, max_rows=1)
                     elif name in kept:
@@ -171,14 +171,15 @@ def _batches(items: Sequence[str], size: int) -> list[Sequence[str]]:
 
 
 def _term_parts(interim: Path, doc_ids: Sequence[str]):
-    """The terms of the parts, a batch of documents at a time (doc_id, clause_id, term): the first pass over them."""
+    """The terms of the parts, a batch of documents at a time: the first pass over them (:func:`pipeline.terms.corpus_idf`)."""
     for batch in _batches(doc_ids, DOCUMENTS_PER_BATCH):
-        tables = [read_part_table(interim, doc_id, "terms").select(["doc_id", "clause_id", "term"]) for doc_id in batch]
-        yield pa.concat_tables(tables).to_pandas()
+        yield pa.concat_tables([read_part_table(interim, doc_id, "terms") for doc_id in batch])
 
 
 def _align(clauses: pa.Table, comparer) -> pa.Table:
-    from pipeline.compare import ClauseComparer  # scikit-learn, loaded only when no comparer is given
+    if comparer is None:
+        from pipeline.compare import ClauseComparer  # scikit-learn, loaded only when no comparer is given
 
-    aligned = (comparer or ClauseComparer()).fit(clauses.to_pandas()).align()
+        comparer = ClauseComparer()
+    aligned = comparer.fit(clauses.to_pandas()).align()
     return frame_to_table("alignments", aligned)
