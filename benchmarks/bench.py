@@ -489,7 +489,7 @@ def end_to_end(folder: Path, out: Path, workers: int) -> dict:
 def policy_command() -> list[str]:
     """The installed ``policy`` command beside this Python, else the module."""
     script = Path(sys.executable).with_name("policy")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.entry"]
 
 
 def no_change_rerun(folder: Path, out: Path, repeats: int = 3) -> dict:

@@ -126,12 +126,6 @@ def _progress(items, total):
             typer.echo(f"processed {done}/{total} documents", err=True)
 
 
-def _named(items: list, shown: int = 5) -> str:
-    names = [str(getattr(item, "path", item)) for item in items]
-    more = f", … {len(names) - shown} more" if len(names) > shown else ""
-    return f" ({', '.join(names[:shown])}{more})" if names else ""
-
-
 @app.command()
 def extract(
     seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the documents to read."),
@@ -195,22 +189,8 @@ def extract(
             write_datapackage(out)
     except PipelineError as error:
         _fail(str(error))
-    if result.up_to_date:
-        typer.echo(f"{out} is up to date: {result.n_documents} documents unchanged")
-    else:
-        tables = sum(1 for path in result.written if path.suffix == ".parquet")
-        typer.echo(f"wrote {tables} tables, the manifest and {CODEBOOK_NAME} to {out}")
-        typer.echo(f"{result.n_documents} documents: {len(result.processed)} processed, {len(result.reused)} unchanged, "
-                   f"{len(result.removed)} removed{_named(result.removed)}, "
-                   f"{len(result.failures)} failed{_named(result.failures)}")
-    for entry in result.skipped:
-        typer.echo(f"note: {entry}", err=True)
-    for error in result.failures:
-        typer.echo(f"error: {error}", err=True)
-    for source_file in result.flagged:
-        typer.echo(f"error: {source_file}: no numbered clauses found (kept as one preamble clause)", err=True)
-    for source_file, summary in result.warned.items():
-        typer.echo(f"warning: {source_file}: {summary} (documents.warnings)", err=True)
+    for line, to_stderr in result.summary_lines(out):
+        typer.echo(line, err=to_stderr)
     if report:
         from pipeline.report import write_report
         from pipeline.views import load_tables

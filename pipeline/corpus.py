@@ -24,7 +24,7 @@ from pipeline.errors import (
 )
 from pipeline.store.engines import Failure, Limits, one_line, run_supervised
 from pipeline.store.files import (
-    INTERIM_NAME, MANIFEST_NAME, TABLE_NAMES, DataLock, finish_switch, remove_leftovers, switch_files,
+    CODEBOOK_NAME, INTERIM_NAME, MANIFEST_NAME, TABLE_NAMES, DataLock, finish_switch, remove_leftovers, switch_files,
     switch_pending, temporary_beside,
 )
 from pipeline.store.manifest import Manifest, code_fingerprint, file_sha256, is_up_to_date
@@ -76,6 +76,30 @@ class CorpusReport:
     @property
     def ok(self) -> bool:
         return not self.failures and not self.flagged
+
+    def summary_lines(self, out_dir: Path) -> list[tuple[str, bool]]:
+        """What ``policy extract`` prints about this run, line by line: (text, whether it goes to stderr)."""
+        if self.up_to_date:
+            lines = [(f"{out_dir} is up to date: {self.n_documents} documents unchanged", False)]
+        else:
+            tables = sum(1 for path in self.written if path.suffix == ".parquet")
+            lines = [(f"wrote {tables} tables, the manifest and {CODEBOOK_NAME} to {out_dir}", False),
+                     (f"{self.n_documents} documents: {len(self.processed)} processed, {len(self.reused)} unchanged, "
+                      f"{len(self.removed)} removed{_named(self.removed)}, "
+                      f"{len(self.failures)} failed{_named(self.failures)}", False)]
+        lines += [(f"note: {entry}", True) for entry in self.skipped]
+        lines += [(f"error: {error}", True) for error in self.failures]
+        lines += [(f"error: {source_file}: no numbered clauses found (kept as one preamble clause)", True)
+                  for source_file in self.flagged]
+        lines += [(f"warning: {source_file}: {summary} (documents.warnings)", True)
+                  for source_file, summary in self.warned.items()]
+        return lines
+
+
+def _named(items: list, shown: int = 5) -> str:
+    names = [str(getattr(item, "path", item)) for item in items]
+    more = f", … {len(names) - shown} more" if len(names) > shown else ""
+    return f" ({', '.join(names[:shown])}{more})" if names else ""
 
 
 def _no_progress(items: Iterable[T], total: int) -> Iterable[T]:
@@ -248,7 +272,8 @@ def extract_corpus(
     limits: Limits | None = None,
     usage: dict | None = None,
     on_stage: OnStage | None = None,
-) -> CorpusReport:
+    only_if_up_to_date: bool = False,
+) -> CorpusReport | None:
     """Bring the tables in ``out_dir`` up to date with the documents in ``seeds_dir``.
 
     A document that fails (unreadable, over a bound, crashing, or breaking a
@@ -265,6 +290,10 @@ def extract_corpus(
     manifest, and the set put in place). The documents' own stages run in the
     workers; :func:`build_part` takes a hook for them.
 
+    ``only_if_up_to_date`` changes nothing: the report of a folder already up
+    to date, or None when there is work to do (:mod:`pipeline.entry` answers
+    an up-to-date ``policy extract`` with it).
+
     Raises:
         DataLockedError: another run is writing ``out_dir``.
         CorpusMismatchError: ``out_dir`` holds the tables of another corpus (pass ``replace=True``).
@@ -280,13 +309,14 @@ def extract_corpus(
         with DataLock(out_dir):
             return _extract_locked(seeds_dir, out_dir, toolkit, workers=workers, engine=engine, scheduler=scheduler,
                                    progress=progress, comparer=comparer, validate=validate, replace=replace,
-                                   limits=limits, usage=usage, on_stage=on_stage)
+                                   limits=limits, usage=usage, on_stage=on_stage,
+                                   only_if_up_to_date=only_if_up_to_date)
     except OSError as error:
         raise TableWriteError(out_dir, one_line(error)) from error
 
 
 def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine, scheduler, progress, comparer,
-                    validate, replace, limits, usage, on_stage) -> CorpusReport:
+                    validate, replace, limits, usage, on_stage, only_if_up_to_date) -> CorpusReport | None:
     finish_switch(out_dir)      # a run killed while switching tables: complete its set first
     remove_leftovers(out_dir)   # then nothing temporary is wanted any more
     code = code_fingerprint()
@@ -302,6 +332,8 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
     if (is_up_to_date(manifest, code, sources, out_dir, TABLE_NAMES) and manifest.corpus == corpus_name
             and not any(_bounds_raised(entry, limits) for entry in manifest.documents.values())):
         return _report_from_manifest(manifest, sources, report)
+    if only_if_up_to_date:
+        return None
     from pipeline.clauses import NO_MARKERS_WARNING, structure_summary  # there is work: see the note at the imports
     from pipeline.store.parts import part_is_current, read_part_info, remove_stale_parts
 
