@@ -4,9 +4,10 @@ A run lists the documents and hashes them, works out which have no current
 part in ``data/interim`` (:mod:`pipeline.store.parts`), processes only those, on
 this process, on worker processes or on a Dask cluster (the same function
 everywhere: :func:`build_part`, which runs the one path of a document,
-:func:`pipeline.process.run_document`, and saves its rows as a part), then assembles every table from the parts,
-aligns clauses across documents, validates the tables and only then puts them
-in place, the manifest last.
+:func:`pipeline.process.run_document`, and saves its rows as a part), then
+assembles every table from the parts and aligns clauses across documents
+(:mod:`pipeline.store.assembly`), validates the tables and only then puts
+them in place, the manifest last.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def _prepare_worker():
     the workers are the parallelism). This holds for a worker that inherits
     its caller's toolkit too: the caller's Arrow may never have allocated.
     """
-    import pyarrow as pa  # a worker's, not the importer's (see the note at the imports)
+    import pyarrow as pa  # see the note at the imports
 
     pa.set_memory_pool(pa.system_memory_pool())
     pa.set_cpu_count(1)
