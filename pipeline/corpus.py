@@ -377,6 +377,11 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             entries[doc_id]["no_markers"] = True
         elif summary := structure_summary(info.get("warnings", [])):
             report.warned[info.get("source_file", doc_id)] = summary
+    if comparer is None:
+        from pipeline.compare import ClauseComparer  # scikit-learn: imported only when tables are written
+
+        # The documents are done: the alignment searches its candidates and passages on the run's cores.
+        comparer = ClauseComparer(n_jobs=min(workers, os.cpu_count() or 1))
     report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name, on_stage)
     report.failures.sort(key=lambda error: str(error.path))
     return report

@@ -19,7 +19,7 @@ from pipeline.errors import TableValidationError
 from pipeline.store.files import CORPUS_TABLES, DOCUMENT_TABLES, temporary_beside
 from pipeline.store.parts import read_part_table
 from pipeline.store.validation import CORPUS_CHECKS, check_tables, validate_tables
-from pipeline.tables import SCHEMAS, frame_to_table, read_table
+from pipeline.tables import SCHEMAS, read_table
 from pipeline.terms import corpus_idf, weight_part
 from pipeline.timing import OnStage, stage
 
@@ -181,5 +181,4 @@ def _align(clauses: pa.Table, comparer) -> pa.Table:
         from pipeline.compare import ClauseComparer  # scikit-learn, loaded only when no comparer is given
 
         comparer = ClauseComparer()
-    aligned = comparer.fit(clauses.to_pandas()).align()
-    return frame_to_table("alignments", aligned)
+    return comparer.fit(clauses.to_pandas()).align_table()
