@@ -116,9 +116,11 @@ def extract_rows(
             if _is_issuer_mention(clause, own, hit, issuer_names):
                 row["role"] = "issuer"
             rows["parties"].append(row)
+        # A term is word characters only, never the "\n" that joins the pieces of
+        # the own text: it ends as far from its start in the document as in the clause.
         rows["terms"].extend(
             {"doc_id": context.doc_id, "clause_id": clause.clause_id, "term": term, "count": count,
-             "start": to_document(start), "end": to_document(end - 1) + 1}
+             "start": (begin := to_document(start)), "end": begin + end - start}
             for term, count, start, end in clause_terms(*doc_words(doc)))
     _read_indicator_tables(rows, canonical, clauses, context, reference_year)
     return rows

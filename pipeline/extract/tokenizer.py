@@ -89,8 +89,8 @@ class RJiebaSegmenter:
             self._jieba.add_word(word, frequency, tag)
 
     def cut(self, text: str) -> list[str]:
-        if "-" not in text and "." not in text:
-            return self._jieba.cut(text)  # no joined ASCII run to cut: the words as they are
+        if _JOINED_ASCII.search(text) is None:
+            return self._jieba.cut(text)  # no word can be a joined ASCII run: the words as they are
         words = []
         for word in self._jieba.cut(text):
             if ("-" in word or "." in word) and _JOINED_ASCII.fullmatch(word):
