@@ -10,7 +10,9 @@ component wraps one plain extractor (``find_targets``, ``find_dates``,
 The components read the text once per ``Doc`` (:func:`doc_text`: spaCy's
 ``doc.text`` joins the tokens again at every access) and run the date grammar
 once per ``Doc`` (:func:`doc_dates`: the targets component reads the same
-date hits as the dates component).
+date hits as the dates component). The tokenizer also keeps the words and
+their offsets (:func:`doc_words`), which the stage counts terms from without
+making a ``Token`` object for each word.
 
 Document context enters through ``doc.user_data`` (set it before calling
 ``nlp``, or pass ``Doc`` objects through ``nlp.pipe``): ``"reference_year"``
