@@ -71,6 +71,7 @@ from pipeline.store.sources import Source, list_sources  # noqa: E402
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from benchmarks.bare import Figures
     from pipeline.process import Toolkit
@@ -283,8 +284,10 @@ class _Aligned:
     def fit(self, clauses: pd.DataFrame) -> _Aligned:
         return self
 
-    def align(self) -> pd.DataFrame:
-        return self.aligned
+    def align_table(self) -> pa.Table:
+        from pipeline.tables import frame_to_table
+
+        return frame_to_table("alignments", self.aligned)
 
 
 def measure_assembly(scratch: Path, doc_ids: Sequence[str], aligned: pd.DataFrame, megabytes: float) -> list[Timing]:

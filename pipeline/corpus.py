@@ -34,7 +34,7 @@ from pipeline.store.files import (
 from pipeline.store.manifest import Manifest, code_fingerprint, file_sha256, is_up_to_date
 from pipeline.store.parts import part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part
 from pipeline.store.sources import Source, list_sources, readable_name
-from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, frame_to_table, read_table
+from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, read_table
 from pipeline.timing import OnStage, stage
 
 ENGINES = ("local", "dask")
@@ -338,6 +338,11 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             entries[doc_id]["no_markers"] = True
         elif summary := structure_summary(info.get("warnings", [])):
             report.warned[info.get("source_file", doc_id)] = summary
+    if comparer is None:
+        from pipeline.compare import ClauseComparer  # scikit-learn: imported only when tables are written
+
+        # The documents are done: the alignment searches its candidates and passages on the run's cores.
+        comparer = ClauseComparer(n_jobs=min(workers, os.cpu_count() or 1))
     report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name, on_stage)
     report.failures.sort(key=lambda error: str(error.path))
     return report
@@ -531,8 +536,7 @@ def _term_parts(interim: Path, doc_ids: Sequence[str]):
 def _align(clauses: pa.Table, comparer) -> pa.Table:
     from pipeline.compare import ClauseComparer
 
-    aligned = (comparer or ClauseComparer()).fit(clauses.to_pandas()).align()
-    return frame_to_table("alignments", aligned)
+    return (comparer or ClauseComparer()).fit(clauses.to_pandas()).align_table()
 
 
 # --- Checking -------------------------------------------------------------------
