@@ -10,7 +10,9 @@ component wraps one plain extractor (``find_targets``, ``find_dates``,
 The components read the text once per ``Doc`` (:func:`doc_text`: spaCy's
 ``doc.text`` joins the tokens again at every access) and run the date grammar
 once per ``Doc`` (:func:`doc_dates`: the targets component reads the same
-date hits as the dates component).
+date hits as the dates component). The tokenizer also keeps the words and
+their offsets (:func:`doc_words`), which the stage counts terms from without
+making a ``Token`` object for each word.
 
 Document context enters through ``doc.user_data`` (set it before calling
 ``nlp``, or pass ``Doc`` objects through ``nlp.pipe``): ``"reference_year"``
@@ -36,7 +38,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.config import MAX_DOCUMENT_CHARS
 from pipeline.extract.parties import find_parties, load_gazetteer
-from pipeline.extract.tokenizer import TEXT_KEY, SegmenterTokenizer, get_segmenter
+from pipeline.extract.tokenizer import TEXT_KEY, WORDS_KEY, SegmenterTokenizer, get_segmenter
 
 COMPONENTS = ("policy_targets", "policy_dates", "policy_parties")
 
@@ -104,6 +106,18 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def doc_words(doc: Doc) -> tuple[list[str], list[int]]:
+    """The texts of the tokens of ``doc`` and their start offsets (``token.text``, ``token.idx``), as two lists.
+
+    The tokenizer keeps the words it built the ``Doc`` from; a ``Doc`` made
+    otherwise is read token by token.
+    """
+    words = doc.user_data.get(WORDS_KEY)
+    if words is None:
+        words = doc.user_data[WORDS_KEY] = ([token.text for token in doc], [token.idx for token in doc])
+    return words
+
+
 def doc_dates(doc: Doc, reference_year: int | None, **options: Any) -> list[Any]:
     """``find_dates(doc_text(doc), reference_year, **options)``, computed once per ``Doc`` and options.
 
@@ -133,7 +147,8 @@ def _dates_key(reference_year: int | None, options: dict[str, Any]) -> tuple:
 
 def records(doc: Doc, key: str) -> list[Any]:
     """The extractor records of one span group, in the order of ``doc.spans[key]``."""
-    return list(doc.user_data.get(("records", key), [span._.record for span in doc.spans.get(key, [])]))
+    hits = doc.user_data.get(("records", key))
+    return list(hits) if hits is not None else [span._.record for span in doc.spans.get(key, [])]
 
 
 @Language.factory(

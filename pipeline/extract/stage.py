@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from datetime import date
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -22,7 +22,7 @@ from pipeline.chinese import HAN
 from pipeline.clauses import CLOSING_ID, PREAMBLE_ID, Clause, ancestors
 from pipeline.extract.dates import DateHit, find_dates, uses_document_days
 from pipeline.extract.indicator_tables import find_indicator_tables
-from pipeline.extract.nlp import records, set_doc_dates, table_date_options
+from pipeline.extract.nlp import doc_words, records, set_doc_dates, table_date_options
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
 from pipeline.metadata import genre_families
 from pipeline.tables import SCHEMAS
@@ -116,9 +116,12 @@ def extract_rows(
             if _is_issuer_mention(clause, own, hit, issuer_names):
                 row["role"] = "issuer"
             rows["parties"].append(row)
-        for term, count, start, end in clause_terms((token.text, token.idx) for token in doc):
-            rows["terms"].append({"doc_id": context.doc_id, "clause_id": clause.clause_id, "term": term,
-                                  "count": count, "start": to_document(start), "end": to_document(end - 1) + 1})
+        # A term is word characters only, never the "\n" that joins the pieces of
+        # the own text: it ends as far from its start in the document as in the clause.
+        rows["terms"].extend(
+            {"doc_id": context.doc_id, "clause_id": clause.clause_id, "term": term, "count": count,
+             "start": (begin := to_document(start)), "end": begin + end - start}
+            for term, count, start, end in clause_terms(*doc_words(doc)))
     _read_indicator_tables(rows, canonical, clauses, context, reference_year)
     return rows
 
@@ -201,20 +204,30 @@ def _row(context: DocumentContext, clause: Clause, to_document, hit, fields: tup
     return row
 
 
-def own_offset_map(clause: Clause):
-    """Offset in the clause's own text -> offset in the document's canonical text."""
-    pieces = []
+def own_offset_map(clause: Clause) -> Callable[[int], int]:
+    """Offset in the clause's own text -> offset in the document's canonical text.
+
+    The own text is the clause's spans joined by ``"\n"``; an offset on a
+    joining ``"\n"`` maps to the end of the piece before it.
+    """
+    own_starts, doc_starts, lengths = [], [], []
     position = 0
     for start, end in clause.spans:
         if end > start:
-            pieces.append((position, start, end - start))
+            own_starts.append(position)
+            doc_starts.append(start)
+            lengths.append(end - start)
             position += end - start + 1  # the "\n" that joins the pieces
+    if len(own_starts) == 1:
+        # Most clauses are one piece: the map is a shift.
+        doc_start, length = doc_starts[0], lengths[0]
+        return lambda offset: doc_start + min(offset, length) if offset >= 0 else clause.start
 
     def to_document(offset: int) -> int:
-        for own_start, doc_start, length in reversed(pieces):
-            if offset >= own_start:
-                return doc_start + min(offset - own_start, length)
-        return clause.start
+        piece = bisect_right(own_starts, offset) - 1
+        if piece < 0:
+            return clause.start
+        return doc_starts[piece] + min(offset - own_starts[piece], lengths[piece])
 
     return to_document
 

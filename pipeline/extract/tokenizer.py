@@ -26,6 +26,8 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import cache
+from itertools import accumulate
+from operator import add
 from pathlib import Path
 from typing import Protocol
 
@@ -37,12 +39,15 @@ from pipeline import config
 
 POLICY_TERMS_PATH = config.RESOURCES_DIR / "policy_terms.txt"
 SEGMENTERS = ("rjieba", "jieba")
-# ``doc.user_data`` key of the text a Doc was made from (see ``nlp.doc_text``).
+# ``doc.user_data`` keys of the text a Doc was made from (see ``nlp.doc_text``), and of
+# its tokens' texts and start offsets (``nlp.doc_words``).
 TEXT_KEY = "text"
+WORDS_KEY = "words"
 
 # An ASCII run that jieba would cut at its hyphens or word dots.
 _JOINED_ASCII = re.compile(r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)+")
 _ASCII_CUT = re.compile(r"(-|(?<![0-9])\.|\.(?![0-9]))")
+_WHITESPACE = re.compile(r"\s")
 
 
 class Segmenter(Protocol):
@@ -84,6 +89,8 @@ class RJiebaSegmenter:
             self._jieba.add_word(word, frequency, tag)
 
     def cut(self, text: str) -> list[str]:
+        if _JOINED_ASCII.search(text) is None:
+            return self._jieba.cut(text)  # no word can be a joined ASCII run: the words as they are
         words = []
         for word in self._jieba.cut(text):
             if ("-" in word or "." in word) and _JOINED_ASCII.fullmatch(word):
@@ -141,9 +148,17 @@ class SegmenterTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces)
         # The words and spaces spell ``text`` exactly (spaCy checks), so the
         # components read it here instead of joining the tokens again
-        # (``nlp.doc_text``).
+        # (``nlp.doc_text``), and the terms are counted from the words and
+        # their offsets instead of a Token object made for each (``nlp.doc_words``).
         doc.user_data[TEXT_KEY] = text
+        doc.user_data[WORDS_KEY] = (words, word_starts(words, spaces))
         return doc
+
+
+def word_starts(words: list[str], spaces: list[bool]) -> list[int]:
+    """The offset of each word in the text that ``words`` and ``spaces`` spell (spaCy's ``token.idx``)."""
+    # A word takes its length, and one more for its trailing space.
+    return list(accumulate(map(add, map(len, words), spaces), initial=0))[:-1]
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
@@ -158,6 +173,8 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
     """
     if "".join(words) != text:
         return get_words_and_spaces(words, text)
+    if not _WHITESPACE.search(text):
+        return words, [False] * len(words)  # every word is a token, none has a space after it
     tokens: list[str] = []
     spaces: list[bool] = []
     gap = ""

@@ -95,21 +95,39 @@ def test_rjieba_cuts_like_jieba(text: str) -> None:
         assert rust.cut(text) == python.cut(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "省发展改革委牵头 推进NB-IoT网络",
-        "  全角空格　与换行\n并存的文本",
-        "一、总体要求\n\n（一）指导思想 \n 坚持创新驱动。  ",
-        " \n",
-        "",
-        "**发布机构**：四川省人民政府\t 2024年1月8日",
-    ],
-)
+# Excerpts for the tokenizer's paths: no whitespace (every word a token), spaces,
+# newlines and tabs, joined ASCII runs, nothing at all.
+TOKENIZER_TEXTS = [
+    "省发展改革委牵头 推进NB-IoT网络",
+    "到2025年，数字经济核心产业增加值占地区生产总值比重达到10%。",
+    "推进NB-IoT、5G网络建设，2024-12-16前完成2-3个试点，精度达3.5米。",
+    "  全角空格　与换行\n并存的文本",
+    "一、总体要求\n\n（一）指导思想 \n 坚持创新驱动。  ",
+    " \n",
+    "",
+    "**发布机构**：四川省人民政府\t 2024年1月8日",
+]
+
+
+@pytest.mark.parametrize("text", TOKENIZER_TEXTS)
 @pytest.mark.parametrize("segmenter", SEGMENTERS)
 def test_one_pass_words_and_spaces_is_spacys(segmenter: str, text: str) -> None:
     words = get_segmenter(segmenter).cut(text)
     assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+
+
+@pytest.mark.parametrize("text", TOKENIZER_TEXTS)
+@pytest.mark.parametrize("segmenter", SEGMENTERS)
+def test_doc_words_are_the_tokens_texts_and_offsets(segmenter: str, text: str) -> None:
+    doc = build_nlp(components=[], segmenter=segmenter).make_doc(text)
+    assert nlp_module.doc_words(doc) == ([t.text for t in doc], [t.idx for t in doc])
+
+
+def test_doc_words_of_a_doc_made_without_the_tokenizer(nlp: Language) -> None:
+    from spacy.tokens import Doc
+
+    doc = Doc(nlp.vocab, words=["数据", "要素", "市场"], spaces=[True, False, False])
+    assert nlp_module.doc_words(doc) == (["数据", "要素", "市场"], [0, 3, 5])
 
 
 def test_words_that_do_not_spell_the_text_go_to_spacy() -> None:
