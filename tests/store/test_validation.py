@@ -572,7 +572,7 @@ def test_a_joined_check_reads_the_first_parent_row_of_a_repeated_key():
     child = pa.table({"doc_id": ["a", "b", "c"], "end": [5, 5, 5]})
     parent = pa.table({"doc_id": ["a", "a", "b"], "n_chars": [9, 1, 3]})  # a repeats: its first row counts
     check = validation.holds_joined("child", "end_inside", "end <= n_chars", ["doc_id"], "parent", ["doc_id"],
-                                  {"n_chars": "n_chars"}, pc.field("end") <= pc.field("n_chars"), ("end",))
+                                  {"n_chars": "n_chars"}, validation.fx.field("end") <= validation.fx.field("n_chars"), ("end",))
     [violation] = validation.validate_tables({"child": child, "parent": parent}, [check])
     # b breaks it (5 > 3); c has no parent row, which is the foreign key's to report.
     assert violation.rows[validation.ROW].tolist() == [1] and violation.rows["n_chars"].tolist() == [3]
