@@ -213,3 +213,15 @@ def first_match(codes: np.ndarray, parent_codes: np.ndarray) -> np.ndarray:
     found = (codes != NO_KEY) & (keys[position] == codes)
     return np.where(found, keyed[first[position]], -1)
 
+
+def groups(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by their value (nulls together), groups in order of first appearance, as a group-by gives them.
+
+    Returns:
+        Each row's group, and each group's first row.
+    """
+    encoded = pc.dictionary_encode(column, null_encoding="encode")  # the dictionary is in order of first appearance
+    group = encoded.indices.to_numpy().astype(np.int64)
+    first = np.full(len(encoded.dictionary), len(group), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(group)))
+    return group, first

@@ -345,20 +345,33 @@ def _joined(tables: Tables, table: str, keys: Sequence[str], parent: str, parent
 
 def _seq_in_order(tables: Tables) -> pa.Table:
     """Documents whose clause ``seq`` values are not 0..n-1 (repeats are left to the unique check)."""
-    groups = tables["clauses"].group_by("doc_id", use_threads=False).aggregate(
-        [("seq", "count_distinct"), ("seq", "min"), ("seq", "max")])
+    clauses = tables.columns("clauses")
+    group, first = fx.groups(clauses["doc_id"])
+    seq = clauses["seq"]
+    counted = np.flatnonzero(seq.is_valid().to_numpy(zero_copy_only=False))  # a null seq is not counted
+    values = seq.to_numpy(zero_copy_only=False)[counted].astype(np.int64)
+    mine = group[counted]
+    _, distinct = np.unique(fx.key_codes([clauses["doc_id"], seq], nulls_match=True)[counted], return_index=True)
+    seq_count = np.bincount(mine[distinct], minlength=len(first))
+    low, high = np.zeros(len(first), np.int64), np.zeros(len(first), np.int64)
+    np.minimum.at(low, mine, values)
+    np.maximum.at(high, mine, values)
+    none = np.bincount(mine, minlength=len(first)) == 0  # no seq: no min and no max
+    groups = pa.table({"doc_id": clauses["doc_id"].take(pa.array(first)),
+                       "seq_count_distinct": pa.array(seq_count, pa.int64()),
+                       "seq_min": pa.array(low, seq.type, mask=none), "seq_max": pa.array(high, seq.type, mask=none)})
     ok = (fx.field("seq_min") == 0) & (fx.field("seq_max") == fx.field("seq_count_distinct") - 1)
-    return _failing(groups, ok).select(["doc_id", "seq_count_distinct", "seq_min", "seq_max"])
+    return _failing(groups, ok)
 
 
 def _n_clauses_counted(tables: Tables) -> pa.Table:
     """Documents whose ``n_clauses`` differs from their rows in ``clauses``."""
-    counts = tables["clauses"].select(["doc_id"]).group_by("doc_id", use_threads=False).aggregate([([], "count_all")])
-    counts = counts.rename_columns(["doc_id", "clause_rows"])
-    documents = tables["documents"].select(["doc_id", "n_clauses", ROW])
-    joined = documents.join(counts, "doc_id", join_type="left outer", use_threads=False)
-    joined = joined.set_column(joined.schema.get_field_index("clause_rows"), "clause_rows",
-                               pc.fill_null(joined["clause_rows"], 0))
+    documents, clauses = tables.columns("documents"), tables.columns("clauses")
+    codes, clause_codes = fx.shared_key_codes([documents["doc_id"]], [clauses["doc_id"]])
+    counts = np.bincount(clause_codes[clause_codes != fx.NO_KEY], minlength=int(codes.max(initial=0)) + 1)
+    clause_rows = np.where(codes != fx.NO_KEY, counts[np.maximum(codes, 0)], 0)  # a null doc_id has no clauses
+    joined = pa.table({ROW: documents[ROW], "n_clauses": documents["n_clauses"],
+                       "clause_rows": pa.array(clause_rows, pa.int64())})
     return _failing(joined, fx.field("n_clauses") == fx.field("clause_rows")).select([ROW, "clause_rows"])
 
 
@@ -368,17 +381,20 @@ def _effective_date_in_dates(tables: Tables) -> pa.Table:
     Metadata reads the date from the document's own 施行 article (or its promulgation date
     for 自公布之日起); the dates table reads the same words, so the two must agree when both exist.
     """
-    dates = tables["dates"]
-    effective = dates.filter(pc.and_kleene(pc.equal(dates["role"], "effective"), pc.is_valid(dates["start_date"])))
-    effective = effective.select(["doc_id", "start_date"])
-    documents = tables["documents"]
-    documents = documents.filter(pc.is_valid(documents["effective_date"]))
-    documents = documents.select(["doc_id", "effective_date", ROW])
-    joined = documents.join(effective, "doc_id", join_type="inner", use_threads=False)
-    joined = joined.append_column("agrees", pc.cast(pc.equal(joined["start_date"], joined["effective_date"]), pa.int8()))
-    groups = joined.group_by([ROW, "effective_date"], use_threads=False).aggregate([("agrees", "max"), ("start_date", "min")])
-    groups = groups.rename_columns([ROW, "effective_date", "agrees", "effective_in_dates"])
-    return _failing(groups, fx.field("agrees") == 1).select([ROW, "effective_date", "effective_in_dates"])
+    documents, dates = tables.columns("documents"), tables.columns("dates")
+    effective = fx.holding(dates, (fx.field("role") == "effective") & fx.field("start_date").is_valid())
+    codes, date_codes = fx.shared_key_codes([documents["doc_id"]], [dates["doc_id"]])
+    days, date_days = fx.shared_key_codes([documents["doc_id"], documents["effective_date"]],
+                                          [dates["doc_id"], dates["start_date"]])
+    date_codes, date_days = date_codes[effective], date_days[effective]
+    has_dates = (codes != fx.NO_KEY) & np.isin(codes, date_codes) & documents["effective_date"].is_valid().to_numpy(
+        zero_copy_only=False)
+    agrees = (days != fx.NO_KEY) & np.isin(days, date_days)
+    rows = np.flatnonzero(has_dates & ~agrees)
+    starts = dates["start_date"].cast(pa.int32()).to_numpy(zero_copy_only=False)[effective]
+    earliest = [int(starts[date_codes == codes[row]].min()) for row in rows]  # shown in the message
+    return pa.table({ROW: pa.array(rows, pa.int64()), "effective_date": documents["effective_date"].take(pa.array(rows)),
+                     "effective_in_dates": pa.array(earliest, pa.int32()).cast(pa.date32())})
 
 
 def _shares_sum(tables: Tables) -> pa.Table:
@@ -387,9 +403,16 @@ def _shares_sum(tables: Tables) -> pa.Table:
     Each share is rounded to 6 decimals, so the sum may pass 1 by half a
     millionth per theme; the tolerance allows that and nothing more.
     """
-    groups = tables["theme_shares"].group_by("doc_id", use_threads=False).aggregate([("share", "sum"), ("share", "count")])
+    shares = tables.columns("theme_shares")
+    group, first = fx.groups(shares["doc_id"])
+    counted = np.flatnonzero(shares["share"].is_valid().to_numpy(zero_copy_only=False))  # a null share is not added
+    values = shares["share"].to_numpy(zero_copy_only=False)[counted]
+    count = np.bincount(group[counted], minlength=len(first))
+    total = np.bincount(group[counted], weights=values, minlength=len(first))  # added in row order
+    groups = pa.table({"doc_id": shares["doc_id"].take(pa.array(first)), "share_count": pa.array(count, pa.int64()),
+                       "share_sum": pa.array(total, pa.float64(), mask=count == 0)})
     limit = fx.field("share_count").cast(pa.float64()) * 5e-7 + (1 + 1e-6)
-    return _failing(groups, fx.field("share_sum") <= limit).select(["doc_id", "share_count", "share_sum"])
+    return _failing(groups, fx.field("share_sum") <= limit)
 
 
 def _with_clause_text(tables: Tables, side: str) -> pa.Table:
