@@ -331,11 +331,16 @@ def _joined(tables: Tables, table: str, keys: Sequence[str], parent: str, parent
     A key the parent repeats (left to its unique check) brings its first row.
     """
     found = tables.parent_rows(table, keys, parent, parent_keys)
-    rows = np.flatnonzero(found >= 0)
     mine, theirs = tables.columns(table), tables.columns(parent)
-    taken = pa.array(rows, pa.int64()), pa.array(found[rows], pa.int64())
-    joined = {name: mine[name].take(taken[0]) for name in dict.fromkeys([*columns, ROW])}
-    joined.update({alias: theirs[column].take(taken[1]) for alias, column in parent_columns.items()})
+    names = dict.fromkeys([*columns, ROW])
+    if (found >= 0).all():  # the usual case: every row has its parent, the rows are taken as they are
+        joined = {name: mine[name] for name in names}
+    else:
+        rows = pa.array(np.flatnonzero(found >= 0), pa.int64())
+        joined = {name: mine[name].take(rows) for name in names}
+        found = found[found >= 0]
+    parents = pa.array(found, pa.int64())
+    joined.update({alias: theirs[column].take(parents) for alias, column in parent_columns.items()})
     return pa.table(joined)
 
 
@@ -722,6 +727,8 @@ def validate_tables(tables: Mapping[str, pa.Table | pd.DataFrame],
     runnable = [check for check in checks if all(name in arrow for name in check.tables_needed())]
     violations = []
     for check in runnable:
+        if not arrow[check.table].num_rows:  # every check reports rows, or groups of rows, of its table
+            continue
         found = check.find(arrow)
         if found.num_rows:
             violations.append(_violation(check, arrow[check.table], found, max_rows))
