@@ -166,6 +166,7 @@ def failing(columns: Columns, predicate: Formula) -> np.ndarray:
 # Keys as integers
 
 NO_KEY = -1  # the code of a key with a null part, when nulls match nothing
+MAX_CODES = 2 ** 62  # codes are renumbered densely before they could pass this (int64 overflow)
 
 
 def key_codes(columns: Sequence[pa.Array], *, nulls_match: bool = False) -> np.ndarray:
@@ -183,7 +184,7 @@ def key_codes(columns: Sequence[pa.Array], *, nulls_match: bool = False) -> np.n
         indices = encoded.indices
         indices = (pc.fill_null(indices, NO_KEY) if indices.null_count else indices).to_numpy().astype(np.int64)
         size = max(len(encoded.dictionary), 1)
-        if width * size >= 2 ** 62:  # renumber densely before the product could overflow
+        if width * size >= MAX_CODES:
             keyed = codes != NO_KEY
             _, dense = np.unique(codes[keyed], return_inverse=True)
             codes = codes.copy()

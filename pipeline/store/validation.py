@@ -173,6 +173,8 @@ class Check:
     # "error": rows that break it are wrong (the document is left out);
     # "warning": a fact of the source worth telling (kept, with a warning).
     severity: str = "error"
+    # The row predicate of a check that is one (holds, in_set, between), a function giving it.
+    predicate: Callable[[], Formula] | None = field(default=None, repr=False, compare=False)
     # What the rule says, as data, for the codebook (pipeline/codebook.py): ``unique``
     # (key columns), ``foreign_key`` (columns, parent, parent columns), ``enum`` (column,
     # allowed values or a function giving them), ``range`` (column, low, high, open sides).
@@ -252,7 +254,7 @@ def holds(table: str, name: str, description: str, predicate: Formula, columns: 
     def find(tables: Tables) -> pa.Table:
         return _rows(fx.failing(tables.columns(table), predicate))
 
-    return Check(table, name, description, find, columns=tuple(columns))
+    return Check(table, name, description, find, columns=tuple(columns), predicate=lambda: predicate)
 
 
 def in_set(table: str, column: str, allowed: Collection[str] | Callable[[], Collection[str]],
@@ -270,7 +272,7 @@ def in_set(table: str, column: str, allowed: Collection[str] | Callable[[], Coll
 
     shown = "the taxonomy" if callable(allowed) else "{" + ", ".join(allowed) + "}"
     return Check(table, f"in_set({column})", f"{column} is one of {shown}", find, columns=(column,),
-                 constraint={"enum": (column, allowed)})
+                 constraint={"enum": (column, allowed)}, predicate=predicate)
 
 
 def between(table: str, column: str, low: object, high: object = None, *,
