@@ -327,10 +327,12 @@ def _failing(table: pa.Table, predicate: Formula) -> pa.Table:
 
 
 def _joined(tables: Tables, table: str, keys: Sequence[str], parent: str, parent_keys: Sequence[str],
-            parent_columns: Mapping[str, str], columns: Sequence[str]) -> pa.Table:
+            parent_columns: Mapping[str, str | Formula], columns: Sequence[str]) -> pa.Table:
     """The rows of ``table`` that have a parent row, with the parent's columns under their aliases.
 
-    A key the parent repeats (left to its unique check) brings its first row.
+    A parent column may be a formula over the parent's columns, computed once
+    per parent row rather than once per row of ``table``. A key the parent
+    repeats (left to its unique check) brings its first row.
     """
     found = tables.parent_rows(table, keys, parent, parent_keys)
     mine, theirs = tables.columns(table), tables.columns(parent)
@@ -342,7 +344,9 @@ def _joined(tables: Tables, table: str, keys: Sequence[str], parent: str, parent
         joined = {name: mine[name].take(rows) for name in names}
         found = found[found >= 0]
     parents = pa.array(found, pa.int64())
-    joined.update({alias: theirs[column].take(parents) for alias, column in parent_columns.items()})
+    for alias, column in parent_columns.items():
+        value = theirs[column] if isinstance(column, str) else column.evaluate(theirs, theirs.memo)
+        joined[alias] = value.take(parents)
     return pa.table(joined)
 
 
@@ -422,11 +426,11 @@ def _shares_sum(tables: Tables) -> pa.Table:
     return _failing(groups, fx.field("share_sum") <= limit)
 
 
-def _with_clause_text(tables: Tables, side: str) -> pa.Table:
-    """Alignment rows of one side with the length of that side's clause text."""
-    joined = _joined(tables, "alignments", [f"doc_{side}", f"clause_{side}"], "clauses", ["doc_id", "clause_id"],
-                     {"clause_text": "text"}, [f"shared_start_{side}", f"shared_end_{side}", "shared_text"])
-    return joined.append_column("clause_chars", pc.utf8_length(joined["clause_text"]))
+def _with_clause_chars(tables: Tables, side: str) -> pa.Table:
+    """Alignment rows of one side with the length of that side's clause text (counted once per clause) and its row."""
+    return _joined(tables, "alignments", [f"doc_{side}", f"clause_{side}"], "clauses", ["doc_id", "clause_id"],
+                   {"clause_chars": fx.field("text").utf8_length(), "clause_row": ROW},
+                   [f"shared_start_{side}", f"shared_end_{side}", "shared_text"])
 
 
 def _shared_span_bounds(side: str) -> Formula:
@@ -436,7 +440,7 @@ def _shared_span_bounds(side: str) -> Formula:
 
 def _shared_span_inside(side: str) -> Finder:
     def find(tables: Tables) -> pa.Table:
-        return _failing(_with_clause_text(tables, side), _shared_span_bounds(side)).select([ROW, "clause_chars"])
+        return _failing(_with_clause_chars(tables, side), _shared_span_bounds(side)).select([ROW, "clause_chars"])
 
     return find
 
@@ -446,17 +450,21 @@ _SLICE_ROWS = 16_384
 
 def _shared_text_matches(side: str) -> Finder:
     def find(tables: Tables) -> pa.Table:
-        joined = _with_clause_text(tables, side)
+        joined = _with_clause_chars(tables, side)
         joined = joined.filter(pa.array(fx.holding(Columns(joined), _shared_span_bounds(side))))
+        clause_texts = tables.columns("clauses")["text"]
         wrong, shown = [], []
         # A slice at a time: the texts as Python strings would otherwise be
         # held for every alignment row at once.
         for offset in range(0, joined.num_rows, _SLICE_ROWS):
             part = joined.slice(offset, _SLICE_ROWS)
-            texts = part["clause_text"].to_pylist()
+            # Each clause's text once per slice: a clause is aligned with many others.
+            needed, which = np.unique(part["clause_row"].to_numpy(), return_inverse=True)
+            texts = clause_texts.take(pa.array(needed)).to_pylist()
             starts = part[f"shared_start_{side}"].to_pylist()
             ends = part[f"shared_end_{side}"].to_pylist()
-            for k, (text, s, e, shared) in enumerate(zip(texts, starts, ends, part["shared_text"].to_pylist())):
+            for k, (i, s, e, shared) in enumerate(zip(which.tolist(), starts, ends, part["shared_text"].to_pylist())):
+                text = texts[i]
                 if text[s:e] != shared:
                     wrong.append(offset + k)
                     shown.append(text[s:e])
