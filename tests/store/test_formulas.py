@@ -134,3 +134,30 @@ def test_groups_come_in_the_order_of_a_group_by_nulls_together():
     by_acero = pa.table({"k": column}).group_by("k", use_threads=False).aggregate([([], "count_all")])
     assert column.take(pa.array(first)).to_pylist() == by_acero["k"].to_pylist()
     assert np.bincount(group).tolist() == by_acero["count_all"].to_pylist()
+
+
+# --- The aggregates behind the checks over groups, against pyarrow's group-by ---------------
+
+def _check(name: str) -> validation.Check:
+    return next(check for check in validation.CHECKS if check.name == name)
+
+
+def test_seq_groups_are_what_a_group_by_gives(seed_arrow):
+    clauses = seed_arrow["clauses"]
+    shifted = clauses.set_column(clauses.schema.get_field_index("seq"), "seq",
+                                 pc.add(clauses["seq"], pa.scalar(1, pa.int32())))  # every document fails
+    [violation] = validation.validate_tables({"clauses": shifted}, [_check("seq_in_reading_order")], max_rows=1000)
+    expected = shifted.group_by("doc_id", use_threads=False).aggregate(
+        [("seq", "count_distinct"), ("seq", "min"), ("seq", "max")]).to_pandas()
+    assert violation.rows[["doc_id", "seq_count_distinct", "seq_min", "seq_max"]].to_dict("records") == \
+        expected[["doc_id", "seq_count_distinct", "seq_min", "seq_max"]].to_dict("records")
+
+
+def test_share_sums_are_what_a_group_by_gives(seed_arrow):
+    shares = seed_arrow["theme_shares"]
+    tripled = shares.set_column(shares.schema.get_field_index("share"), "share", pc.multiply(shares["share"], 3.0))
+    [violation] = validation.validate_tables({"theme_shares": tripled}, [_check("shares_sum_at_most_1")],
+                                             max_rows=1000)
+    expected = tripled.group_by("doc_id", use_threads=False).aggregate([("share", "sum"), ("share", "count")])
+    assert violation.rows.to_dict("records") == expected.select(["doc_id", "share_count", "share_sum"]) \
+        .to_pandas().to_dict("records")
