@@ -126,16 +126,14 @@ def _operand(value: object) -> object:
 class Columns(Mapping[str, pa.Array]):
     """The columns of a table as single arrays, combined from their chunks when first read."""
 
-    def __init__(self, table: pa.Table, rows: np.ndarray | None = None) -> None:
+    def __init__(self, table: pa.Table) -> None:
         self.table = table
-        self.rows = rows  # when given, only these rows (positions), in this order
         self._arrays: dict[str, pa.Array] = {}
         self.memo: dict[int, tuple[Formula, pa.Array]] = {}  # formulas evaluated on these columns
 
     def __getitem__(self, name: str) -> pa.Array:
         if name not in self._arrays:
-            array = self.table.column(name).combine_chunks()
-            self._arrays[name] = array if self.rows is None else array.take(self.rows)
+            self._arrays[name] = self.table.column(name).combine_chunks()
         return self._arrays[name]
 
     def __iter__(self):
@@ -143,10 +141,6 @@ class Columns(Mapping[str, pa.Array]):
 
     def __len__(self) -> int:
         return self.table.num_columns
-
-    @property
-    def num_rows(self) -> int:
-        return self.table.num_rows if self.rows is None else len(self.rows)
 
 
 def holding(columns: Columns, predicate: Formula) -> np.ndarray:
