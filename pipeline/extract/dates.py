@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from pipeline.chinese import HAN, numeral_value, parse_chinese_integer
+from pipeline.extract.anchored import AnchoredPattern, ends_with
 from pipeline.metadata import is_issuer_line
 
 KINDS = ("date", "month", "month_end", "year", "year_end", "period", "duration", "datetime")
@@ -69,53 +70,73 @@ _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _AMONTH = r"(?:1[0-2]|0?[1-9])"
 _CMONTH = r"(?:十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
-_RANGE_SEP = r"(?:——|[—–\-－～~至到])"
-_SMALL_NUMBER = r"(?:\d{1,3}(?:\.\d)?|[一二两三四五六七八九十百]{1,4})"
+_RANGE_SEP_CHARS = "—–\\-－～~至到"
+_RANGE_SEP = rf"(?:——|[{_RANGE_SEP_CHARS}])"
+_SMALL_NUMBER_CHARS = "一二两三四五六七八九十百"
+_SMALL_NUMBER = rf"(?:\d{{1,3}}(?:\.\d)?|[{_SMALL_NUMBER_CHARS}]{{1,4}})"
 _RELATIVE_YEAR = r"(?:今年|明年|去年|上一?年度?|次年|本年度?|当年)"
 _MONTH_SUFFIX = r"(?:份|底|末|初|上旬|中旬|下旬)"
 
-DATETIME_RE = re.compile(
-    r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+# Each pattern names a character all its matches hold and how far into a match it can come
+# (pipeline.extract.anchored): a year is the 4 characters before its 年, a month at most 2
+# before its 月, and _RELATIVE_YEAR at most 4 (上一年度).
+DATETIME_RE = AnchoredPattern(
+    r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?",
+    anchors="-", lead=4,
 )
-ISO_DATE_RE = re.compile(r"(?<![\d.\-/])(?P<y>\d{4})([-/])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![\d\-/])")
+ISO_DATE_RE = AnchoredPattern(r"(?<![\d.\-/])(?P<y>\d{4})([-/])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![\d\-/])",
+                              anchors="-/", lead=4)
 # 3月1日至3月31日, 2024年3月1日至31日, 2024年3月1日—2025年2月28日
-DATE_RANGE_RE = re.compile(
+DATE_RANGE_RE = AnchoredPattern(
     rf"(?:(?P<y>{_YEAR})年|(?<![\d年]))(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]起?{_RANGE_SEP}"
-    rf"(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]"
+    rf"(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?(?P<d2>{_DAY})[日号]",
+    anchors="月", lead=5 + 2,
 )
-FULL_DATE_RE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")
+FULL_DATE_RE = AnchoredPattern(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]", anchors="年", lead=4)
 # A month and day without a year: 4月15日前 (the year comes from the context).
-SHORT_DATE_RE = re.compile(rf"(?:(?P<rel>{_RELATIVE_YEAR})|(?<![\d年个]))(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]")
-MONTH_RANGE_RE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH}){_RANGE_SEP}(?P<m2>{_MONTH})月(?:份)?")
-MONTH_RE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH})月(?P<suffix>{_MONTH_SUFFIX})?(?![{_CN_DIGIT}十\d])")
+SHORT_DATE_RE = AnchoredPattern(
+    rf"(?:(?P<rel>{_RELATIVE_YEAR})|(?<![\d年个]))(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]", anchors="月", lead=4 + 2
+)
+MONTH_RANGE_RE = AnchoredPattern(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH}){_RANGE_SEP}(?P<m2>{_MONTH})月(?:份)?",
+                                 anchors="年", lead=4)
+MONTH_RE = AnchoredPattern(rf"(?P<y>{_YEAR})年(?P<m>{_MONTH})月(?P<suffix>{_MONTH_SUFFIX})?(?![{_CN_DIGIT}十\d])",
+                           anchors="年", lead=4)
 # Months without a year: Arabic ones alone (11月), Chinese ones only with a
 # suffix or 前 (三月底前), so that 一月一调度 stays text.
-BARE_MONTH_RE = re.compile(
+BARE_MONTH_RE = AnchoredPattern(
     rf"(?:(?P<rel>{_RELATIVE_YEAR})|(?<![\d个{_CN_DIGIT}十每]))"
     rf"(?:(?P<am>{_AMONTH})月(?P<asuffix>{_MONTH_SUFFIX})?|(?P<cm>{_CMONTH})月(?P<csuffix>{_MONTH_SUFFIX}|(?=前|之前|以前)))"
-    rf"(?![{_CN_DIGIT}十\d日号])"
+    rf"(?![{_CN_DIGIT}十\d日号])",
+    anchors="月", lead=4 + 2,
 )
-SEASON_RE = re.compile(
+# The 半 or 季 of the season comes at most 2 characters after its year (2024年, 5) or 上一年度 (4).
+SEASON_RE = AnchoredPattern(
     rf"(?:(?P<y>{_YEAR})年|(?P<rel>{_RELATIVE_YEAR}))?"
-    r"(?P<season>上半年|下半年|前三季度|前[两二]季度|第?[一二三四1-4]季度|[一二三四1-4]季度)(?:末|底)?"
+    r"(?P<season>上半年|下半年|前三季度|前[两二]季度|第?[一二三四1-4]季度|[一二三四1-4]季度)(?:末|底)?",
+    anchors="半季", lead=5 + 2,
 )
-YEAR_RANGE_RE = re.compile(rf"(?P<y>{_YEAR})年?{_RANGE_SEP}(?P<y2>{_YEAR})年")
-YEAR_END_RE = re.compile(rf"(?P<y>{_YEAR})年(?:底|末)")
-YEAR_RE = re.compile(rf"(?P<y>{_YEAR})年度?")
+YEAR_RANGE_RE = AnchoredPattern(rf"(?P<y>{_YEAR})年?{_RANGE_SEP}(?P<y2>{_YEAR})年",
+                                anchors=_RANGE_SEP_CHARS, lead=4 + 1)
+YEAR_END_RE = AnchoredPattern(rf"(?P<y>{_YEAR})年(?:底|末)", anchors="年", lead=4)
+YEAR_RE = AnchoredPattern(rf"(?P<y>{_YEAR})年度?", anchors="年", lead=4)
 # 十四五 with optional quotes and 时期/期间/末; 第十四个五年规划 spelled out.
-FIVE_YEAR_PLAN_RE = re.compile(
-    r"(?<![一二三四五六七八九十])“?十(?P<n>[一二三四五])五”?(?P<suffix>时期|期间|末)?(?![一二三四五六七八九十])"
+FIVE_YEAR_PLAN_RE = AnchoredPattern(
+    r"(?<![一二三四五六七八九十])“?十(?P<n>[一二三四五])五”?(?P<suffix>时期|期间|末)?(?![一二三四五六七八九十])",
+    anchors="十", lead=1,
 )
 # 规划/计划 is required: 向第二个百年奋斗目标进军的第一个五年 is a span, not the 1st plan.
 FIVE_YEAR_PLAN_LONG_RE = re.compile(r"第(?P<n>[一二三四五六七八九十]{1,3})个五年(?:规划|计划)")
 _DURATION_UNIT_PATTERN = r"个工作日|工作日|个小时|小时|分钟|个月|个星期|周|天|日|年"
-DURATION_RE = re.compile(
+# A duration opens with its number.
+DURATION_RE = AnchoredPattern(
     rf"(?<![\d.\-—～~×{_CN_DIGIT}十两第每月])(?P<a>{_SMALL_NUMBER})(?:{_RANGE_SEP}(?P<b>{_SMALL_NUMBER}))?"
-    rf"(?P<unit>{_DURATION_UNIT_PATTERN})(?P<half>半|(?P<months>{_SMALL_NUMBER})个月)?(?![级度代底末初中年岁])"
+    rf"(?P<unit>{_DURATION_UNIT_PATTERN})(?P<half>半|(?P<months>{_SMALL_NUMBER})个月)?(?![级度代底末初中年岁])",
+    anchors=rf"\d{_SMALL_NUMBER_CHARS}", lead=0,
 )
-RELATIVE_RE = re.compile(
+RELATIVE_RE = AnchoredPattern(
     rf"(?P<word>今明两年|今年|明年|去年|上一?年度?|次年|本年度?|当年度?|"
-    rf"(?<![\d{_CN_DIGIT}十两年今明去本每近上次当])年)(?P<end>底|末|内|初|中)?"
+    rf"(?<![\d{_CN_DIGIT}十两年今明去本每近上次当])年)(?P<end>底|末|内|初|中)?",
+    anchors="年", lead=3,  # 今明两年
 )
 # Chinese-numeral years are only durations after these words (or before the
 # followers below); otherwise 统一年度 or 三年行动计划 would turn into spans.
@@ -142,7 +163,7 @@ _SIGNATURE_END_RE = re.compile(r"[ \t]*(?:$|\n|[(（])")
 # A law's adoption or promulgation line: 2020年12月24日 浙江省…会议通过, 2019年4月26日 国务院令第716号公布.
 _PROMULGATION_REST_RE = re.compile(r"^[^。；，\n]{0,60}?(?:通过|公布|颁布|发布|批准)[)）]?$")
 # 自公布之日起施行: the day is the document's own promulgation (公布, 发布, 颁布) or issue (印发, 签发) date.
-DOCUMENT_DAY_RE = re.compile(r"(?<=自)(?P<word>公布|发布|颁布|印发|签发|下发)之日(?=起)")
+DOCUMENT_DAY_RE = AnchoredPattern(r"(?<=自)(?P<word>公布|发布|颁布|印发|签发|下发)之日(?=起)", anchors="之", lead=2)
 
 
 def uses_document_days(text: str) -> bool:
@@ -454,7 +475,7 @@ def _candidates(text: str, reference_year: int | None,
         for match in RELATIVE_RE.finditer(text):
             if match["word"] == "年" and not match["end"]:
                 continue  # a bare 年 is not a date
-            if match["word"] == "年" and match["end"] in ("初", "中") and not _SEGMENT_START_RE.search(text[: match.start()]):
+            if match["word"] == "年" and match["end"] in ("初", "中") and not ends_with(_SEGMENT_START_RE, text, match.start()):
                 continue  # 年初/年中 only as a time phrase of its own, not 每年中
             built = _build_relative(match, context)
             if built is not None:
@@ -534,11 +555,11 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         return "deadline"  # 二、2024年工作安排
     # A plan period already over, opening a clause, reports: “十三五”时期，现代农业建设取得重大进展.
     if (kind == "period" and reference_year is not None and end_date is not None
-            and int(end_date[:4]) < reference_year and _SEGMENT_START_RE.search(text[:start])):
+            and int(end_date[:4]) < reference_year and ends_with(_SEGMENT_START_RE, text, start)):
         return "baseline"
     # This year or a later one opening a sentence, with what is to be done: 2021年建设1亿亩…农田.
     if (kind == "year" and reference_year is not None and start_date is not None
-            and int(start_date[:4]) >= reference_year and _SEGMENT_START_RE.search(text[:start])
+            and int(start_date[:4]) >= reference_year and ends_with(_SEGMENT_START_RE, text, start)
             and _TO_DO_RE.match(text, end, end + 24)):
         return "deadline"
     # A past year opening a clause reports a figure: 2020年全省数字经济增加值…
@@ -546,7 +567,7 @@ def _role(text: str, start: int, end: int, kind: str, start_date: str | None,
         reference_year is not None and start_date is not None
         and kind in ("year", "year_end", "month", "month_end", "date")
         and int(start_date[:4]) < reference_year
-        and (reports_past or _SEGMENT_START_RE.search(text[:start]))
+        and (reports_past or ends_with(_SEGMENT_START_RE, text, start))
     ):
         return "baseline"  # in a review or 发展基础 every past date reports: 增速2023年8月实现由负转正
     return "reference"

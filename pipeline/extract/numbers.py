@@ -136,7 +136,8 @@ _UNIT_BLOCKERS: Mapping[str, str] = MappingProxyType({
 
 # Thousands separators may be full-width (82，225.00元); a group is exactly three digits.
 _ARABIC = r"\d+(?:[,，]\d{3}(?!\d))*(?:\.\d+)?"
-_CN_GROUP = r"[〇零○一二两三四五六七八九十百千]+"
+_CN_NUMERAL_CHARS = "〇零○一二两三四五六七八九十百千"
+_CN_GROUP = rf"[{_CN_NUMERAL_CHARS}]+"
 # 万 and 亿 inside a Chinese numeral (一万二千) belong to it when digits follow;
 # a trailing 万/亿 is a magnitude and goes to the unit (三万个 → 三, 万个).
 _CHINESE = rf"{_CN_GROUP}(?:[万亿]{_CN_GROUP})*(?:点[〇零○一二三四五六七八九]+)?"
@@ -160,6 +161,9 @@ _ARABIC_RE = re.compile(rf"{_ARABIC}")
 FRACTION_PATTERN = rf"(?:[百千万]|[一二两三四五六七八九十]+)分之(?:{_ARABIC}|[〇零一二两三四五六七八九十百]+(?:点[〇零一二三四五六七八九]+)?)"
 _FRACTION_RE = re.compile(r"(?P<d>[百千万]|[一二两三四五六七八九十]+)分之(?P<n>.+)")
 _MAGNITUDE_SUFFIX_RE = re.compile(rf"(?:{MAGNITUDE_PATTERN})$")
+# The characters a NUMBER_PATTERN or FRACTION_PATTERN numeral opens with (万 in 万分之一), for a
+# character class: what a matcher looks for first (pipeline.extract.anchored).
+NUMERAL_START_CHARS = rf"\d{_CN_NUMERAL_CHARS}万"
 
 
 def is_arabic(numeral: str) -> bool:

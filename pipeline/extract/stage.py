@@ -10,6 +10,7 @@ the whole document.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -126,10 +127,12 @@ def _read_indicator_tables(rows: dict[str, list[dict]], canonical: str, clauses:
                            context: DocumentContext, reference_year: int | None) -> None:
     """A plan's indicator table replaces what the sentence grammar made of its lines; its header
     years are the baseline and the deadline of the columns."""
-    for table in find_indicator_tables(canonical, reference_year):
+    tables = find_indicator_tables(canonical, reference_year)
+    clause_at = _clause_locator(clauses) if tables else None
+    for table in tables:
         rows["targets"] = [row for row in rows["targets"] if not table.start <= row["start"] < table.end]
         for hit in table.hits:
-            clause = _clause_at(clauses, hit.start)
+            clause = clause_at(hit.start)
             if clause is None:
                 continue
             row = {"doc_id": context.doc_id, "clause_id": clause.clause_id, "start": hit.start, "end": hit.end}
@@ -142,12 +145,21 @@ def _read_indicator_tables(rows: dict[str, list[dict]], canonical: str, clauses:
     rows["targets"].sort(key=lambda row: row["start"])
 
 
-def _clause_at(clauses: Sequence[Clause], position: int) -> Clause | None:
-    """The clause whose own text holds ``position`` of the canonical text."""
-    for clause in clauses:
-        if any(start <= position < end for start, end in clause.spans):
-            return clause
-    return None
+def _clause_locator(clauses: Sequence[Clause]):
+    """``clause_at(position)``: the clause whose own text holds ``position`` of the canonical text, or None.
+
+    The clauses' own spans do not overlap; sorted once, each cell of an indicator table finds its
+    clause by bisection instead of a scan of every clause.
+    """
+    spans = sorted(((start, end, clause) for clause in clauses for start, end in clause.spans if end > start),
+                   key=lambda span: span[0])
+    starts = [start for start, _, _ in spans]
+
+    def clause_at(position: int) -> Clause | None:
+        i = bisect_right(starts, position) - 1
+        return spans[i][2] if i >= 0 and position < spans[i][1] else None
+
+    return clause_at
 
 
 def _share_dates(doc: Doc, own: str, reference_year: int | None, plain: list[DateHit]) -> None:

@@ -46,11 +46,12 @@ from types import MappingProxyType
 from typing import Iterator
 
 from pipeline.chinese import HAN, SENTENCE_END
+from pipeline.extract.anchored import AnchoredPattern, ends_with
 from pipeline.extract.dates import DateHit, find_dates
 from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import (
-    BASE_UNIT_PATTERN, FRACTION_PATTERN, MAGNITUDE_PATTERN, MAGNITUDES, NUMBER_PATTERN, is_arabic, lookup_unit,
-    parse_decimal, to_base,
+    BASE_UNIT_PATTERN, FRACTION_PATTERN, MAGNITUDE_PATTERN, MAGNITUDES, NUMBER_PATTERN, NUMERAL_START_CHARS,
+    is_arabic, lookup_unit, parse_decimal, to_base,
 )
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -88,7 +89,8 @@ DOUBLINGS = MappingProxyType({"翻两番": 4.0, "翻一番": 2.0, "翻番": 2.0,
 _PREFIX_ALT = "|".join(sorted(COMPARATOR_PREFIXES, key=len, reverse=True))
 _INCLUSIVE = r"(?:[(（](?:含|不含)[)）])"
 # 3—5个, 1万-5万元, 10万—50万元, 3到5亿元, 20%—30%, 5000万元(含)至1亿元(不含).
-VALUE_RE = re.compile(
+# A figure holds a numeral, after at most the longest comparator prefix.
+VALUE_RE = AnchoredPattern(
     f"(?P<pre>{_PREFIX_ALT})?"
     f"(?P<num>{FRACTION_PATTERN}|{NUMBER_PATTERN})"
     f"(?:(?P<mag1>{MAGNITUDE_PATTERN})?(?P<pct1>%|{BASE_UNIT_PATTERN})?{_INCLUSIVE}?"
@@ -98,7 +100,8 @@ VALUE_RE = re.compile(
     f"(?P<base>{BASE_UNIT_PATTERN})?"
     f"{_INCLUSIVE}?"
     r"(?:\([A-Za-z]{1,8}\)(?=及以上|及以下|以上|以下|以内|左右))?"  # 1000兆比特/秒(Mbps)以上
-    "(?P<post>及以上|及以下|以上|以下|以内|左右|上下|内(?![容部外涵地资需生核置设嵌]))?"
+    "(?P<post>及以上|及以下|以上|以下|以内|左右|上下|内(?![容部外涵地资需生核置设嵌]))?",
+    anchors=NUMERAL_START_CHARS, lead=max(map(len, COMPARATOR_PREFIXES)),
 )
 DOUBLING_RE = re.compile(r"翻两番|翻一?番|倍增(?!计划|行动|工程|专项)")
 # 翻一番多: more than doubled.
@@ -116,6 +119,8 @@ BANDWIDTH_RE = re.compile(
 )
 
 _BAD_BEFORE_NUMBER = re.compile(r"[A-Za-z0-9.+/\-:_第前“×]$")
+_LEADING_ZERO_RE = re.compile(r"0\d")
+_CLAUSE_OPENING_RE = re.compile(r"(?:^|[，。；：\n])$")
 _BAD_AFTER_VALUE = re.compile(r"^(?![/／][年月日人户个家项次])[A-Za-z0-9.+/\-:_×]")
 _CJK_RE = re.compile(rf"^[{HAN}]")
 _NOUN_START_RE = re.compile(rf"^[{HAN}“A-Za-z]")
@@ -219,11 +224,17 @@ def _not_number_re() -> re.Pattern:
         return re.compile("|".join(f"(?:{row['pattern']})" for row in csv.DictReader(handle)))
 
 
+_PAREN_RE = re.compile(r"[()]")
+
+
 def _paren_depth(text: str, start: int, pos: int) -> int:
+    """The brackets opened between ``start`` and ``pos`` and not closed (a stray ")" closes nothing)."""
     depth = 0
-    for char in text[start:pos]:
-        depth += char == "("
-        depth -= char == ")" and depth > 0
+    for paren in _PAREN_RE.finditer(text, start, pos):
+        if paren.group() == "(":
+            depth += 1
+        elif depth:
+            depth -= 1
     return depth
 
 
@@ -315,44 +326,51 @@ def _unit_of(match: re.Match) -> str:
 def _is_value(text: str, match: re.Match, pre: str | None) -> str | None:
     """``"ok"``, ``"weak"`` (a Chinese count that needs a goal around it), ``"bare"``
     (an Arabic number that may take the unit of its list), or None when it is not a figure."""
-    num_start = match.start("num")
+    num_start, end = match.start("num"), match.end()
     unit = _unit_of(match)
     fraction = "分之" in match["num"]
     has_comparator = bool(pre or match["post"] or match["approx"])
-    if re.match(r"0\d", match["num"]) or (match["num2"] and re.match(r"0\d", match["num2"])):
+    # A Chinese numeral with neither unit nor % (the 一 of 进一步, 十四五) is no figure, unless it is a magnitude.
+    chinese_bare = not fraction and not is_arabic(match["num"]) and not (match["base"] or match["pct1"])
+    if chinese_bare and not _magnitude_figure(text, match, pre):
         return None
-    if not pre and _BAD_BEFORE_NUMBER.search(text[:num_start]):
+    if not all(_reads(parse_decimal, match[group]) for group in ("num", "num2") if match[group]):
+        return None  # 十百千家企业: numeral characters that make no number
+    if _LEADING_ZERO_RE.match(match["num"]) or (match["num2"] and _LEADING_ZERO_RE.match(match["num2"])):
         return None
-    if _BAD_AFTER_VALUE.match(text[match.end():]) and not (
-            match["post"] in ("以上", "及以上") and text[match.end():match.end() + 1].isdigit()):
+    if not pre and ends_with(_BAD_BEFORE_NUMBER, text, num_start):
+        return None
+    if _BAD_AFTER_VALUE.match(text[end:end + 2]) and not (  # the pattern reads two characters at most
+            match["post"] in ("以上", "及以上") and text[end:end + 1].isdigit()):
         return None  # 10万元以上100万元以下 goes on to its upper bound
     if _paren_depth(text, _line_start(text, num_start), num_start) and pre not in _BRACKETED_LIMITS:
         return None  # parenthetical glosses: (每秒10的18次方次浮点运算); a bound is not one: (外资股比不超过50%)
-    if fraction:
+    if fraction or chinese_bare:
         return "ok"
-    if not is_arabic(match["num"]) and not (match["base"] or match["pct1"]):
-        # 用户超千万: a magnitude word alone, after a comparator, at the end of its phrase.
-        if match["num"] in ("千", "百") and match["mag"] == "万" and pre and not match["num2"] \
-                and not _CJK_RE.match(text[match.end():]):
-            return "ok"
-        # 配置千万级感知节点: a count of the order of ten million (not 千亿级产业集群, a class of money).
-        if match["num"] in ("百", "千") and match["mag"] == "万" and not match["num2"] \
-                and text.startswith("级", match.end()) and (pre or _SCALE_VERB_RE.search(text, 0, match.start())):
-            return "ok"
-        return None
     if not is_arabic(match["num"]) and not (has_comparator or match["num2"]):
         value = parse_decimal(match["num"])
         return "weak" if value >= 10 and lookup_unit(unit).is_count else None
     if not (match["base"] or match["pct1"]):
         # Bare numbers or magnitudes need a comparator and must not run into
         # a word (超过3年, 2.0版, 世界500强, 千亿级).
-        if has_comparator and not match["num2"] and (match["post"] or not _CJK_RE.match(text[match.end():])):
+        if has_comparator and not match["num2"] and (match["post"] or not _CJK_RE.match(text[end:end + 1])):
             return "ok"
         if not has_comparator and not match["num2"] and not match["mag"] and is_arabic(match["num"]) \
                 and text[match.end():match.end() + 1] in "、和及与至":
             return "bare"
         return None
     return "ok" if unit else None
+
+
+def _magnitude_figure(text: str, match: re.Match, pre: str | None) -> bool:
+    """千万/百万 written as the figure: 用户超千万 (after a comparator, at the end of its phrase),
+    配置千万级感知节点 (a count of the order of ten million; not 千亿级产业集群, a class of money)."""
+    if match["num"] not in ("千", "百") or match["mag"] != "万" or match["num2"]:
+        return False
+    end = match.end()
+    if pre and not _CJK_RE.match(text[end:end + 1]):
+        return True
+    return text.startswith("级", end) and bool(pre or _SCALE_VERB_RE.search(text, 0, match.start()))
 
 
 def _sentence_start(text: str, pos: int) -> int:
@@ -384,7 +402,7 @@ def _cues(text: str, deadline_year: int | None, reference_year: int | None,
             kind = "baseline" if reference_year and year < reference_year else "target"
             cues.append((date.start, kind, year if kind == "target" else None, True))
         elif date.kind in ("year", "year_end", "month", "month_end") and year is not None \
-                and re.search(r"(?:^|[，。；：\n])$", text[: date.start]):
+                and ends_with(_CLAUSE_OPENING_RE, text, date.start):
             # A bare year opening a clause: future years are deadlines, past ones report.
             horizon = reference_year if reference_year is not None else deadline_year
             if horizon is not None and year >= horizon:
@@ -434,20 +452,26 @@ def _kind_and_deadline(text: str, pos: int, cues: list, deadline_year: int | Non
 
 def _value_hits(text: str) -> Iterator[tuple[int, int, re.Match | None, str | None, str]]:
     """(start, end, match, prefix, quality) for figures, and doublings with match None."""
-    blocked = [(m.start(), m.end()) for m in _not_number_re().finditer(text)]
+    # The spans of not_numbers.csv, read only as far as the figures need them.
+    not_numbers, blocked = _not_number_re().finditer(text), []
     for match in VALUE_RE.finditer(text):
-        if any(a < match.end() and match.start("num") < b for a, b in blocked):
-            continue
-        if not all(_reads(parse_decimal, match[group]) for group in ("num", "num2") if match[group]):
-            continue  # 十百千家企业: numeral characters that make no number
         pre = _valid_prefix(text, match)
         quality = _is_value(text, match, pre)
-        if quality:
+        if not quality:
+            continue
+        while not blocked or blocked[-1][0] < match.end():
+            span = next(not_numbers, None)
+            if span is None:
+                break
+            blocked.append(span.span())
+        if not any(a < match.end() and match.start("num") < b for a, b in blocked):
             start = match.start() if pre else match.start("num")
             yield start, match.end(), match, pre, quality
     for match in DOUBLING_RE.finditer(text):
         yield match.start(), match.end(), None, None, "ok"
-    for match in BANDWIDTH_RE.finditer(text):
+    # A bandwidth figure needs 带宽 before it in its segment or 入户/到户 after it.
+    bandwidths = BANDWIDTH_RE.finditer(text) if "带宽" in text or "户" in text else ()
+    for match in bandwidths:
         segment_start = max(text.rfind(c, 0, match.start()) for c in "，。；：\n") + 1
         arabic = match["num"][0].isdigit()
         if (arabic and match["pre"] and "带宽" in text[segment_start:match.start()]) or (not arabic and match["home"]):
