@@ -110,6 +110,9 @@ def _prepare_worker():
     the workers are the parallelism). This holds for a worker that inherits
     its caller's toolkit too: the caller's Arrow may never have allocated.
     """
+    # Some Arrow code (the IPC writer, conversions to numpy) allocates from the
+    # built-in default pool whatever pool is set: its reservation is made now.
+    pa.allocate_buffer(64, memory_pool=pa.default_memory_pool())
     pa.set_memory_pool(pa.system_memory_pool())
     pa.set_cpu_count(1)
     pa.set_io_thread_count(1)

@@ -145,10 +145,27 @@ class Columns(Mapping[str, pa.Array]):
 
 def holding(columns: Columns, predicate: Formula) -> np.ndarray:
     """Whether ``predicate`` is true on each row (false or null: False)."""
-    holds = predicate.evaluate(columns, columns.memo)
-    if holds.null_count:
-        holds = pc.fill_null(holds, False)
-    return holds.to_numpy(zero_copy_only=False)
+    return booleans(predicate.evaluate(columns, columns.memo))
+
+
+# Arrays reach numpy without nulls and through the zero-copy path only:
+# ``to_numpy(zero_copy_only=False)`` converts through Arrow's pandas code,
+# which allocates from Arrow's own default allocator (mimalloc) whatever pool
+# is set, and its first allocation reserves 1 GiB of address space: in a
+# bounded worker (``RLIMIT_AS``) the document then fails as too large.
+
+def booleans(array: pa.Array) -> np.ndarray:
+    """A boolean array as numpy booleans, null as False."""
+    if array.null_count:
+        array = pc.fill_null(array, False)
+    return pc.cast(array, pa.uint8()).to_numpy().view(np.bool_)
+
+
+def numbers(array: pa.Array, null: object = 0) -> np.ndarray:
+    """A numeric array as numpy, ``null`` in place of nulls."""
+    if array.null_count:
+        array = pc.fill_null(array, null)
+    return array.to_numpy()
 
 
 def failing(columns: Columns, predicate: Formula) -> np.ndarray:

@@ -240,7 +240,7 @@ def foreign_key(table: str, columns: Sequence[str], parent: str, parent_columns:
         if nullable:
             values = tables.columns(table)
             for column in columns:
-                missing &= values[column].is_valid().to_numpy(zero_copy_only=False)
+                missing &= fx.booleans(values[column].is_valid())
         return _rows(np.flatnonzero(missing))
 
     target = f"{parent}({', '.join(parent_columns)})"
@@ -361,8 +361,8 @@ def _seq_in_order(tables: Tables) -> pa.Table:
     clauses = tables.columns("clauses")
     group, first = fx.groups(clauses["doc_id"])
     seq = clauses["seq"]
-    counted = np.flatnonzero(seq.is_valid().to_numpy(zero_copy_only=False))  # a null seq is not counted
-    values = seq.to_numpy(zero_copy_only=False)[counted].astype(np.int64)
+    counted = np.flatnonzero(fx.booleans(seq.is_valid()))  # a null seq is not counted
+    values = fx.numbers(seq)[counted].astype(np.int64)
     mine = group[counted]
     _, distinct = np.unique(fx.key_codes([clauses["doc_id"], seq], nulls_match=True)[counted], return_index=True)
     seq_count = np.bincount(mine[distinct], minlength=len(first))
@@ -402,11 +402,10 @@ def _effective_date_in_dates(tables: Tables) -> pa.Table:
     days, date_days = fx.shared_key_codes([documents["doc_id"], documents["effective_date"]],
                                           [dates["doc_id"], dates["start_date"]])
     date_codes, date_days = date_codes[effective], date_days[effective]
-    has_dates = (codes != fx.NO_KEY) & np.isin(codes, date_codes) & documents["effective_date"].is_valid().to_numpy(
-        zero_copy_only=False)
+    has_dates = (codes != fx.NO_KEY) & np.isin(codes, date_codes) & fx.booleans(documents["effective_date"].is_valid())
     agrees = (days != fx.NO_KEY) & np.isin(days, date_days)
     rows = np.flatnonzero(has_dates & ~agrees)
-    starts = dates["start_date"].cast(pa.int32()).to_numpy(zero_copy_only=False)[effective]
+    starts = fx.numbers(dates["start_date"].cast(pa.int32()))[effective]
     earliest = [int(starts[date_codes == codes[row]].min()) for row in rows]  # shown in the message
     return pa.table({ROW: pa.array(rows, pa.int64()), "effective_date": documents["effective_date"].take(pa.array(rows)),
                      "effective_in_dates": pa.array(earliest, pa.int32()).cast(pa.date32())})
@@ -420,8 +419,8 @@ def _shares_sum(tables: Tables) -> pa.Table:
     """
     shares = tables.columns("theme_shares")
     group, first = fx.groups(shares["doc_id"])
-    counted = np.flatnonzero(shares["share"].is_valid().to_numpy(zero_copy_only=False))  # a null share is not added
-    values = shares["share"].to_numpy(zero_copy_only=False)[counted]
+    counted = np.flatnonzero(fx.booleans(shares["share"].is_valid()))  # a null share is not added
+    values = fx.numbers(shares["share"], 0.0)[counted]
     count = np.bincount(group[counted], minlength=len(first))
     total = np.bincount(group[counted], weights=values, minlength=len(first))  # added in row order
     groups = pa.table({"doc_id": shares["doc_id"].take(pa.array(first)), "share_count": pa.array(count, pa.int64()),
