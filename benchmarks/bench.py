@@ -65,12 +65,14 @@ if str(BENCH_DIR.parent) not in sys.path:   # run as a script, `benchmarks` is n
 # in the functions that use them.
 from pipeline import __version__, corpus  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.store.assembly import assemble_tables, check_assembled  # noqa: E402
 from pipeline.store.files import INTERIM_NAME  # noqa: E402
 from pipeline.store.manifest import code_fingerprint  # noqa: E402
 from pipeline.store.sources import Source, list_sources  # noqa: E402
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from benchmarks.bare import Figures
     from pipeline.process import Toolkit
@@ -283,23 +285,25 @@ class _Aligned:
     def fit(self, clauses: pd.DataFrame) -> _Aligned:
         return self
 
-    def align(self) -> pd.DataFrame:
-        return self.aligned
+    def align_table(self) -> pa.Table:
+        from pipeline.tables import frame_to_table
+
+        return frame_to_table("alignments", self.aligned)
 
 
 def measure_assembly(scratch: Path, doc_ids: Sequence[str], aligned: pd.DataFrame, megabytes: float) -> list[Timing]:
     """Assemble every table from the parts in ``scratch/interim``, then run the corpus-level checks, as a run does.
 
-    The checks read what the assembly kept (:func:`pipeline.corpus.check_assembled`), not the tables read back.
+    The checks read what the assembly kept (:func:`pipeline.store.assembly.check_assembled`), not the tables read back.
     """
     assemble, validate = Clock(), Clock()
     paths: dict[str, Path] = {}
     try:
         with assemble:
             checked: dict = {}
-            paths = corpus.assemble_tables(scratch, scratch / INTERIM_NAME, doc_ids, _Aligned(aligned), checked=checked)
+            paths = assemble_tables(scratch, scratch / INTERIM_NAME, doc_ids, _Aligned(aligned), checked=checked)
         with validate:
-            corpus.check_assembled(scratch, paths, checked)
+            check_assembled(scratch, paths, checked)
     finally:
         for path in paths.values():
             Path(path).unlink(missing_ok=True)
@@ -488,7 +492,7 @@ def end_to_end(folder: Path, out: Path, workers: int) -> dict:
 def policy_command() -> list[str]:
     """The installed ``policy`` command beside this Python, else the module."""
     script = Path(sys.executable).with_name("policy")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pipeline.entry"]
 
 
 def no_change_rerun(folder: Path, out: Path, repeats: int = 3) -> dict:

@@ -12,7 +12,9 @@ Patterns are written for canonical text (``pipeline.normalize``): full-width
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterator, Mapping
+
+import numpy as np
 
 # --- Han characters -----------------------------------------------------------
 
@@ -32,6 +34,31 @@ def is_han(char: str) -> bool:
     """
     point = ord(char)
     return any(first <= point <= last for first, last in HAN_RANGES)
+
+
+def code_point_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct code points of ``text``, in order, and the number of times each occurs.
+
+    Counted by numpy, several times faster than ``Counter(text)``, which
+    makes a string object of every CJK character it reads: a test of each
+    character then runs once per distinct one (a few hundred in a policy
+    document), or as one numpy lookup.
+
+    >>> [a.tolist() for a in code_point_counts("数据数")]
+    [[25454, 25968], [1, 2]]
+    """
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return np.unique(points, return_counts=True)
+
+
+def char_counts(text: str) -> Iterator[tuple[str, int]]:
+    """Each distinct character of ``text`` with the number of times it occurs (:func:`code_point_counts`).
+
+    >>> list(char_counts("数据数"))
+    [('据', 1), ('数', 2)]
+    """
+    points, counts = code_point_counts(text)
+    return zip(map(chr, points.tolist()), counts.tolist())
 
 
 # --- Sentence ends ---------------------------------------------------------------

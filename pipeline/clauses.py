@@ -81,6 +81,8 @@ _CONTAINERS = ("part", "attachment", "heading")
 # A line this long holds many paragraphs run together (see _markers_in).
 _RUN_TOGETHER_LINE = 2000
 _MAX_RUN_IN_TITLE = 40
+_AFTER_CLAUSE_END = re.compile(rf"[{CLAUSE_END}]\s*")
+_AFTER_COLON = re.compile(r"[：:)]\s*")
 _CLAUSE_OPENING = re.compile(r"\((?=[一二三四五六七八九十]{1,3}\))")
 _HAN_SPACE = re.compile(rf"(?<=[{HAN}]) +(?=[{HAN}])")
 
@@ -456,9 +458,9 @@ class _Segmenter:
         after a section title (现提出以下意见：一、…主要目标(一)指导思想。);
         there they are markers only when they continue the numbering exactly.
         """
-        positions = [decoration] + [m.end() for m in re.finditer(rf"[{CLAUSE_END}]\s*", line)]
+        positions = [decoration] + [m.end() for m in _AFTER_CLAUSE_END.finditer(line)]
         if len(line) > _RUN_TOGETHER_LINE:
-            positions += [m.end() for m in re.finditer(r"[：:)]\s*", line)]
+            positions += [m.end() for m in _AFTER_COLON.finditer(line)]
             positions += [m.start() for m in _CLAUSE_OPENING.finditer(line)]
         # A section title runs straight into its first clause: 二、提高利用外资质量(一)加大….
         for opening in _CLAUSE_OPENING.finditer(line):

@@ -126,12 +126,6 @@ def _progress(items, total):
             typer.echo(f"processed {done}/{total} documents", err=True)
 
 
-def _named(items: list, shown: int = 5) -> str:
-    names = [str(getattr(item, "path", item)) for item in items]
-    more = f", … {len(names) - shown} more" if len(names) > shown else ""
-    return f" ({', '.join(names[:shown])}{more})" if names else ""
-
-
 @app.command()
 def extract(
     seeds_dir: Path = typer.Argument(config.DEFAULT_SEEDS_DIR, help="Folder of the documents to read."),
@@ -157,9 +151,10 @@ def extract(
 
     Example: policy extract seeds --out data --workers 2
     """
-    from pipeline.codebook import FILE_NAME, datapackage, render, write_datapackage
+    # The codebook imports pyarrow: here only when it is written or checked, not on an up-to-date folder.
     from pipeline.corpus import ENGINES, check_corpus, extract_corpus
     from pipeline.store.engines import Limits
+    from pipeline.store.files import CODEBOOK_NAME
 
     _require_documents(seeds_dir)
     if engine not in ENGINES:
@@ -167,11 +162,13 @@ def extract(
     options = {"workers": workers, "engine": engine, "scheduler": scheduler,
                "limits": Limits(timeout, memory_mb * 2**20)}
     if check:
+        from pipeline.codebook import datapackage, render
+
         try:
             differences = check_corpus(seeds_dir, out, **options)
         except PipelineError as error:
             _fail(str(error))
-        codebook = out / FILE_NAME
+        codebook = out / CODEBOOK_NAME
         if not codebook.is_file() or codebook.read_bytes() != render(datapackage(strict=False)):
             differences.append(f"{codebook}: not the codebook the code describes")
         for line in differences:
@@ -186,26 +183,14 @@ def extract(
         # The codebook depends on the code alone: a folder up to date with this
         # code already has it (rendering it imports what the checks need, most
         # of a no-change run's time). `--check` compares its bytes.
-        if not (result.up_to_date and (out / FILE_NAME).is_file()):
+        if not (result.up_to_date and (out / CODEBOOK_NAME).is_file()):
+            from pipeline.codebook import write_datapackage
+
             write_datapackage(out)
     except PipelineError as error:
         _fail(str(error))
-    if result.up_to_date:
-        typer.echo(f"{out} is up to date: {result.n_documents} documents unchanged")
-    else:
-        tables = sum(1 for path in result.written if path.suffix == ".parquet")
-        typer.echo(f"wrote {tables} tables, the manifest and {FILE_NAME} to {out}")
-        typer.echo(f"{result.n_documents} documents: {len(result.processed)} processed, {len(result.reused)} unchanged, "
-                   f"{len(result.removed)} removed{_named(result.removed)}, "
-                   f"{len(result.failures)} failed{_named(result.failures)}")
-    for entry in result.skipped:
-        typer.echo(f"note: {entry}", err=True)
-    for error in result.failures:
-        typer.echo(f"error: {error}", err=True)
-    for source_file in result.flagged:
-        typer.echo(f"error: {source_file}: no numbered clauses found (kept as one preamble clause)", err=True)
-    for source_file, summary in result.warned.items():
-        typer.echo(f"warning: {source_file}: {summary} (documents.warnings)", err=True)
+    for line, to_stderr in result.summary_lines(out):
+        typer.echo(line, err=to_stderr)
     if report:
         from pipeline.report import write_report
         from pipeline.views import load_tables

@@ -23,14 +23,14 @@ import pyarrow as pa
 
 from pipeline import __version__
 from pipeline.errors import CodebookError
-from pipeline.store.files import write_atomically
+from pipeline.store.files import CODEBOOK_NAME, write_atomically
 from pipeline.tables import COLUMN_DESCRIPTIONS, SCHEMAS, TABLE_DESCRIPTIONS, undocumented_columns
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 DIALECT_PROFILE = "https://datapackage.org/profiles/2.0/tabledialect.json"
-FILE_NAME = "datapackage.json"
+FILE_NAME = CODEBOOK_NAME
 
 
 def field_type(data_type: pa.DataType, container: str = "parquet") -> dict[str, object]:

@@ -25,15 +25,18 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from multiprocessing import current_process, get_context
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from cydifflib import SequenceMatcher
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.utils._sparse import _align_api_if_sparse  # what _count_vocab returns: the type it gives
 
 from pipeline.chinese import HAN
+from pipeline.tables import SCHEMAS, SORT_KEYS
 
 # Runs of characters that carry meaning; punctuation and spaces split them so
 # that no n-gram spans a sentence break.
@@ -46,6 +49,8 @@ _ALIGNED_KINDS = frozenset({"preamble", "section", "clause", "item", "subitem", 
 # of the best-match cells).
 _CHUNK_ROWS = 256
 _CHUNK_PAIRS = 8192
+# Shared passages searched per task of a forked process (_in_processes).
+_CHUNK_PASSAGES = 2048
 # Characters of clause text counted at a time (char_ngram_counts).
 _CHUNK_CHARS = 1 << 19
 # Blocks shorter than this do not count as reuse (shared_passage's min_block),
@@ -53,10 +58,6 @@ _CHUNK_CHARS = 1 << 19
 _MIN_BLOCK = 5
 _REUSE_BOUND_N = 4
 _WINDOW_BUCKETS = 1 << 24
-ALIGNMENT_COLUMNS = (
-    "doc_a", "clause_a", "doc_b", "clause_b", "score", "shared_text", "shared_chars",
-    "shared_start_a", "shared_end_a", "shared_start_b", "shared_end_b", "reuse", "reuse_chars",
-)
 
 
 class CharNgrams:
@@ -194,6 +195,28 @@ class _Vectorizer(TfidfVectorizer):
         matrix.sort_indices()
         return vocabulary, _align_api_if_sparse(matrix)
 
+    def fit_transform_copies(self, texts: Sequence[str], copies: np.ndarray) -> sparse.csr_matrix:
+        """``fit_transform`` of a corpus in which ``texts[k]`` occurs ``copies[k]`` times, one row per distinct text.
+
+        The rows are those ``fit_transform`` gives each copy, bit for bit: the
+        counts of a text do not depend on its copies, and the document
+        frequencies (the only corpus-wide figure) count every copy, with
+        scikit-learn's own formula (``TfidfTransformer.fit``, smoothed).
+        """
+        self._check_params()
+        self._tfidf = TfidfTransformer(norm=self.norm, use_idf=self.use_idf, smooth_idf=self.smooth_idf,
+                                       sublinear_tf=self.sublinear_tf)
+        counts = CountVectorizer.fit_transform(self, texts)
+        self._tfidf.fit(counts)
+        if self.use_idf:
+            frequency = np.bincount(counts.indices, weights=np.repeat(copies, np.diff(counts.indptr)),
+                                    minlength=counts.shape[1]) + float(self.smooth_idf)
+            idf = np.full_like(frequency, fill_value=int(copies.sum()) + int(self.smooth_idf), dtype=np.float64)
+            idf /= frequency
+            np.log(idf, out=idf)
+            self._tfidf.idf_ = idf + 1.0
+        return self._tfidf.transform(counts, copy=False)
+
 
 def meaningful_chars(text: str) -> int:
     """How many characters of ``text`` are not punctuation or space."""
@@ -274,6 +297,8 @@ class ClauseComparer:
             looking for candidates (not when scoring them); ``None`` uses every feature.
         reuse_min_chars: a near-verbatim stretch at least this long is reuse.
         min_chars: clauses with fewer meaningful characters (bare headings) are not aligned.
+        n_jobs: processes that search candidates and shared passages (forked
+            from this one, POSIX); the result does not depend on it.
 
     Example:
         >>> comparer = ClauseComparer().fit(clauses)            # doctest: +SKIP
@@ -288,6 +313,7 @@ class ClauseComparer:
         block_max_df: int | None = 200,
         reuse_min_chars: int = 40,
         min_chars: int = 20,
+        n_jobs: int = 1,
     ) -> None:
         self.analyzer = analyzer
         self.min_score = min_score
@@ -295,6 +321,7 @@ class ClauseComparer:
         self.block_max_df = block_max_df
         self.reuse_min_chars = reuse_min_chars
         self.min_chars = min_chars
+        self.n_jobs = n_jobs
 
     def fit(self, clauses: pd.DataFrame) -> ClauseComparer:
         """Learn the vocabulary and weights of a corpus of clauses.
@@ -304,15 +331,23 @@ class ClauseComparer:
                 kind and text). Closing lines and clauses shorter than
                 ``min_chars`` are left out.
 
-        Sets ``clauses_`` (the clauses compared), ``vectorizer_`` and ``matrix_``
-        (one L2-normalised TF-IDF row per clause).
+        Sets ``clauses_`` (the clauses compared), ``texts_`` (their distinct
+        texts, in order of first appearance), ``text_of_`` (each clause's
+        text), ``vectorizer_`` and ``matrix_`` (one L2-normalised TF-IDF row
+        per distinct text: corpora copy clauses, and a copy's row is its
+        text's row; every copy counts in the document frequencies).
         """
         kept = clauses[clauses["kind"].isin(_ALIGNED_KINDS)]
-        kept = kept[kept["text"].map(meaningful_chars) >= self.min_chars]
+        text_of, texts = pd.factorize(kept["text"])
+        long_enough = np.fromiter((meaningful_chars(text) >= self.min_chars for text in texts), bool, len(texts))
+        kept = kept[long_enough[text_of]] if len(kept) else kept
         self.clauses_ = kept[["doc_id", "clause_id", "text"]].reset_index(drop=True)
+        text_of, texts = pd.factorize(self.clauses_["text"])
+        self.text_of_, self.texts_ = text_of.astype(np.int64), np.asarray(texts, dtype=object)
         self.vectorizer_ = _Vectorizer(analyzer=self.analyzer or CharNgrams(), sublinear_tf=True, dtype=np.float64)
         if len(self.clauses_):
-            self.matrix_ = self.vectorizer_.fit_transform(self.clauses_["text"]).tocsr()
+            copies = np.bincount(self.text_of_, minlength=len(self.texts_))
+            self.matrix_ = self.vectorizer_.fit_transform_copies(self.texts_, copies).tocsr()
         else:
             self.matrix_ = sparse.csr_matrix((0, 0))
         self.groups_ = pd.factorize(self.clauses_["doc_id"], sort=True)[0]
@@ -325,50 +360,71 @@ class ClauseComparer:
         return (a @ b.T).toarray()
 
     def align(self) -> pd.DataFrame:
-        """Clause pairs of different documents that say the same thing, one row per pair.
+        """:meth:`align_table` as a data frame."""
+        return self.align_table().to_pandas()
+
+    def align_table(self) -> pa.Table:
+        """Clause pairs of different documents that say the same thing, one row per pair, as the ``alignments`` table.
 
         A pair is kept when each clause is the other's best match in the other
         document and the score reaches ``min_score``, or when the clauses share
         a near-verbatim stretch of ``reuse_min_chars`` (``reuse``). ``doc_a`` sorts
         before ``doc_b``; shared-passage offsets are offsets into each clause's text.
+        Rows are in the table's sort order (doc_a, doc_b, clause_a, clause_b),
+        built as Arrow arrays: a shared passage is computed once per pair of
+        distinct texts and taken for every pair of clauses that copy them.
         """
         pairs = self._candidates()
         if pairs.empty:
-            return pd.DataFrame({name: [] for name in ALIGNMENT_COLUMNS})
-        texts = self.clauses_["text"].to_numpy()
+            return SCHEMAS["alignments"].empty_table()
         i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
         similar = (pairs["mutual"] & (pairs["score"] >= self.min_score)).to_numpy()
+        # Each pair of clauses is a pair of distinct texts (a, b).
+        n_texts = len(self.texts_)
+        text_pairs, pair_of = np.unique(self.text_of_[i] * n_texts + self.text_of_[j], return_inverse=True)
+        a, b = text_pairs // n_texts, text_pairs % n_texts
         # The shared passage is the costly part (difflib's matching): it is
         # computed for the pairs kept by their score, and for the others only
         # where the n-grams they share leave room for reuse.
-        searched = np.flatnonzero(similar | self._may_be_reuse(texts, i, j))
-        # Corpora copy clauses: each pair of distinct texts is searched once.
-        text_ids = pd.factorize(texts)[0]
-        found: dict[tuple[int, int], SharedPassage] = {}
-        passages = {}
-        for k in searched:
-            key = (text_ids[i[k]], text_ids[j[k]])
-            if key not in found:
-                found[key] = shared_passage(texts[i[k]], texts[j[k]])
-            passages[k] = found[key]
+        bound = self._may_be_reuse(a, b)
+        searched = similar | bound[pair_of]
+        wanted = np.zeros(len(text_pairs), dtype=bool)
+        wanted[pair_of[searched]] = True
+        found = np.flatnonzero(wanted)
+        passages = [passage for part in _in_processes(_shared_passages, _chunks(len(found), _CHUNK_PASSAGES),
+                                                      self.n_jobs, (self.texts_, a[found], b[found]))
+                    for passage in part]
+        passage_of = np.full(len(text_pairs), -1, dtype=np.int64)
+        passage_of[found] = np.arange(len(found))
+        found_reuse = np.array([p.reuse_chars for p in passages], dtype=np.int64)
         reuse_chars = np.zeros(len(pairs), dtype=np.int64)
-        reuse_chars[searched] = [passages[k].reuse_chars for k in searched]
+        reuse_chars[searched] = found_reuse[passage_of[pair_of[searched]]]
         reuse = reuse_chars >= self.reuse_min_chars
         kept = np.flatnonzero(similar | reuse)
-        chosen = [passages[k] for k in kept]
-        doc_ids, clause_ids = self.clauses_["doc_id"].to_numpy(), self.clauses_["clause_id"].to_numpy()
-        i, j = i[kept], j[kept]
-        return pd.DataFrame({
-            "doc_a": doc_ids[i], "clause_a": clause_ids[i], "doc_b": doc_ids[j], "clause_b": clause_ids[j],
+        # Each kept row takes its passage (computed once per pair of texts) and its clauses' ids.
+        passage = passage_of[pair_of[kept]]
+        shared_text = pa.array([p.text for p in passages], pa.string())
+        shared_chars = np.array([len(p.text) for p in passages], dtype=np.int64)[passage]
+        start_a = np.array([p.start_a for p in passages], dtype=np.int64)[passage]
+        start_b = np.array([p.start_b for p in passages], dtype=np.int64)[passage]
+        doc_ids = pa.array(self.clauses_["doc_id"], pa.string())
+        clause_ids = pa.array(self.clauses_["clause_id"], pa.string())
+        i, j = pa.array(i[kept]), pa.array(j[kept])
+        columns = {
+            "doc_a": doc_ids.take(i), "clause_a": clause_ids.take(i),
+            "doc_b": doc_ids.take(j), "clause_b": clause_ids.take(j),
             "score": pairs["score"].to_numpy()[kept].round(6),
-            "shared_text": [p.text for p in chosen], "shared_chars": [len(p.text) for p in chosen],
-            "shared_start_a": [p.start_a for p in chosen], "shared_end_a": [p.end_a for p in chosen],
-            "shared_start_b": [p.start_b for p in chosen], "shared_end_b": [p.end_b for p in chosen],
+            "shared_text": shared_text.take(pa.array(passage)), "shared_chars": shared_chars,
+            "shared_start_a": start_a, "shared_end_a": start_a + shared_chars,
+            "shared_start_b": start_b, "shared_end_b": start_b + shared_chars,
             "reuse": reuse[kept], "reuse_chars": reuse_chars[kept],
-        }, columns=list(ALIGNMENT_COLUMNS))
+        }
+        schema = SCHEMAS["alignments"]
+        table = pa.table([pa.array(columns[field.name], field.type) for field in schema], schema=schema)
+        return table.sort_by([(key, "ascending") for key in SORT_KEYS["alignments"]])
 
-    def _may_be_reuse(self, texts: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Whether pairs ``(i, j)`` can share a near-verbatim stretch of ``reuse_min_chars``: a bound, never a miss.
+    def _may_be_reuse(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether distinct texts ``(a, b)`` can share a near-verbatim stretch of ``reuse_min_chars``: a bound, never a miss.
 
         The stretch is made of blocks of at least ``min_block`` = 5 equal
         characters; a block of ``s`` characters holds ``s - n + 1`` equal
@@ -378,44 +434,49 @@ class ClauseComparer:
         only raise that count. Identical texts are always searched.
         """
         n = _REUSE_BOUND_N
-        windows = _window_counts(self.clauses_["text"].tolist(), n)
-        possible = texts[i] == texts[j]
-        for part in _chunks(len(i), _CHUNK_PAIRS):
-            shared = np.asarray(windows[i[part]].minimum(windows[j[part]]).sum(axis=1)).ravel()
+        windows = _window_counts(self.texts_.tolist(), n)
+        possible = a == b
+        for part in _chunks(len(a), _CHUNK_PAIRS):
+            shared = np.asarray(windows[a[part]].minimum(windows[b[part]]).sum(axis=1)).ravel()
             possible[part.start:part.stop] |= shared * _MIN_BLOCK >= self.reuse_min_chars * (_MIN_BLOCK - n + 1)
         return possible
 
     def _candidates(self) -> pd.DataFrame:
         """Candidate pairs (i < j by document) with their exact score and whether they are mutual best matches."""
-        matrix, groups = self.matrix_, self.groups_
+        matrix, groups, text_of = self.matrix_, self.groups_, self.text_of_
         if matrix.shape[0] == 0:
             return pd.DataFrame(columns=["i", "j", "score", "mutual"])
         blocked = matrix
         if self.block_max_df is not None:
-            document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+            # Clauses, not distinct texts: every copy of a text counts.
+            copies = np.bincount(text_of, minlength=matrix.shape[0])
+            document_frequency = np.bincount(matrix.indices, weights=np.repeat(copies, np.diff(matrix.indptr)),
+                                             minlength=matrix.shape[1])
             blocked = matrix[:, np.flatnonzero(document_frequency <= self.block_max_df)]
-        # Clauses with the same text have the same row: the product runs over
-        # distinct texts, and each clause takes its text's matches.
-        text_of, _ = pd.factorize(self.clauses_["text"])
-        distinct = np.unique(text_of, return_index=True)[1]
-        blocked = blocked[distinct]
+        # The product runs over distinct texts, and each clause takes its text's matches.
         transposed = blocked.T.tocsr()  # the product converts its right operand on every call: once here
         members = np.argsort(text_of, kind="stable")  # clauses by text, in clause order within a text
-        member_starts = np.concatenate(([0], np.cumsum(np.bincount(text_of, minlength=len(distinct)))))
-        found = [self._neighbours(blocked, transposed, groups, text_of, members, member_starts, chunk)
-                 for chunk in _chunks(len(distinct), _CHUNK_ROWS)]
-        edges = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["i", "j"])
+        member_starts = np.concatenate(([0], np.cumsum(np.bincount(text_of, minlength=matrix.shape[0]))))
+        found = _in_processes(self._neighbours, _chunks(matrix.shape[0], _CHUNK_ROWS), self.n_jobs,
+                              (blocked, transposed, groups, text_of, members, member_starts))
+        edge_i = np.concatenate([i for i, _ in found]) if found else np.zeros(0, dtype=np.int64)
+        edge_j = np.concatenate([j for _, j in found]) if found else np.zeros(0, dtype=np.int64)
         # Each direction found separately; score each unordered pair once, exactly.
-        low = np.minimum(edges["i"], edges["j"])
-        high = np.maximum(edges["i"], edges["j"])
+        low = np.minimum(edge_i, edge_j)
+        high = np.maximum(edge_i, edge_j)
         pairs = pd.DataFrame({"i": low, "j": high}).drop_duplicates().reset_index(drop=True)
         if pairs.empty:
             return pairs.assign(score=[], mutual=[])
         i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
-        pairs["score"] = np.concatenate([
-            np.asarray(matrix[i[part]].multiply(matrix[j[part]]).sum(axis=1)).ravel()
-            for part in _chunks(len(i), _CHUNK_PAIRS)
+        # A pair of clauses scores what its pair of texts scores: each pair of texts once.
+        n_texts = matrix.shape[0]
+        text_pairs, pair_of = np.unique(text_of[i] * n_texts + text_of[j], return_inverse=True)
+        a, b = text_pairs // n_texts, text_pairs % n_texts
+        scores = np.concatenate([
+            np.asarray(matrix[a[part]].multiply(matrix[b[part]]).sum(axis=1)).ravel()
+            for part in _chunks(len(a), _CHUNK_PAIRS)
         ])
+        pairs["score"] = scores[pair_of]
         # Orient every pair so that doc_a sorts first, then mark mutual best matches.
         swap = groups[i] > groups[j]
         pairs["i"], pairs["j"] = np.where(swap, j, i), np.where(swap, i, j)
@@ -428,7 +489,8 @@ class ClauseComparer:
         return pairs.sort_values(["i", "j"]).reset_index(drop=True)
 
     def _neighbours(self, blocked: sparse.csr_matrix, transposed: sparse.csr_matrix, groups: np.ndarray,
-                    text_of: np.ndarray, members: np.ndarray, member_starts: np.ndarray, texts: range) -> pd.DataFrame:
+                    text_of: np.ndarray, members: np.ndarray, member_starts: np.ndarray,
+                    texts: range) -> tuple[np.ndarray, np.ndarray]:
         """For each clause whose text is in ``texts``: its best match in each other document, the ``n_neighbors`` strongest.
 
         ``blocked`` has one row per distinct text; ``members[member_starts[t]:member_starts[t + 1]]``
@@ -474,7 +536,7 @@ class ClauseComparer:
         i, entry = i[order], entry[order]
         rank = np.arange(len(i)) - np.searchsorted(i, i, side="left")
         keep = rank < self.n_neighbors
-        return pd.DataFrame({"i": i[keep], "j": j[entry[keep]]})
+        return i[keep], j[entry[keep]]
 
 
 def _window_counts(texts: Sequence[str], n: int, chunk_chars: int = _CHUNK_CHARS) -> sparse.csr_matrix:
@@ -506,6 +568,38 @@ def _window_counts(texts: Sequence[str], n: int, chunk_chars: int = _CHUNK_CHARS
                                       shape=(len(part), _WINDOW_BUCKETS)))  # duplicates summed
         start = stop
     return sparse.vstack(rows, format="csr") if rows else sparse.csr_matrix((0, _WINDOW_BUCKETS), dtype=np.int64)
+
+
+def _shared_passages(texts: np.ndarray, a: np.ndarray, b: np.ndarray, pairs: range) -> list[SharedPassage]:
+    return [shared_passage(texts[a[k]], texts[b[k]]) for k in pairs]
+
+
+# What the forked processes of _in_processes call, set in each as it starts.
+_FORKED: tuple[Callable, tuple] | None = None
+
+
+def _in_processes(function: Callable, tasks: Sequence, n_jobs: int, state: tuple = ()) -> list:
+    """``[function(*state, task) for task in tasks]``, in ``n_jobs`` processes forked from this one when it is above 1.
+
+    The processes inherit ``function`` and ``state`` (the fork copies them,
+    nothing is pickled); each task and its result are pickled. Results come
+    back in the order of the tasks. A daemonic process (a pool's worker)
+    may not start processes: it runs the tasks itself.
+    """
+    if n_jobs <= 1 or len(tasks) <= 1 or current_process().daemon:
+        return [function(*state, task) for task in tasks]
+    with get_context("fork").Pool(min(n_jobs, len(tasks)), initializer=_hold, initargs=(function, state)) as pool:
+        return pool.map(_run_held, tasks, chunksize=1)
+
+
+def _hold(function: Callable, state: tuple) -> None:
+    global _FORKED
+    _FORKED = (function, state)
+
+
+def _run_held(task):
+    function, state = _FORKED
+    return function(*state, task)
 
 
 def _chunks(n: int, size: int) -> list[range]:

@@ -4,44 +4,43 @@ A run lists the documents and hashes them, works out which have no current
 part in ``data/interim`` (:mod:`pipeline.store.parts`), processes only those, on
 this process, on worker processes or on a Dask cluster (the same function
 everywhere: :func:`build_part`, which runs the one path of a document,
-:func:`pipeline.process.run_document`, and saves its rows as a part), then assembles every table from the parts,
-aligns clauses across documents, validates the tables and only then puts them
-in place, the manifest last.
+:func:`pipeline.process.run_document`, and saves its rows as a part), then
+assembles every table from the parts and aligns clauses across documents
+(:mod:`pipeline.store.assembly`), validates the tables and only then puts
+them in place, the manifest last.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import pyarrow as pa
-
-from pipeline.clauses import NO_MARKERS_WARNING, structure_summary
 from pipeline.errors import (
     CorpusMismatchError, DocumentCheckError, DocumentTooLargeError, PartWriteError, PipelineError, RecordedError,
-    TableValidationError, TableWriteError, TooSlowError, UnexpectedError, WorkerDiedError,
+    TableWriteError, TooSlowError, UnexpectedError, WorkerDiedError,
 )
-from pipeline.store.assembly import TableAssembler
 from pipeline.store.engines import Failure, Limits, one_line, run_supervised
 from pipeline.store.files import (
-    INTERIM_NAME, MANIFEST_NAME, DataLock, finish_switch, remove_leftovers, switch_files, switch_pending,
-    temporary_beside,
+    CODEBOOK_NAME, INTERIM_NAME, MANIFEST_NAME, TABLE_NAMES, DataLock, finish_switch, remove_leftovers, switch_files,
+    switch_pending, temporary_beside,
 )
 from pipeline.store.manifest import Manifest, code_fingerprint, file_sha256, is_up_to_date
-from pipeline.store.parts import part_is_current, read_part_info, read_part_table, remove_stale_parts, write_part
 from pipeline.store.sources import Source, list_sources, readable_name
-from pipeline.tables import CORPUS_TABLES, DOCUMENT_TABLES, SCHEMAS, frame_to_table, read_table
 from pipeline.timing import OnStage, stage
+
+# What only work needs is imported in the functions that do it: the parts,
+# the assembly and the checks (pyarrow, numpy, pandas), the clause grammar,
+# spaCy. A run with nothing to do answers from the manifest without them:
+# they were most of its time (README, "Assembly and the no-change re-run").
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ENGINES = ("local", "dask")
 T = TypeVar("T")
-# Parts read and appended together: per-call overhead paid once per batch,
-# memory bounded by the batch, not the corpus.
-_DOCUMENTS_PER_BATCH = 64
 Progress = Callable[[Iterable[T], int], Iterable[T]]
 
 
@@ -79,6 +78,30 @@ class CorpusReport:
     def ok(self) -> bool:
         return not self.failures and not self.flagged
 
+    def summary_lines(self, out_dir: Path) -> list[tuple[str, bool]]:
+        """What ``policy extract`` prints about this run, line by line: (text, whether it goes to stderr)."""
+        if self.up_to_date:
+            lines = [(f"{out_dir} is up to date: {self.n_documents} documents unchanged", False)]
+        else:
+            tables = sum(1 for path in self.written if path.suffix == ".parquet")
+            lines = [(f"wrote {tables} tables, the manifest and {CODEBOOK_NAME} to {out_dir}", False),
+                     (f"{self.n_documents} documents: {len(self.processed)} processed, {len(self.reused)} unchanged, "
+                      f"{len(self.removed)} removed{_named(self.removed)}, "
+                      f"{len(self.failures)} failed{_named(self.failures)}", False)]
+        lines += [(f"note: {entry}", True) for entry in self.skipped]
+        lines += [(f"error: {error}", True) for error in self.failures]
+        lines += [(f"error: {source_file}: no numbered clauses found (kept as one preamble clause)", True)
+                  for source_file in self.flagged]
+        lines += [(f"warning: {source_file}: {summary} (documents.warnings)", True)
+                  for source_file, summary in self.warned.items()]
+        return lines
+
+
+def _named(items: list, shown: int = 5) -> str:
+    names = [str(getattr(item, "path", item)) for item in items]
+    more = f", … {len(names) - shown} more" if len(names) > shown else ""
+    return f" ({', '.join(names[:shown])}{more})" if names else ""
+
 
 def _no_progress(items: Iterable[T], total: int) -> Iterable[T]:
     return items
@@ -110,6 +133,8 @@ def _prepare_worker():
     the workers are the parallelism). This holds for a worker that inherits
     its caller's toolkit too: the caller's Arrow may never have allocated.
     """
+    import pyarrow as pa  # see the note at the imports
+
     # Some Arrow code (the IPC writer, conversions to numpy) allocates from the
     # built-in default pool whatever pool is set: its reservation is made now.
     pa.allocate_buffer(64, memory_pool=pa.default_memory_pool())
@@ -154,7 +179,8 @@ def save_part(document, source: Source, interim_dir: Path, code: str, on_stage: 
     part is not written, so it can never block the assembled tables. A part
     that cannot be written (a full disk) is a transient failure, retried next run.
     """
-    from pipeline.store.validation import check_document  # here, as run_document: pandas stays off the CLI's start-up path
+    from pipeline.store.parts import write_part  # these two here, as run_document: see the note at the imports
+    from pipeline.store.validation import check_document
 
     name = document.source_file
     with stage(on_stage, "part"):
@@ -174,6 +200,8 @@ def save_part(document, source: Source, interim_dir: Path, code: str, on_stage: 
 
 
 def _with_warnings(documents: pa.Table, warnings: Sequence[str]) -> pa.Table:
+    import pyarrow as pa  # see the note at the imports
+
     column = documents.schema.get_field_index("warnings")
     values = [list(existing or []) + list(warnings) for existing in documents["warnings"].to_pylist()]
     return documents.set_column(column, documents.schema.field(column), pa.array(values, documents.schema.field(column).type))
@@ -248,7 +276,8 @@ def extract_corpus(
     limits: Limits | None = None,
     usage: dict | None = None,
     on_stage: OnStage | None = None,
-) -> CorpusReport:
+    only_if_up_to_date: bool = False,
+) -> CorpusReport | None:
     """Bring the tables in ``out_dir`` up to date with the documents in ``seeds_dir``.
 
     A document that fails (unreadable, over a bound, crashing, or breaking a
@@ -265,6 +294,10 @@ def extract_corpus(
     manifest, and the set put in place). The documents' own stages run in the
     workers; :func:`build_part` takes a hook for them.
 
+    ``only_if_up_to_date`` changes nothing: the report of a folder already up
+    to date, or None when there is work to do (:mod:`pipeline.entry` answers
+    an up-to-date ``policy extract`` with it).
+
     Raises:
         DataLockedError: another run is writing ``out_dir``.
         CorpusMismatchError: ``out_dir`` holds the tables of another corpus (pass ``replace=True``).
@@ -280,13 +313,14 @@ def extract_corpus(
         with DataLock(out_dir):
             return _extract_locked(seeds_dir, out_dir, toolkit, workers=workers, engine=engine, scheduler=scheduler,
                                    progress=progress, comparer=comparer, validate=validate, replace=replace,
-                                   limits=limits, usage=usage, on_stage=on_stage)
+                                   limits=limits, usage=usage, on_stage=on_stage,
+                                   only_if_up_to_date=only_if_up_to_date)
     except OSError as error:
         raise TableWriteError(out_dir, one_line(error)) from error
 
 
 def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine, scheduler, progress, comparer,
-                    validate, replace, limits, usage, on_stage) -> CorpusReport:
+                    validate, replace, limits, usage, on_stage, only_if_up_to_date) -> CorpusReport | None:
     finish_switch(out_dir)      # a run killed while switching tables: complete its set first
     remove_leftovers(out_dir)   # then nothing temporary is wanted any more
     code = code_fingerprint()
@@ -299,9 +333,14 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
         _refuse_another_corpus(manifest, sources, seeds_dir, out_dir, corpus_name)
     limits = limits or Limits()
     # Entries refused while listing (a FIFO, a duplicate) are reported again from the listing, not the manifest.
-    if (is_up_to_date(manifest, code, sources, out_dir, SCHEMAS) and manifest.corpus == corpus_name
+    if (is_up_to_date(manifest, code, sources, out_dir, TABLE_NAMES) and manifest.corpus == corpus_name
             and not any(_bounds_raised(entry, limits) for entry in manifest.documents.values())):
         return _report_from_manifest(manifest, sources, report)
+    if only_if_up_to_date:
+        return None
+    from pipeline.clauses import NO_MARKERS_WARNING, structure_summary  # there is work: see the note at the imports
+    from pipeline.store.parts import part_is_current, read_part_info, remove_stale_parts
+
     recorded = manifest.documents if manifest is not None and manifest.code == code else {}
     entries: dict[str, dict] = {}
     jobs = []
@@ -341,6 +380,11 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             entries[doc_id]["no_markers"] = True
         elif summary := structure_summary(info.get("warnings", [])):
             report.warned[info.get("source_file", doc_id)] = summary
+    if comparer is None:
+        from pipeline.compare import ClauseComparer  # scikit-learn: imported only when tables are written
+
+        # The documents are done: the alignment searches its candidates and passages on the run's cores.
+        comparer = ClauseComparer(n_jobs=min(workers, os.cpu_count() or 1))
     report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name, on_stage)
     report.failures.sort(key=lambda error: str(error.path))
     return report
@@ -397,6 +441,8 @@ def _report_from_manifest(manifest: Manifest, sources: Sequence[Source], report:
 def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer, validate: bool, code: str,
                   entries: dict, corpus_name: str, on_stage: OnStage | None = None) -> list[Path]:
     """Assemble every table into temporary files, run the corpus-level checks, then switch the set into place."""
+    from pipeline.store.assembly import assemble_tables, check_assembled  # see the note at the imports
+
     temporary: dict[str, Path] = {}
     try:
         checked: dict[str, pa.Table | None] = {}
@@ -405,14 +451,14 @@ def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer
             with stage(on_stage, "validate"):
                 check_assembled(out_dir, temporary, checked)
         with stage(on_stage, "switch"):
-            tables = {name: file_sha256(temporary[name]) for name in SCHEMAS}
+            tables = {name: file_sha256(temporary[name]) for name in TABLE_NAMES}
             manifest_path = out_dir / MANIFEST_NAME
             handle, staged_manifest = temporary_beside(manifest_path)
             with os.fdopen(handle, "wb") as out:
                 out.write(Manifest(code, entries, tables, corpus_name).to_json().encode("utf-8"))
                 out.flush()
                 os.fsync(out.fileno())
-            staged = {f"{name}.parquet": temporary[name] for name in SCHEMAS}
+            staged = {f"{name}.parquet": temporary[name] for name in TABLE_NAMES}
             staged[MANIFEST_NAME] = Path(staged_manifest)  # last: the manifest says the set is whole
             temporary["manifest"] = Path(staged_manifest)
             switch_files(out_dir, staged)
@@ -423,119 +469,6 @@ def _write_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer
     finally:
         for leftover in temporary.values():
             Path(leftover).unlink(missing_ok=True)
-
-
-def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], comparer=None,
-                    on_stage: OnStage | None = None,
-                    checked: dict[str, pa.Table | None] | None = None) -> dict[str, Path]:
-    """Every table as a temporary Parquet file beside its final place, built part by part.
-
-    The per-document tables are concatenated in doc_id order (each part is
-    sorted, and every sort key starts with doc_id, so the result is sorted).
-    Term weights need the whole corpus's document frequencies: a first pass
-    counts them, a second writes the weights. Alignments need every clause's
-    text at once: it is kept from the pass that writes the clauses, not read again.
-    ``on_stage`` is told ``assemble`` (the per-document tables) and ``align``.
-
-    ``checked``, when given, receives what the corpus-level checks read
-    (:func:`check_assembled`), kept from the assembly so that nothing written
-    is read back: the documents' ids, the clauses' ids and texts, the
-    alignments; the term weights are checked batch by batch as they are
-    made, and ``checked["terms"]`` is ``None`` when a batch failed (the whole
-    table is then read back, for the message).
-    """
-    from pipeline.terms import corpus_idf, weight_part
-    from pipeline.store.validation import CORPUS_CHECKS, validate_tables
-
-    term_checks = [check for check in CORPUS_CHECKS if check.tables_needed() == ("terms",)]
-    kept: dict[str, list[pa.Table]] = {"documents": [], "clauses": []}
-    terms_pass = True
-    paths: dict[str, Path] = {}
-    assemblers: list[TableAssembler] = []
-    try:
-        with stage(on_stage, "assemble"):
-            for name in DOCUMENT_TABLES:
-                assembler = TableAssembler(out_dir / f"{name}.parquet", SCHEMAS[name])
-                assemblers.append(assembler)
-                if name == "terms":
-                    idf = corpus_idf(_term_parts(interim, doc_ids))
-                for batch in _batches(doc_ids, _DOCUMENTS_PER_BATCH):
-                    part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch])
-                    if name == "terms":
-                        weights = weight_part(part.select(["doc_id", "clause_id", "term", "count"]).to_pandas(), idf)
-                        part = part.append_column("tfidf", pa.array(weights, pa.float64()))
-                        terms_pass = terms_pass and not validate_tables({"terms": part}, term_checks, max_rows=1)
-                    elif name in kept:
-                        kept[name].append(part.select(_KEPT_COLUMNS[name]))
-                    assembler.add(part)
-                paths[name] = assembler.close()
-        with stage(on_stage, "align"):
-            clauses = _concat(kept["clauses"], _KEPT_COLUMNS["clauses"], SCHEMAS["clauses"])
-            alignments = _align(clauses, comparer)
-            assembler = TableAssembler(out_dir / "alignments.parquet", SCHEMAS["alignments"])
-            assemblers.append(assembler)
-            assembler.add(alignments)
-            paths["alignments"] = assembler.close()
-    except BaseException:
-        for assembler in assemblers:
-            assembler.discard()
-        raise
-    assert set(paths) == set(DOCUMENT_TABLES) | set(CORPUS_TABLES)
-    if checked is not None:
-        checked.update(documents=_concat(kept["documents"], _KEPT_COLUMNS["documents"], SCHEMAS["documents"]),
-                       clauses=clauses, alignments=alignments)
-        if not terms_pass:
-            checked["terms"] = None
-    return paths
-
-
-# What the alignment and the corpus-level checks read of the per-document tables.
-_KEPT_COLUMNS = {"documents": ["doc_id"], "clauses": ["doc_id", "clause_id", "kind", "text"]}
-
-
-def _concat(tables: list[pa.Table], columns: list[str], schema: pa.Schema) -> pa.Table:
-    if tables:
-        return pa.concat_tables(tables)
-    return pa.schema([schema.field(name) for name in columns]).empty_table()
-
-
-def check_assembled(out_dir: Path, temporary: Mapping[str, Path], checked: Mapping[str, pa.Table | None]) -> None:
-    """The corpus-level checks on what :func:`assemble_tables` kept; a table it could not vouch for is read back.
-
-    Raises:
-        TableValidationError: a check failed; nothing is replaced.
-    """
-    from pipeline.store.validation import CORPUS_CHECKS, check_tables
-
-    tables = {name: table for name, table in checked.items() if table is not None}
-    for name in checked:
-        if checked[name] is None:
-            tables[name] = read_table(temporary[name])
-    try:
-        check_tables(tables, out_dir, CORPUS_CHECKS)
-    except TableValidationError as error:
-        raise TableValidationError(
-            out_dir, f"{error.detail.strip()}\nThese checks look across documents, so no document "
-                     f"can be left out for them: this is a bug of the pipeline, not of your documents; "
-                     f"nothing was replaced. Please report it with this message.", error.violations) from error
-
-
-def _batches(items: Sequence[str], size: int) -> list[Sequence[str]]:
-    return [items[start:start + size] for start in range(0, len(items), size)]
-
-
-def _term_parts(interim: Path, doc_ids: Sequence[str]):
-    """The terms of the parts, a batch of documents at a time (doc_id, clause_id, term): the first pass over them."""
-    for batch in _batches(doc_ids, _DOCUMENTS_PER_BATCH):
-        tables = [read_part_table(interim, doc_id, "terms").select(["doc_id", "clause_id", "term"]) for doc_id in batch]
-        yield pa.concat_tables(tables).to_pandas()
-
-
-def _align(clauses: pa.Table, comparer) -> pa.Table:
-    from pipeline.compare import ClauseComparer
-
-    aligned = (comparer or ClauseComparer()).fit(clauses.to_pandas()).align()
-    return frame_to_table("alignments", aligned)
 
 
 # --- Checking -------------------------------------------------------------------
@@ -553,7 +486,7 @@ def check_corpus(seeds_dir: Path, data_dir: Path, **options) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="policy-check-") as scratch:
         fresh = Path(scratch)
         extract_corpus(seeds_dir, fresh, **options)
-        for name in [*(f"{table}.parquet" for table in SCHEMAS), MANIFEST_NAME]:
+        for name in [*(f"{table}.parquet" for table in TABLE_NAMES), MANIFEST_NAME]:
             ours, theirs = file_sha256(fresh / name), file_sha256(Path(data_dir) / name)
             if theirs is None:
                 differences.append(f"{Path(data_dir) / name}: missing")

@@ -18,9 +18,11 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline import config, containers
+from pipeline.chinese import char_counts
 from pipeline.errors import (
     BinaryDocumentError,
     DocumentTooLargeError,
@@ -276,18 +278,22 @@ def common_chinese_share(text: str) -> float:
     Common means level 1 of GB2312 (the 3,755 most used simplified
     characters) or level 1 of Big5 (the 5,401 most used traditional ones).
     A mis-decoded byte string lands on rare characters, kana, private-use
-    code points and symbols instead.
+    code points and symbols instead.  Each distinct character is judged
+    once (:func:`~pipeline.chinese.char_counts`).
     """
-    letters = [c for c in text if c > "\x7f" and not _is_punctuation(c)]
-    if not letters:
-        return 0.0
-    return sum(_is_common(c) for c in letters) / len(letters)
+    letters = common = 0
+    for char, n in char_counts(text):
+        if char > "\x7f" and not _is_punctuation(char):
+            letters += n
+            common += n if _is_common(char) else 0
+    return common / letters if letters else 0.0
 
 
 def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char)[0] in "PZS" and not ("\ue000" <= char <= "\uf8ff")
 
 
+@lru_cache(maxsize=None)
 def _is_common(char: str) -> bool:
     try:
         lead = char.encode("gb2312")[0]
@@ -304,10 +310,11 @@ def _is_common(char: str) -> bool:
 
 def _control_share(text: str) -> float:
     """Share of characters no text file holds: controls, unassigned, private use."""
-    bad = sum(
-        1
-        for c in text
-        if (c < " " and c not in "\n\r\t\f") or c in "\ufffd\ufeff"
-        or unicodedata.category(c) in ("Cn", "Co", "Cs")
-    )
+    bad = sum(n for char, n in char_counts(text) if _is_control(char))
     return bad / len(text)
+
+
+@lru_cache(maxsize=None)
+def _is_control(char: str) -> bool:
+    return (char < " " and char not in "\n\r\t\f") or char in "\ufffd\ufeff" \
+        or unicodedata.category(char) in ("Cn", "Co", "Cs")

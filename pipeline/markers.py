@@ -52,6 +52,18 @@ MARKER_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     # A dash with text after it: `---` and a lone `--` are Markdown rules, not bullets.
     ("bullet", 110, re.compile(r"(?:——|--|—)(?=[ ]*[^\s—\-])")),
 )
+
+
+def _any_marker(patterns: tuple[tuple[str, int, re.Pattern[str]], ...]) -> re.Pattern[str]:
+    """The patterns as one alternation, in order, each in a group named by its kind, its own groups prefixed ``kind_``."""
+    def grouped(kind: str, pattern: re.Pattern[str]) -> str:
+        return pattern.pattern.replace("(?P<", f"(?P<{kind}_")
+    return re.compile("|".join(f"(?P<{kind}>{grouped(kind, pattern)})" for kind, _, pattern in patterns))
+
+
+# One match tries every pattern, in their order, at C speed.
+_ANY_MARKER = _any_marker(MARKER_PATTERNS)
+_KIND_INDEX = {kind: index for index, (kind, _, _) in enumerate(MARKER_PATTERNS)}
 RANK_OF_KIND = {kind: rank for kind, rank, _ in MARKER_PATTERNS}
 # How the marker of each numbered kind is printed: {cn} its number in Chinese, {n} in digits.
 PRINTED = {"part": "第{cn}部分", "chapter": "第{cn}章", "chapter_section": "第{cn}节", "article": "第{cn}条",
@@ -91,26 +103,43 @@ def printed_marker(kind: str, number: int) -> str:
 
 
 def match_marker(text: str, pos: int) -> Marker | None:
-    """The clause marker starting exactly at ``pos``, if any."""
-    for kind, _, pattern in MARKER_PATTERNS:
+    """The clause marker starting exactly at ``pos``, if any: the first of :data:`MARKER_PATTERNS` to match.
+
+    All are tried in one match; when the first to match has a number that
+    does not read (第零条, 十百、), the later ones are tried one by one.
+    """
+    found = _ANY_MARKER.match(text, pos)
+    if found is None:
+        return None
+    kind = found.lastgroup
+    marker = _marker(kind, found, f"{kind}_")
+    if marker is not None:
+        return marker
+    for later, _, pattern in MARKER_PATTERNS[_KIND_INDEX[kind] + 1:]:
         found = pattern.match(text, pos)
-        if not found:
-            continue
-        if kind == "bullet":
-            return Marker(kind, None, found.group(), found.start(), found.end())
-        if found.groupdict().get("circled"):
-            number = CIRCLED.index(found.group("circled")) + 1
-        elif found.group("num").isdigit():
-            number = int(found.group("num"))
-        else:
-            try:
-                number = parse_chinese_integer(found.group("num"))
-            except ValueError:
-                continue
-        if number == 0:
-            continue
-        return Marker(kind, number, found.group(), found.start(), found.end())
+        if found is not None and (marker := _marker(later, found)) is not None:
+            return marker
     return None
+
+
+def _marker(kind: str, found: re.Match[str], prefix: str = "") -> Marker | None:
+    """The marker a match of ``kind``'s pattern (groups named ``prefix`` + name) reads as; None if its number does not read."""
+    if kind == "bullet":
+        return Marker(kind, None, found.group(), found.start(), found.end())
+    circled = found.group(prefix + "circled") if kind == "subitem" else None
+    numeral = found.group(prefix + "num")
+    if circled:
+        number = CIRCLED.index(circled) + 1
+    elif numeral.isdigit():
+        number = int(numeral)
+    else:
+        try:
+            number = parse_chinese_integer(numeral)
+        except ValueError:
+            return None
+    if number == 0:
+        return None
+    return Marker(kind, number, found.group(), found.start(), found.end())
 
 
 def decoration_end(line: str) -> int:

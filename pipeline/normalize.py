@@ -9,6 +9,7 @@ everything in the original is accounted for (SPEC "Normalization").
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -17,10 +18,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from pipeline import config, headers, vocabulary
-from pipeline.chinese import HAN, PARAGRAPH_END, is_han, with_half_width
+from pipeline.chinese import HAN, PARAGRAPH_END, code_point_counts, is_han, with_half_width
 from pipeline.headers import HeaderHit
 from pipeline.markers import match_marker, starts_with_marker
+from pipeline.patterns import any_word
+
+# A code point whose script side is not known yet (ScriptConverter.detect).
+_UNSEEN = 2
+# The numpy type of an ``array("l")`` item, the offset map's type.
+_OFFSET_DTYPE = np.dtype(f"i{array('l').itemsize}")
 
 CJK_PUNCT = "，。、；：？！“”‘’《》〈〉【】〔〕…—·"
 
@@ -56,7 +65,10 @@ class MappedText:
 
     @classmethod
     def identity(cls, text: str) -> "MappedText":
-        return cls(text, array("l", range(len(text) + 1)))
+        # numpy writes the offsets 0..n at C speed; ``array("l", range(n))`` makes an int object each.
+        origin = array("l")
+        origin.frombytes(np.arange(len(text) + 1, dtype=_OFFSET_DTYPE).tobytes())
+        return cls(text, origin)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that canonical ``[start, end)`` came from."""
@@ -100,6 +112,15 @@ def guarded(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
     faster on a document where the pattern rarely matches.
     """
     return re.compile(f"(?=[{first}])(?:{pattern})", flags)
+
+
+# Faster still is a pattern that starts by consuming its first character:
+# ``re`` finds the positions where a leading character class or literal
+# matches in a tight C loop, and tries a leading lookbehind or lookahead at
+# every position.  So a context before the match is checked after that
+# character, by a lookbehind one character wider: ``(?<=[0-9])[－～]`` is
+# written ``[－～](?<=[0-9].)``, the same matches (``.`` is the character just
+# consumed, never a newline), two to forty times faster where they are rare.
 
 
 def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str],
@@ -257,12 +278,16 @@ def char_class(table: dict[int, str]) -> re.Pattern[str]:
 
 # --- Layout steps -----------------------------------------------------------
 
-_LINE_ENDINGS = re.compile(r"\r\n?|\u2028|\u2029")
+# The CR of a CR LF is dropped (a deletion, which rewrite does without a loop
+# over characters); a CR or Unicode separator left alone becomes LF, one for one.
+_CR_BEFORE_LF = re.compile(r"\r(?=\n)")
+_OTHER_LINE_END = re.compile(r"[\r\u2028\u2029]")
 
 
 def unify_line_endings(mapped: MappedText) -> MappedText:
     """CR LF, CR and Unicode line separators become LF."""
-    return rewrite(mapped, _LINE_ENDINGS, lambda m: "\n", "line_endings")
+    mapped = rewrite(mapped, _CR_BEFORE_LF, lambda m: "", "line_endings")
+    return rewrite(mapped, _OTHER_LINE_END, lambda m: "\n", "line_endings")
 
 
 # Compatibility forms whose NFKC form is the canonical one: full-width ASCII,
@@ -293,7 +318,7 @@ _WIDTH_CHARS = char_class(_WIDTH_TABLE)
 # A run of marks after Chinese text is converted whole (`中::` -> `中：：`):
 # once the first is full-width the next one follows Chinese punctuation too,
 # so converting one at a time would leave work for a second pass.
-_ASCII_PUNCT_IN_CHINESE = guarded(",;:?!", rf"(?<=[{HAN}{CJK_PUNCT})])[,;:?!]+|[,;:?!](?=[{HAN}“《])")
+_ASCII_PUNCT_IN_CHINESE = re.compile(rf"[,;:?!](?:(?<=[{HAN}{CJK_PUNCT})].)[,;:?!]*|(?=[{HAN}“《]))")
 _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
 
 
@@ -307,7 +332,7 @@ def full_width_punctuation(mapped: MappedText) -> MappedText:
 # the dash mainland text uses, which the extractors read as a range; `——`
 # and ASCII `-` (2025-12-31) are left as they are.
 _RANGE_DASHES = "－–～〜﹣"
-_RANGE_DASH = guarded(_RANGE_DASHES, rf"(?<=[0-9０-９%％])[{_RANGE_DASHES}](?=[0-9０-９])")
+_RANGE_DASH = re.compile(rf"[{_RANGE_DASHES}](?<=[0-9０-９%％].)(?=[0-9０-９])")
 
 
 def unify_range_dashes(mapped: MappedText) -> MappedText:
@@ -325,7 +350,7 @@ _PINYIN_SYLLABLE = re.compile(
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
     r"(?:[aāáǎàoōóǒòeēéěèiīíǐìuūúǔùüǖǘǚǜv]{1,3}(?:ng|n|r)?)[1-5]?"
 )
-_PINYIN_NOISE = re.compile(rf"(?<=[{HAN}])\(([a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜv1-5]{{1,7}})\)( ?)(?=[{HAN}]|$)",
+_PINYIN_NOISE = re.compile(rf"\((?<=[{HAN}].)([a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜv1-5]{{1,7}})\)( ?)(?=[{HAN}]|$)",
                            re.MULTILINE)
 
 
@@ -373,7 +398,9 @@ def split_run_on_text(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _RUN_ON_SPACE, lambda m: "\n", "run_on_paragraph")
 
 
-_EDGE_SPACE = guarded(r" \t\f\v", r"^[ \t\f\v]+|[ \t\f\v]+$", re.MULTILINE)
+# Blanks at a line's start (the one before the first blank is no character
+# but a line break: the class first, see _ASCII_PUNCT_IN_CHINESE), or at its end.
+_EDGE_SPACE = re.compile(r"[ \t\f\v](?:(?<![^\n].)[ \t\f\v]*|[ \t\f\v]*$)", re.MULTILINE)
 
 
 def strip_line_edges(mapped: MappedText) -> MappedText:
@@ -381,7 +408,7 @@ def strip_line_edges(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _EDGE_SPACE, lambda m: "", "indentation")
 
 
-_NUMBER_SPACE = guarded(" ", rf"(?<=\d) +(?=[{HAN}〔〕%])|(?<=[{HAN}〔〕]) +(?=\d)")
+_NUMBER_SPACE = re.compile(rf" (?:(?<=\d.) *(?=[{HAN}〔〕%])|(?<=[{HAN}〔〕].) *(?=\d))")
 
 
 def remove_number_spaces(mapped: MappedText) -> MappedText:
@@ -422,8 +449,9 @@ class _Layout:
 
     @classmethod
     def of(cls, mapped: MappedText, lines: list[str]) -> "_Layout":
-        lengths = Counter(len(line) for line in lines if len(line) >= _MIN_WRAP_WIDTH)
-        filled = sum(1 for line in lines if line)
+        every_length = Counter(map(len, lines))
+        lengths = {length: n for length, n in every_length.items() if length >= _MIN_WRAP_WIDTH}
+        filled = len(lines) - every_length[0]
         width = None
         if lengths and filled:
             mode = max(lengths, key=lambda n: (lengths[n], n))
@@ -459,33 +487,33 @@ def join_broken_lines(mapped: MappedText) -> MappedText:
     text = mapped.text
     lines = text.split("\n")
     layout = _Layout.of(mapped, lines)
-    offsets, pos = [], 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
     cuts: list[tuple[int, int]] = []
     paragraph = _Paragraph()
-    i = 0
-    while i < len(lines):
-        paragraph.add(lines[i])
-        j = i + 1
-        while j < len(lines) and not lines[j]:
-            j += 1
-        if j < len(lines) and lines[i]:
-            end = offsets[i] + len(lines[i])
-            page_break = bool(layout.page_breaks) and layout.page_break_between(
-                mapped.origin[end], mapped.origin[offsets[j]])
-            joined = _continues(lines[i], lines[j], paragraph, page_break=page_break, full=layout.is_full(lines[i]))
-        else:
-            joined = False
-        if joined:
-            cuts.append((offsets[i] + len(lines[i]), offsets[j]))
-        else:
-            paragraph = _Paragraph()
-        i = j
+    # Only a line that does not end on a sentence end can go on (the first
+    # test of _continues): those are found at C speed, the others skipped.
+    for found in _OPEN_LINE_END.finditer(text):
+        end = found.start()
+        following = _NEXT_LINE.match(text, end)
+        if following is None:
+            continue  # the last non-blank line
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if not cuts or cuts[-1][1] != start:
+            paragraph = _Paragraph()  # the line before did not go on in this one
+        paragraph.add(line)
+        page_break = bool(layout.page_breaks) and layout.page_break_between(
+            mapped.origin[end], mapped.origin[following.start(1)])
+        if _continues(line, following.group(1), paragraph, page_break=page_break, full=layout.is_full(line)):
+            cuts.append((end, following.start(1)))
     if not cuts:
         return mapped
     return _drop_spans(mapped, [("broken_line", start, end) for start, end in cuts])
+
+
+# The line break after a line whose last character is no sentence end (the
+# class after the literal: see above _ASCII_PUNCT_IN_CHINESE), and the next non-blank line.
+_OPEN_LINE_END = re.compile(rf"\n(?<=[^\n{re.escape(_SENTENCE_END)}]\n)")
+_NEXT_LINE = re.compile(r"\n+([^\n]+)")
 
 
 _BRACKETS = (("《", "》"), ("“", "”"), ("(", ")"))
@@ -523,11 +551,14 @@ def _continues(line: str, following: str, paragraph: _Paragraph | None = None, *
         paragraph.add(line)
     if line[-1] in _SENTENCE_END or (line[-1] in _CLOSERS and len(line) > 1 and line[-2] in _SENTENCE_END):
         return False
+    open_end = line[-1] in _OPEN_END or paragraph.open_bracket
+    if not (open_end or page_break or full or paragraph.has_sentences):
+        return False  # none of the reasons below to go on: a title (一、总体要求), without the tests
     if starts_with_marker(following) or _BLOCK_LINE.match(following):
         return False
     if _HEADER_LINE.search(line) or _HEADER_LINE.search(following) or following[-1] in "：:":
         return False
-    if line[-1] in _OPEN_END or paragraph.open_bracket:
+    if open_end:
         return True
     if page_break or full:
         return True
@@ -735,13 +766,16 @@ class ScriptConverter:
         # converted once here rather than for every document.
         self.taiwan_terms = {k: v for k, v in additions.items() if t2s.convert(k) != v}
         self.mainland_terms = tuple(sorted({self._s2t.convert(v) for v in self.taiwan_terms.values()}))
-        self._taiwan_forms = tuple(t2s.convert(k) for k in self.taiwan_terms)
-        self._mainland_forms = tuple(t2s.convert(t) for t in self.mainland_terms)
+        # Each form with its characters (:meth:`detect` counts only the forms
+        # whose characters all occur in the text).
+        self._taiwan_forms = tuple((form, frozenset(form)) for form in map(t2s.convert, self.taiwan_terms))
+        self._mainland_forms = tuple((form, frozenset(form)) for form in map(t2s.convert, self.mainland_terms))
         # Whether a text holds any Taiwan form at all, in one scan: most do not,
         # and then no form need be counted.
-        self._any_taiwan_form = _any_of(self._taiwan_forms)
-        # Each character seen: +1 only Traditional uses it, -1 only Simplified, 0 neither or not Han.
-        self._script_side: dict[str, int] = {}
+        self._any_taiwan_form = any_word(form for form, _ in self._taiwan_forms)
+        # Each code point's side, once seen: +1 only Traditional uses it,
+        # -1 only Simplified, 0 neither or not Han (1.1 MB, one byte a code point).
+        self._script_side = np.full(sys.maxunicode + 1, _UNSEEN, dtype=np.int8)
 
     @lru_cache(maxsize=None)
     def char_to_simplified(self, char: str) -> str:
@@ -759,27 +793,33 @@ class ScriptConverter:
         counterparts.
         """
         # Count every character at C speed, then weigh each distinct one by
-        # its side: normalize detects twice per document (original, then
-        # canonical text).
-        sides = self._script_side
-        balance = 0
-        for char, n in Counter(text).items():
-            side = sides.get(char)
-            if side is None:
-                side = sides[char] = self._side_of(char)
-            balance += side * n
+        # its side, looked up by code point: normalize detects twice per
+        # document (original, then canonical text).
+        points, counts = code_point_counts(text)
+        sides = self._script_side[points]
+        if (sides == _UNSEEN).any():
+            for point in points[sides == _UNSEEN].tolist():
+                self._script_side[point] = self._side_of(chr(point))
+            sides = self._script_side[points]
+        balance = int(np.dot(sides.astype(np.int64), counts))
         script = "traditional" if balance > 0 else "simplified"
-        simplified_text = text if script == "simplified" else self.traditional.convert(text)
+        simplified_text = text
+        if script == "traditional":
+            simplified_text = self.traditional.convert(text)
+            points, _ = code_point_counts(simplified_text)
         if self._any_taiwan_form.search(simplified_text) is None:
             return script, "mainland"
-        taiwan_counts = [simplified_text.count(form) for form in self._taiwan_forms]
+        # A word can only occur if all its characters do: the others, most
+        # of the table, count 0 without a scan of the text.
+        present = set(map(chr, points.tolist()))
+        taiwan_counts = [simplified_text.count(form) for form, chars in self._taiwan_forms if chars <= present]
         # Mainland words such as 数字 and 支持 are everywhere, so Taiwan words
         # need only be a quarter as frequent, but of at least two kinds.
         distinct = sum(1 for n in taiwan_counts if n)
         if distinct < 2:
             return script, "mainland"
         taiwan = sum(taiwan_counts)
-        mainland = sum(simplified_text.count(form) for form in self._mainland_forms)
+        mainland = sum(simplified_text.count(form) for form, chars in self._mainland_forms if chars <= present)
         variant = "taiwan" if 4 * taiwan >= mainland else "mainland"
         return script, variant
 
@@ -802,16 +842,8 @@ class ScriptConverter:
         return chosen.convert(text) if chosen is not None else text
 
 
-def _any_of(words: Iterable[str]) -> re.Pattern[str]:
-    """One pattern that finds any of ``words`` (longest first), skipping positions no word starts at."""
-    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    firsts = "".join(sorted({w[0] for w in words}))
-    if not words:
-        return re.compile(r"(?!)")
-    return re.compile(f"(?=[{re.escape(firsts)}])(?:" + "|".join(map(re.escape, words)) + ")")
-
-
-_CHUNK = re.compile(rf"[^\n{CJK_PUNCT}，。]+|[\n{CJK_PUNCT}，。]+")
+_CHUNK_MARKS = f"\n{CJK_PUNCT}，。"
+_CHUNK = re.compile(rf"[^{_CHUNK_MARKS}]+|[{_CHUNK_MARKS}]+")
 
 
 def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) -> MappedText:
@@ -824,6 +856,12 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
     (網際網路 -> 互联网) spreads its new characters over the old ones in
     order, first onto first and last onto last, and the old characters no
     new one maps to are dropped under the rule ``vocabulary``.
+
+    The chunks between two that hold such a phrase are converted in one
+    call (OpenCC's cost is mostly per call): the same as chunk by chunk,
+    since no phrase key holds a chunk mark, except the marks of
+    :func:`_joining_marks` (a name such as 詹姆斯·卡麥隆), which are
+    converted on their own as chunks.
     """
     text = converter.fold(mapped.text)
     origin = mapped.origin
@@ -831,36 +869,66 @@ def convert_script(mapped: MappedText, converter: vocabulary.PhraseConverter) ->
     if resizing is None or resizing.search(text) is None:
         converted = converter.convert_folded(text)
         return mapped if converted == mapped.text else MappedText(converted, origin, mapped.dropped)
+    joining = _joining_marks(converter)
     pieces, new_origin = [], array("l")
     runs: list[tuple[str, int, int]] = []
+    pending = 0  # text[pending:] is not converted yet: chunks that convert with their neighbours
+
     for found in _CHUNK.finditer(text):
         chunk, offset = found.group(), found.start()
-        if resizing.search(chunk) is None:
-            pieces.append(converter.convert_folded(chunk))
-            new_origin.extend(origin[offset:offset + len(chunk)])
+        resizes = resizing.search(chunk) is not None
+        if not resizes and (joining is None or joining.search(chunk) is None):
             continue
-        last = 0
-        for start, end, replacement in converter.edits(chunk):
-            pieces.append(converter.convert_chars(chunk[last:start]))
-            new_origin.extend(origin[offset + last:offset + start])
-            pieces.append(replacement)
-            width, length = end - start, len(replacement)
-            if width == length:
-                new_origin.extend(origin[offset + start:offset + end])
-            else:
-                # First onto first and last onto last, so that the span of
-                # the new phrase is the whole old one.
-                sources = [offset + start + (k * (width - 1)) // max(length - 1, 1) for k in range(length)]
-                new_origin.extend(origin[i] for i in sources)
-                kept = set(sources)
-                for index in range(offset + start, offset + end):
-                    if index not in kept:
-                        runs.append(("vocabulary", index, index + 1))
-            last = end
-        pieces.append(converter.convert_chars(chunk[last:]))
-        new_origin.extend(origin[offset + last:offset + len(chunk)])
+        # The chunks before this one, in one call; then this one alone.
+        if offset > pending:
+            pieces.append(converter.convert_folded(text[pending:offset]))
+            new_origin.extend(origin[pending:offset])
+        pending = found.end()
+        if resizes:
+            convert_located(chunk, offset, origin, converter, pieces, new_origin, runs)
+        else:
+            pieces.append(converter.convert_folded(chunk))
+            new_origin.extend(origin[offset:pending])
+    pieces.append(converter.convert_folded(text[pending:]))
+    new_origin.extend(origin[pending:len(text)])
     new_origin.append(origin[len(text)])
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+
+
+def convert_located(chunk: str, offset: int, origin: array, converter: vocabulary.PhraseConverter,
+                    pieces: list[str], new_origin: array, runs: list[tuple[str, int, int]]) -> None:
+    """Convert a chunk holding a phrase that changes length, each phrase located (:func:`convert_script`).
+
+    The converted text goes onto ``pieces``, its offsets onto ``new_origin``,
+    and the old characters no new one maps to onto ``runs`` (rule ``vocabulary``).
+    """
+    last = 0
+    for start, end, replacement in converter.edits(chunk):
+        pieces.append(converter.convert_chars(chunk[last:start]))
+        new_origin.extend(origin[offset + last:offset + start])
+        pieces.append(replacement)
+        width, length = end - start, len(replacement)
+        if width == length:
+            new_origin.extend(origin[offset + start:offset + end])
+        else:
+            # First onto first and last onto last, so that the span of
+            # the new phrase is the whole old one.
+            sources = [offset + start + (k * (width - 1)) // max(length - 1, 1) for k in range(length)]
+            new_origin.extend(origin[i] for i in sources)
+            kept = set(sources)
+            for index in range(offset + start, offset + end):
+                if index not in kept:
+                    runs.append(("vocabulary", index, index + 1))
+        last = end
+    pieces.append(converter.convert_chars(chunk[last:]))
+    new_origin.extend(origin[offset + last:offset + len(chunk)])
+
+
+@lru_cache(maxsize=None)
+def _joining_marks(converter: vocabulary.PhraseConverter) -> re.Pattern[str] | None:
+    """The chunk marks that some phrase key of ``converter`` holds (the · of 詹姆斯·卡麥隆), as a class; None if none."""
+    marks = sorted({char for key in converter.phrases for char in key if char in _CHUNK_MARKS})
+    return re.compile("[" + re.escape("".join(marks)) + "]") if marks else None
 
 
 # --- The whole normalization ------------------------------------------------

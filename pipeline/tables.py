@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import SchemaDriftError
+from pipeline.store.files import CORPUS_TABLES, DOCUMENT_TABLES  # the tables' names, declared with the data folder's layout
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -157,10 +158,6 @@ ALIGNMENTS = pa.schema([
     pa.field("reuse", pa.bool_(), nullable=False),
     pa.field("reuse_chars", pa.int32(), nullable=False),
 ])
-
-# Tables each document contributes rows to on its own, and tables that need the whole corpus.
-DOCUMENT_TABLES = ("documents", "clauses", "targets", "dates", "parties", "terms", "themes", "theme_shares")
-CORPUS_TABLES = ("alignments",)
 
 SCHEMAS: Mapping[str, pa.Schema] = {
     "documents": DOCUMENTS, "clauses": CLAUSES, "targets": TARGETS, "dates": DATES, "parties": PARTIES,

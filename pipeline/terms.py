@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.chinese import HAN
 from pipeline.config import RESOURCES_DIR
@@ -79,39 +81,56 @@ class JiebaAnalyzer:
         return "JiebaAnalyzer()"
 
 
-def corpus_idf(parts: Iterable[pd.DataFrame]) -> pd.Series:
+def corpus_idf(parts: Iterable[pa.Table]) -> pa.Table:
     """Smoothed inverse document frequency of every term, the clauses of every part being the corpus.
 
-    ``parts`` are ``terms`` frames (doc_id, clause_id, term), read one at a
+    ``parts`` are ``terms`` tables (doc_id, clause_id, term), read one at a
     time, so the corpus's terms are never in memory at once: the first pass of
-    the weighting, :func:`weight_part` the second.
+    the weighting, :func:`weight_part` the second. Returns a table of
+    ``term`` and ``idf``. Each part holds whole documents, so the clauses of
+    the corpus are the sum of each part's.
     """
-    frequency: Counter = Counter()
+    frequency = pa.table({"term": pa.array([], pa.string()), "clauses": pa.array([], pa.int64())})
     n_clauses = 0
     for part in parts:
-        frequency.update(part["term"].value_counts().to_dict())
-        n_clauses += len(part[["doc_id", "clause_id"]].drop_duplicates())
-    return smoothed_idf(pd.Series(frequency, dtype="float64"), n_clauses)
+        # A term has one row per clause it is in: its rows count its clauses.
+        terms, clauses = pc.value_counts(part["term"]).flatten()
+        counted = pa.table({"term": terms, "clauses": clauses})
+        summed = pa.concat_tables([frequency, counted]).group_by("term").aggregate([("clauses", "sum")])
+        frequency = pa.table({"term": summed["term"], "clauses": summed["clauses_sum"]})
+        n_clauses += pc.count_distinct(_clause_keys(part)).as_py()
+    idf = smoothed_idf(frequency["clauses"].to_numpy(), n_clauses)
+    return pa.table({"term": frequency["term"], "idf": pa.array(idf, pa.float64())})
 
 
-def smoothed_idf(document_frequency: pd.Series, n_clauses: int) -> pd.Series:
+def _clause_keys(terms: pa.Table) -> pa.Array:
+    """One value per clause of a ``terms`` table: its doc_id and clause_id joined (a NUL never occurs in either)."""
+    return pc.binary_join_element_wise(terms["doc_id"], terms["clause_id"], "\0").combine_chunks()
+
+
+def smoothed_idf(document_frequency, n_clauses: int):
     """Inverse document frequency per term, smoothed as scikit-learn's ``TfidfTransformer`` does it.
 
     ``ln((1 + n) / (1 + df)) + 1``: computed from counts rather than by fitting
     on a matrix, so the corpus never has to be in memory at once.
+    ``document_frequency`` is a numpy array or a pandas Series; the result is of the same kind.
     """
     return np.log((1 + n_clauses) / (1 + document_frequency.astype(np.float64))) + 1
 
 
-def weight_part(terms: pd.DataFrame, idf: pd.Series) -> np.ndarray:
-    """TF-IDF weight of each row of a ``terms`` frame (doc_id, clause_id, term, count), L2-normalised per clause.
+def weight_part(terms: pa.Table, idf: pa.Table) -> np.ndarray:
+    """TF-IDF weight of each row of a ``terms`` table (doc_id, clause_id, term, count), L2-normalised per clause.
 
     The weight is count × ``idf`` (:func:`corpus_idf`), L2-normalised within
     each clause (scikit-learn's ``TfidfTransformer`` defaults), so weights
-    compare across clauses of different lengths.
+    compare across clauses of different lengths. The norms are pandas'
+    grouped sums (compensated, in row order), so the weights are the same
+    bytes whichever way the groups are labelled.
     """
-    raw = terms["count"].to_numpy(np.float64) * terms["term"].map(idf).to_numpy(np.float64)
-    clause = pd.MultiIndex.from_frame(terms[["doc_id", "clause_id"]]).codes
-    codes = clause[0].astype(np.int64) * (int(clause[1].max(initial=0)) + 1) + clause[1]
-    norms = np.sqrt(pd.Series(raw * raw).groupby(codes).transform("sum").to_numpy())
+    # A term the idf table does not know (none, when both come from the same parts) weighs NaN.
+    known = np.append(idf["idf"].to_numpy(), np.nan)
+    position = pc.fill_null(pc.index_in(terms["term"], value_set=idf["term"]), len(known) - 1)
+    raw = terms["count"].to_numpy().astype(np.float64) * known[position.to_numpy()]
+    clause = pc.dictionary_encode(_clause_keys(terms)).indices.to_numpy()
+    norms = np.sqrt(pd.Series(raw * raw).groupby(clause).transform("sum").to_numpy())
     return np.round(raw / norms, 9)

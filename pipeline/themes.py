@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pipeline.clauses import ancestors
 from pipeline.config import RESOURCES_DIR
+from pipeline.patterns import any_word
 
 THEMES_PATH = RESOURCES_DIR / "themes.csv"
 _HEADING_WEIGHT = 2
@@ -47,7 +48,7 @@ class Theme:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The themes, and one pattern matching any of their keywords, longest first."""
+    """The themes, and one pattern matching any of their keywords, longest first (:func:`pipeline.patterns.any_word`)."""
 
     themes: tuple[Theme, ...]
     pattern: re.Pattern[str]
@@ -81,18 +82,8 @@ def load_taxonomy(path: Path = THEMES_PATH) -> Taxonomy:
                     raise ValueError(f"{path}:{line}: keyword {keyword} is already under {theme_of[keyword]}")
                 theme_of[keyword] = row["theme"]
             themes.append(Theme(row["theme"], row["name_zh"], row["name_en"], keywords, row["description"]))
-    alternatives = [_keyword_pattern(k) for k in sorted(theme_of, key=lambda k: (-len(k), k))]
-    return Taxonomy(tuple(themes), re.compile("|".join(alternatives)), theme_of)
-
-
-def _keyword_pattern(keyword: str) -> str:
     # Latin keywords (AI, 5G, IPv6) must not match inside longer Latin words.
-    escaped = re.escape(keyword)
-    if keyword[0].isascii() and keyword[0].isalnum():
-        escaped = rf"(?<![A-Za-z0-9]){escaped}"
-    if keyword[-1].isascii() and keyword[-1].isalnum():
-        escaped = rf"{escaped}(?![A-Za-z0-9])"
-    return escaped
+    return Taxonomy(tuple(themes), any_word(theme_of, latin_edges=True), theme_of)
 
 
 def theme_rows(clause_rows: Sequence[Mapping[str, object]], taxonomy: Taxonomy | None = None) -> list[dict]:

@@ -32,6 +32,7 @@ from pathlib import Path
 import opencc
 
 from pipeline.errors import DictionaryError
+from pipeline.patterns import any_word
 
 OPENCC_PACKAGE = Path(opencc.__file__).resolve().parent
 OPENCC_SHARE = OPENCC_PACKAGE / "clib" / "share" / "opencc"
@@ -73,12 +74,6 @@ def opencc_dictionary(name: str) -> dict[str, tuple[str, ...]]:
         return read_table(target)
 
 
-def _any_of(keys: Iterable[str]) -> re.Pattern[str] | None:
-    """A regex finding any of ``keys`` (longest first)."""
-    keys = sorted(set(keys), key=lambda k: (-len(k), k))
-    return re.compile("|".join(map(re.escape, keys))) if keys else None
-
-
 def _opencc_from_table(table: Mapping[str, str]) -> opencc.OpenCC:
     """An OpenCC converter applying ``table`` alone, by OpenCC's forward maximum matching."""
     with tempfile.TemporaryDirectory() as folder:
@@ -89,6 +84,18 @@ def _opencc_from_table(table: Mapping[str, str]) -> opencc.OpenCC:
         config.write_text(json.dumps({"name": "policy", "segmentation": {"type": "mmseg", "dict": spec},
                                       "conversion_chain": [{"dict": spec}]}), encoding="utf-8")
         return opencc.OpenCC(str(config))
+
+
+def _class_of(chars: Iterable[str]) -> re.Pattern[str]:
+    """A character class matching each of ``chars``, and every character beyond the BMP.
+
+    ``re`` tests a class that lists characters beyond the BMP one member at a
+    time, a hundred times slower; such characters are rare in text, so the
+    class takes them all as one range, and a text holding one is simply
+    not told apart from a text holding one of ``chars``.
+    """
+    basic = "".join(sorted(char for char in chars if char <= "\uffff"))
+    return re.compile(f"[{re.escape(basic)}\U00010000-\U0010ffff]")
 
 
 class PhraseConverter:
@@ -109,13 +116,17 @@ class PhraseConverter:
         self.characters = {k: v for k, v in characters.items() if len(k) == 1 and len(v) == 1}
         self.variants = {k: v for k, v in (variants or {}).items() if len(k) == 1 and len(v) == 1}
         self._variant_table = str.maketrans(self.variants)
+        # Variant characters are rare: a character class finds whether a text
+        # has any at C speed, where str.translate looks every character up.
+        self._variant_chars = _class_of(self.variants) if self.variants else None
         self._char_table = str.maketrans(self.characters)
         lengths: dict[str, set[int]] = {}
         for key in self.phrases:
             lengths.setdefault(key[0], set()).add(len(key))
         self._lengths = {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
         # Where no phrase that changes length occurs, conversion is one for one.
-        self.resizing = _any_of(k for k, v in self.phrases.items() if len(k) != len(v))
+        resizing = [k for k, v in self.phrases.items() if len(k) != len(v)]
+        self.resizing = any_word(resizing) if resizing else None
         self._engine: opencc.OpenCC | None = None
 
     @property
@@ -144,6 +155,8 @@ class PhraseConverter:
                 i += 1
 
     def fold(self, text: str) -> str:
+        if self._variant_chars is None or self._variant_chars.search(text) is None:
+            return text
         return text.translate(self._variant_table)
 
     def convert(self, text: str) -> str:

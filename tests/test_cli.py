@@ -181,3 +181,23 @@ def test_extract_report_writes_the_report(tmp_path):
     result = runner.invoke(app, ["extract", str(SEEDS_DIR), "--out", str(out), "--workers", "1", "--report"])
     assert result.exit_code == 0, result.output
     assert (out / "report.html").read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_an_up_to_date_run_answers_without_loading_pyarrow_pandas_or_spacy(seed_data_dir, tmp_path):
+    """What made a no-change run slow was loading these (README, "Assembly and the no-change re-run")."""
+    import subprocess
+    import sys
+
+    from pipeline.codebook import write_datapackage
+
+    data = tmp_path / "data"
+    shutil.copytree(seed_data_dir, data)
+    write_datapackage(data)  # as `policy extract` leaves it
+    probe = ("import sys\nfrom pipeline.cli import app\n"
+             f"try:\n    app([\"extract\", {str(SEEDS_DIR)!r}, \"--out\", {str(data)!r}])\n"
+             "except SystemExit as end:\n    print('exit', end.code)\n"
+             "print('loaded', sorted(set(sys.modules) & {'pyarrow', 'numpy', 'pandas', 'spacy', 'sklearn'}))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert "is up to date: 5 documents unchanged" in done.stdout, done.stdout + done.stderr
+    assert "exit 0\nloaded []" in done.stdout, done.stdout + done.stderr

@@ -153,11 +153,86 @@ def test_array_counting_gives_scikit_learns_matrix_bit_for_bit(seed_tables, ngra
     assert (got @ got.T).toarray().tobytes() == (expected @ expected.T).toarray().tobytes()
 
 
+@pytest.mark.parametrize("analyzer", [CharNgrams((2, 3)), JiebaAnalyzer()], ids=["char-ngrams", "jieba"])
+def test_one_row_per_distinct_text_is_each_copys_row_bit_for_bit(seed_tables, analyzer):
+    """Copies count in the document frequencies; each distinct text's row is the row every copy gets."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.compare import _Vectorizer
+
+    texts = seed_tables["clauses"]["text"].tolist()
+    texts = texts + texts[:40] * 3 + ["数据要素。数据要素"] * 5  # copied clauses, as corpora copy them
+    text_of, distinct = pd.factorize(pd.Series(texts))
+    plain = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
+    expected = plain.fit_transform(texts).tocsr()
+    fast = _Vectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
+    got = fast.fit_transform_copies(list(distinct), np.bincount(text_of)).tocsr()
+    assert fast.idf_.tobytes() == plain.idf_.tobytes()
+    rows = expected[np.unique(text_of, return_index=True)[1]]
+    for attribute in ("indptr", "indices", "data"):
+        assert getattr(got, attribute).tobytes() == getattr(rows, attribute).tobytes(), attribute
+
+
+def test_alignments_of_copied_clauses_are_the_alignments_of_every_copy(seed_tables):
+    """A clause copied into other documents aligns as its copies do: the same passage for every copy."""
+    clauses = seed_tables["clauses"]
+    copied = clauses[clauses["doc_id"] == SICHUAN_2024].assign(doc_id="zz_copy_of_sichuan_2024.txt")
+    aligned = ClauseComparer().fit(pd.concat([clauses, copied], ignore_index=True)).align()
+    original = aligned[(aligned["doc_a"] == SICHUAN_2024) & (aligned["doc_b"] == SICHUAN_2025)]
+    again = aligned[(aligned["doc_a"] == SICHUAN_2025) & (aligned["doc_b"] == "zz_copy_of_sichuan_2024.txt")]
+    columns = ["clause_a", "clause_b", "score", "shared_text", "reuse_chars"]
+    assert len(original) > 0
+    swapped = again.rename(columns={"clause_a": "clause_b", "clause_b": "clause_a"})
+    swapped[["shared_start_a", "shared_start_b"]] = again[["shared_start_b", "shared_start_a"]].to_numpy()
+    assert set(map(tuple, original[columns].to_numpy())) <= set(map(tuple, swapped[columns].to_numpy()))
+    whole = aligned[(aligned["doc_a"] == SICHUAN_2024) & (aligned["doc_b"] == "zz_copy_of_sichuan_2024.txt")]
+    assert (whole["clause_a"] == whole["clause_b"]).all() and whole["reuse"].any()
+
+
+def test_forked_processes_give_the_same_alignments(seed_tables, monkeypatch):
+    """Candidates and shared passages searched in two processes, a few texts per task, as in one."""
+    import pipeline.compare as compare
+
+    clauses = seed_tables["clauses"]
+    alone = ClauseComparer().fit(clauses).align_table()
+    monkeypatch.setattr(compare, "_CHUNK_ROWS", 7)
+    monkeypatch.setattr(compare, "_CHUNK_PASSAGES", 5)
+    forked = ClauseComparer(n_jobs=2).fit(clauses).align_table()
+    assert alone.num_rows > 20 and forked.equals(alone)
+
+
+def test_a_pool_worker_aligns_in_its_own_process(seed_tables, monkeypatch):
+    """A daemonic process may not fork helpers: n_jobs > 1 there runs the tasks in place, with the same result."""
+    from multiprocessing import get_context
+
+    import pipeline.compare as compare
+
+    monkeypatch.setattr(compare, "_CHUNK_ROWS", 7)  # several tasks, inherited by the pool's worker
+    clauses = seed_tables["clauses"]
+    with get_context("fork").Pool(1) as pool:
+        inside = pool.apply(_align_with_two_jobs, (clauses,))
+    assert inside.equals(ClauseComparer().fit(clauses).align_table())
+
+
+def _align_with_two_jobs(clauses):
+    return ClauseComparer(n_jobs=2).fit(clauses).align_table()
+
+
+def test_the_alignments_table_has_its_schema_and_sort_order(seed_tables):
+    from pipeline.tables import SCHEMAS, frame_to_table
+
+    table = ClauseComparer().fit(seed_tables["clauses"]).align_table()
+    assert table.schema == SCHEMAS["alignments"]
+    assert table.equals(frame_to_table("alignments", table.to_pandas().sample(frac=1, random_state=0)))
+    empty = ClauseComparer().fit(seed_tables["clauses"].iloc[:0]).align_table()
+    assert empty.num_rows == 0 and empty.schema == SCHEMAS["alignments"]
+
+
 def test_the_reuse_bound_skips_no_pair_that_is_reuse(seed_tables, monkeypatch):
     """Searching every candidate's shared passage, as before the bound, keeps exactly the same rows."""
     clauses = seed_tables["clauses"]
     bounded = ClauseComparer(reuse_min_chars=20).fit(clauses).align()
-    monkeypatch.setattr(ClauseComparer, "_may_be_reuse", lambda self, texts, i, j: np.ones(len(i), dtype=bool))
+    monkeypatch.setattr(ClauseComparer, "_may_be_reuse", lambda self, a, b: np.ones(len(a), dtype=bool))
     searched = ClauseComparer(reuse_min_chars=20).fit(clauses).align()
     pd.testing.assert_frame_equal(bounded, searched)
     assert bounded["reuse"].sum() > 0

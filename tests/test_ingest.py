@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 
 import pytest
 
+from pipeline import ingest
 from pipeline.errors import BinaryDocumentError, EmptyDocumentError, UndecodableDocumentError
 from pipeline.ingest import common_chinese_share, decode_bytes
 from tests.conftest import SEEDS
@@ -63,3 +65,33 @@ def test_common_share_tells_right_from_wrong_decoding():
     big5 = text.encode("big5")
     assert common_chinese_share(big5.decode("cp950")) > 0.95
     assert common_chinese_share(big5.decode("gb18030", errors="replace")) < 0.8
+
+
+# --- The shares, counted once per distinct character, against their per-character definitions ----------
+
+def _share_by_character(text):
+    letters = [c for c in text if c > "\x7f" and not ingest._is_punctuation(c)]
+    return sum(ingest._is_common(c) for c in letters) / len(letters) if letters else 0.0
+
+
+def _control_share_by_character(text):
+    return sum(1 for c in text if (c < " " and c not in "\n\r\t\f") or c in "\ufffd\ufeff"
+               or unicodedata.category(c) in ("Cn", "Co", "Cs")) / len(text)
+
+
+def _decodings():
+    shandong = SEEDS["shandong2023"].read_text(encoding="utf-8")
+    sichuan = SEEDS["sichuan2019"].read_text(encoding="utf-8")
+    return [
+        shandong, sichuan,
+        shandong.encode("big5").decode("gb18030", errors="replace"),   # a wrong guess: rare characters
+        sichuan.encode("gb18030").decode("cp950", errors="replace"),
+        "ASCII only, no letters to count", "，。、", "\ue000\ue001数据", "𠮷野家 kana カナ ﹏",
+        "a\x00b\x07\ufffd\ufeff\ud800c\u0378", " ",
+    ]
+
+
+@pytest.mark.parametrize("text", _decodings())
+def test_the_shares_are_their_per_character_definitions(text):
+    assert common_chinese_share(text) == _share_by_character(text)
+    assert ingest._control_share(text) == _control_share_by_character(text)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from pipeline.markers import match_marker, starts_with_marker
+from pipeline.markers import MARKER_PATTERNS, _marker, match_marker, starts_with_marker
+from tests.conftest import SEEDS
 
 
 @pytest.mark.parametrize(
@@ -46,3 +49,35 @@ def test_not_markers(line):
 @pytest.mark.parametrize("line", ["## 第一章 总 则", "**一、工作目标**", "  (一)指导思想", "> 1.强化协同"])
 def test_markers_after_markdown_decoration_and_indentation(line):
     assert starts_with_marker(line)
+
+
+# --- One combined match against the patterns tried one by one -------------------------------------
+
+def _marker_one_by_one(text, pos):
+    """The general form the combined match replaces: each pattern in turn, the first that reads."""
+    for kind, _, pattern in MARKER_PATTERNS:
+        found = pattern.match(text, pos)
+        if found is not None and (marker := _marker(kind, found)) is not None:
+            return marker
+    return None
+
+
+def test_the_patterns_combine_without_back_references():
+    assert not any(re.search(r"\\\d|\(\?P=", pattern.pattern) for _, _, pattern in MARKER_PATTERNS)
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_the_combined_match_finds_the_marker_of_each_pattern_in_turn_at_every_position(seed):
+    text = SEEDS[seed].read_text(encoding="utf-8")
+    found = [match_marker(text, pos) for pos in range(len(text))]
+    assert found == [_marker_one_by_one(text, pos) for pos in range(len(text))]
+    assert sum(marker is not None for marker in found) > 10
+
+
+@pytest.mark.parametrize("text", [
+    "第零条 本条例", "第零章", "十百、", "零、", "(零)", "(0)甲", "0.5亿", "0、", "①②", "(1)(一)", "第三条第二款",
+    "——", "---", "- 3 -", "1.1.1", "(十二)", "百、", "", "第", "第一百零一条",
+])
+def test_the_combined_match_reads_numbers_that_do_not_read_as_before(text):
+    assert [match_marker(text, pos) for pos in range(len(text) + 1)] == \
+        [_marker_one_by_one(text, pos) for pos in range(len(text) + 1)]

@@ -224,7 +224,7 @@ def _unguarded(pattern: re.Pattern) -> re.Pattern:
 
 
 def test_the_layout_patterns_are_guarded():
-    assert {"_NUMBER_SPACE", "_BLANK_LINES", "_EDGE_SPACE", "_ASCII_PUNCT_IN_CHINESE"} <= set(_GUARDED)
+    assert {"_BLANK_LINES", "_MD_TABLE_EDGE"} <= set(_GUARDED)
 
 
 @pytest.mark.parametrize("name", _GUARDED)
@@ -245,3 +245,159 @@ def test_a_guard_keeps_the_matches_of_any_text(text):
     for name in _GUARDED:
         pattern = getattr(normalize_module, name)
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in _unguarded(pattern).finditer(text)]
+
+
+# --- Patterns that consume their first character before looking behind it ----------------------
+
+_HAN = normalize_module.HAN
+_CJK = normalize_module.CJK_PUNCT
+# Each as written before: the lookbehind first (the general, slower form).
+_LOOKBEHIND_FIRST = {
+    "_ASCII_PUNCT_IN_CHINESE": (rf"(?<=[{_HAN}{_CJK})])[,;:?!]+|[,;:?!](?=[{_HAN}“《])", 0),
+    "_RANGE_DASH": (r"(?<=[0-9０-９%％])[－–～〜﹣](?=[0-9０-９])", 0),
+    "_PINYIN_NOISE": (rf"(?<=[{_HAN}])\(([a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜv1-5]{{1,7}})\)( ?)(?=[{_HAN}]|$)", re.MULTILINE),
+    "_NUMBER_SPACE": (rf"(?<=\d) +(?=[{_HAN}〔〕%])|(?<=[{_HAN}〔〕]) +(?=\d)", 0),
+    "_OPEN_LINE_END": (rf"(?<=[^\n{re.escape(normalize_module._SENTENCE_END)}])\n", 0),
+    "_EDGE_SPACE": (r"^[ \t\f\v]+|[ \t\f\v]+$", re.MULTILINE),
+}
+_CONSUMED_FIRST_TEXTS = [
+    SEEDS["jiangxi2022"].read_text(encoding="utf-8"),
+    SEEDS["sichuan2019"].read_text(encoding="utf-8"),
+    "2025 年 12 月 31 日前完成 , 到 2025年: 数字经济",
+    "3－5年，20%～30%，２０２３〜２０２５年，a－b，3－ 5",
+    "數(shù)據(jù)中心，關(guan) 於(yu)\n(一)总体要求(shu)",
+    "中,;:?!“数据”:《规划》?好!\n;开头,",
+    "一、总体要求\n\n坚持创新，\n驱动。\n",
+    "  \t缩进\n尾随 \t\n \n\f\v\n中 间 空 格 \n ",
+]
+
+
+@pytest.mark.parametrize("name", sorted(_LOOKBEHIND_FIRST))
+@pytest.mark.parametrize("text", _CONSUMED_FIRST_TEXTS)
+def test_a_pattern_that_consumes_first_keeps_the_matches(name, text):
+    pattern = getattr(normalize_module, name)
+    general = re.compile(*_LOOKBEHIND_FIRST[name])
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in general.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LAYOUT_ALPHABET + "(shùuyg)。；", max_size=40))
+def test_a_pattern_that_consumes_first_keeps_the_matches_of_any_text(text):
+    for name, (source, flags) in _LOOKBEHIND_FIRST.items():
+        pattern = getattr(normalize_module, name)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in re.compile(source, flags).finditer(text)]
+
+
+# --- join_broken_lines: only the lines that can go on, against every line in turn ------------
+
+def _continues_in_full(line, following, paragraph, *, page_break=False, full=False):
+    """_continues as first written, every test in turn."""
+    if line[-1] in normalize_module._SENTENCE_END or (
+            line[-1] in normalize_module._CLOSERS and len(line) > 1 and line[-2] in normalize_module._SENTENCE_END):
+        return False
+    if normalize_module.starts_with_marker(following) or normalize_module._BLOCK_LINE.match(following):
+        return False
+    if normalize_module._HEADER_LINE.search(line) or normalize_module._HEADER_LINE.search(following) \
+            or following[-1] in "：:":
+        return False
+    if line[-1] in normalize_module._OPEN_END or paragraph.open_bracket:
+        return True
+    if page_break or full:
+        return True
+    if line[-1] == ")":
+        return False
+    marker = normalize_module.match_marker(line, 0)
+    if marker is not None and "。" not in line:
+        return False
+    return paragraph.has_sentences
+
+
+def _join_every_line(mapped):
+    """join_broken_lines as first written: a paragraph kept over every line."""
+    lines = mapped.text.split("\n")
+    layout = normalize_module._Layout.of(mapped, lines)
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    cuts, paragraph, i = [], normalize_module._Paragraph(), 0
+    while i < len(lines):
+        paragraph.add(lines[i])
+        j = i + 1
+        while j < len(lines) and not lines[j]:
+            j += 1
+        joined = False
+        if j < len(lines) and lines[i]:
+            end = offsets[i] + len(lines[i])
+            page_break = bool(layout.page_breaks) and layout.page_break_between(
+                mapped.origin[end], mapped.origin[offsets[j]])
+            joined = _continues_in_full(lines[i], lines[j], paragraph, page_break=page_break,
+                                        full=layout.is_full(lines[i]))
+        if joined:
+            cuts.append((offsets[i] + len(lines[i]), offsets[j]))
+        else:
+            paragraph = normalize_module._Paragraph()
+        i = j
+    return normalize_module._drop_spans(mapped, [("broken_line", s, e) for s, e in cuts]) if cuts else mapped
+
+
+def _layout_input(text):
+    """The text as join_broken_lines sees it in normalize: the layout steps before it done."""
+    mapped = MappedText.identity(text)
+    for step in normalize_module.LAYOUT_STEPS:
+        if step is normalize_module.join_broken_lines:
+            return mapped
+        mapped = step(mapped)
+    raise AssertionError("join_broken_lines is a layout step")
+
+
+def _same_mapped(a, b):
+    return a.text == b.text and a.origin == b.origin and a.dropped == b.dropped
+
+
+@pytest.mark.parametrize("text", [
+    SEEDS["sichuan2019"].read_text(encoding="utf-8"),      # page footers and broken lines
+    SEEDS["jiangxi2022"].read_text(encoding="utf-8"),
+    SEEDS["sichuan2025"].read_text(encoding="utf-8"),
+    "一、总体要求\n坚持创新驱动，加快构建\n\n新发展格局。\n(一)指导思想\n到2025年，数字经济\n",
+    "关于印发《规划》\n的通知\n各市（州）人民政府：\n现将《\n规划》印发给你们。",
+    "甲，乙\n丙\n\n\n丁、\n戊。\n\n",
+    "\n\n开头空行，\n接着", "单行", "", "\n", "句子，\n- 2 -\n续上。",
+])
+def test_joining_only_open_lines_gives_the_joins_of_every_line(text):
+    mapped = _layout_input(text)
+    assert _same_mapped(normalize_module.join_broken_lines(mapped), _join_every_line(mapped))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="\n\n\n，。、：“”《》()一、1.年第条中文 —2", max_size=80))
+def test_joining_only_open_lines_gives_the_joins_of_every_line_in_any_text(text):
+    mapped = _layout_input(text)
+    assert _same_mapped(normalize_module.join_broken_lines(mapped), _join_every_line(mapped))
+
+
+# --- Offsets and detection counted by numpy ---------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", "a", "数据𠮷\n" * 50])
+def test_the_identity_map_is_every_offset(text):
+    assert MappedText.identity(text).origin.tolist() == list(range(len(text) + 1))
+
+
+def _detect_by_counter(converter, text):
+    """detect as first written: a Counter of the characters, every Taiwan form counted."""
+    from collections import Counter
+    balance = sum(converter._side_of(char) * n for char, n in Counter(text).items())
+    script = "traditional" if balance > 0 else "simplified"
+    simplified = text if script == "simplified" else converter.traditional.convert(text)
+    taiwan = [simplified.count(form) for form, _ in converter._taiwan_forms]
+    if sum(1 for n in taiwan if n) < 2:
+        return script, "mainland"
+    mainland = sum(simplified.count(form) for form, _ in converter._mainland_forms)
+    return script, "taiwan" if 4 * sum(taiwan) >= mainland else "mainland"
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_detection_by_distinct_characters_is_detection_by_every_character(converter, canonical, seed):
+    original = SEEDS[seed].read_text(encoding="utf-8")
+    for text in (original, canonical[seed].text, original[: len(original) // 3], "資訊軟體網路", "资讯软体", ""):
+        assert converter.detect(text) == _detect_by_counter(converter, text)

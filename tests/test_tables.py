@@ -101,3 +101,10 @@ def test_a_frame_gives_the_same_table_as_its_rows_and_refuses_drift():
     assert tables.frame_to_table("targets", frame).equals(tables.to_table("targets", rows))
     with pytest.raises(SchemaDriftError, match="missing value_max"):
         tables.frame_to_table("targets", frame.drop(columns="value_max"))
+
+
+def test_the_data_folders_table_names_are_the_schemas():
+    """An up-to-date run checks the tables by the names in store.files (no pyarrow there): they must be the schemas'."""
+    from pipeline.store.files import CORPUS_TABLES, DOCUMENT_TABLES, TABLE_NAMES
+
+    assert TABLE_NAMES == tuple(tables.SCHEMAS) == DOCUMENT_TABLES + CORPUS_TABLES

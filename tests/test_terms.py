@@ -8,6 +8,7 @@ import pytest
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from pipeline.terms import clause_terms, corpus_idf, is_term, load_stopwords, smoothed_idf, weight_part
@@ -26,10 +27,17 @@ def test_clause_terms_counts_and_keeps_the_first_offsets():
     assert clause_terms(words, frozenset({"培育"})) == [("数据", 2, 2, 4), ("要素", 1, 4, 6), ("市场", 1, 7, 9)]
 
 
+_TERMS = pa.schema([("doc_id", pa.string()), ("clause_id", pa.string()), ("term", pa.string()), ("count", pa.int32())])
+
+
+def terms_table(rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=_TERMS)
+
+
 def weights_over(rows: list[dict]) -> list[float]:
     """TF-IDF weights of terms rows as the assembly computes them: idf over the parts, then each part's weights."""
-    frame = pd.DataFrame(rows, columns=["doc_id", "clause_id", "term", "count"])
-    return weight_part(frame, corpus_idf([frame])).tolist()
+    table = terms_table(rows)
+    return weight_part(table, corpus_idf([table])).tolist()
 
 
 def test_weights_are_tf_idf_normalised_per_clause():
@@ -45,8 +53,8 @@ def test_weights_are_tf_idf_normalised_per_clause():
     assert weights == pytest.approx([2 * idf / norm, 1 / norm, 1.0])
     assert weights_over([]) == []
     # The corpus is read part by part (a batch of documents each): the weights do not depend on the cut.
-    assert weight_part(pd.DataFrame(rows), corpus_idf([pd.DataFrame(rows[:2]), pd.DataFrame(rows[2:])])).tolist() \
-        == pytest.approx(weights)
+    assert weight_part(terms_table(rows), corpus_idf([terms_table(rows[:2]), terms_table(rows[2:])])).tolist() \
+        == weights
 
 
 def test_terms_table_of_the_seeds(seed_tables):
@@ -82,3 +90,16 @@ def test_weights_equal_scikit_learns_tfidf_transformer():
     frequency = pd.Series((counts > 0).sum(axis=0), index=[f"t{j}" for j in range(12)])
     nonempty = int((counts.sum(axis=1) > 0).sum())
     assert smoothed_idf(frequency, nonempty).to_numpy() == pytest.approx(TfidfTransformer().fit(counts).idf_)
+
+
+def test_weights_do_not_depend_on_how_documents_are_batched():
+    """The assembly weighs 64 documents at a time: the same rows weighed a document at a time give the same floats."""
+    rows = [{"doc_id": doc, "clause_id": clause, "term": term, "count": count}
+            for doc, clause, term, count in [("a", "1", "数据", 2), ("a", "1.1", "数据", 1), ("a", "1", "要素", 1),
+                                              ("b", "1", "算力", 3), ("b", "1", "数据", 1), ("b", "2", "要素", 4)]]
+    idf = corpus_idf([terms_table(rows[:3]), terms_table(rows[3:])])
+    together = weight_part(terms_table(rows), idf).tolist()
+    apart = weight_part(terms_table(rows[:3]), idf).tolist() + weight_part(terms_table(rows[3:]), idf).tolist()
+    assert together == apart
+    assert sorted(idf["term"].to_pylist()) == ["数据", "算力", "要素"]
+    assert dict(zip(idf["term"].to_pylist(), idf["idf"].to_pylist()))["数据"] == pytest.approx(1 + math.log(5 / 4))  # 3 of 4 clauses

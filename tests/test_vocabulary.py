@@ -214,3 +214,46 @@ def test_seed_000_has_no_taiwan_word_left_but_protected_ones(converter):
         if written != mainland and written in protected_text:
             left[written] = mainland
     assert left == {}
+
+
+# --- convert_script: the chunks between resizing ones in one call, against chunk by chunk --------
+
+def _convert_chunk_by_chunk(mapped, converter):
+    """convert_script as first written: one OpenCC call per chunk between punctuation marks
+    (a chunk holding a phrase that changes length converted as there)."""
+    from array import array
+
+    from pipeline.normalize import _CHUNK, convert_located, drops_of
+    text, origin = converter.fold(mapped.text), mapped.origin
+    if converter.resizing is None or converter.resizing.search(text) is None:
+        converted = converter.convert_folded(text)
+        return mapped if converted == mapped.text else MappedText(converted, origin, mapped.dropped)
+    pieces, new_origin, runs = [], array("l"), []
+    for found in _CHUNK.finditer(text):
+        chunk, offset = found.group(), found.start()
+        if converter.resizing.search(chunk) is None:
+            pieces.append(converter.convert_folded(chunk))
+            new_origin.extend(origin[offset:offset + len(chunk)])
+            continue
+        convert_located(chunk, offset, origin, converter, pieces, new_origin, runs)
+    new_origin.append(origin[len(text)])
+    return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+
+
+@pytest.mark.parametrize("text", [
+    SEEDS["sichuan2024"].read_text(encoding="utf-8"),          # Taiwan-style vocabulary
+    SEEDS["shandong2023"].read_text(encoding="utf-8"),         # Traditional script, mainland vocabulary
+    "網際網路與資訊安全，詹姆斯·卡麥隆執導。\n網際網路·雲端運算，資料庫",   # a phrase key holding a chunk mark
+    "網際網路", "，。\n", "", "資訊\0網際網路",
+])
+def test_converting_the_chunks_between_resizing_ones_at_once_is_chunk_by_chunk(converter, text):
+    for phrases in (converter.taiwan, converter.traditional):
+        mapped = MappedText.identity(text)
+        fast, general = convert_script(mapped, phrases), _convert_chunk_by_chunk(mapped, phrases)
+        assert (fast.text, fast.origin, fast.dropped) == (general.text, general.origin, general.dropped)
+
+
+@pytest.mark.parametrize("text", ["数据资源", "資料庫與產業", "産業𠮷", "𠮷野家", "", "爲了"])
+def test_folding_only_texts_with_a_variant_is_folding_every_text(converter, text):
+    for phrases in (converter.taiwan, converter.traditional):
+        assert phrases.fold(text) == text.translate(phrases._variant_table)

@@ -32,16 +32,19 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from pipeline.chinese import CLAUSE_END, HAN, with_half_width
 from pipeline.config import RESOURCES_DIR
+from pipeline.normalize import guarded
 from pipeline.tables import PARTY_KINDS, PARTY_ROLES
-from pipeline.extract.party_names import NameGrammar, Place, first_char_guard, load_grammar, trie_pattern
+from pipeline.extract.party_names import NameGrammar, Place, WordScanner, load_grammar
 from pipeline.extract.party_patterns import actor_groups, guess_kind, named_facilities
 
 GAZETTEER_PATH = RESOURCES_DIR / "gazetteer.csv"
@@ -70,7 +73,7 @@ class Gazetteer:
 
     entries: tuple[GazetteerEntry, ...]
     by_surface: Mapping[str, GazetteerEntry]
-    surface_regex: re.Pattern
+    surface_words: WordScanner  # every surface, for leftmost-longest scanning
     # 市州 and 市（州） are the written variants of the alias 市(州).
     variant_of: Mapping[str, str]
     grammar: NameGrammar
@@ -82,11 +85,6 @@ class Gazetteer:
     def surfaces(self) -> tuple[str, ...]:
         """Every name and alias form, sorted (for the jieba user dictionary)."""
         return tuple(sorted(self.by_surface))
-
-    def match_at(self, text: str, start: int) -> tuple[int, GazetteerEntry] | None:
-        """The longest surface starting at ``start``: (end, entry), or None."""
-        match = self.surface_regex.match(text, start)
-        return (match.end(), self.by_surface[match.group()]) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +155,7 @@ def _load_gazetteer(path: Path, mtime_ns: int, size: int) -> Gazetteer:
     return Gazetteer(
         entries=tuple(entries),
         by_surface=MappingProxyType(by_surface),
-        surface_regex=re.compile(first_char_guard(by_surface) + "(?:" + trie_pattern(by_surface) + ")"),
+        surface_words=WordScanner(by_surface),
         variant_of=MappingProxyType(variant_of),
         grammar=load_grammar(),
     )
@@ -167,7 +165,8 @@ def _load_gazetteer(path: Path, mtime_ns: int, size: int) -> Gazetteer:
 
 # A web page's header fields (发布机构: …, value on the same or the next line),
 # its download links and its source line: the page, not the document.
-_WEB_HEADER = re.compile(
+_WEB_HEADER = guarded(
+    r"*\t \-\[【来",  # the characters its matches start with
     r"^\*\*(?:发布机构|发文机关|发文机构|来源|发布日期|原文链接|检索时间|检索关键词|分类|更新时间|索引号|主题分类)\*\*[:：]"
     r"[ \t]*(?:[^\n]+|\n[^\n*]*)$"
     r"|^[ \t]*-?[ \t]*\[[^\]\n]*\]\([^)\n]*\)[ \t]*$|^【原文下载】$|来源[：:][^\n]*网站"
@@ -244,19 +243,19 @@ _UNIT_END = re.compile(
 _UNSPLIT = re.compile(r"委、办、局|省、自治区、直辖市")
 
 _TITLE_ISSUER = re.compile(r"^(?:#+[ \t]*)?(?P<issuer>[^\n，。、《》“”：:]{2,60}?)(?:关于|印发)")
+_LINE = re.compile(r"^[^\n]*$", re.M)
 _DATE_LINE = re.compile(r"^[ \t\u3000]*\d{4}年\d{1,2}月\d{1,2}日")
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+    return bool(spans) and any(s <= start and end <= e for s, e in spans)
 
 
 # --- scanning ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Name:
-    """A candidate mention before its role is known."""
+class _Name(NamedTuple):
+    """A candidate mention before its role is known (a tuple: thousands are made per document)."""
 
     start: int
     end: int
@@ -292,9 +291,9 @@ def _entry_name(text: str, start: int, end: int, entry: GazetteerEntry, home: Pl
 
 
 def _gazetteer_names(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
-    return [_entry_name(text, m.start(), m.end(), gazetteer.by_surface[m.group()], home, gazetteer.grammar,
-                        gazetteer.variant_of.get(m.group()))
-            for m in gazetteer.surface_regex.finditer(text)]
+    return [_entry_name(text, start, end, gazetteer.by_surface[surface], home, gazetteer.grammar,
+                        gazetteer.variant_of.get(surface))
+            for start, end, surface in gazetteer.surface_words.find(text)]
 
 
 def _grammar_names(text: str, grammar: NameGrammar, home: Place | None) -> list[_Name]:
@@ -303,16 +302,18 @@ def _grammar_names(text: str, grammar: NameGrammar, home: Place | None) -> list[
 
 def _place_names(text: str, grammar: NameGrammar) -> list[_Name]:
     names = []
-    for match in grammar._place_regex().finditer(text):
-        place = grammar.places[match.group()]
-        names.append(_Name(match.start(), match.end(), place.short, "region", place.name_en, "place"))
+    for start, end, surface in grammar.place_words.find(text):
+        place = grammar.places[surface]
+        names.append(_Name(start, end, place.short, "region", place.name_en, "place"))
     return names
+
+
+_SOURCE_PRIORITY = {"gazetteer": 0, "grammar": 1, "place": 2, "facility": 3, "group": 4}
 
 
 def _leftmost_longest(candidates: list[_Name]) -> list[_Name]:
     """Non-overlapping names: the longest at each start wins; the gazetteer wins a tie."""
-    priority = {"gazetteer": 0, "grammar": 1, "place": 2, "facility": 3, "group": 4}
-    ordered = sorted(candidates, key=lambda n: (n.start, -n.end, priority[n.source]))
+    ordered = sorted(candidates, key=lambda n: (n.start, -n.end, _SOURCE_PRIORITY[n.source]))
     kept: list[_Name] = []
     for name in ordered:
         if kept and name.start < kept[-1].end:
@@ -353,15 +354,16 @@ _BRANCH_SUFFIX = re.compile(r"分院|分会|分公司|分行|支行|分署|分�
 def _with_branch(text: str, name: _Name, grammar: NameGrammar) -> _Name:
     if name.generic or name.kind == "region" or name.source not in ("gazetteer", "grammar"):
         return name
-    place = grammar._place_regex().match(text, name.end)
+    place = grammar.place_words.match(text, name.end)
     if place is None:
         return name
-    branch = _BRANCH_SUFFIX.match(text, place.end())
+    _, place_end, surface = place
+    branch = _BRANCH_SUFFIX.match(text, place_end)
     if branch is None:
         return name
-    where = grammar.places[place.group()]
+    where = grammar.places[surface]
     english = f"{name.name_en} {where.name_en} Branch".strip() if name.name_en else ""
-    return _Name(name.start, branch.end(), name.name + place.group() + branch.group(), name.kind, english, name.source)
+    return _Name(name.start, branch.end(), name.name + surface + branch.group(), name.kind, english, name.source)
 
 
 # --- lists: annotations and recipients ------------------------------------------
@@ -558,9 +560,14 @@ def _is_dropped(text: str, name: _Name, quoted: list[tuple[int, int]]) -> bool:
     return False
 
 
-def _piece_start(text: str, position: int) -> int:
-    boundaries = [m.end() for m in _PIECE_BOUNDARY.finditer(text, max(0, position - 200), position)]
-    return boundaries[-1] if boundaries else max(0, position - 200) if position > 200 else 0
+def _piece_start(boundaries: list[int], position: int) -> int:
+    """Where the piece holding ``position`` starts: after the last boundary before it, at most 200 characters back.
+
+    ``boundaries`` are the ends of the text's :data:`_PIECE_BOUNDARY` characters, in order.
+    """
+    floor = max(0, position - 200)
+    last = bisect_right(boundaries, position) - 1
+    return boundaries[last] if last >= 0 and boundaries[last] > floor else floor
 
 
 def _piece_end(text: str, position: int) -> int:
@@ -611,9 +618,9 @@ def _duty_later(text: str, end: int) -> bool:
             and not re.match(r"(?:[^，]*?)(?:支持|鼓励)", pieces[0]) and 4 <= len(pieces[0]) <= 60)
 
 
-def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]]) -> str:
+def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]], boundaries: list[int]) -> str:
     start, end = chain[0].start, chain[-1].end
-    piece_start = _piece_start(text, start)
+    piece_start = _piece_start(boundaries, start)
     before = text[piece_start:start]
     if _COOPERATE_WITH.search(before):
         return "support"  # 办公室要会同有关部门…: the departments work with the lead
@@ -661,11 +668,12 @@ def _keeps(name: _Name, role: str, home: Place | None) -> bool:
 def _issuer_spans(text: str) -> list[tuple[int, int]]:
     """Spans where a body is the issuer: the title line before 关于/印发, and a signature block."""
     spans = []
-    for line in re.finditer(r"^[^\n]*$", text, re.M):
-        title = _TITLE_ISSUER.match(line.group())
-        if title is not None and not line.group().lstrip("#* ").startswith(("关于", "印发")):
-            spans.append((line.start() + title.start("issuer"), line.start() + title.end("issuer")))
-    lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"^[^\n]*$", text, re.M)]
+    lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
+    for start, _, line in lines:
+        # Only a line with 关于 or 印发 can be a title (the pattern's lazy issuer would try 60 lengths).
+        title = _TITLE_ISSUER.match(line) if "关于" in line or "印发" in line else None
+        if title is not None and not line.lstrip("#* ").startswith(("关于", "印发")):
+            spans.append((start + title.start("issuer"), start + title.end("issuer")))
     for index, (start, end, line) in enumerate(lines):
         if _DATE_LINE.match(line):
             block = index - 1
@@ -701,16 +709,18 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> 
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     issuer_spans = _issuer_spans(text)
 
+    not_named = covered + excluded
     names = [n for n in _scan(text, gazetteer, home)
-             if not _inside(covered + excluded, n.start, n.end) and not _is_dropped(text, n, quoted)]
+             if not _inside(not_named, n.start, n.end) and not _is_dropped(text, n, quoted)]
     # A title's issuer is only names: 为深入贯彻落实党中央国务院关于… is no issuer line.
     issuer_spans = [(s, e) for s, e in issuer_spans if sum(
         n.end - n.start for n in names if s <= n.start and n.end <= e and n.kind in ("government", "party_organ")
     ) == len(re.sub(r"[\s#*、]", "", text[s:e]))]
     spans = [(n.start, n.end) for n in names]
     found = [h for h in addressees + annotated if not _inside(excluded, h.start, h.end)]
+    boundaries = [m.end() for m in _PIECE_BOUNDARY.finditer(text)] if names else []
     for chain in _chains(text, names):
-        role = _chain_role(text, chain, spans)
+        role = _chain_role(text, chain, spans, boundaries)
         for name in chain:
             own_role = role
             if name.kind in ("government", "party_organ") and _inside(issuer_spans, name.start, name.end):

@@ -18,8 +18,11 @@ A Chinese government body's name is compositional::
   住建局, 人民政府, 海关, 管委会…), or a party organ (``party_organs.csv``:
   委, 委宣传部, 纪委监委…).
 
-Every table is compiled into one regular expression (a trie of its words, so
-the longest word wins and the scan runs in C). The canonical name keeps the
+The tables are scanned by Aho-Corasick automata (:class:`WordScanner`, in
+Rust): the places for leftmost-longest matches, the cores for the positions
+where one can start, so that the regular expression composed from the tables
+(a trie of each table's words, the longest word first) is tried only there.
+The canonical name keeps the
 level as written (市发改委 → 市发展改革委, never 发展改革委) with the
 abbreviations expanded (市科委 → 市科学技术委员会); the English name is
 composed from the same parts and the document's own province or city.
@@ -29,49 +32,81 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
+
+from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 from pipeline.chinese import HAN
 from pipeline.config import RESOURCES_DIR
+from pipeline.patterns import trie_regex
 
 TABLES_DIR = RESOURCES_DIR / "parties"
 
 
-def trie_pattern(words: Iterable[str]) -> str:
-    """A regular expression matching any of ``words``, longest first at each branch.
+class WordScanner:
+    """Where the words of a table occur in a text, found by an Aho-Corasick automaton.
 
-    Shared prefixes are factored out (国家发展|国家数据 → 国家(?:发展|数据)),
-    so matching costs one pass over the characters instead of one try per word.
+    :meth:`find` gives the matches of ``re.finditer`` over :func:`pipeline.patterns.trie_regex`
+    of the same words (leftmost, the longest word at each start, not
+    overlapping), in one pass in Rust instead of trying the trie at every
+    position; :meth:`starts` gives every position where a word starts.
+
+    Example:
+        >>> WordScanner(["省政府", "省政府办公厅", "政府"]).find("省政府办公厅、市政府")
+        [(0, 6, '省政府办公厅'), (8, 10, '政府')]
     """
-    trie: dict = {}
-    for word in set(words):
-        if not word:
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(sorted({word for word in words if word}))
+        self._longest = AhoCorasick(self.words, matchkind=MatchKind.LeftmostLongest, implementation=Implementation.DFA)
+        self._every: AhoCorasick | None = None  # built on the first call to starts()
+        self._span = max(map(len, self.words), default=0)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Leftmost-longest matches: (start, end, word), in text order."""
+        return [(start, end, self.words[index]) for index, start, end in self._longest.find_matches_as_indexes(text)]
+
+    def match(self, text: str, position: int) -> tuple[int, int, str] | None:
+        """The longest word starting at ``position``, like ``re.match`` of the trie."""
+        found = self._longest.find_matches_as_indexes(text[position:position + self._span])
+        if not found or found[0][1] != 0:
+            return None
+        index, _, end = found[0]
+        return position, position + end, self.words[index]
+
+    def search(self, text: str) -> tuple[int, int, str] | None:
+        """The first match, like ``re.search`` of the trie."""
+        found = self._longest.find_matches_as_indexes(text)
+        return (found[0][1], found[0][2], self.words[found[0][0]]) if found else None
+
+    def starts(self, text: str) -> list[int]:
+        """Every position where a word starts, overlapping words included, in order."""
+        if self._every is None:
+            self._every = AhoCorasick(self.words, implementation=Implementation.DFA)
+        return sorted({start for _, start, _ in self._every.find_matches_as_indexes(text, overlapping=True)})
+
+
+def finditer_at(pattern: re.Pattern, text: str, starts: Iterable[int], start: int, end: int) -> Iterator[re.Match]:
+    """``pattern.finditer(text, start, end)`` for a pattern whose matches can only begin at ``starts``.
+
+    The positions between them are never tried: where the pattern's every
+    alternative begins with a word of a table, :meth:`WordScanner.starts` of
+    that table gives the same matches as the plain scan.
+    """
+    position = start
+    for candidate in starts:
+        if candidate < position:
             continue
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        terminal = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char != ""]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if terminal:
-            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
-        return body
-
-    return build(trie)
-
-
-def first_char_guard(words: Iterable[str]) -> str:
-    """A lookahead on the first characters of ``words``: it lets the regex engine skip
-    every position where no word can start (the scan runs three to four times faster)."""
-    return "(?=[" + re.escape("".join(sorted({w[0] for w in words if w}))) + "])"
+        if candidate >= end:
+            break
+        match = pattern.match(text, candidate, end)
+        if match is not None:
+            yield match
+            position = match.end()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +179,8 @@ class NameGrammar:
     organs: dict[str, Core]
     body: re.Pattern  # prefix + core, for a whole unit of a list
     head: re.Pattern  # a core alone: what the scan looks for
+    head_words: WordScanner  # the words a core starts with
+    place_words: WordScanner  # places by full and by short name
     prefix: re.Pattern  # a prefix ending where a core starts
     continuation: re.Pattern
     zone: re.Pattern
@@ -156,7 +193,9 @@ class NameGrammar:
         ``国务院投资、电信、广播电视主管部门`` gives three 国务院…主管部门.
         """
         end = len(text) if end is None else end
-        found: list[Body] = [self._zone_body(m, home) for m in self.zone.finditer(text, start, end)]
+        # The zone pattern tries its name's characters at every position; it needs an organ word.
+        zoned = any(organ in text for organ in _ZONE_ORGANS)
+        found: list[Body] = [self._zone_body(m, home) for m in self.zone.finditer(text, start, end)] if zoned else []
         found += [self._bank_body(m) for m in self.bank.finditer(text, start, end)]
         found.sort(key=lambda b: b.start)
         if found:
@@ -179,7 +218,7 @@ class NameGrammar:
         """
         found: list[Body] = []
         position = start
-        for head in self.head.finditer(text, start, end):
+        for head in finditer_at(self.head, text, self.head_words.starts(text), start, end):
             if head.start() < position:
                 continue
             prefix = self.prefix.search(text, max(position, head.start() - _MAX_PREFIX), head.start())
@@ -337,20 +376,20 @@ class NameGrammar:
 
     def place_in(self, text: str) -> Place | None:
         """The first province, city or district named in ``text`` (a title or issuer line)."""
-        found = self._place_regex().search(text or "")
-        return self.places.get(found.group()) if found else None
-
-    @lru_cache(maxsize=1)
-    def _place_regex(self) -> re.Pattern:
-        return re.compile(first_char_guard(self.places) + "(?:" + trie_pattern(self.places) + ")")
+        found = self.place_words.search(text or "")
+        return self.places[found[2]] if found else None
 
 
+# A zone's own administration: 临港新片区管委会, 东方枢纽国际商务合作区管理局.
+_ZONE_ORGANS = ("管委会", "管理委员会", "管理局", "管理办公室")
 _MAX_PREFIX = 24  # characters a prefix may take before its core (各省、自治区、直辖市, 新疆生产建设兵团)
 
 
-@dataclass(frozen=True, slots=True)
-class _Parts:
-    """The parts of one name: from a prefix match and a core match, or from one whole-unit match."""
+class _Parts(NamedTuple):
+    """The parts of one name: from a prefix match and a core match, or from one whole-unit match.
+
+    A tuple, made for every core found: a frozen dataclass would set each field through object.__setattr__.
+    """
 
     start: int
     end: int
@@ -366,16 +405,15 @@ class _Parts:
 
     @classmethod
     def of(cls, head: re.Match, prefix: re.Match | None) -> "_Parts":
-        def group(match: re.Match | None, name: str) -> str | None:
-            return match.group(name) if match is not None and name in match.re.groupindex else None
-
+        before = prefix.groupdict() if prefix is not None else {}
+        core = head.groupdict()
         return cls(
-            start=prefix.start() if prefix is not None and prefix.group("pre") else head.start(),
+            start=prefix.start() if before.get("pre") else head.start(),
             end=head.end(),
-            cpc=group(prefix, "cpc"), quant=group(prefix, "quant"), pre=group(prefix, "pre"),
-            organ=group(head, "organ"), domains=group(head, "domains"),
-            domains_start=head.start("domains") if group(head, "domains") else -1,
-            suffix=group(head, "suffix"), core=group(head, "core"), tail=group(head, "tail"),
+            cpc=before.get("cpc"), quant=before.get("quant"), pre=before.get("pre"),
+            organ=core.get("organ"), domains=core.get("domains"),
+            domains_start=head.start("domains") if core.get("domains") else -1,
+            suffix=core.get("suffix"), core=core.get("core"), tail=core.get("tail"),
         )
 
 
@@ -410,17 +448,17 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
             if core.kind not in ("government", "party_organ", "enterprise", "financial", "institution", "region"):
                 raise ValueError(f"{folder / table}: {surface!r} has unknown kind {core.kind!r}")
 
-    full_places = trie_pattern(p.full for p in places.values())
-    short_places = trie_pattern(p.short for p in places.values() if p.short != p.full)
+    full_places = trie_regex(p.full for p in places.values())
+    short_places = trie_regex(p.short for p in places.values() if p.short != p.full)
     # A one-character level never ends a word: 城市, 地区, 社区, 园区 are not prefixes.
     single = "".join(level for level in _LEVELS if len(level) == 1)
-    levels = (trie_pattern([level for level in [*_LEVELS, *_MULTI_PREFIXES] if len(level) > 1])
+    levels = (trie_regex([level for level in [*_LEVELS, *_MULTI_PREFIXES] if len(level) > 1])
               + rf"|(?<![城都地社园湾山景街辖郊片厂矿校超夜股集门港学省])[{single}]")
     quantifier = "|".join(_QUANTIFIERS)
-    domain = trie_pattern(domains)
-    suffix = trie_pattern(suffixes)
-    cores = trie_pattern([*abbreviations, *(d + s for d in domains for s in suffixes)])
-    organ = trie_pattern(organs)
+    domain = trie_regex(domains)
+    suffix = trie_regex(suffixes)
+    cores = trie_regex([*abbreviations, *(d + s for d in domains for s in suffixes)])
+    organ = trie_regex(organs)
     # 公安厅(局), 市场监管局(厅、委): the variants a list gives in brackets stay in the name.
     tail = r"(?:\((?:厅|局|委|办)(?:、(?:厅|局|委|办))*\))"
     prefix = rf"(?:(?P<cpc>中共)?(?P<quant>{quantifier})?(?P<pre>{full_places}|{short_places}(?=(?:{cores})|委)|{levels}))"
@@ -430,23 +468,29 @@ def load_grammar(tables_dir: Path | str | None = None) -> NameGrammar:
         rf"|(?P<core>{cores})(?P<tail>{tail})?)"
     )
     body = re.compile(pattern)
-    head_words = [*organs, *domains, *abbreviations, *(d + s for d in domains for s in suffixes)]
+    # What each alternative of the head starts with: an organ, a domain opening a
+    # list (网信、), a core; the head is tried only where one of them starts (finditer_at).
+    head_words = [*organs, *(d + "、" for d in domains), *abbreviations, *(d + s for d in domains for s in suffixes)]
     head = re.compile(
-        first_char_guard(head_words) + rf"(?:(?P<organ>{organ})|(?P<domains>(?:(?:{domain})、)+(?:{domain})等?)(?P<suffix>{suffix})"
-        rf"|(?P<core>{cores})(?P<tail>{tail})?)"
+        rf"(?P<organ>{organ})|(?P<domains>(?:(?:{domain})、)+(?:{domain})等?)(?P<suffix>{suffix})"
+        rf"|(?P<core>{cores})(?P<tail>{tail})?"
     )
-    prefix_only = re.compile(rf"(?P<cpc>中共)?(?P<quant>{quantifier})?(?P<pre>{full_places}|{short_places}|{levels})\Z")
+    # Searched back from a core: a lookahead on the characters a prefix starts
+    # with rejects the other positions before the place trie is tried there.
+    prefix_first = sorted({word[0] for word in ["中共", *_QUANTIFIERS, *places, *_LEVELS, *_MULTI_PREFIXES]})
+    prefix_only = re.compile(rf"(?=[{re.escape(''.join(prefix_first))}])"
+                             rf"(?P<cpc>中共)?(?P<quant>{quantifier})?(?P<pre>{full_places}|{short_places}|{levels})\Z")
     continuation = re.compile(rf"(?P<core_unit>{cores})(?P<tail_unit>{tail})?")
     # A zone's administration: 临港新片区管委会, 东方枢纽国际商务合作区管理局. The
     # zone's name starts after a separator, so a verb before it is never taken in.
     zone = re.compile(
         r"(?:(?<=[、，,。；;：:(（\n \u3000])|^)"
         rf"(?P<zone>[{HAN}()（）]{{2,16}}?(?:新片区|商务区|合作区|开发区|高新区|新区|园区|试验区|自贸区|保税区|示范区))"
-        r"(?P<zone_organ>管委会|管理委员会|管理局|管理办公室)"
+        rf"(?P<zone_organ>{'|'.join(_ZONE_ORGANS)})"
     )
     bank = re.compile(
         rf"(?:中国人民银行|人民银行|人行)(?P<bank_place>{full_places}|{short_places})?"
         r"(?P<branch>中心支行|分行|支行|营业管理部|总部)"
     )
-    return NameGrammar(places, domains, suffixes, abbreviations, organs, body, head, prefix_only, continuation,
-                       zone, bank)
+    return NameGrammar(places, domains, suffixes, abbreviations, organs, body, head, WordScanner(head_words),
+                       WordScanner(places), prefix_only, continuation, zone, bank)

@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from pipeline.chinese import HAN
 
 # Prefixes that make the following facility a proper name: 国家/全国 (but not
 # the rank adjective 国家级), 省 (but not 省级/省内), 天府 (Sichuan's epithet),
 # 黄河 (the river basin that names Shandong's platforms).
-NAME_PREFIXES = re.compile(r"国家(?!级)|全国|(?<![全我本外各分跨])省(?![级内外市域])|天府|黄河")
+# Every alternative of the scanned patterns here starts with a literal character
+# (a lookbehind is written after its literal: 省(?<![全…]省)), so that the regex
+# engine skips, by their first character, the positions where none can start.
+NAME_PREFIXES = re.compile(r"国家(?!级)|全国|省(?<![全我本外各分跨]省)(?![级内外市域])|天府|黄河")
 
 _FACILITY_SUFFIX = re.compile(
     r"数据中心集群|集群|集聚区|聚集区|产业园|实验室|研究院|基地|通信谷|硅谷|示范区|试验区|先导区"
@@ -39,29 +43,44 @@ _FACILITY_BODY = re.compile(rf"[{HAN}A-Za-z0-9“”·]+")
 _MAX_FACILITY_BODY = 18
 # Words that end a facility name's run to the left: a verb or particle there
 # means the text before it is a clause, not part of the name.
-_BODY_BREAKS = re.compile(
-    r"建设|打造|推进|推动|加快|支持|鼓励|引导|依托|发挥|争创|创建|布局|搭建|开放|提供|实施|开展|形成|争取"
-    r"|落户|引进|培育|用好|建好|深化|提升|完善|优化|加强|构建|聚焦|围绕|面向|和|与|及|等|的|在|为|以|向|了"
-    r"|首批|同类|重要|副|[0-9]+个|个"
-)
+_BODY_BREAK_WORDS = (
+    "建设|打造|推进|推动|加快|支持|鼓励|引导|依托|发挥|争创|创建|布局|搭建|开放|提供|实施|开展|形成|争取"
+    "|落户|引进|培育|用好|建好|深化|提升|完善|优化|加强|构建|聚焦|围绕|面向|和|与|及|等|的|在|为|以|向|了"
+    "|首批|同类|重要|副|个"
+).split("|")
+
+
+def _first_chars(words: list[str]) -> str:
+    """The characters ``words`` start with, for a lookahead in front of their alternation: the
+    engine then rejects every other position at once instead of trying each word there."""
+    return re.escape("".join(sorted({word[0] for word in words})))
+
+
+_BODY_BREAKS = re.compile(rf"(?=[{_first_chars(_BODY_BREAK_WORDS)}0-9])(?:{'|'.join(_BODY_BREAK_WORDS)}|[0-9]+个)")
 
 # Head nouns of actor groups and the kind they give.
+_UNIT_MODIFIERS = "依托|牵头|责任|承担|申报|参与|合作|实施|建设|主管|成员|协作|配合|使用|运营|管理".split("|")
 _GROUP_HEADS = re.compile(
-    r"(?:依托|牵头|责任|承担|申报|参与|合作|实施|建设|主管|成员|协作|配合|使用|运营|管理)单位|党组织|实验室|委员会|各方"
+    "|".join(word + "单位" for word in _UNIT_MODIFIERS) + "|党组织|实验室|委员会|各方"
     r"|企事业单位|企业|投资人|机构|供应商|服务商|集成商|生产商|运营商|经营主体|市场主体|创新主体|产业链主体|智库|党政机关"
-    r"|高校院所|高校|院校|学校|科研院所|单位|(?<!牵头)组织(?=[，。；、在和与等])|社会力量|社会资本|金融资本|市场力量|基金会|基金(?!会)"
-    r"|提供者|生产者|组装者|销售者|场所|孵化器|公司|银行|媒体|联合体|电商平台|交易平台|互联网平台|(?<=[与和、])政府(?=[、和与]|深入|合作)"
+    r"|高校院所|高校|院校|学校|科研院所|单位|组织(?<!牵头组织)(?=[，。；、在和与等])|社会力量|社会资本|金融资本|市场力量|基金会|基金(?!会)"
+    r"|提供者|生产者|组装者|销售者|场所|孵化器|公司|银行|媒体|联合体|电商平台|交易平台|互联网平台|政府(?<=[与和、]政府)(?=[、和与]|深入|合作)"
 )
 _MAX_MODIFIER = 14
 # Where a group's modifier starts: after a verb, particle, measure word or separator.
+_BREAK_WORDS = (
+    "支持|鼓励|引导|推动|督促|培育|培强|培优|引进|引培|吸引|招引|打造|遴选|组织|推进|加大|加快|扶持|帮助"
+    "|带动|促进|调动|规范|服务于|聚集|集聚|汇聚|面向|包括|涌现|新增|组建|发展|落户|对接|联合|依托|利用|发挥"
+    "|完善|构建|提升|探索|开展|做好|实施|创建|积极|结合|回应|建立|支撑|赋能|激发|保障|推广|引领|运用"
+    "|强化|整合|加强|深化|优化|统筹|健全|培训|指导|服务好|吸纳|接入|参与|建设|争创|创建|申建|选树|遴选"
+    "|设立|壮大|做强|做大|直销|通知|应当|不得|可以|部门|会同|形成|协同|配合|降低|提高|委托|减轻|减少|增加|具有|具备"
+    "|一批|一流|更多|左右|多家|以上"
+).split("|")
+_BREAK_PARTICLES = "的和与及或等为对向在了由把将让使是"
+_NOT_WORD = rf"[^{HAN}A-Za-z0-9“”]"
 _MODIFIER_BREAKS = re.compile(
-    rf"[^{HAN}A-Za-z0-9“”]"
-    r"|支持|鼓励|引导|推动|督促|培育|培强|培优|引进|引培|吸引|招引|打造|遴选|组织|推进|加大|加快|扶持|帮助"
-    r"|带动|促进|调动|规范|服务于|聚集|集聚|汇聚|面向|包括|涌现|新增|组建|发展|落户|对接|联合|依托|利用|发挥"
-    r"|完善|构建|提升|探索|开展|做好|实施|创建|积极|结合|回应|建立|支撑|赋能|激发|保障|推广|引领|运用"
-    r"|强化|整合|加强|深化|优化|统筹|健全|培训|指导|服务好|吸纳|接入|参与|建设|争创|创建|申建|选树|遴选"
-    r"|设立|壮大|做强|做大|直销|通知|应当|不得|可以|部门|会同|形成|协同|配合|降低|提高|委托|减轻|减少|增加|具有|具备"
-    r"|一批|一流|更多|左右|多家|以上|[0-9]+[家个]|[的和与及或等为对向在了由把将让使是]"
+    rf"(?={_NOT_WORD}|[{_first_chars(_BREAK_WORDS)}0-9{_BREAK_PARTICLES}])"
+    rf"(?:{_NOT_WORD}|{'|'.join(_BREAK_WORDS)}|[0-9]+[家个]|[{_BREAK_PARTICLES}])"
 )
 # Modifiers that do not make a group: 企业 alone, 本企业, 各类企业, 相关企业.
 _EMPTY_MODIFIERS = re.compile(
@@ -90,6 +109,7 @@ KIND_RULES: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(pattern), kin
 ))
 
 
+@lru_cache(maxsize=4096)
 def guess_kind(name: str, default: str = "institution") -> str:
     """Kind of a name from :data:`KIND_RULES`; ``default`` when no rule matches.
 
@@ -111,7 +131,7 @@ def _modifier_start(text: str, head_start: int) -> int | None:
             return opened  # “专精特新”企业: the quoted type is the whole modifier
     window_start = max(0, head_start - 2 * _MAX_MODIFIER)
     breaks = list(_MODIFIER_BREAKS.finditer(text, window_start, head_start))
-    start = max((b.end() for b in breaks), default=window_start)
+    start = breaks[-1].end() if breaks else window_start  # matches come in order, none overlapping
     return start if head_start - start <= _MAX_MODIFIER else None
 
 
@@ -127,7 +147,7 @@ _ENUMERATION_BEFORE = re.compile(
     rf"(?P<items>(?:[{HAN}]{{1,6}}、)+[{HAN}]{{1,6}}等|(?:[{HAN}]{{1,5}}型、)+)$"
 )
 # 云服务和大数据企业: two modifiers of one head, not two groups.
-_JOINED_MODIFIER = re.compile(rf"(?:^|(?<=[^{HAN}]))?([{HAN}]{{2,6}})和$")
+_JOINED_MODIFIER = re.compile(rf"(?:支持|鼓励|引导|推动|培育|培强|一批|的)([{HAN}]{{2,6}})和$")
 
 
 def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -152,7 +172,7 @@ def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
                 and (enumeration.group("items").endswith("、") or text.startswith(("领域", "行业", "类"), start))):
             start = enumeration.start("items")
         elif start > 0 and text[start - 1] == "和" and head.start() - start >= 2:
-            joined = re.search(rf"(?:支持|鼓励|引导|推动|培育|培强|一批|的)([{HAN}]{{2,6}})和$", text[max(0, start - 12):start])
+            joined = _JOINED_MODIFIER.search(text[max(0, start - 12):start])
             if joined is not None and not _GROUP_HEADS.search(joined.group(1)):
                 start -= len(joined.group(1)) + 1
         modifier = text[start : head.start()]
@@ -183,6 +203,8 @@ def _balanced(surface: str) -> bool:
 
 def _areas(text: str) -> Iterator[tuple[int, int, str, str]]:
     """Kinds of area: 清洁能源富集地区, 沿海发达地区, “长珠闽”地区."""
+    if "地区" not in text:
+        return  # _AREA would try its classes at every character to find nothing
     for match in _AREA.finditer(text):
         start = match.start()
         breaks = list(_AREA_BREAKS.finditer(text, start, match.end() - 2))
@@ -245,7 +267,10 @@ def _facility_end(text: str, body_start: int) -> int | None:
     if breaking is not None:
         limit = breaking.start()
     # A body shorter than two characters is a category (省实验室, 国家平台), not a name.
-    ends = [m.end() for i in range(body_start + 2, limit) if (m := _FACILITY_SUFFIX.match(text, i, limit))]
+    first = _FACILITY_SUFFIX.search(text, body_start + 2, limit)
+    if first is None:
+        return None
+    ends = [m.end() for i in range(first.start(), limit) if (m := _FACILITY_SUFFIX.match(text, i, limit))]
     return max(ends, default=None)
 
 

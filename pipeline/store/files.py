@@ -15,6 +15,14 @@ from pipeline.errors import DataLockedError
 MANIFEST_NAME = "manifest.json"
 INTERIM_NAME = "interim"
 PART_NAME = "part.json"
+CODEBOOK_NAME = "datapackage.json"
+# The tables, each ``<name>.parquet`` (their schemas: pipeline.tables): those
+# each document contributes rows to on its own, and those that need the whole
+# corpus. Named here, where nothing heavy is imported, so that a run with
+# nothing to do checks them without loading pyarrow and numpy.
+DOCUMENT_TABLES = ("documents", "clauses", "targets", "dates", "parties", "terms", "themes", "theme_shares")
+CORPUS_TABLES = ("alignments",)
+TABLE_NAMES = DOCUMENT_TABLES + CORPUS_TABLES
 def temporary_beside(path: Path) -> tuple[int, str]:
     """A new temporary file in ``path``'s folder (so a rename replaces ``path`` atomically), readable as files are."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

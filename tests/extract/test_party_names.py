@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.parties import Gazetteer, document_home, find_parties, load_gazetteer
-from pipeline.extract.party_names import load_grammar, trie_pattern
+from pipeline.extract.party_names import WordScanner, finditer_at, load_grammar
+from pipeline.patterns import trie_regex
 from pipeline.extract.party_patterns import guess_kind
 
 
@@ -178,10 +179,10 @@ def test_document_home_prefers_metadata_city(gazetteer: Gazetteer) -> None:
     assert document_home("浙江省人民政府", "", gazetteer, province="浙江省", city="宁波市").full == "宁波市"
 
 
-def test_trie_pattern_prefers_the_longest_word() -> None:
+def test_trie_regex_prefers_the_longest_word() -> None:
     import re
 
-    pattern = re.compile(trie_pattern(["发展改革委", "发展改革委员会", "发展", "科委"]))
+    pattern = re.compile(trie_regex(["发展改革委", "发展改革委员会", "发展", "科委"]))
     assert [m.group() for m in pattern.finditer("发展改革委员会、科委、发展")] == ["发展改革委员会", "科委", "发展"]
 
 
@@ -208,3 +209,110 @@ def test_grammar_tables_name_the_bad_file(tmp_path) -> None:
     with pytest.raises(ValueError, match="suffixes.csv"):
         load_grammar(tmp_path)
     load_grammar.cache_clear()
+
+
+# --- the automata give what the trie patterns gave ------------------------------------------
+
+# Excerpts of the corpus documents (../shared/corpus) dense with names, overlapping
+# ones (国家发展改革委 / 发展改革委, 市政务数据主管部门 / 政务数据) included.
+SCANNED = [
+    "中央网信办、国家发展改革委、工业和信息化部牵头，科技部、公安部、教育部、国务院国资委、国家标准委、"
+    "国家知识产权局等按职责分工负责加快高速宽带网络建设，全面推进三网融合。",
+    "(责任单位：市科委、市发展改革委、市经济信息化委、市规划资源局、浦东新区政府、闵行区政府、嘉定区政府)",
+    "需要使用跨层级、跨区域政务数据的，政务部门应当通过中山市政务大数据中心向市政务数据主管部门提出申请，"
+    "市政务数据主管部门按照规定向上级政务数据主管部门提出数据使用申请。",
+    "网信、发展改革、工业和信息化、公安、国家安全、海关、市场监管、新闻出版、广播电视等部门，依据各自职责依法开展"
+    "对终端设备和终端设备直连卫星服务的监督管理。",
+    "面向俄罗斯、韩国、香港、北京、上海等境内外主要客源地开展旅游宣传推介，推进与西安、成都、重庆等城市“双城联动”旅游合作。",
+    "省经济和信息化主管部门会同省有关部门编制省数字经济发展规划，报省人民政府批准后组织实施。",
+    "(责任单位：市科委、市财政局、上海金融监管局、中国人民银行上海总部)\n",
+]
+
+
+def trie_scan(words, text: str) -> list[tuple[int, int, str]]:
+    """The general path the automata replace: one trie regex over the words, scanned by re."""
+    import re
+
+    return [(m.start(), m.end(), m.group()) for m in re.compile(trie_regex(words)).finditer(text)]
+
+
+@pytest.mark.parametrize("text", SCANNED)
+def test_the_gazetteer_automaton_finds_what_its_trie_regex_finds(gazetteer: Gazetteer, text: str) -> None:
+    scanner = gazetteer.surface_words
+    expected = trie_scan(gazetteer.by_surface, text)
+    assert expected and scanner.find(text) == expected
+
+
+@pytest.mark.parametrize("text", SCANNED)
+def test_the_place_automaton_matches_and_searches_like_the_trie(gazetteer: Gazetteer, text: str) -> None:
+    import re
+
+    places = gazetteer.grammar.places
+    pattern = re.compile(trie_regex(places))
+    scanner = gazetteer.grammar.place_words
+    assert scanner.find(text) == trie_scan(places, text)
+    for position in range(len(text)):
+        match = pattern.match(text, position)
+        assert scanner.match(text, position) == (match and (match.start(), match.end(), match.group()))
+    found = pattern.search(text)
+    assert scanner.search(text) == (found and (found.start(), found.end(), found.group()))
+
+
+@pytest.mark.parametrize("text", SCANNED)
+def test_the_cores_are_tried_only_where_a_core_word_starts_with_the_same_matches(gazetteer: Gazetteer, text: str) -> None:
+    grammar = gazetteer.grammar
+    plain = [m.span() for m in grammar.head.finditer(text)]
+    assert [m.span() for m in finditer_at(grammar.head, text, grammar.head_words.starts(text), 0, len(text))] == plain
+    # Within a range, as around a zone's administration.
+    middle = len(text) // 2
+    assert ([m.span() for m in finditer_at(grammar.head, text, grammar.head_words.starts(text), 3, middle)]
+            == [m.span() for m in grammar.head.finditer(text, 3, middle)])
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "expected"),
+    [
+        # The longest word at the leftmost start wins; a word inside it is not found again.
+        pytest.param(["省政府", "省政府办公厅", "政府办公厅", "政府"], "省政府办公厅和市政府",
+                     [(0, 6, "省政府办公厅"), (8, 10, "政府")], id="longest-at-leftmost"),
+        # Overlapping words: the one that starts first wins even when a later one is longer.
+        pytest.param(["发展改革", "改革委员会"], "发展改革委员会", [(0, 4, "发展改革")], id="leftmost-before-longest"),
+        pytest.param(["国家发展改革委", "发展改革委", "国家"], "国家发展改革委、发展改革委",
+                     [(0, 7, "国家发展改革委"), (8, 13, "发展改革委")], id="prefix-word"),
+        pytest.param(["市(州)", "市州", "市"], "各市(州)、市州人民政府", [(1, 5, "市(州)"), (6, 8, "市州")], id="brackets"),
+    ],
+)
+def test_word_scanner_is_leftmost_longest(words, text, expected) -> None:
+    scanner = WordScanner(words)
+    assert scanner.find(text) == expected == trie_scan(words, text)
+    assert scanner.starts(text) == sorted({s for s in range(len(text)) for w in words if text.startswith(w, s)})
+
+
+# The scanned patterns were rewritten so that every alternative starts with a
+# literal (a lookbehind moved after its literal) or sits behind a lookahead on
+# its first characters; the forms they had before are the reference here.
+REWRITTEN = [
+    ("NAME_PREFIXES", r"国家(?!级)|全国|(?<![全我本外各分跨])省(?![级内外市域])|天府|黄河"),
+    ("_GROUP_HEADS",
+     r"(?:依托|牵头|责任|承担|申报|参与|合作|实施|建设|主管|成员|协作|配合|使用|运营|管理)单位|党组织|实验室|委员会|各方"
+     r"|企事业单位|企业|投资人|机构|供应商|服务商|集成商|生产商|运营商|经营主体|市场主体|创新主体|产业链主体|智库|党政机关"
+     r"|高校院所|高校|院校|学校|科研院所|单位|(?<!牵头)组织(?=[，。；、在和与等])|社会力量|社会资本|金融资本|市场力量|基金会|基金(?!会)"
+     r"|提供者|生产者|组装者|销售者|场所|孵化器|公司|银行|媒体|联合体|电商平台|交易平台|互联网平台|(?<=[与和、])政府(?=[、和与]|深入|合作)"),
+    ("_BODY_BREAKS",
+     r"建设|打造|推进|推动|加快|支持|鼓励|引导|依托|发挥|争创|创建|布局|搭建|开放|提供|实施|开展|形成|争取"
+     r"|落户|引进|培育|用好|建好|深化|提升|完善|优化|加强|构建|聚焦|围绕|面向|和|与|及|等|的|在|为|以|向|了"
+     r"|首批|同类|重要|副|[0-9]+个|个"),
+]
+EDGES = ["全省省级平台由省发展改革委牵头组织，", "我省、外省和本省", "与政府合作，和政府、企业组织、牵头组织等",
+         "建设3个省实验室和2个国家平台", "鼓励“专精特新”企业、科研院所、高校与政府深入合作"]
+
+
+@pytest.mark.parametrize(("name", "before"), REWRITTEN, ids=[name for name, _ in REWRITTEN])
+def test_rewritten_patterns_match_what_they_matched_before(name: str, before: str) -> None:
+    import re
+
+    from pipeline.extract import party_patterns
+
+    now, old = getattr(party_patterns, name), re.compile(before)
+    for text in SCANNED + EDGES:
+        assert [m.span() for m in now.finditer(text)] == [m.span() for m in old.finditer(text)], text

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from pipeline import corpus
 from pipeline.corpus import extract_corpus
+from pipeline.store import parts
 from pipeline.store.files import INTERIM_NAME
 from pipeline.store.parts import (
     part_dir, part_is_current, part_key, read_part_info, read_part_table, remove_stale_parts, write_part,
@@ -19,18 +19,18 @@ def test_a_full_disk_while_writing_a_part_fails_that_document_now_and_is_retried
     import errno
 
     seeds, data = _corpus(tmp_path / "seeds", full=_bad("满")), tmp_path / "data"
-    original = corpus.write_part
+    original = parts.write_part
 
     def write_part(interim, source, *args):
         if source.doc_id == "full.txt":
             raise OSError(errno.ENOSPC, "No space left on device")
         return original(interim, source, *args)
 
-    monkeypatch.setattr(corpus, "write_part", write_part)
+    monkeypatch.setattr(parts, "write_part", write_part)
     first = extract_corpus(seeds, data, toolkit)
     assert "table could not be written (full.txt: OSError: [Errno 28] No space left on device)" in _failures(first)["full.txt"]
     assert _documents(data) == {"good.txt"}
-    monkeypatch.setattr(corpus, "write_part", original)
+    monkeypatch.setattr(parts, "write_part", original)
     assert extract_corpus(seeds, data, toolkit).processed == ["full.txt"]
 
 
