@@ -135,6 +135,9 @@ def _prepare_worker():
     """
     import pyarrow as pa  # see the note at the imports
 
+    # Some Arrow code (the IPC writer, conversions to numpy) allocates from the
+    # built-in default pool whatever pool is set: its reservation is made now.
+    pa.allocate_buffer(64, memory_pool=pa.default_memory_pool())
     pa.set_memory_pool(pa.system_memory_pool())
     pa.set_cpu_count(1)
     pa.set_io_thread_count(1)

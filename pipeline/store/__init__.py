@@ -18,7 +18,7 @@ Modules: :mod:`~pipeline.store.sources` (the input folder),
 :mod:`~pipeline.store.manifest`, :mod:`~pipeline.store.parts`,
 :mod:`~pipeline.store.files` (atomic writes, the lock, the switch),
 :mod:`~pipeline.store.assembly` (Parquet), :mod:`~pipeline.store.validation`
-(declared checks on the tables) and :mod:`~pipeline.store.engines` (where
+(declared checks on the tables, evaluated by :mod:`~pipeline.store.formulas`) and :mod:`~pipeline.store.engines` (where
 documents run: local processes or Dask). Storage consumes
 :class:`pipeline.process.DocumentTables` only. The sources, manifest and parts
 read files and hash them; they import nothing heavy, so a run with nothing to

@@ -10,11 +10,14 @@ the rows that break it; :func:`validate_tables` runs them all and returns one
 
 Tables come in as pyarrow Tables (what the extractor holds and reads back) or
 pandas DataFrames (cast to the declared schema first). Row checks are
-``pyarrow.compute`` expressions; keys are matched by pyarrow joins and
-group-bys; only the alignment passages are compared in Python, one short
-string per pair. The seeds replicated to 1,000 documents (1.5 million term
-rows) validate in 3.4 to 5.2 s on a busy two-core machine (the former
-hand-made integer joins: 3.8 s there).
+formulas (:mod:`pipeline.store.formulas`) run by ``pyarrow.compute`` on the
+columns directly; keys are matched through integer codes shared by the two
+tables (one lookup per key, shared by the foreign key and the checks that read
+the parent row), and groups are counted with numpy: no Acero plan, whose fixed
+cost per call was most of the time on one document's tables of tens of rows.
+Only the alignment passages are compared in Python, one short string per pair.
+The same engine runs the per-document checks (about 8 ms of CPU per benchmark
+document) and the corpus-level ones (0.4 to 0.5 s for 1,000 documents, from 1.5).
 
 A check reads one or more tables (``Check.needs``); when any of them is absent
 from the mapping the check is skipped. Validating a partial set is useful in
@@ -29,6 +32,7 @@ run past its clause fails the offset check, not the text check.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,10 +40,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline import chinese, config, tables
 from pipeline.errors import TableValidationError
+from pipeline.store import formulas as fx
+from pipeline.store.formulas import Columns, Formula
 from pipeline.tables import SCHEMAS
 
 ROW = "row"  # the position of a row in the table it came from, added before checking
@@ -115,31 +120,33 @@ def theme_ids() -> tuple[str, ...]:
 class Tables:
     """The tables of one validation run, each with a ROW column (its row positions), by name.
 
-    ``masks`` holds, for the checks that are a row predicate, the rows failing
-    each, evaluated in one pass per table (:func:`_evaluate_predicates`).
+    Key lookups are kept once computed: the foreign key of spans to clauses
+    and the checks that read a span's clause share one.
     """
 
     def __init__(self, tables: Mapping[str, pa.Table]) -> None:
         self.tables = dict(tables)
-        self.masks: dict[tuple[str, str], pa.ChunkedArray] = {}  # (table, check) -> the rows that fail it
-        self._keys: dict[tuple, pa.Table] = {}
+        self._columns: dict[str, Columns] = {}
+        self._lookups: dict[tuple, np.ndarray] = {}
 
-    def keys_of(self, table: str, columns: Sequence[str]) -> pa.Table:
-        """Each key of ``table`` in ``columns`` once (the foreign keys to it share one)."""
-        cache_key = (table, tuple(columns))
-        if cache_key not in self._keys:
-            self._keys[cache_key] = self[table].select(list(columns)).group_by(list(columns), use_threads=False) \
-                .aggregate([])
-        return self._keys[cache_key]
+    def columns(self, table: str) -> Columns:
+        """The columns of ``table`` as single arrays, for formulas and key codes."""
+        if table not in self._columns:
+            self._columns[table] = Columns(self[table])
+        return self._columns[table]
 
-    def first_of_keys(self, table: str, keys: Sequence[str], columns: Mapping[str, str]) -> pa.Table:
-        """The first row of ``table`` for each key: the key as ``__key0``…, ``columns`` under their aliases."""
-        cache_key = (table, tuple(keys), tuple(columns.items()))
-        if cache_key not in self._keys:
-            first = self[table].group_by(list(keys), use_threads=False).aggregate(
-                [(column, "first") for column in columns.values()])
-            self._keys[cache_key] = first.rename_columns([*(f"{_KEY}{i}" for i in range(len(keys))), *columns])
-        return self._keys[cache_key]
+    def parent_rows(self, table: str, keys: Sequence[str], parent: str, parent_keys: Sequence[str]) -> np.ndarray:
+        """For each row of ``table``, the first row of ``parent`` with the same key, or -1.
+
+        A key with a null part matches nothing, as in a join; a key the parent
+        repeats (left to its unique check) brings its first row.
+        """
+        cache_key = (table, tuple(keys), parent, tuple(parent_keys))
+        if cache_key not in self._lookups:
+            mine, theirs = self.columns(table), self.columns(parent)
+            codes, parent_codes = fx.shared_key_codes([mine[k] for k in keys], [theirs[k] for k in parent_keys])
+            self._lookups[cache_key] = fx.first_match(codes, parent_codes)
+        return self._lookups[cache_key]
 
     def __getitem__(self, name: str) -> pa.Table:
         return self.tables[name]
@@ -168,9 +175,8 @@ class Check:
     # "error": rows that break it are wrong (the document is left out);
     # "warning": a fact of the source worth telling (kept, with a warning).
     severity: str = "error"
-    # A row predicate (a function giving it), for checks that are one: validate_tables
-    # evaluates every such check of a table in one pass instead of one filter each.
-    predicate: Callable[[], pc.Expression] | None = field(default=None, repr=False, compare=False)
+    # The row predicate of a check that is one (holds, in_set, between), a function giving it.
+    predicate: Callable[[], Formula] | None = field(default=None, repr=False, compare=False)
     # What the rule says, as data, for the codebook (pipeline/codebook.py): ``unique``
     # (key columns), ``foreign_key`` (columns, parent, parent columns), ``enum`` (column,
     # allowed values or a function giving them), ``range`` (column, low, high, open sides).
@@ -213,12 +219,11 @@ def unique(table: str, keys: Sequence[str]) -> Check:
     keys = list(keys)
 
     def find(tables: Tables) -> pa.Table:
-        # Grouping puts nulls together, so two rows with a null key part are a repeat too.
-        counts = tables[table].group_by(keys, use_threads=False).aggregate([([], "count_all")])
-        if not counts.num_rows or pc.max(counts["count_all"]).as_py() == 1:
-            return pa.table({ROW: pa.array([], pa.int64())})
-        groups = tables[table].group_by(keys, use_threads=False).aggregate([(ROW, "list"), ([], "count_all")])
-        return pa.table({ROW: pc.list_flatten(groups.filter(pc.field("count_all") > 1)[f"{ROW}_list"])})
+        # As in a group-by, nulls are put together: two rows with a null key part are a repeat too.
+        columns = tables.columns(table)
+        codes = fx.key_codes([columns[key] for key in keys], nulls_match=True)
+        _, group, size = np.unique(codes, return_inverse=True, return_counts=True)
+        return _rows(np.flatnonzero(size[group] > 1))
 
     return Check(table, f"unique({', '.join(keys)})", f"one row per ({', '.join(keys)})", find, columns=tuple(keys),
                  constraint={"unique": tuple(keys)})
@@ -230,12 +235,13 @@ def foreign_key(table: str, columns: Sequence[str], parent: str, parent_columns:
     columns, parent_columns = list(columns), list(parent_columns)
 
     def find(tables: Tables) -> pa.Table:
-        rows = tables[table].select([*columns, ROW])
+        # A null key part matches nothing: such a row is missing unless ``nullable``.
+        missing = tables.parent_rows(table, columns, parent, parent_columns) < 0
         if nullable:
-            rows = rows.filter(_all_valid(columns))
-        # A null key part matches nothing in a join: such a row is missing unless ``nullable``.
-        return rows.join(tables.keys_of(parent, parent_columns), columns, parent_columns,
-                         join_type="left anti", use_threads=False).select([ROW])
+            values = tables.columns(table)
+            for column in columns:
+                missing &= fx.booleans(values[column].is_valid())
+        return _rows(np.flatnonzero(missing))
 
     target = f"{parent}({', '.join(parent_columns)})"
     description = f"({', '.join(columns)}) exists in {target}" + (" or is null" if nullable else "")
@@ -244,14 +250,11 @@ def foreign_key(table: str, columns: Sequence[str], parent: str, parent_columns:
                  constraint={"foreign_key": (tuple(columns), parent, tuple(parent_columns), nullable)})
 
 
-def holds(table: str, name: str, description: str, predicate: pc.Expression, columns: Sequence[str]) -> Check:
+def holds(table: str, name: str, description: str, predicate: Formula, columns: Sequence[str]) -> Check:
     """Every row of ``table`` makes ``predicate`` true (false or null is a violation)."""
 
     def find(tables: Tables) -> pa.Table:
-        mask = tables.masks.get((table, name))
-        if mask is not None:
-            return tables[table].select([ROW]).filter(mask)
-        return _failing(tables[table], predicate).select([ROW])
+        return _rows(fx.failing(tables.columns(table), predicate))
 
     return Check(table, name, description, find, columns=tuple(columns), predicate=lambda: predicate)
 
@@ -260,16 +263,14 @@ def in_set(table: str, column: str, allowed: Collection[str] | Callable[[], Coll
            nullable: bool = False) -> Check:
     """Every value of ``column`` is one of ``allowed`` (a collection, or a function giving one)."""
 
-    def predicate() -> pc.Expression:
+    @functools.cache  # a function giving the values reads them once, when the check first runs
+    def predicate() -> Formula:
         values = list(allowed() if callable(allowed) else allowed)
-        expression = pc.field(column).isin(values)
-        return pc.field(column).is_null() | expression if nullable else expression
+        expression = fx.field(column).isin(values)
+        return fx.field(column).is_null() | expression if nullable else expression
 
     def find(tables: Tables) -> pa.Table:
-        mask = tables.masks.get((table, f"in_set({column})"))
-        if mask is not None:
-            return tables[table].select([ROW]).filter(mask)
-        return _failing(tables[table], predicate()).select([ROW])
+        return _rows(fx.failing(tables.columns(table), predicate()))
 
     shown = "the taxonomy" if callable(allowed) else "{" + ", ".join(allowed) + "}"
     return Check(table, f"in_set({column})", f"{column} is one of {shown}", find, columns=(column,),
@@ -279,7 +280,7 @@ def in_set(table: str, column: str, allowed: Collection[str] | Callable[[], Coll
 def between(table: str, column: str, low: object, high: object = None, *,
             low_open: bool = False, high_open: bool = False, nullable: bool = False) -> Check:
     """``low <= column <= high`` on every row (``<`` on an open side; no ``high``, no upper bound)."""
-    value = pc.field(column)
+    value = fx.field(column)
     predicate = (value > low) if low_open else (value >= low)
     if high is not None:
         predicate = predicate & ((value < high) if high_open else (value <= high))
@@ -295,7 +296,7 @@ def between(table: str, column: str, low: object, high: object = None, *,
 
 
 def holds_joined(table: str, name: str, description: str, keys: Sequence[str], parent: str,
-                 parent_keys: Sequence[str], parent_columns: Mapping[str, str], predicate: pc.Expression,
+                 parent_keys: Sequence[str], parent_columns: Mapping[str, str], predicate: Formula,
                  columns: Sequence[str]) -> Check:
     """``predicate`` holds on every row of ``table`` joined to its row in ``parent``.
 
@@ -313,31 +314,42 @@ def holds_joined(table: str, name: str, description: str, keys: Sequence[str], p
     return Check(table, name, description, find, needs=(parent,), columns=(*columns, *parent_columns))
 
 
-def _failing(table: pa.Table, predicate: pc.Expression) -> pa.Table:
-    return table.filter(~predicate | predicate.is_null())
+def _rows(positions: np.ndarray) -> pa.Table:
+    """Offending rows given by their positions in the checked table."""
+    return pa.table({ROW: pa.array(positions, pa.int64())}) if len(positions) else _NO_ROWS
 
 
-def _all_valid(columns: Sequence[str]) -> pc.Expression:
-    valid = pc.field(columns[0]).is_valid()
-    for column in columns[1:]:
-        valid = valid & pc.field(column).is_valid()
-    return valid
+_NO_ROWS = pa.table({ROW: pa.array([], pa.int64())})
+
+
+def _failing(table: pa.Table, predicate: Formula) -> pa.Table:
+    """The rows of ``table`` where ``predicate`` is false or null."""
+    positions = fx.failing(Columns(table), predicate)
+    return table.take(pa.array(positions, pa.int64())) if len(positions) else table.slice(0, 0)
 
 
 def _joined(tables: Tables, table: str, keys: Sequence[str], parent: str, parent_keys: Sequence[str],
-            parent_columns: Mapping[str, str], columns: Sequence[str]) -> pa.Table:
+            parent_columns: Mapping[str, str | Formula], columns: Sequence[str]) -> pa.Table:
     """The rows of ``table`` that have a parent row, with the parent's columns under their aliases.
 
-    A key the parent repeats (left to its unique check) brings its first row.
+    A parent column may be a formula over the parent's columns, computed once
+    per parent row rather than once per row of ``table``. A key the parent
+    repeats (left to its unique check) brings its first row.
     """
-    first = tables.first_of_keys(parent, parent_keys, parent_columns)
-    rows = tables[table].select(list(dict.fromkeys([*keys, *columns, ROW])))
-    joined = rows.join(first, list(keys), [f"{_KEY}{i}" for i in range(len(parent_keys))], join_type="inner",
-                       use_threads=False)
-    return joined.select(list(dict.fromkeys([*columns, ROW, *parent_columns])))  # in any order: reports sort by ROW
-
-
-_KEY = "__key"  # the parent's key columns in a join, renamed apart from the child's
+    found = tables.parent_rows(table, keys, parent, parent_keys)
+    mine, theirs = tables.columns(table), tables.columns(parent)
+    names = dict.fromkeys([*columns, ROW])
+    if (found >= 0).all():  # the usual case: every row has its parent, the rows are taken as they are
+        joined = {name: mine[name] for name in names}
+    else:
+        rows = pa.array(np.flatnonzero(found >= 0), pa.int64())
+        joined = {name: mine[name].take(rows) for name in names}
+        found = found[found >= 0]
+    parents = pa.array(found, pa.int64())
+    for alias, column in parent_columns.items():
+        value = theirs[column] if isinstance(column, str) else column.evaluate(theirs, theirs.memo)
+        joined[alias] = value.take(parents)
+    return pa.table(joined)
 
 
 # ---------------------------------------------------------------------------
@@ -346,21 +358,36 @@ _KEY = "__key"  # the parent's key columns in a join, renamed apart from the chi
 
 def _seq_in_order(tables: Tables) -> pa.Table:
     """Documents whose clause ``seq`` values are not 0..n-1 (repeats are left to the unique check)."""
-    groups = tables["clauses"].group_by("doc_id").aggregate(
-        [("seq", "count_distinct"), ("seq", "min"), ("seq", "max")])
-    ok = (pc.field("seq_min") == 0) & (pc.field("seq_max") == pc.field("seq_count_distinct") - 1)
-    return _failing(groups, ok).select(["doc_id", "seq_count_distinct", "seq_min", "seq_max"])
+    clauses = tables.columns("clauses")
+    group, first = fx.groups(clauses["doc_id"])
+    seq = clauses["seq"]
+    counted = np.flatnonzero(fx.booleans(seq.is_valid()))  # a null seq is not counted
+    values = fx.numbers(seq)[counted].astype(np.int64)
+    mine = group[counted]
+    _, distinct = np.unique(fx.key_codes([clauses["doc_id"], seq], nulls_match=True)[counted], return_index=True)
+    seq_count = np.bincount(mine[distinct], minlength=len(first))
+    low = np.full(len(first), np.iinfo(np.int64).max)
+    high = np.full(len(first), np.iinfo(np.int64).min)
+    np.minimum.at(low, mine, values)
+    np.maximum.at(high, mine, values)
+    none = np.bincount(mine, minlength=len(first)) == 0  # no seq: no min and no max
+    low, high = np.where(none, 0, low), np.where(none, 0, high)
+    groups = pa.table({"doc_id": clauses["doc_id"].take(pa.array(first)),
+                       "seq_count_distinct": pa.array(seq_count, pa.int64()),
+                       "seq_min": pa.array(low, seq.type, mask=none), "seq_max": pa.array(high, seq.type, mask=none)})
+    ok = (fx.field("seq_min") == 0) & (fx.field("seq_max") == fx.field("seq_count_distinct") - 1)
+    return _failing(groups, ok)
 
 
 def _n_clauses_counted(tables: Tables) -> pa.Table:
     """Documents whose ``n_clauses`` differs from their rows in ``clauses``."""
-    counts = tables["clauses"].select(["doc_id"]).group_by("doc_id").aggregate([([], "count_all")])
-    counts = counts.rename_columns(["doc_id", "clause_rows"])
-    documents = tables["documents"].select(["doc_id", "n_clauses", ROW])
-    joined = documents.join(counts, "doc_id", join_type="left outer")
-    joined = joined.set_column(joined.schema.get_field_index("clause_rows"), "clause_rows",
-                               pc.fill_null(joined["clause_rows"], 0))
-    return _failing(joined, pc.field("n_clauses") == pc.field("clause_rows")).select([ROW, "clause_rows"])
+    documents, clauses = tables.columns("documents"), tables.columns("clauses")
+    codes, clause_codes = fx.shared_key_codes([documents["doc_id"]], [clauses["doc_id"]])
+    counts = np.bincount(clause_codes[clause_codes != fx.NO_KEY], minlength=int(codes.max(initial=0)) + 1)
+    clause_rows = np.where(codes != fx.NO_KEY, counts[np.maximum(codes, 0)], 0)  # a null doc_id has no clauses
+    joined = pa.table({ROW: documents[ROW], "n_clauses": documents["n_clauses"],
+                       "clause_rows": pa.array(clause_rows, pa.int64())})
+    return _failing(joined, fx.field("n_clauses") == fx.field("clause_rows")).select([ROW, "clause_rows"])
 
 
 def _effective_date_in_dates(tables: Tables) -> pa.Table:
@@ -369,16 +396,19 @@ def _effective_date_in_dates(tables: Tables) -> pa.Table:
     Metadata reads the date from the document's own 施行 article (or its promulgation date
     for 自公布之日起); the dates table reads the same words, so the two must agree when both exist.
     """
-    dates = tables["dates"]
-    effective = dates.filter((pc.field("role") == "effective") & pc.field("start_date").is_valid())
-    effective = effective.select(["doc_id", "start_date"])
-    documents = tables["documents"].filter(pc.field("effective_date").is_valid())
-    documents = documents.select(["doc_id", "effective_date", ROW])
-    joined = documents.join(effective, "doc_id", join_type="inner")
-    joined = joined.append_column("agrees", pc.cast(pc.equal(joined["start_date"], joined["effective_date"]), pa.int8()))
-    groups = joined.group_by([ROW, "effective_date"]).aggregate([("agrees", "max"), ("start_date", "min")])
-    groups = groups.rename_columns([ROW, "effective_date", "agrees", "effective_in_dates"])
-    return _failing(groups, pc.field("agrees") == 1).select([ROW, "effective_date", "effective_in_dates"])
+    documents, dates = tables.columns("documents"), tables.columns("dates")
+    effective = fx.holding(dates, (fx.field("role") == "effective") & fx.field("start_date").is_valid())
+    codes, date_codes = fx.shared_key_codes([documents["doc_id"]], [dates["doc_id"]])
+    days, date_days = fx.shared_key_codes([documents["doc_id"], documents["effective_date"]],
+                                          [dates["doc_id"], dates["start_date"]])
+    date_codes, date_days = date_codes[effective], date_days[effective]
+    has_dates = (codes != fx.NO_KEY) & np.isin(codes, date_codes) & fx.booleans(documents["effective_date"].is_valid())
+    agrees = (days != fx.NO_KEY) & np.isin(days, date_days)
+    rows = np.flatnonzero(has_dates & ~agrees)
+    starts = fx.numbers(dates["start_date"].cast(pa.int32()))[effective]
+    earliest = [int(starts[date_codes == codes[row]].min()) for row in rows]  # shown in the message
+    return pa.table({ROW: pa.array(rows, pa.int64()), "effective_date": documents["effective_date"].take(pa.array(rows)),
+                     "effective_in_dates": pa.array(earliest, pa.int32()).cast(pa.date32())})
 
 
 def _shares_sum(tables: Tables) -> pa.Table:
@@ -387,26 +417,33 @@ def _shares_sum(tables: Tables) -> pa.Table:
     Each share is rounded to 6 decimals, so the sum may pass 1 by half a
     millionth per theme; the tolerance allows that and nothing more.
     """
-    groups = tables["theme_shares"].group_by("doc_id").aggregate([("share", "sum"), ("share", "count")])
-    limit = pc.field("share_count").cast(pa.float64()) * 5e-7 + (1 + 1e-6)
-    return _failing(groups, pc.field("share_sum") <= limit).select(["doc_id", "share_count", "share_sum"])
+    shares = tables.columns("theme_shares")
+    group, first = fx.groups(shares["doc_id"])
+    counted = np.flatnonzero(fx.booleans(shares["share"].is_valid()))  # a null share is not added
+    values = fx.numbers(shares["share"], 0.0)[counted]
+    count = np.bincount(group[counted], minlength=len(first))
+    total = np.bincount(group[counted], weights=values, minlength=len(first))  # added in row order
+    groups = pa.table({"doc_id": shares["doc_id"].take(pa.array(first)), "share_count": pa.array(count, pa.int64()),
+                       "share_sum": pa.array(total, pa.float64(), mask=count == 0)})
+    limit = fx.field("share_count").cast(pa.float64()) * 5e-7 + (1 + 1e-6)
+    return _failing(groups, fx.field("share_sum") <= limit)
 
 
-def _with_clause_text(tables: Tables, side: str) -> pa.Table:
-    """Alignment rows of one side with the length of that side's clause text."""
-    joined = _joined(tables, "alignments", [f"doc_{side}", f"clause_{side}"], "clauses", ["doc_id", "clause_id"],
-                     {"clause_text": "text"}, [f"shared_start_{side}", f"shared_end_{side}", "shared_text"])
-    return joined.append_column("clause_chars", pc.utf8_length(joined["clause_text"]))
+def _with_clause_chars(tables: Tables, side: str) -> pa.Table:
+    """Alignment rows of one side with the length of that side's clause text (counted once per clause) and its row."""
+    return _joined(tables, "alignments", [f"doc_{side}", f"clause_{side}"], "clauses", ["doc_id", "clause_id"],
+                   {"clause_chars": fx.field("text").utf8_length(), "clause_row": ROW},
+                   [f"shared_start_{side}", f"shared_end_{side}", "shared_text"])
 
 
-def _shared_span_bounds(side: str) -> pc.Expression:
-    start, end = pc.field(f"shared_start_{side}"), pc.field(f"shared_end_{side}")
-    return (start >= 0) & (start <= end) & (end <= pc.field("clause_chars"))
+def _shared_span_bounds(side: str) -> Formula:
+    start, end = fx.field(f"shared_start_{side}"), fx.field(f"shared_end_{side}")
+    return (start >= 0) & (start <= end) & (end <= fx.field("clause_chars"))
 
 
 def _shared_span_inside(side: str) -> Finder:
     def find(tables: Tables) -> pa.Table:
-        return _failing(_with_clause_text(tables, side), _shared_span_bounds(side)).select([ROW, "clause_chars"])
+        return _failing(_with_clause_chars(tables, side), _shared_span_bounds(side)).select([ROW, "clause_chars"])
 
     return find
 
@@ -416,16 +453,21 @@ _SLICE_ROWS = 16_384
 
 def _shared_text_matches(side: str) -> Finder:
     def find(tables: Tables) -> pa.Table:
-        joined = _with_clause_text(tables, side).filter(_shared_span_bounds(side))
+        joined = _with_clause_chars(tables, side)
+        joined = joined.filter(pa.array(fx.holding(Columns(joined), _shared_span_bounds(side))))
+        clause_texts = tables.columns("clauses")["text"]
         wrong, shown = [], []
         # A slice at a time: the texts as Python strings would otherwise be
         # held for every alignment row at once.
         for offset in range(0, joined.num_rows, _SLICE_ROWS):
             part = joined.slice(offset, _SLICE_ROWS)
-            texts = part["clause_text"].to_pylist()
+            # Each clause's text once per slice: a clause is aligned with many others.
+            needed, which = np.unique(part["clause_row"].to_numpy(), return_inverse=True)
+            texts = clause_texts.take(pa.array(needed)).to_pylist()
             starts = part[f"shared_start_{side}"].to_pylist()
             ends = part[f"shared_end_{side}"].to_pylist()
-            for k, (text, s, e, shared) in enumerate(zip(texts, starts, ends, part["shared_text"].to_pylist())):
+            for k, (i, s, e, shared) in enumerate(zip(which.tolist(), starts, ends, part["shared_text"].to_pylist())):
+                text = texts[i]
                 if text[s:e] != shared:
                     wrong.append(offset + k)
                     shown.append(text[s:e])
@@ -441,7 +483,7 @@ def _shared_text_matches(side: str) -> Finder:
 
 
 def _declare() -> tuple[Check, ...]:
-    start, end = pc.field("start"), pc.field("end")
+    start, end = fx.field("start"), fx.field("end")
     checks = [
         # Keys.
         unique("documents", ["doc_id"]),
@@ -467,17 +509,17 @@ def _declare() -> tuple[Check, ...]:
         checks.append(holds_joined(
             table, "offsets_in_document", "0 <= start <= end <= the document's n_chars",
             ["doc_id"], "documents", ["doc_id"], {"n_chars": "n_chars"},
-            (start >= 0) & (start <= end) & (end <= pc.field("n_chars")), ("start", "end")))
+            (start >= 0) & (start <= end) & (end <= fx.field("n_chars")), ("start", "end")))
     for table in SPAN_TABLES:
         checks.append(holds_joined(
             table, "span_in_clause", "the span lies inside its clause's [start, end)",
             ["doc_id", "clause_id"], "clauses", ["doc_id", "clause_id"],
             {"clause_start": "start", "clause_end": "end"},
-            (start >= pc.field("clause_start")) & (end <= pc.field("clause_end")), ("start", "end")))
+            (start >= fx.field("clause_start")) & (end <= fx.field("clause_end")), ("start", "end")))
     for table, column in (("targets", "text"), ("dates", "text"), ("parties", "text"), ("terms", "term")):
         checks.append(holds(
             table, "text_length_matches_span", f"{column} is as long as its span: end - start characters",
-            pc.utf8_length(pc.field(column)) == end - start, (column, "start", "end")))
+            fx.field(column).utf8_length() == end - start, (column, "start", "end")))
     for side in ("a", "b"):
         checks += [
             Check("alignments", f"shared_span_in_clause_{side}",
@@ -496,38 +538,39 @@ def _declare() -> tuple[Check, ...]:
               _n_clauses_counted, needs=("clauses",), columns=("n_clauses", "clause_rows")),
     ]
     # Clause tree.
-    marker_kind = pc.field("kind").isin(list(KIND_LEVELS))
-    fixed_level = pc.scalar(False)
+    marker_kind = fx.field("kind").isin(list(KIND_LEVELS))
+    fixed_level = None
     for kind, level in KIND_LEVELS.items():
-        fixed_level = fixed_level | ((pc.field("kind") == kind) & (pc.field("level") == level))
-    plain_path = pc.match_substring_regex(pc.field("clause_id"), _PLAIN_PATH)
-    has_parent = pc.field("parent_id").is_valid()
-    other_kind = ~marker_kind & (pc.field("kind") != "preamble")
-    parent_level = pc.field("parent_level").cast(pa.int16()) + 1
-    unknown_kind = ~pc.field("kind").isin(CLAUSE_KINDS)  # left to in_set(kind)
+        at_level = (fx.field("kind") == kind) & (fx.field("level") == level)
+        fixed_level = at_level if fixed_level is None else fixed_level | at_level
+    plain_path = fx.field("clause_id").matches(_PLAIN_PATH)
+    has_parent = fx.field("parent_id").is_valid()
+    other_kind = ~marker_kind & (fx.field("kind") != "preamble")
+    parent_level = fx.field("parent_level").cast(pa.int16()) + 1
+    unknown_kind = ~fx.field("kind").isin(CLAUSE_KINDS)  # left to in_set(kind)
     checks += [
         in_set("clauses", "kind", CLAUSE_KINDS),
         holds("clauses", "level_matches_kind",
               "level is 0 preamble; 1 section, 2 clause, 3 item, 4 subitem in the plain body; "
               "other kinds at 1 when top-level",
-              ((pc.field("kind") == "preamble") & (pc.field("level") == 0) & ~has_parent)
+              ((fx.field("kind") == "preamble") & (fx.field("level") == 0) & ~has_parent)
               | (marker_kind & plain_path & fixed_level)
-              | (marker_kind & ~plain_path & has_parent & (pc.field("level") >= 1))
-              | (marker_kind & ~plain_path & ~has_parent & (pc.field("level") == 1))
-              | (other_kind & ~has_parent & (pc.field("level") == 1))
+              | (marker_kind & ~plain_path & has_parent & (fx.field("level") >= 1))
+              | (marker_kind & ~plain_path & ~has_parent & (fx.field("level") == 1))
+              | (other_kind & ~has_parent & (fx.field("level") == 1))
               | (other_kind & has_parent)
               | unknown_kind, ("kind", "level", "parent_id")),
         holds_joined("clauses", "level_below_parent",
                      "a clause sits below its parent; every kind but the marker kinds exactly one level below",
                      ["doc_id", "parent_id"], "clauses", ["doc_id", "clause_id"], {"parent_level": "level"},
-                     pc.if_else(pc.field("kind").isin(list(KIND_LEVELS)),
-                                pc.field("level") > pc.field("parent_level"),
-                                pc.field("level").cast(pa.int16()) == parent_level),
+                     fx.if_else(fx.field("kind").isin(list(KIND_LEVELS)),
+                                fx.field("level") > fx.field("parent_level"),
+                                fx.field("level").cast(pa.int16()) == parent_level),
                      ("kind", "level", "parent_id")),
         holds_joined("clauses", "span_in_parent", "a clause's [start, end) lies inside its parent's",
                      ["doc_id", "parent_id"], "clauses", ["doc_id", "clause_id"],
                      {"parent_start": "start", "parent_end": "end"},
-                     (start >= pc.field("parent_start")) & (end <= pc.field("parent_end")),
+                     (start >= fx.field("parent_start")) & (end <= fx.field("parent_end")),
                      ("parent_id", "start", "end")),
     ]
     # Documents.
@@ -539,8 +582,8 @@ def _declare() -> tuple[Check, ...]:
         # A site that prints a publication date before the signing date is
         # wrong, but that is what the document says: kept, with a warning.
         replace(holds("documents", "issued_before_published", "issue_date <= publish_date when both are given",
-                      pc.field("issue_date").is_null() | pc.field("publish_date").is_null()
-                      | (pc.field("issue_date") <= pc.field("publish_date")),
+                      fx.field("issue_date").is_null() | fx.field("publish_date").is_null()
+                      | (fx.field("issue_date") <= fx.field("publish_date")),
                       ("issue_date", "publish_date")), severity="warning"),
         between("documents", "effective_date", EARLIEST_DOCUMENT_DATE, LATEST_DATE, nullable=True),
         Check("documents", "effective_date_in_dates",
@@ -549,17 +592,17 @@ def _declare() -> tuple[Check, ...]:
         in_set("documents", "admin_level", ADMIN_LEVELS, nullable=True),
         in_set("documents", "genre", genre_names, nullable=True),
         holds("documents", "city_in_a_province", "a document with a city has its province",
-              pc.field("city").is_null() | pc.field("province").is_valid(), ("province", "city")),
+              fx.field("city").is_null() | fx.field("province").is_valid(), ("province", "city")),
         holds("documents", "national_has_no_place", "a national document names no province or city",
-              (pc.field("admin_level") != "national") | pc.field("admin_level").is_null()
-              | (pc.field("province").is_null() & pc.field("city").is_null()),
+              (fx.field("admin_level") != "national") | fx.field("admin_level").is_null()
+              | (fx.field("province").is_null() & fx.field("city").is_null()),
               ("admin_level", "province", "city")),
         holds("documents", "place_has_a_level", "a document with a province or city has an admin_level",
-              (pc.field("province").is_null() & pc.field("city").is_null()) | pc.field("admin_level").is_valid(),
+              (fx.field("province").is_null() & fx.field("city").is_null()) | fx.field("admin_level").is_valid(),
               ("admin_level", "province", "city")),
     ]
     # Targets.
-    value, value_max = pc.field("value"), pc.field("value_max")
+    value, value_max = fx.field("value"), fx.field("value_max")
     checks += [
         in_set("targets", "comparator", COMPARATORS),
         in_set("targets", "kind", TARGET_KINDS),
@@ -567,22 +610,22 @@ def _declare() -> tuple[Check, ...]:
         holds("targets", "value_max_at_least_value", "value_max >= value when present",
               value_max.is_null() | (value_max >= value), ("value", "value_max")),
         holds("targets", "value_max_only_for_range", "value_max is given exactly when comparator is range",
-              (pc.field("comparator") == "range") == value_max.is_valid(), ("comparator", "value", "value_max")),
+              (fx.field("comparator") == "range") == value_max.is_valid(), ("comparator", "value", "value_max")),
         in_set("targets", "indicator_id", _indicator_ids, nullable=True),
         holds("targets", "indicator_en_with_id", "indicator_en is given exactly when indicator_id is",
-              pc.field("indicator_id").is_valid() == pc.field("indicator_en").is_valid(),
+              fx.field("indicator_id").is_valid() == fx.field("indicator_en").is_valid(),
               ("indicator_id", "indicator_en")),
     ]
     # Dates.
-    duration_min, duration_max = pc.field("duration_min_years"), pc.field("duration_max_years")
+    duration_min, duration_max = fx.field("duration_min_years"), fx.field("duration_max_years")
     checks += [
         in_set("dates", "kind", DATE_KINDS),
         in_set("dates", "role", DATE_ROLES),
         between("dates", "start_date", EARLIEST_DATE, LATEST_DATE, nullable=True),
         between("dates", "end_date", EARLIEST_DATE, LATEST_DATE, nullable=True),
         holds("dates", "start_before_end", "start_date <= end_date when both are given",
-              pc.field("start_date").is_null() | pc.field("end_date").is_null()
-              | (pc.field("start_date") <= pc.field("end_date")),
+              fx.field("start_date").is_null() | fx.field("end_date").is_null()
+              | (fx.field("start_date") <= fx.field("end_date")),
               ("start_date", "end_date")),
         holds("dates", "duration_min_before_max", "duration_min_years <= duration_max_years when both are given",
               duration_min.is_null() | duration_max.is_null() | (duration_min <= duration_max),
@@ -590,8 +633,8 @@ def _declare() -> tuple[Check, ...]:
         in_set("dates", "duration_unit", DURATION_UNITS, nullable=True),
         between("dates", "duration_value", 0, low_open=True, nullable=True),
         holds("dates", "duration_has_value_and_unit", "a duration has duration_value and duration_unit, other kinds neither",
-              (pc.field("kind") == "duration") == (pc.field("duration_value").is_valid()
-                                                   & pc.field("duration_unit").is_valid()),
+              (fx.field("kind") == "duration") == (fx.field("duration_value").is_valid()
+                                                   & fx.field("duration_unit").is_valid()),
               ("kind", "duration_value", "duration_unit")),
     ]
     # Parties.
@@ -614,9 +657,9 @@ def _declare() -> tuple[Check, ...]:
     checks += [
         between("alignments", "score", 0.0, 1.0),
         holds("alignments", "different_documents", "doc_a sorts before doc_b",
-              pc.field("doc_a") < pc.field("doc_b"), ()),
+              fx.field("doc_a") < fx.field("doc_b"), ()),
         holds("alignments", "shared_chars_counted", "shared_chars is the length of shared_text",
-              pc.field("shared_chars") == pc.utf8_length(pc.field("shared_text")), ("shared_chars", "shared_text")),
+              fx.field("shared_chars") == fx.field("shared_text").utf8_length(), ("shared_chars", "shared_text")),
     ]
     return tuple(checks)
 
@@ -695,43 +738,14 @@ def validate_tables(tables: Mapping[str, pa.Table | pd.DataFrame],
     """
     arrow = Tables({name: _indexed(_as_arrow(name, table)) for name, table in tables.items()})
     runnable = [check for check in checks if all(name in arrow for name in check.tables_needed())]
-    _evaluate_predicates(arrow, runnable)
     violations = []
     for check in runnable:
+        if not arrow[check.table].num_rows:  # every check reports rows, or groups of rows, of its table
+            continue
         found = check.find(arrow)
         if found.num_rows:
             violations.append(_violation(check, arrow[check.table], found, max_rows))
     return violations
-
-
-def _evaluate_predicates(arrow: Tables, checks: Sequence[Check]) -> None:
-    """Every row predicate of a table's checks in one projection, the failing rows of each kept in ``arrow.masks``.
-
-    One pass per table instead of one filter per check: on one document's
-    small tables the fixed cost of each filter is most of the work.
-    """
-    from pyarrow import acero
-
-    by_table: dict[str, list[Check]] = {}
-    for check in checks:
-        if check.predicate is not None:
-            by_table.setdefault(check.table, []).append(check)
-    for table, group in by_table.items():
-        expressions = []
-        for check in group:
-            predicate = check.predicate()
-            expressions.append(~predicate | predicate.is_null())
-        names = [f"c{i}" for i in range(len(group))]
-        plan = acero.Declaration.from_sequence([
-            acero.Declaration("table_source", acero.TableSourceNodeOptions(arrow[table])),
-            acero.Declaration("project", acero.ProjectNodeOptions([pc.field(ROW), *expressions], [ROW, *names])),
-        ])
-        masks = plan.to_table(use_threads=False)
-        rows = masks[ROW].to_numpy()
-        if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():  # keep the masks in the table's row order
-            masks = masks.sort_by(ROW)
-        for check, name in zip(group, names):
-            arrow.masks[(table, check.name)] = masks[name]
 
 
 def check_tables(tables: Mapping[str, pa.Table | pd.DataFrame], path: Path | str = config.DEFAULT_DATA_DIR,

@@ -255,6 +255,15 @@ def seq_gap(frames: Frames) -> dict:
     return {"doc_id": doc_id}
 
 
+def seq_from_one(frames: Frames) -> dict:
+    """Every seq of one document one higher: no gap, no repeat, but the first clause is not 0."""
+    clauses = frames["clauses"]
+    doc_id = clauses.at[0, "doc_id"]
+    mine = clauses["doc_id"] == doc_id
+    clauses.loc[mine, "seq"] = clauses.loc[mine, "seq"] + 1
+    return {"doc_id": doc_id, "seq_min": 1}
+
+
 def n_clauses_off_by_one(frames: Frames) -> dict:
     _bump_n_clauses(frames, frames["documents"].at[0, "doc_id"])
     return {"row": 0}
@@ -413,6 +422,7 @@ CASES: list[tuple[str, Callable[[Frames], dict], list[tuple[str, str]]]] = [
     ("alignments-shared-text-replaced", shared_text_replaced,
      [("alignments", "shared_text_matches_a"), ("alignments", "shared_text_matches_b")]),
     ("clauses-seq-gap", seq_gap, [("clauses", "seq_in_reading_order")]),
+    ("clauses-seq-from-1", seq_from_one, [("clauses", "seq_in_reading_order")]),
     ("documents-n_clauses-wrong", n_clauses_off_by_one, [("documents", "n_clauses_counted")]),
     ("clauses-unknown-kind", leaf_kind("annex"), [("clauses", "in_set(kind)")]),
     ("clauses-level-not-kind", leaf_one_level_deeper, [("clauses", "level_matches_kind")]),
@@ -572,7 +582,7 @@ def test_a_joined_check_reads_the_first_parent_row_of_a_repeated_key():
     child = pa.table({"doc_id": ["a", "b", "c"], "end": [5, 5, 5]})
     parent = pa.table({"doc_id": ["a", "a", "b"], "n_chars": [9, 1, 3]})  # a repeats: its first row counts
     check = validation.holds_joined("child", "end_inside", "end <= n_chars", ["doc_id"], "parent", ["doc_id"],
-                                  {"n_chars": "n_chars"}, pc.field("end") <= pc.field("n_chars"), ("end",))
+                                  {"n_chars": "n_chars"}, validation.fx.field("end") <= validation.fx.field("n_chars"), ("end",))
     [violation] = validation.validate_tables({"child": child, "parent": parent}, [check])
     # b breaks it (5 > 3); c has no parent row, which is the foreign key's to report.
     assert violation.rows[validation.ROW].tolist() == [1] and violation.rows["n_chars"].tolist() == [3]
