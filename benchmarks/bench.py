@@ -422,7 +422,11 @@ def _instrumented_extract(folder: str, out: str, workers: int) -> dict:
         "run_cpu_seconds": time.process_time() - cpu,
         # Linux reports ru_maxrss in KiB; for children it is the largest one, not a sum.
         "parent_peak_rss_mb": own.ru_maxrss * 1024 / MB,
+        # Includes the alignment's helpers, forked from the parent late in the run: a forked
+        # process's RSS counts every page it shares with the parent, so this is at least the
+        # parent's size when they fork. worker_peak_uss_mb is each child's own memory.
         "worker_peak_rss_mb": workers_usage.ru_maxrss * 1024 / MB,
+        "worker_peak_uss_mb": sampler.peak_child_uss_mb,
         "total_peak_pss_mb": sampler.peak_pss_mb,
         "phases": {"documents": phases["documents"], "assemble": phases["assemble"], "align": phases["align"],
                    "validate": phases["validate"] + phases["switch"], "other": seconds - sum(phases.values())},
@@ -436,12 +440,15 @@ class MemorySampler:
 
     Forked workers share their parent's pages until they write to them, so
     summing RSS counts those pages once per process; PSS splits them.  Needs
-    psutil; ``peak_pss_mb`` stays None without it.
+    psutil; ``peak_pss_mb`` stays None without it.  ``peak_child_uss_mb`` is
+    the largest unique set size of one child: the memory only it holds, which
+    a forked process's RSS (every page it shares with its parent) hides.
     """
 
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak_pss_mb: float | None = None
+        self.peak_child_uss_mb: float | None = None
         self._stop = threading.Event()
 
     def __enter__(self) -> MemorySampler:
@@ -459,9 +466,12 @@ class MemorySampler:
             total = 0
             for process in [self._process, *self._process.children(recursive=True)]:
                 try:
-                    total += process.memory_full_info().pss
+                    memory = process.memory_full_info()
                 except (psutil.Error, AttributeError):
-                    pass
+                    continue
+                total += memory.pss
+                if process is not self._process:
+                    self.peak_child_uss_mb = max(self.peak_child_uss_mb or 0.0, memory.uss / MB)
             self.peak_pss_mb = max(self.peak_pss_mb or 0.0, total / MB)
             if self._stop.wait(self.interval):
                 return
@@ -643,6 +653,7 @@ def render(results: dict) -> str:
     cpu = e["parent_cpu_seconds"] + e["workers_cpu_seconds"]
     p = e["phases"]
     pss = f"{e['total_peak_pss_mb']:.0f} MB" if e["total_peak_pss_mb"] else "n/a (no psutil)"
+    uss = f"{e['worker_peak_uss_mb']:.0f} MB" if e.get("worker_peak_uss_mb") else "n/a (no psutil)"
     lines += [
         "",
         f"2. End to end: extract_corpus(workers={e['workers']}) from an empty folder, in a subprocess "
@@ -655,7 +666,8 @@ def render(results: dict) -> str:
         f"   phases: documents (worker pool) {p['documents']:.2f} s, assemble {p['assemble']:.2f} s, "
         f"align {p['align']:.2f} s, validate + rename {p['validate']:.2f} s, other (scan, manifest) {p['other']:.2f} s "
         f"(serial, outside the pool: {p['assemble'] + p['align'] + p['validate'] + p['other']:.2f} s)",
-        f"   peak memory: parent {e['parent_peak_rss_mb']:.0f} MB RSS, largest worker {e['worker_peak_rss_mb']:.0f} MB RSS, "
+        f"   peak memory: parent {e['parent_peak_rss_mb']:.0f} MB RSS, largest child {e['worker_peak_rss_mb']:.0f} MB RSS "
+        f"(the alignment's forked helpers count the parent's pages), largest child's own memory {uss} USS, "
         f"parent + workers {pss} PSS (sampled)",
         f"   {e['processed']} processed, {e['failures']} failed",
     ]
@@ -726,6 +738,7 @@ def summary_line(results: dict) -> str:
         f"align_s={growth['sizes'][-1]['seconds']:.2f}",
         f"align_time_ratio={growth['time_ratio'] or 0:.2f}",
         f"parent_peak_mb={e2e['parent_peak_rss_mb']:.0f}",
+        f"worker_uss_mb={e2e.get('worker_peak_uss_mb') or 0:.0f}",
         f"worker_peak_mb={e2e['worker_peak_rss_mb']:.0f}",
         f"no_change_s={results['no_change']['command_seconds_median']:.2f}",
         f"no_change_cpu_s={results['no_change']['command_cpu_seconds_median']:.2f}",

@@ -71,6 +71,8 @@ def test_end_to_end_reports_time_memory_and_phases(results):
     assert e2e["command_seconds"] > e2e["seconds"]
     assert set(e2e["phases"]) == {"documents", "assemble", "align", "validate", "other"}
     assert sum(e2e["phases"].values()) == pytest.approx(e2e["seconds"])
+    if e2e["total_peak_pss_mb"] is not None:  # sampled (psutil): a child's own memory is part of its resident set
+        assert 0 < e2e["worker_peak_uss_mb"] <= e2e["worker_peak_rss_mb"]
     assert _positive(results["end_to_end_vs_bare_jieba"])
 
 
