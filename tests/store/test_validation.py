@@ -278,18 +278,19 @@ def leaf_kind(kind: str) -> Callable[[Frames], dict]:
     return corrupt
 
 
-def leaf_one_level_deeper(frames: Frames) -> dict:
+def _leaf_one_level_deeper(frames: Frames, kind: str) -> dict:
     clauses = frames["clauses"]
-    position = _leaf(frames, clauses["kind"] == "clause")
+    position = _leaf(frames, clauses["kind"] == kind)
     _set(frames, "clauses", position, level=int(clauses.at[position, "level"]) + 1)
     return {"row": position}
+
+
+def leaf_one_level_deeper(frames: Frames) -> dict:
+    return _leaf_one_level_deeper(frames, "clause")
 
 
 def bullet_two_levels_below(frames: Frames) -> dict:
-    clauses = frames["clauses"]
-    position = _leaf(frames, clauses["kind"] == "bullet")
-    _set(frames, "clauses", position, level=int(clauses.at[position, "level"]) + 1)
-    return {"row": position}
+    return _leaf_one_level_deeper(frames, "bullet")  # a bullet sits one level below its parent
 
 
 def clause_starts_before_parent(frames: Frames) -> dict:
