@@ -81,6 +81,9 @@ class JiebaAnalyzer:
         return "JiebaAnalyzer()"
 
 
+_PENDING_ROWS = 1 << 16  # the least pending counts worth a sum
+
+
 def corpus_idf(parts: Iterable[pa.Table]) -> pa.Table:
     """Smoothed inverse document frequency of every term, the clauses of every part being the corpus.
 
@@ -91,16 +94,28 @@ def corpus_idf(parts: Iterable[pa.Table]) -> pa.Table:
     the corpus are the sum of each part's.
     """
     frequency = pa.table({"term": pa.array([], pa.string()), "clauses": pa.array([], pa.int64())})
-    n_clauses = 0
+    pending: list[pa.Table] = []  # counts of parts not yet summed into ``frequency``
+    pending_rows = n_clauses = 0
     for part in parts:
         # A term has one row per clause it is in: its rows count its clauses.
         terms, clauses = pc.value_counts(part["term"]).flatten()
-        counted = pa.table({"term": terms, "clauses": clauses})
-        summed = pa.concat_tables([frequency, counted]).group_by("term").aggregate([("clauses", "sum")])
-        frequency = pa.table({"term": summed["term"], "clauses": summed["clauses_sum"]})
+        pending.append(pa.table({"term": terms, "clauses": clauses}))
+        pending_rows += len(terms)
         n_clauses += pc.count_distinct(_clause_keys(part)).as_py()
+        # Summed once the pending counts outgrow the vocabulary so far: each row is summed a
+        # bounded number of times (not once per part, as the vocabulary grows) and memory
+        # stays within a few times the vocabulary.
+        if pending_rows > max(len(frequency), _PENDING_ROWS):
+            frequency, pending, pending_rows = _summed(frequency, pending), [], 0
+    frequency = _summed(frequency, pending)
     idf = smoothed_idf(frequency["clauses"].to_numpy(), n_clauses)
     return pa.table({"term": frequency["term"], "idf": pa.array(idf, pa.float64())})
+
+
+def _summed(frequency: pa.Table, counts: list[pa.Table]) -> pa.Table:
+    """``frequency`` with ``counts`` (tables of term and clauses) added in, one row per term."""
+    summed = pa.concat_tables([frequency, *counts]).group_by("term").aggregate([("clauses", "sum")])
+    return pa.table({"term": summed["term"], "clauses": summed["clauses_sum"]})
 
 
 def _clause_keys(terms: pa.Table) -> pa.Array:

@@ -104,3 +104,18 @@ def test_weights_do_not_depend_on_how_documents_are_batched():
     assert together == apart
     assert sorted(idf["term"].to_pylist()) == ["数据", "算力", "要素"]
     assert dict(zip(idf["term"].to_pylist(), idf["idf"].to_pylist()))["数据"] == pytest.approx(1 + math.log(5 / 4))  # 3 of 4 clauses
+
+
+@pytest.mark.parametrize("pending_rows", [1, 2, 1 << 16])
+def test_idf_is_the_same_however_often_the_counts_are_summed(monkeypatch, pending_rows):
+    """corpus_idf sums the parts' counts when they outgrow the vocabulary: after every part, or only at the end."""
+    import pipeline.terms as terms
+
+    parts = [[("a", "1", "数据"), ("a", "1", "要素"), ("a", "2", "数据")], [("b", "1", "算力"), ("b", "1", "数据")],
+             [("c", "1", "要素")], [("d", "1", "数据"), ("d", "2", "算力"), ("d", "3", "新词")]]
+    tables = [terms_table([{"doc_id": d, "clause_id": c, "term": t, "count": 1} for d, c, t in part]) for part in parts]
+    monkeypatch.setattr(terms, "_PENDING_ROWS", pending_rows)
+    idf = terms.corpus_idf(tables)
+    by_term = dict(zip(idf["term"].to_pylist(), idf["idf"].to_pylist()))
+    clauses = {"数据": 4, "要素": 2, "算力": 2, "新词": 1}  # of the 7 clauses
+    assert by_term == pytest.approx({term: 1 + math.log(8 / (1 + n)) for term, n in clauses.items()})
