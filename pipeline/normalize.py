@@ -9,7 +9,6 @@ everything in the original is accounted for (SPEC "Normalization").
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -21,13 +20,11 @@ from functools import lru_cache
 import numpy as np
 
 from pipeline import config, headers, vocabulary
-from pipeline.chinese import HAN, PARAGRAPH_END, code_point_counts, is_han, with_half_width
+from pipeline.chinese import HAN, PARAGRAPH_END, CodePointTable, code_point_counts, is_han, with_half_width
 from pipeline.headers import HeaderHit
 from pipeline.markers import match_marker, starts_with_marker
 from pipeline.patterns import any_word
 
-# A code point whose script side is not known yet (ScriptConverter.detect).
-_UNSEEN = 2
 # The numpy type of an ``array("l")`` item, the offset map's type.
 _OFFSET_DTYPE = np.dtype(f"i{array('l').itemsize}")
 
@@ -766,16 +763,16 @@ class ScriptConverter:
         # converted once here rather than for every document.
         self.taiwan_terms = {k: v for k, v in additions.items() if t2s.convert(k) != v}
         self.mainland_terms = tuple(sorted({self._s2t.convert(v) for v in self.taiwan_terms.values()}))
-        # Each form with its characters (:meth:`detect` counts only the forms
+        # Each form with its code points (:meth:`detect` counts only the forms
         # whose characters all occur in the text).
-        self._taiwan_forms = tuple((form, frozenset(form)) for form in map(t2s.convert, self.taiwan_terms))
-        self._mainland_forms = tuple((form, frozenset(form)) for form in map(t2s.convert, self.mainland_terms))
+        self._taiwan_forms = tuple((form, frozenset(map(ord, form))) for form in map(t2s.convert, self.taiwan_terms))
+        self._mainland_forms = tuple((form, frozenset(map(ord, form)))
+                                     for form in map(t2s.convert, self.mainland_terms))
         # Whether a text holds any Taiwan form at all, in one scan: most do not,
         # and then no form need be counted.
         self._any_taiwan_form = any_word(form for form, _ in self._taiwan_forms)
-        # Each code point's side, once seen: +1 only Traditional uses it,
-        # -1 only Simplified, 0 neither or not Han (1.1 MB, one byte a code point).
-        self._script_side = np.full(sys.maxunicode + 1, _UNSEEN, dtype=np.int8)
+        # Each code point's side (:meth:`_side_of`), judged once per process.
+        self._script_side = CodePointTable(self._side_of)
 
     @lru_cache(maxsize=None)
     def char_to_simplified(self, char: str) -> str:
@@ -796,11 +793,7 @@ class ScriptConverter:
         # its side, looked up by code point: normalize detects twice per
         # document (original, then canonical text).
         points, counts = code_point_counts(text)
-        sides = self._script_side[points]
-        if (sides == _UNSEEN).any():
-            for point in points[sides == _UNSEEN].tolist():
-                self._script_side[point] = self._side_of(chr(point))
-            sides = self._script_side[points]
+        sides = self._script_side.values(points)
         balance = int(np.dot(sides.astype(np.int64), counts))
         script = "traditional" if balance > 0 else "simplified"
         simplified_text = text
@@ -811,7 +804,7 @@ class ScriptConverter:
             return script, "mainland"
         # A word can only occur if all its characters do: the others, most
         # of the table, count 0 without a scan of the text.
-        present = set(map(chr, points.tolist()))
+        present = set(points.tolist())
         taiwan_counts = [simplified_text.count(form) for form, chars in self._taiwan_forms if chars <= present]
         # Mainland words such as 数字 and 支持 are everywhere, so Taiwan words
         # need only be a quarter as frequent, but of at least two kinds.
