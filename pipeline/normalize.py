@@ -121,13 +121,17 @@ def guarded(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str],
-            rule: str) -> MappedText:
+            rule: str, needles: str = "") -> MappedText:
     """Replace every match of ``pattern`` by ``replace(match)``, keeping the offset map.
 
     Replacement characters map, in order, onto the matched ones; characters
-    the replacement does not cover are dropped under ``rule``.
+    the replacement does not cover are dropped under ``rule``.  ``needles``:
+    characters one of which every match holds; a text with none of them is
+    not scanned (:func:`holds_any`).
     """
     text, origin = mapped.text, mapped.origin
+    if needles and not holds_any(text, needles):
+        return mapped
     pieces: list[str] = []
     new_origin = array("l")
     runs: list[tuple[str, int, int]] = []
@@ -165,6 +169,16 @@ def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.
     pieces.append(text[last:])
     new_origin.extend(origin[last:])
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+
+
+def holds_any(text: str, needles: str) -> bool:
+    """Whether ``text`` holds one of the characters ``needles``.
+
+    ``re`` looks for a class of a few rare characters (``[\\r\\u2028]``) by
+    trying every position, ``str.__contains__`` at memchr speed: a few such
+    tests cost less than one scan, and most texts hold none of them.
+    """
+    return any(needle in text for needle in needles)
 
 
 def drops_of(origin: array, runs: Sequence[tuple[str, int, int]]) -> tuple[Drop, ...]:
@@ -283,8 +297,8 @@ _OTHER_LINE_END = re.compile(r"[\r\u2028\u2029]")
 
 def unify_line_endings(mapped: MappedText) -> MappedText:
     """CR LF, CR and Unicode line separators become LF."""
-    mapped = rewrite(mapped, _CR_BEFORE_LF, lambda m: "", "line_endings")
-    return rewrite(mapped, _OTHER_LINE_END, lambda m: "\n", "line_endings")
+    mapped = rewrite(mapped, _CR_BEFORE_LF, lambda m: "", "line_endings", "\r")
+    return rewrite(mapped, _OTHER_LINE_END, lambda m: "\n", "line_endings", "\r\u2028\u2029")
 
 
 # Compatibility forms whose NFKC form is the canonical one: full-width ASCII,
@@ -322,7 +336,7 @@ _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!"
 def full_width_punctuation(mapped: MappedText) -> MappedText:
     """`,` `;` `:` `?` `!` inside Chinese text become `，` `；` `：` `？` `！`."""
     return rewrite(mapped, _ASCII_PUNCT_IN_CHINESE, lambda m: m.group().translate(_FULL_WIDTH),
-                   "punctuation_width")
+                   "punctuation_width", ",;:?!")
 
 
 # A range between two numbers (3－5年, 2023～2025年, 20%〜30%) is written with
@@ -334,7 +348,7 @@ _RANGE_DASH = re.compile(rf"[{_RANGE_DASHES}](?<=[0-9０-９%％].)(?=[0-9０-�
 
 def unify_range_dashes(mapped: MappedText) -> MappedText:
     """`－` `–` `～` `〜` between numbers become `—` (3—5年), one for one."""
-    return rewrite(mapped, _RANGE_DASH, lambda m: "—", "range_dash")
+    return rewrite(mapped, _RANGE_DASH, lambda m: "—", "range_dash", _RANGE_DASHES)
 
 
 def unify_widths(mapped: MappedText) -> MappedText:
@@ -370,12 +384,13 @@ def drop_page_footers(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _PAGE_FOOTER, lambda m: "", "page_footer")
 
 
-_STRAY_SYMBOL_LINE = re.compile(r"^[ \t]*[|｜*＊#·•■□◆]+[ \t]*(?:\n|$)", re.MULTILINE)
+_STRAY_SYMBOLS = "|｜*＊#·•■□◆"
+_STRAY_SYMBOL_LINE = re.compile(rf"^[ \t]*[{re.escape(_STRAY_SYMBOLS)}]+[ \t]*(?:\n|$)", re.MULTILINE)
 
 
 def drop_stray_symbol_lines(mapped: MappedText) -> MappedText:
     """Drop lines holding only a separator glyph (`|`, `*`, `■`) left by page scraping."""
-    return rewrite(mapped, _STRAY_SYMBOL_LINE, lambda m: "", "stray_symbol")
+    return rewrite(mapped, _STRAY_SYMBOL_LINE, lambda m: "", "stray_symbol", _STRAY_SYMBOLS)
 
 
 _RUN_ON_SPACE = guarded(" ", rf"(?<=[{HAN}{CJK_PUNCT}).,;:|]) +(?=\S)")
@@ -586,6 +601,9 @@ _BLANK_LINES = guarded(r"\n", r"\n{2,}|^\n+|\n+$")
 
 def collapse_blank_lines(mapped: MappedText) -> MappedText:
     """One paragraph a line: blank lines between paragraphs are dropped."""
+    text = mapped.text
+    if "\n\n" not in text and not text.startswith("\n") and not text.endswith("\n"):
+        return mapped  # no match of _BLANK_LINES: found without trying every line break
     def replace(found: re.Match[str]) -> str:
         at_edge = found.start() == 0 or found.end() == len(found.string)
         return "" if at_edge else "\n"
