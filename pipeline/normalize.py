@@ -430,11 +430,27 @@ def remove_number_spaces(mapped: MappedText) -> MappedText:
 
 _SENTENCE_END = with_half_width(PARAGRAPH_END)
 _CLOSERS = "”’》)」』】"
-_HEADER_LINE = re.compile(
-    rf"(?:关于.*的(?:通知|意见|实施意见|指导意见|规划|方案|决定|办法|计划|纲要|细则|措施|批复|函)"
-    rf"|^[{HAN}]{{2,20}}(?:文件|人民政府|办公厅|委员会|省委|办公室)"
-    r"|〔\d{4}〕|^\d{4}年\d{1,2}月\d{1,2}日|^\(?\d{4}年\d{1,2}月\d{1,2}日\)?$|来源|來源|发布时间|\d{4}-\d{2}-\d{2})"
+# A line of a document's head (its title, issuer, number, date, a site's
+# source line): never joined.  What must start the line is matched there
+# alone, the rest searched from the few characters it starts with (see
+# guarded): one pattern searched whole tried every alternative at every
+# position, most of join_broken_lines' time.
+_HEADER_LINE_START = re.compile(
+    rf"[{HAN}]{{2,20}}(?:文件|人民政府|办公厅|委员会|省委|办公室)"
+    r"|\d{4}年\d{1,2}月\d{1,2}日|\(?\d{4}年\d{1,2}月\d{1,2}日\)?$"
 )
+_HEADER_LINE_ANYWHERE = guarded(
+    r"关〔来來发\d",
+    r"关于.*的(?:通知|意见|实施意见|指导意见|规划|方案|决定|办法|计划|纲要|细则|措施|批复|函)"
+    r"|〔\d{4}〕|来源|來源|发布时间|\d{4}-\d{2}-\d{2}"
+)
+
+
+def _is_header_line(line: str) -> bool:
+    """Whether a line (no line break in it) reads as part of a document's head."""
+    return _HEADER_LINE_START.match(line) is not None or _HEADER_LINE_ANYWHERE.search(line) is not None
+
+
 # A wrapped text: most lines stop within a few characters of one width (a
 # fixed-width PDF extraction); a clean text has one paragraph a line, of any length.
 _WRAP_TOLERANCE = 3
@@ -568,7 +584,7 @@ def _continues(line: str, following: str, paragraph: _Paragraph | None = None, *
         return False  # none of the reasons below to go on: a title (一、总体要求), without the tests
     if starts_with_marker(following) or _BLOCK_LINE.match(following):
         return False
-    if _HEADER_LINE.search(line) or _HEADER_LINE.search(following) or following[-1] in "：:":
+    if following[-1] in "：:" or _is_header_line(line) or _is_header_line(following):
         return False
     if open_end:
         return True
