@@ -219,3 +219,34 @@ def test_script_detection_weighs_each_character_by_its_side(converter):
                 balance += n * ((converter.char_to_simplified(char) != char)
                                 - (converter.char_to_traditional(char) != char))
         assert converter.detect(text)[0] == ("traditional" if balance > 0 else "simplified")
+
+
+# --- Markers: only a position holding a marker's first character is tried --------------------
+
+# What may follow a marker's first character (一、 第三章 (一) 1. ① ——).
+_MARKER_TAILS = ["、", "部分", "章", "节", "条", ")", "一)", "1)", "、x", ".x", ")x", "—文", " 文", "-文", "一、", "十章",
+                 "百条", "1、", "0、"]
+
+
+def test_no_marker_starts_with_a_character_outside_the_first_characters():
+    from pipeline import markers
+    for point in range(0x10000):
+        char = chr(point)
+        if char in markers._MARKER_FIRST or char.isdecimal():
+            continue
+        for tail in _MARKER_TAILS:
+            assert markers._ANY_MARKER.match(char + tail) is None, char + tail
+
+
+class _EveryCharacter:
+    def __contains__(self, char):
+        return True
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=range(len(TEXTS)))
+def test_markers_are_found_as_without_the_first_character_test(text, monkeypatch):
+    from pipeline import markers
+    positions = [(line, pos) for line in text.split("\n") for pos in range(len(line) + 1)]
+    gated = [markers.match_marker(line, pos) for line, pos in positions]
+    monkeypatch.setattr(markers, "_MARKER_FIRST", _EveryCharacter())
+    assert gated == [markers.match_marker(line, pos) for line, pos in positions]
