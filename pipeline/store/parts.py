@@ -32,6 +32,8 @@ from pipeline.store.files import write_atomically
 from pipeline.store.sources import Source
 
 PART_SUFFIX = ".part"
+# The current IPC format, stated once: pyarrow's default reads two environment variables per writer.
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions()
 
 
 @cache  # asked for every table of every part while the tables are assembled
@@ -51,7 +53,7 @@ def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str
     extents = {}
     for name, table in tables.items():
         start = sink.tell()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
+        with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
             writer.write_table(table)
         extents[name] = [start, sink.tell()]
     streams = sink.getvalue().to_pybytes()
