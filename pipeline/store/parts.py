@@ -113,8 +113,8 @@ def _is_extent(extent: object, size: int) -> bool:
 def read_part_table(interim_dir: Path, doc_id: str, name: str) -> pa.Table:
     """One table of a document's part: only the first line and the table's own bytes are parsed.
 
-    Called for every table of every part while the tables are assembled, after
-    :func:`part_is_current` vouched for the part.
+    Called for every table of every part while the tables are assembled: parts
+    this run wrote, or that :func:`part_is_current` vouched for.
 
     Raises:
         OSError: the part is missing, or holds no such table (as a missing table file did).
