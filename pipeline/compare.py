@@ -16,7 +16,10 @@ enter through a callable ``analyzer``: character n-grams by default
 Alignment does not compare every clause with every other one: candidates
 come from the features that are rare in the corpus (a blocking step), so the
 work grows with the number of clauses times the number of candidates, not
-with its square. Candidates are then scored exactly.
+with its square. Candidates are then scored exactly. Exact copies are found
+by their text, whatever the blocking; a text copied into more documents than
+a clause has candidates is paired through a representative (its first
+clause), so the pairs too grow linearly with the corpus.
 """
 
 from __future__ import annotations
@@ -295,9 +298,14 @@ class ClauseComparer:
         analyzer: callable ``text -> list of terms``; defaults to character
             2- and 3-grams (:class:`CharNgrams`).
         min_score: cosine similarity a pair needs to be kept, unless it is reuse.
-        n_neighbors: how many other documents' best matches each clause keeps as candidates.
-        block_max_df: features found in more clauses than this are ignored when
-            looking for candidates (not when scoring them); ``None`` uses every feature.
+        n_neighbors: how many other documents' best matches each clause keeps as
+            candidates (exact copies first, ties to the earlier document). The
+            copies of a text in its first ``n_neighbors + 1`` documents search
+            for candidates; a copy in a later document is paired with the
+            text's first clause (its representative) only.
+        block_max_df: features found in more distinct clause texts than this are
+            ignored when looking for candidates (not when scoring them, and not
+            for exact copies); ``None`` uses every feature.
         reuse_min_chars: a near-verbatim stretch at least this long is reuse.
         min_chars: clauses with fewer meaningful characters (bare headings) are not aligned.
         n_jobs: processes that search candidates and shared passages (forked
@@ -371,7 +379,11 @@ class ClauseComparer:
 
         A pair is kept when each clause is the other's best match in the other
         document and the score reaches ``min_score``, or when the clauses share
-        a near-verbatim stretch of ``reuse_min_chars`` (``reuse``). ``doc_a`` sorts
+        a near-verbatim stretch of ``reuse_min_chars`` (``reuse``). Copies of a
+        text in more than ``n_neighbors + 1`` documents: those in the first
+        ``n_neighbors + 1`` are paired as any clause, each later one with the
+        text's representative only, so there are at most ``n_neighbors`` pairs
+        per searching clause plus one per later copy. ``doc_a`` sorts
         before ``doc_b``; shared-passage offsets are offsets into each clause's text.
         Rows are in the table's sort order (doc_a, doc_b, clause_a, clause_b),
         built as Arrow arrays: a shared passage is computed once per pair of
