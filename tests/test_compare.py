@@ -357,3 +357,19 @@ def test_widely_copied_clauses_align_the_same_in_forked_processes_and_on_every_r
     forked = ClauseComparer(block_max_df=5, n_neighbors=3, n_jobs=2).fit(clauses).align_table()
     again = ClauseComparer(block_max_df=5, n_neighbors=3).fit(clauses).align_table()
     assert alone.num_rows > 50 and forked.equals(alone) and again.equals(alone)
+
+
+def test_handing_the_search_only_first_copies_gives_what_every_copy_gives(seed_tables, monkeypatch):
+    """A matched text's later copies in one document never win: the search may leave them out."""
+    clauses = seed_tables["clauses"]
+    sichuan = clauses[clauses["doc_id"] == SICHUAN_2024]
+    twice = pd.concat([sichuan, sichuan.assign(clause_id=sichuan["clause_id"] + "b")]).assign(doc_id="zz_twice.txt")
+    copies = [sichuan.assign(doc_id=f"zz_copy_{k:02d}.txt") for k in range(14)]
+    corpus = pd.concat([clauses, twice, *copies], ignore_index=True)
+    first_only = ClauseComparer().fit(corpus).align_table()
+    ranks = ClauseComparer._document_ranks
+    monkeypatch.setattr(ClauseComparer, "_document_ranks",
+                        staticmethod(lambda members, text_of, groups: (ranks(members, text_of, groups)[0],
+                                                                       np.ones(len(members), dtype=bool))))
+    every_copy = ClauseComparer().fit(corpus).align_table()
+    assert first_only.num_rows > 100 and first_only.equals(every_copy)
