@@ -250,7 +250,9 @@ TABLE_DESCRIPTIONS: Mapping[str, str] = {
     "terms": "Jieba-segmented terms per clause, with counts and TF-IDF weights over every clause.",
     "themes": "The themes of the bilingual taxonomy each clause is about, ranked.",
     "theme_shares": "Document x theme: the share of each document's text given to each theme.",
-    "alignments": "Clause pairs of different documents that say the same thing, with the longest shared passage.",
+    "alignments": ("Clause pairs of different documents that say the same thing, with the longest shared passage. "
+                   "A text copied into more than 11 documents: its copies in the first 11 (doc_id order) are paired "
+                   "with each other, every later copy with the text's first clause only."),
 }
 
 _SPAN_DESCRIPTIONS = {
