@@ -1,6 +1,7 @@
 """A folder of documents to tables: which documents need work, who does it, and the assembled tables.
 
-A run lists the documents and hashes them, works out which have no current
+A run lists the documents and hashes those whose stat changed since their
+sha256 was recorded (:class:`pipeline.store.manifest.StatCache`), works out which have no current
 part in ``data/interim`` (:mod:`pipeline.store.parts`), processes only those, on
 this process, on worker processes or on a Dask cluster (the same function
 everywhere: :func:`build_part`, which runs the one path of a document,
