@@ -198,3 +198,25 @@ def test_the_plain_command_with_work_to_do_lists_the_folder_once(tmp_path, toolk
         entry.main(args)
     assert ended.value.code == 0 and len(listings) == 1
     assert "1 processed, 2 unchanged" in capsys.readouterr().out
+
+
+def test_the_workers_inherit_the_toolkit_the_parent_built_once(tmp_path, monkeypatch):
+    """No toolkit given: the parent builds one before it forks, and no worker builds its own (each did, 3 s apiece)."""
+    from pipeline import process
+
+    built = tmp_path / "built"
+    real = process.Toolkit
+
+    class Counted(real):
+        def __init__(self, *args, **kwargs):
+            with open(built, "a") as out:
+                out.write(f"{os.getpid()}\n")
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(process, "Toolkit", Counted)
+    monkeypatch.setattr(corpus, "_WORKER_TOOLKIT", None)
+    seeds = _corpus(tmp_path / "seeds", plan=CHANGED, other=SAME_SIZE)
+    report = extract_corpus(seeds, tmp_path / "data", workers=2)
+    assert report.ok and sorted(report.processed) == ["good.txt", "other.txt", "plan.txt"]
+    assert built.read_text().split() == [str(os.getpid())]
+    assert corpus._WORKER_TOOLKIT is None  # not kept by the parent after the run
