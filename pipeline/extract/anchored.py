@@ -58,10 +58,16 @@ class AnchoredPattern:
 
     def finditer(self, text: str) -> Iterator[re.Match]:
         """The matches ``self.pattern.finditer(text)`` gives, left to right, not overlapping."""
+        first = self.anchors.search(text)
+        # Most clauses hold none of a pattern's anchors (no 年, no 月): they cost one scan, not a generator.
+        return iter(()) if first is None else self._matches(text, first.start())
+
+    def _matches(self, text: str, first: int) -> Iterator[re.Match]:
+        """``finditer``'s matches, the first anchor being at ``first``."""
         match_at = self.pattern.match
         next_open = self.opens.search if self.opens is not None else None
         start = 0  # the first start not tried yet, or the end of the last match
-        for anchor in self.anchors.finditer(text):
+        for anchor in self.anchors.finditer(text, first):
             last = anchor.start()
             start = max(start, last - self.lead)
             while start <= last:

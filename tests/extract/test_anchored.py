@@ -59,6 +59,10 @@ EXCERPTS = [
     # Anchors with no character a match opens with before them (青年, 年度, 统一), and openers that
     # are not (一体化 before 年), next to ones that are.
     "青年人才每年度统一评审，一体化年度计划，本年度3月1日前，当年上半年，自印发之日起，超一流，达到一万人",
+    # An anchor as the first or the last character, and a text without any.
+    "年底前完成",
+    "一",
+    "完成任务",
     "",
 ]
 
