@@ -142,7 +142,11 @@ _KEPT_COLUMNS = {"documents": ["doc_id"], "clauses": ["doc_id", "clause_id", "ki
 
 
 def _copied(table: pa.Table) -> pa.Table:
-    """``table`` in buffers of its own: what is kept until the end of the run must not hold the whole parts it was read from."""
+    """``table`` with one chunk a column, copied out of the parts it was read from (one part is one chunk already, kept as read).
+
+    What is kept until the end of the run must not hold every part's whole
+    file: a column selected from a part read in memory keeps all its bytes.
+    """
     return table.combine_chunks() if table.num_rows else table
 
 
