@@ -11,6 +11,8 @@ Patterns are written for canonical text (``pipeline.normalize``): full-width
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
@@ -49,6 +51,42 @@ def code_point_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     return np.unique(points, return_counts=True)
+
+
+class CodePointTable:
+    """A property of characters, looked up by code point: ``of(char)`` for each distinct one, once.
+
+    A text's characters are counted by :func:`code_point_counts`; their
+    property values are then one numpy lookup in a table of one byte per
+    code point (1.1 MB), filled the first time each code point is seen, so
+    a document costs Python calls only for the characters no earlier
+    document had.  ``of`` returns a small integer (-127..127).
+
+    >>> table = CodePointTable(lambda char: int(is_han(char)))
+    >>> table.values(np.array([ord("数"), ord("A")])).tolist()
+    [1, 0]
+    """
+
+    _UNSEEN = -128  # no value of ``of``: int8's lowest
+
+    def __init__(self, of: Callable[[str], int]) -> None:
+        self._of = of
+        self._table = np.full(sys.maxunicode + 1, self._UNSEEN, dtype=np.int8)
+
+    def values(self, points: np.ndarray) -> np.ndarray:
+        """The property of each code point of ``points`` (as :func:`code_point_counts` gives them)."""
+        values = self._table[points]
+        unseen = values == self._UNSEEN
+        if unseen.any():
+            for point in points[unseen].tolist():
+                self._table[point] = self._of(chr(point))
+            values = self._table[points]
+        return values
+
+    def weighted(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each distinct code point's property in ``text``, and how many times it occurs."""
+        points, counts = code_point_counts(text)
+        return self.values(points), counts
 
 
 def char_counts(text: str) -> Iterator[tuple[str, int]]:

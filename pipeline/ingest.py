@@ -18,11 +18,10 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from pipeline import config, containers
-from pipeline.chinese import char_counts
+from pipeline.chinese import CodePointTable
 from pipeline.errors import (
     BinaryDocumentError,
     DocumentTooLargeError,
@@ -279,13 +278,11 @@ def common_chinese_share(text: str) -> float:
     characters) or level 1 of Big5 (the 5,401 most used traditional ones).
     A mis-decoded byte string lands on rare characters, kana, private-use
     code points and symbols instead.  Each distinct character is judged
-    once (:func:`~pipeline.chinese.char_counts`).
+    once per process (:class:`~pipeline.chinese.CodePointTable`).
     """
-    letters = common = 0
-    for char, n in char_counts(text):
-        if char > "\x7f" and not _is_punctuation(char):
-            letters += n
-            common += n if _is_common(char) else 0
+    kinds, counts = _LETTER_KINDS.weighted(text)
+    letters = int(counts[kinds != _NOT_A_LETTER].sum())
+    common = int(counts[kinds == _COMMON_LETTER].sum())
     return common / letters if letters else 0.0
 
 
@@ -293,7 +290,6 @@ def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char)[0] in "PZS" and not ("\ue000" <= char <= "\uf8ff")
 
 
-@lru_cache(maxsize=None)
 def _is_common(char: str) -> bool:
     try:
         lead = char.encode("gb2312")[0]
@@ -308,13 +304,28 @@ def _is_common(char: str) -> bool:
     return 0xA440 <= code <= 0xC67E
 
 
+_NOT_A_LETTER, _RARE_LETTER, _COMMON_LETTER = 0, 1, 2
+
+
+def _letter_kind(char: str) -> int:
+    """What :func:`common_chinese_share` counts a character as: no letter (ASCII, punctuation), rare, common."""
+    if char <= "\x7f" or _is_punctuation(char):
+        return _NOT_A_LETTER
+    return _COMMON_LETTER if _is_common(char) else _RARE_LETTER
+
+
+_LETTER_KINDS = CodePointTable(_letter_kind)
+
+
 def _control_share(text: str) -> float:
     """Share of characters no text file holds: controls, unassigned, private use."""
-    bad = sum(n for char, n in char_counts(text) if _is_control(char))
-    return bad / len(text)
+    controls, counts = _CONTROLS.weighted(text)
+    return int(counts[controls == 1].sum()) / len(text)
 
 
-@lru_cache(maxsize=None)
 def _is_control(char: str) -> bool:
     return (char < " " and char not in "\n\r\t\f") or char in "\ufffd\ufeff" \
         or unicodedata.category(char) in ("Cn", "Co", "Cs")
+
+
+_CONTROLS = CodePointTable(lambda char: int(_is_control(char)))

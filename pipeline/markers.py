@@ -63,6 +63,11 @@ def _any_marker(patterns: tuple[tuple[str, int, re.Pattern[str]], ...]) -> re.Pa
 
 # One match tries every pattern, in their order, at C speed.
 _ANY_MARKER = _any_marker(MARKER_PATTERNS)
+# The characters a marker of MARKER_PATTERNS starts with, besides a decimal
+# digit (``\\d`` is any Unicode one): 第, a Chinese numeral of a section, an
+# open parenthesis, a circled number, a dash.  Most positions the segmenter
+# asks about (after every full stop) hold none of them.
+_MARKER_FIRST = frozenset("第一二三四五六七八九十百(" + CIRCLED + "—-")
 _KIND_INDEX = {kind: index for index, (kind, _, _) in enumerate(MARKER_PATTERNS)}
 RANK_OF_KIND = {kind: rank for kind, rank, _ in MARKER_PATTERNS}
 # How the marker of each numbered kind is printed: {cn} its number in Chinese, {n} in digits.
@@ -108,6 +113,8 @@ def match_marker(text: str, pos: int) -> Marker | None:
     All are tried in one match; when the first to match has a number that
     does not read (第零条, 十百、), the later ones are tried one by one.
     """
+    if pos >= len(text) or not (text[pos] in _MARKER_FIRST or text[pos].isdecimal()):
+        return None
     found = _ANY_MARKER.match(text, pos)
     if found is None:
         return None

@@ -9,7 +9,6 @@ everything in the original is accounted for (SPEC "Normalization").
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -21,13 +20,11 @@ from functools import lru_cache
 import numpy as np
 
 from pipeline import config, headers, vocabulary
-from pipeline.chinese import HAN, PARAGRAPH_END, code_point_counts, is_han, with_half_width
+from pipeline.chinese import HAN, PARAGRAPH_END, CodePointTable, code_point_counts, is_han, with_half_width
 from pipeline.headers import HeaderHit
 from pipeline.markers import match_marker, starts_with_marker
 from pipeline.patterns import any_word
 
-# A code point whose script side is not known yet (ScriptConverter.detect).
-_UNSEEN = 2
 # The numpy type of an ``array("l")`` item, the offset map's type.
 _OFFSET_DTYPE = np.dtype(f"i{array('l').itemsize}")
 
@@ -124,13 +121,17 @@ def guarded(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str],
-            rule: str) -> MappedText:
+            rule: str, needles: str = "") -> MappedText:
     """Replace every match of ``pattern`` by ``replace(match)``, keeping the offset map.
 
     Replacement characters map, in order, onto the matched ones; characters
-    the replacement does not cover are dropped under ``rule``.
+    the replacement does not cover are dropped under ``rule``.  ``needles``:
+    characters one of which every match holds; a text with none of them is
+    not scanned (:func:`holds_any`).
     """
     text, origin = mapped.text, mapped.origin
+    if needles and not holds_any(text, needles):
+        return mapped
     pieces: list[str] = []
     new_origin = array("l")
     runs: list[tuple[str, int, int]] = []
@@ -168,6 +169,16 @@ def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.
     pieces.append(text[last:])
     new_origin.extend(origin[last:])
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
+
+
+def holds_any(text: str, needles: str) -> bool:
+    """Whether ``text`` holds one of the characters ``needles``.
+
+    ``re`` looks for a class of a few rare characters (``[\\r\\u2028]``) by
+    trying every position, ``str.__contains__`` at memchr speed: a few such
+    tests cost less than one scan, and most texts hold none of them.
+    """
+    return any(needle in text for needle in needles)
 
 
 def drops_of(origin: array, runs: Sequence[tuple[str, int, int]]) -> tuple[Drop, ...]:
@@ -286,8 +297,8 @@ _OTHER_LINE_END = re.compile(r"[\r\u2028\u2029]")
 
 def unify_line_endings(mapped: MappedText) -> MappedText:
     """CR LF, CR and Unicode line separators become LF."""
-    mapped = rewrite(mapped, _CR_BEFORE_LF, lambda m: "", "line_endings")
-    return rewrite(mapped, _OTHER_LINE_END, lambda m: "\n", "line_endings")
+    mapped = rewrite(mapped, _CR_BEFORE_LF, lambda m: "", "line_endings", "\r")
+    return rewrite(mapped, _OTHER_LINE_END, lambda m: "\n", "line_endings", "\r\u2028\u2029")
 
 
 # Compatibility forms whose NFKC form is the canonical one: full-width ASCII,
@@ -325,7 +336,7 @@ _FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!"
 def full_width_punctuation(mapped: MappedText) -> MappedText:
     """`,` `;` `:` `?` `!` inside Chinese text become `，` `；` `：` `？` `！`."""
     return rewrite(mapped, _ASCII_PUNCT_IN_CHINESE, lambda m: m.group().translate(_FULL_WIDTH),
-                   "punctuation_width")
+                   "punctuation_width", ",;:?!")
 
 
 # A range between two numbers (3－5年, 2023～2025年, 20%〜30%) is written with
@@ -337,7 +348,7 @@ _RANGE_DASH = re.compile(rf"[{_RANGE_DASHES}](?<=[0-9０-９%％].)(?=[0-9０-�
 
 def unify_range_dashes(mapped: MappedText) -> MappedText:
     """`－` `–` `～` `〜` between numbers become `—` (3—5年), one for one."""
-    return rewrite(mapped, _RANGE_DASH, lambda m: "—", "range_dash")
+    return rewrite(mapped, _RANGE_DASH, lambda m: "—", "range_dash", _RANGE_DASHES)
 
 
 def unify_widths(mapped: MappedText) -> MappedText:
@@ -373,12 +384,13 @@ def drop_page_footers(mapped: MappedText) -> MappedText:
     return rewrite(mapped, _PAGE_FOOTER, lambda m: "", "page_footer")
 
 
-_STRAY_SYMBOL_LINE = re.compile(r"^[ \t]*[|｜*＊#·•■□◆]+[ \t]*(?:\n|$)", re.MULTILINE)
+_STRAY_SYMBOLS = "|｜*＊#·•■□◆"
+_STRAY_SYMBOL_LINE = re.compile(rf"^[ \t]*[{re.escape(_STRAY_SYMBOLS)}]+[ \t]*(?:\n|$)", re.MULTILINE)
 
 
 def drop_stray_symbol_lines(mapped: MappedText) -> MappedText:
     """Drop lines holding only a separator glyph (`|`, `*`, `■`) left by page scraping."""
-    return rewrite(mapped, _STRAY_SYMBOL_LINE, lambda m: "", "stray_symbol")
+    return rewrite(mapped, _STRAY_SYMBOL_LINE, lambda m: "", "stray_symbol", _STRAY_SYMBOLS)
 
 
 _RUN_ON_SPACE = guarded(" ", rf"(?<=[{HAN}{CJK_PUNCT}).,;:|]) +(?=\S)")
@@ -418,11 +430,27 @@ def remove_number_spaces(mapped: MappedText) -> MappedText:
 
 _SENTENCE_END = with_half_width(PARAGRAPH_END)
 _CLOSERS = "”’》)」』】"
-_HEADER_LINE = re.compile(
-    rf"(?:关于.*的(?:通知|意见|实施意见|指导意见|规划|方案|决定|办法|计划|纲要|细则|措施|批复|函)"
-    rf"|^[{HAN}]{{2,20}}(?:文件|人民政府|办公厅|委员会|省委|办公室)"
-    r"|〔\d{4}〕|^\d{4}年\d{1,2}月\d{1,2}日|^\(?\d{4}年\d{1,2}月\d{1,2}日\)?$|来源|來源|发布时间|\d{4}-\d{2}-\d{2})"
+# A line of a document's head (its title, issuer, number, date, a site's
+# source line): never joined.  What must start the line is matched there
+# alone, the rest searched from the few characters it starts with (see
+# guarded): one pattern searched whole tried every alternative at every
+# position, most of join_broken_lines' time.
+_HEADER_LINE_START = re.compile(
+    rf"[{HAN}]{{2,20}}(?:文件|人民政府|办公厅|委员会|省委|办公室)"
+    r"|\d{4}年\d{1,2}月\d{1,2}日|\(?\d{4}年\d{1,2}月\d{1,2}日\)?$"
 )
+_HEADER_LINE_ANYWHERE = guarded(
+    r"关〔来來发\d",
+    r"关于.*的(?:通知|意见|实施意见|指导意见|规划|方案|决定|办法|计划|纲要|细则|措施|批复|函)"
+    r"|〔\d{4}〕|来源|來源|发布时间|\d{4}-\d{2}-\d{2}"
+)
+
+
+def _is_header_line(line: str) -> bool:
+    """Whether a line (no line break in it) reads as part of a document's head."""
+    return _HEADER_LINE_START.match(line) is not None or _HEADER_LINE_ANYWHERE.search(line) is not None
+
+
 # A wrapped text: most lines stop within a few characters of one width (a
 # fixed-width PDF extraction); a clean text has one paragraph a line, of any length.
 _WRAP_TOLERANCE = 3
@@ -556,7 +584,7 @@ def _continues(line: str, following: str, paragraph: _Paragraph | None = None, *
         return False  # none of the reasons below to go on: a title (一、总体要求), without the tests
     if starts_with_marker(following) or _BLOCK_LINE.match(following):
         return False
-    if _HEADER_LINE.search(line) or _HEADER_LINE.search(following) or following[-1] in "：:":
+    if following[-1] in "：:" or _is_header_line(line) or _is_header_line(following):
         return False
     if open_end:
         return True
@@ -589,6 +617,9 @@ _BLANK_LINES = guarded(r"\n", r"\n{2,}|^\n+|\n+$")
 
 def collapse_blank_lines(mapped: MappedText) -> MappedText:
     """One paragraph a line: blank lines between paragraphs are dropped."""
+    text = mapped.text
+    if "\n\n" not in text and not text.startswith("\n") and not text.endswith("\n"):
+        return mapped  # no match of _BLANK_LINES: found without trying every line break
     def replace(found: re.Match[str]) -> str:
         at_edge = found.start() == 0 or found.end() == len(found.string)
         return "" if at_edge else "\n"
@@ -766,16 +797,16 @@ class ScriptConverter:
         # converted once here rather than for every document.
         self.taiwan_terms = {k: v for k, v in additions.items() if t2s.convert(k) != v}
         self.mainland_terms = tuple(sorted({self._s2t.convert(v) for v in self.taiwan_terms.values()}))
-        # Each form with its characters (:meth:`detect` counts only the forms
+        # Each form with its code points (:meth:`detect` counts only the forms
         # whose characters all occur in the text).
-        self._taiwan_forms = tuple((form, frozenset(form)) for form in map(t2s.convert, self.taiwan_terms))
-        self._mainland_forms = tuple((form, frozenset(form)) for form in map(t2s.convert, self.mainland_terms))
+        self._taiwan_forms = tuple((form, frozenset(map(ord, form))) for form in map(t2s.convert, self.taiwan_terms))
+        self._mainland_forms = tuple((form, frozenset(map(ord, form)))
+                                     for form in map(t2s.convert, self.mainland_terms))
         # Whether a text holds any Taiwan form at all, in one scan: most do not,
         # and then no form need be counted.
         self._any_taiwan_form = any_word(form for form, _ in self._taiwan_forms)
-        # Each code point's side, once seen: +1 only Traditional uses it,
-        # -1 only Simplified, 0 neither or not Han (1.1 MB, one byte a code point).
-        self._script_side = np.full(sys.maxunicode + 1, _UNSEEN, dtype=np.int8)
+        # Each code point's side (:meth:`_side_of`), judged once per process.
+        self._script_side = CodePointTable(self._side_of)
 
     @lru_cache(maxsize=None)
     def char_to_simplified(self, char: str) -> str:
@@ -796,11 +827,7 @@ class ScriptConverter:
         # its side, looked up by code point: normalize detects twice per
         # document (original, then canonical text).
         points, counts = code_point_counts(text)
-        sides = self._script_side[points]
-        if (sides == _UNSEEN).any():
-            for point in points[sides == _UNSEEN].tolist():
-                self._script_side[point] = self._side_of(chr(point))
-            sides = self._script_side[points]
+        sides = self._script_side.values(points)
         balance = int(np.dot(sides.astype(np.int64), counts))
         script = "traditional" if balance > 0 else "simplified"
         simplified_text = text
@@ -811,7 +838,7 @@ class ScriptConverter:
             return script, "mainland"
         # A word can only occur if all its characters do: the others, most
         # of the table, count 0 without a scan of the text.
-        present = set(map(chr, points.tolist()))
+        present = set(points.tolist())
         taiwan_counts = [simplified_text.count(form) for form, chars in self._taiwan_forms if chars <= present]
         # Mainland words such as 数字 and 支持 are everywhere, so Taiwan words
         # need only be a quarter as frequent, but of at least two kinds.

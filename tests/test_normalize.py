@@ -297,7 +297,7 @@ def _continues_in_full(line, following, paragraph, *, page_break=False, full=Fal
         return False
     if normalize_module.starts_with_marker(following) or normalize_module._BLOCK_LINE.match(following):
         return False
-    if normalize_module._HEADER_LINE.search(line) or normalize_module._HEADER_LINE.search(following) \
+    if normalize_module._is_header_line(line) or normalize_module._is_header_line(following) \
             or following[-1] in "：:":
         return False
     if line[-1] in normalize_module._OPEN_END or paragraph.open_bracket:
