@@ -330,15 +330,21 @@ class NameGrammar:
         if communist:
             name = "中共" + name
         kind = "party_organ" if party else core.kind
+        return Body(start, end, name, kind, self._english(prefix, core.name_en, home), prefix)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the grammar lives as long as the process (load_grammar is cached)
+    def _english(self, prefix: str, template: str, home: Place | None) -> str:
+        """The English name of a core's ``template`` after ``prefix``, in a document of ``home``.
+
+        The same for every mention of the body in the document, so it is composed once.
+        """
         bare_prefix = prefix[next((len(q) for q in _QUANTIFIERS if prefix.startswith(q)), 0):]
         if bare_prefix in _MULTI_PREFIXES and bare_prefix.startswith(("县级", "设区")):
             # 县级以上人民政府网信部门: the Cyberspace Affairs departments of people's governments at or above…
-            core = Core(core.canonical, core.kind,
-                        core.name_en.replace("{p}", "").strip() + " of " + self.prefix_english(prefix, home))
-        english = core.name_en.replace("{p}", self.prefix_english(prefix, home))
+            template = template.replace("{p}", "").strip() + " of " + self.prefix_english(prefix, home)
+        english = template.replace("{p}", self.prefix_english(prefix, home))
         english = english.replace("{P}", self.prefix_english(prefix, home, bare=True)).strip()
-        english = re.sub(r"\s+", " ", english).replace("the  ", "the ")
-        return Body(start, end, name, kind, english, prefix)
+        return re.sub(r"\s+", " ", english).replace("the  ", "the ")
 
     def prefix_english(self, prefix: str, home: Place | None, bare: bool = False) -> str:
         """英 of a prefix: 省 in a Zhejiang document → Zhejiang Provincial; 宁波市 → Ningbo Municipal."""
