@@ -223,7 +223,8 @@ _SUPPORT_AFTER = re.compile(r"(?:等|按职责分工|按照职责分工|按职�
 _RESPONSIBLE_AFTER = re.compile(r"(?:等|共同|具体|统一)?负责(?![制人])|(?:依据|按照|根据|依照)?(?:各自)?职责|按职责分工")
 # 各地要…, 各部门应…, 技术交易场所应当…, …不得…; not 要素, 应用, 应急.
 _OBLIGATION = re.compile(r"(?:要(?![素求点])|应当|应(?![用急对])|须|必须|不得|还应当)")
-_COOPERATE_WITH = re.compile(r"会同$")
+# What a subject's verb may follow: 等依法负责, )积极配合.
+_BEFORE_VERB = re.compile(r"^[)）]?等?(?:依法|积极|切实|严格|统一|共同)?")
 
 _ANNOTATION = re.compile(
     rf"(?P<label>(?:牵头|责任|负责|主责|配合|参与|协同|协办)[{HAN}]{{0,4}}?(?:单位|部门))[：:]"
@@ -656,16 +657,16 @@ def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]], bou
     start, end = chain[0].start, chain[-1].end
     piece_start = _piece_start(boundaries, start)
     before = text[piece_start:start]
-    if _COOPERATE_WITH.search(before):
+    if before.endswith("会同"):
         return "support"  # 办公室要会同有关部门…: the departments work with the lead
     after = text[end:_piece_end(text, end)]
     if _is_trigger_object(text, start, piece_start, spans):
         if _NOMINAL_OBJECT.match(after) or _QUALIFIER_AFTER.match(after):
             return "mentioned"
         return "actor"
-    by = _BY.search(before) is not None
+    by = "由" in before and _BY.search(before) is not None  # _BY would be tried at every position
     if _SUBJECT_LEAD_IN.fullmatch(before) or by:
-        stripped = re.sub(r"^[)）]?等?(?:依法|积极|切实|严格|统一|共同)?", "", after)
+        stripped = _BEFORE_VERB.sub("", after, count=1)
         if _LEAD_AFTER.match(stripped):
             return "lead"
         if _SUPPORT_AFTER.match(stripped):

@@ -143,3 +143,27 @@ def test_find_parties_is_an_iterator_over_sorted_hits(gazetteer: Gazetteer) -> N
     assert iter(hits) is hits
     listed = list(hits)
     assert listed == sorted(listed, key=lambda h: (h.start, h.end)) and listed
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("鼓励有条件的地区先行先试，支持具备条件的城市建设。", ["有条件的地区", "具备条件的城市"]),
+    ("支持有条件的市(州)建设区域中心。", ["有条件的市(州)"]),
+    ("鼓励有能力的企业参与。", []),  # no 条件的: the capable-places pattern is not tried
+])
+def test_capable_places_found_where_the_guard_lets_them(text: str, expected: list[str]) -> None:
+    from pipeline.extract.party_patterns import _CAPABLE_PLACES, actor_groups
+
+    regions = [name for _, _, name, kind in actor_groups(text) if kind == "region"]
+    assert regions == [m.group() for m in _CAPABLE_PLACES.finditer(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("由市科委受理。", [("市科学技术委员会", "responsible")]),
+    ("并由市地方金融管理部门汇总。", [("市地方金融管理部门", "responsible")]),
+    ("市经济信息化委要会同有关部门制定方案。", [("市经济和信息化委员会", "lead"), ("有关部门", "support")]),
+    ("市财政局等依法负责资金保障。", [("市财政局", "responsible")]),
+    ("推动市财政局理由充分的事项。", [("市财政局", "actor")]),  # 由 inside 理由: no 由X
+])
+def test_duty_roles_read_with_the_cheap_checks(text: str, expected, gazetteer: Gazetteer) -> None:
+    # _BY is tried only where 由 is, 会同$ is read as endswith: the roles of the patterns.
+    assert [(h.name, h.role) for h in find_parties(text, gazetteer)] == expected
