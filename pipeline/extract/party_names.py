@@ -411,15 +411,14 @@ class _Parts(NamedTuple):
 
     @classmethod
     def of(cls, head: re.Match, prefix: re.Match | None) -> "_Parts":
-        before = prefix.groupdict() if prefix is not None else {}
-        core = head.groupdict()
+        # Both patterns name these groups (the body pattern all of them): one group() call each.
+        cpc, quant, pre = prefix.group("cpc", "quant", "pre") if prefix is not None else (None, None, None)
+        organ, domains, suffix, core, tail = head.group("organ", "domains", "suffix", "core", "tail")
         return cls(
-            start=prefix.start() if before.get("pre") else head.start(),
-            end=head.end(),
-            cpc=before.get("cpc"), quant=before.get("quant"), pre=before.get("pre"),
-            organ=core.get("organ"), domains=core.get("domains"),
-            domains_start=head.start("domains") if core.get("domains") else -1,
-            suffix=core.get("suffix"), core=core.get("core"), tail=core.get("tail"),
+            start=prefix.start() if pre else head.start(), end=head.end(),
+            cpc=cpc, quant=quant, pre=pre, organ=organ, domains=domains,
+            domains_start=head.start("domains") if domains else -1,
+            suffix=suffix, core=core, tail=tail,
         )
 
 
