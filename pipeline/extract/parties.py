@@ -182,6 +182,8 @@ _EVENT_AFTER = re.compile(rf"[{HAN}A-Za-z0-9]{{0,8}}?(?:大会|博览会|洽谈�
 _SYSTEM_AFTER = re.compile(rf"[{HAN}]{{0,10}}?(?:数据库|信息系统|信息平台)")
 # 张某 省发展改革委主任: a job title names a person, not the body.
 _JOB_TITLE_AFTER = re.compile(r"(?:党组)?(?:常务)?(?:副)?(?:主任|局长|厅长|部长|书记|主席|秘书长|司长|处长|署长|行长|院长|市长|省长|县长|区长|委员)(?![会])")
+# One pattern for the three: a mention followed by any of them is dropped.
+_NOT_A_PARTY_AFTER = re.compile("|".join(p.pattern for p in (_EVENT_AFTER, _SYSTEM_AFTER, _JOB_TITLE_AFTER)))
 _SLOGAN_PREFIXES = ("数字", "智联", "智慧", "全景", "计算", "连接", "感知", "工赋")
 # Facilities, platforms, zones: parties only when they act or are addressed.
 _FACILITY_NAME = re.compile(
@@ -221,7 +223,8 @@ _SUPPORT_AFTER = re.compile(r"(?:等|按职责分工|按照职责分工|按职�
 _RESPONSIBLE_AFTER = re.compile(r"(?:等|共同|具体|统一)?负责(?![制人])|(?:依据|按照|根据|依照)?(?:各自)?职责|按职责分工")
 # 各地要…, 各部门应…, 技术交易场所应当…, …不得…; not 要素, 应用, 应急.
 _OBLIGATION = re.compile(r"(?:要(?![素求点])|应当|应(?![用急对])|须|必须|不得|还应当)")
-_COOPERATE_WITH = re.compile(r"会同$")
+# What a subject's verb may follow: 等依法负责, )积极配合.
+_BEFORE_VERB = re.compile(r"^[)）]?等?(?:依法|积极|切实|严格|统一|共同)?")
 
 _ANNOTATION = re.compile(
     rf"(?P<label>(?:牵头|责任|负责|主责|配合|参与|协同|协办)[{HAN}]{{0,4}}?(?:单位|部门))[：:]"
@@ -248,7 +251,10 @@ _DATE_LINE = re.compile(r"^[ \t\u3000]*\d{4}年\d{1,2}月\d{1,2}日")
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return bool(spans) and any(s <= start and end <= e for s, e in spans)
+    for span_start, span_end in spans:  # a loop, not any(): most lists are empty or short
+        if span_start <= start and end <= span_end:
+            return True
+    return False
 
 
 # --- scanning ---------------------------------------------------------------------
@@ -291,9 +297,27 @@ def _entry_name(text: str, start: int, end: int, entry: GazetteerEntry, home: Pl
 
 
 def _gazetteer_names(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
-    return [_entry_name(text, start, end, gazetteer.by_surface[surface], home, gazetteer.grammar,
-                        gazetteer.variant_of.get(surface))
-            for start, end, surface in gazetteer.surface_words.find(text)]
+    mentions = _mentions(gazetteer, home)
+    names = []
+    for start, end, surface in gazetteer.surface_words.find(text):
+        fields = mentions.get(surface)
+        if fields is None:
+            entry = gazetteer.by_surface[surface]
+            fields = mentions[surface] = _entry_name(text, start, end, entry, home, gazetteer.grammar,
+                                                     gazetteer.variant_of[surface])[2:]
+        names.append(_Name(start, end, *fields))
+    return names
+
+
+@lru_cache(maxsize=64)
+def _mentions(gazetteer: Gazetteer, home: Place | None) -> dict[str, tuple]:
+    """Surface -> the fields of its mention after the offsets, filled as surfaces are met.
+
+    A gazetteer surface is the same mention wherever a document of ``home``
+    writes it: its canonical name (or, for a group, the form as written, which
+    is the surface's variant), kind and English are read once, not at every match.
+    """
+    return {}
 
 
 def _grammar_names(text: str, grammar: NameGrammar, home: Place | None) -> list[_Name]:
@@ -344,16 +368,23 @@ def _scan(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
             continue
         kept.append(candidate)
     merged = _leftmost_longest(kept + known)
-    return [_with_branch(text, n, grammar) for n in merged]
+    last_branch = _last_branch(text)
+    return [_with_branch(text, n, grammar, last_branch) for n in merged]
 
 
 # 中国科学院上海分院, 中国银行浙江省分行: a named organization's branch in a place is one party.
 _BRANCH_SUFFIX = re.compile(r"分院|分会|分公司|分行|支行|分署|分局|分中心|办事处")
 
 
-def _with_branch(text: str, name: _Name, grammar: NameGrammar) -> _Name:
-    if name.generic or name.kind == "region" or name.source not in ("gazetteer", "grammar"):
-        return name
+def _last_branch(text: str) -> int:
+    """Where the last :data:`_BRANCH_SUFFIX` of the text starts, -1 when it has none."""
+    return max((m.start() for m in _BRANCH_SUFFIX.finditer(text)), default=-1)
+
+
+def _with_branch(text: str, name: _Name, grammar: NameGrammar, last_branch: int) -> _Name:
+    """``name`` with the branch after it, if any; ``last_branch`` is where the text's last :data:`_BRANCH_SUFFIX` starts (-1: none)."""
+    if name.end >= last_branch or name.generic or name.kind == "region" or name.source not in ("gazetteer", "grammar"):
+        return name  # a branch suffix starts after a place after the name: none is left after it
     place = grammar.place_words.match(text, name.end)
     if place is None:
         return name
@@ -483,6 +514,8 @@ def _list_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Pla
 
 def _annotations(text: str, gazetteer: Gazetteer, home: Place | None) -> tuple[list[PartyHit], list[tuple[int, int]]]:
     hits, covered = [], []
+    if "：" not in text and ":" not in text and "(" not in text and "（" not in text:
+        return hits, covered  # every annotation has a label's colon or a bracket
     for match in _ANNOTATION.finditer(text):
         label = match.group("label")
         role = next((r for word, r in _LABEL_ROLE.items() if label.startswith(word)), "responsible")
@@ -520,6 +553,8 @@ def _is_recipients(names: list[_Name], text: str, start: int, end: int) -> bool:
 
 def _addressees(text: str, gazetteer: Gazetteer, home: Place | None) -> tuple[list[PartyHit], list[tuple[int, int]]]:
     hits, covered = [], []
+    if "：" not in text and ":" not in text:
+        return hits, covered  # a recipients line and a cc line end or start with a colon
     for match in _ADDRESSEE_LINE.finditer(text):
         body = match.group("body")
         if not _UNIT_END.search(body) and not body.endswith(("各有关单位", "有关单位", "各单位")):
@@ -548,7 +583,7 @@ def _is_dropped(text: str, name: _Name, quoted: list[tuple[int, int]]) -> bool:
     if _inside(quoted, start, end) and not (name.kind in ("institution", "enterprise") and start > 0
                                               and text[start - 1] == "“" and text[end:end + 1] == "”"):
         return True
-    if _EVENT_AFTER.match(text, end) or _SYSTEM_AFTER.match(text, end) or _JOB_TITLE_AFTER.match(text, end):
+    if _NOT_A_PARTY_AFTER.match(text, end):
         return True
     if name.kind == "region":
         if 0 < start and text[start - 1] in "(（" and end < len(text) and text[end] in ")）":
@@ -622,16 +657,16 @@ def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]], bou
     start, end = chain[0].start, chain[-1].end
     piece_start = _piece_start(boundaries, start)
     before = text[piece_start:start]
-    if _COOPERATE_WITH.search(before):
+    if before.endswith("会同"):
         return "support"  # 办公室要会同有关部门…: the departments work with the lead
     after = text[end:_piece_end(text, end)]
     if _is_trigger_object(text, start, piece_start, spans):
         if _NOMINAL_OBJECT.match(after) or _QUALIFIER_AFTER.match(after):
             return "mentioned"
         return "actor"
-    by = _BY.search(before) is not None
+    by = "由" in before and _BY.search(before) is not None  # _BY would be tried at every position
     if _SUBJECT_LEAD_IN.fullmatch(before) or by:
-        stripped = re.sub(r"^[)）]?等?(?:依法|积极|切实|严格|统一|共同)?", "", after)
+        stripped = _BEFORE_VERB.sub("", after, count=1)
         if _LEAD_AFTER.match(stripped):
             return "lead"
         if _SUPPORT_AFTER.match(stripped):
@@ -667,7 +702,9 @@ def _keeps(name: _Name, role: str, home: Place | None) -> bool:
 
 def _issuer_spans(text: str) -> list[tuple[int, int]]:
     """Spans where a body is the issuer: the title line before 关于/印发, and a signature block."""
-    spans = []
+    spans: list[tuple[int, int]] = []
+    if "关于" not in text and "印发" not in text and "年" not in text:
+        return spans  # neither a title nor a signature block's date line
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
     for start, _, line in lines:
         # Only a line with 关于 or 印发 can be a title (the pattern's lazy issuer would try 60 lengths).
@@ -729,7 +766,8 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> 
                 own_role = "lead"  # 会商机制牵头部门: the name itself says it leads
             if _keeps(name, own_role, home):
                 found.append(_hit(text, name, own_role))
-    yield from sorted(found, key=lambda h: (h.start, h.end))
+    # An iterator over the sorted list, not a generator resumed once per hit.
+    return iter(sorted(found, key=lambda h: (h.start, h.end)))
 
 
 def document_home(issuer: str | None, title: str | None, gazetteer: Gazetteer,

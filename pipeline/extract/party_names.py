@@ -330,15 +330,21 @@ class NameGrammar:
         if communist:
             name = "中共" + name
         kind = "party_organ" if party else core.kind
+        return Body(start, end, name, kind, self._english(prefix, core.name_en, home), prefix)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the grammar lives as long as the process (load_grammar is cached)
+    def _english(self, prefix: str, template: str, home: Place | None) -> str:
+        """The English name of a core's ``template`` after ``prefix``, in a document of ``home``.
+
+        The same for every mention of the body in the document, so it is composed once.
+        """
         bare_prefix = prefix[next((len(q) for q in _QUANTIFIERS if prefix.startswith(q)), 0):]
         if bare_prefix in _MULTI_PREFIXES and bare_prefix.startswith(("县级", "设区")):
             # 县级以上人民政府网信部门: the Cyberspace Affairs departments of people's governments at or above…
-            core = Core(core.canonical, core.kind,
-                        core.name_en.replace("{p}", "").strip() + " of " + self.prefix_english(prefix, home))
-        english = core.name_en.replace("{p}", self.prefix_english(prefix, home))
+            template = template.replace("{p}", "").strip() + " of " + self.prefix_english(prefix, home)
+        english = template.replace("{p}", self.prefix_english(prefix, home))
         english = english.replace("{P}", self.prefix_english(prefix, home, bare=True)).strip()
-        english = re.sub(r"\s+", " ", english).replace("the  ", "the ")
-        return Body(start, end, name, kind, english, prefix)
+        return re.sub(r"\s+", " ", english).replace("the  ", "the ")
 
     def prefix_english(self, prefix: str, home: Place | None, bare: bool = False) -> str:
         """英 of a prefix: 省 in a Zhejiang document → Zhejiang Provincial; 宁波市 → Ningbo Municipal."""
@@ -405,15 +411,14 @@ class _Parts(NamedTuple):
 
     @classmethod
     def of(cls, head: re.Match, prefix: re.Match | None) -> "_Parts":
-        before = prefix.groupdict() if prefix is not None else {}
-        core = head.groupdict()
+        # Both patterns name these groups (the body pattern all of them): one group() call each.
+        cpc, quant, pre = prefix.group("cpc", "quant", "pre") if prefix is not None else (None, None, None)
+        organ, domains, suffix, core, tail = head.group("organ", "domains", "suffix", "core", "tail")
         return cls(
-            start=prefix.start() if before.get("pre") else head.start(),
-            end=head.end(),
-            cpc=before.get("cpc"), quant=before.get("quant"), pre=before.get("pre"),
-            organ=core.get("organ"), domains=core.get("domains"),
-            domains_start=head.start("domains") if core.get("domains") else -1,
-            suffix=core.get("suffix"), core=core.get("core"), tail=core.get("tail"),
+            start=prefix.start() if pre else head.start(), end=head.end(),
+            cpc=cpc, quant=quant, pre=pre, organ=organ, domains=domains,
+            domains_start=head.start("domains") if domains else -1,
+            suffix=suffix, core=core, tail=tail,
         )
 
 
