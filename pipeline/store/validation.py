@@ -118,7 +118,7 @@ def theme_ids() -> tuple[str, ...]:
 
 
 class Tables:
-    """The tables of one validation run, each with a ROW column (its row positions), by name.
+    """The tables of one validation run by name; their columns read a ROW column too (each row's position).
 
     Key lookups are kept once computed: the foreign key of spans to clauses
     and the checks that read a span's clause share one.
@@ -132,7 +132,7 @@ class Tables:
     def columns(self, table: str) -> Columns:
         """The columns of ``table`` as single arrays, for formulas and key codes."""
         if table not in self._columns:
-            self._columns[table] = Columns(self[table])
+            self._columns[table] = Columns(self[table], positions=ROW)
         return self._columns[table]
 
     def parent_rows(self, table: str, keys: Sequence[str], parent: str, parent_keys: Sequence[str]) -> np.ndarray:
@@ -222,8 +222,7 @@ def unique(table: str, keys: Sequence[str]) -> Check:
         # As in a group-by, nulls are put together: two rows with a null key part are a repeat too.
         columns = tables.columns(table)
         codes = fx.key_codes([columns[key] for key in keys], nulls_match=True)
-        _, group, size = np.unique(codes, return_inverse=True, return_counts=True)
-        return _rows(np.flatnonzero(size[group] > 1))
+        return _rows(fx.repeated(codes))
 
     return Check(table, f"unique({', '.join(keys)})", f"one row per ({', '.join(keys)})", find, columns=tuple(keys),
                  constraint={"unique": tuple(keys)})
@@ -266,8 +265,7 @@ def in_set(table: str, column: str, allowed: Collection[str] | Callable[[], Coll
     @functools.cache  # a function giving the values reads them once, when the check first runs
     def predicate() -> Formula:
         values = list(allowed() if callable(allowed) else allowed)
-        expression = fx.field(column).isin(values)
-        return fx.field(column).is_null() | expression if nullable else expression
+        return fx.field(column).isin(values + [None] if nullable else values)  # a null is in the set when it is allowed
 
     def find(tables: Tables) -> pa.Table:
         return _rows(fx.failing(tables.columns(table), predicate()))
@@ -736,7 +734,7 @@ def validate_tables(tables: Mapping[str, pa.Table | pd.DataFrame],
     Returns:
         The violations, in the order the checks are declared; empty when all pass.
     """
-    arrow = Tables({name: _indexed(_as_arrow(name, table)) for name, table in tables.items()})
+    arrow = Tables({name: _as_arrow(name, table) for name, table in tables.items()})
     runnable = [check for check in checks if all(name in arrow for name in check.tables_needed())]
     violations = []
     for check in runnable:
@@ -775,10 +773,6 @@ def _as_arrow(name: str, table: pa.Table | pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(table, preserve_index=False)
 
 
-def _indexed(table: pa.Table) -> pa.Table:
-    return table.append_column(ROW, pa.array(np.arange(table.num_rows, dtype=np.int64)))
-
-
 def _violation(check: Check, table: pa.Table, found: pa.Table, max_rows: int) -> Violation:
     if ROW in found.column_names:
         found = found.sort_by(ROW)
@@ -786,8 +780,7 @@ def _violation(check: Check, table: pa.Table, found: pa.Table, max_rows: int) ->
         head = found.slice(0, max_rows)
         rows = table.take(head[ROW]).to_pandas()
         for column in head.column_names:
-            if column != ROW:
-                rows[column] = head[column].to_pandas()
+            rows[column] = head[column].to_pandas()
         rows = rows[[ROW, *(c for c in rows.columns if c != ROW)]]
     else:
         count = found.num_rows
