@@ -40,17 +40,49 @@ class Formula:
         ``memo`` keeps the value of every formula evaluated on these columns, so
         a part that several checks share (``kind`` is a marker kind) is computed once.
         """
+        value = self._value(columns, memo)
+        if isinstance(value, pa.Scalar):  # decided for every row at once (see _value)
+            rows = columns.table.num_rows if isinstance(columns, Columns) else len(next(iter(columns.values())))
+            value = pa.repeat(value, rows)
+        return value
+
+    def _value(self, columns: Mapping[str, pa.Array], memo: dict | None) -> pa.Array | pa.Scalar:
+        """The formula's value: an array, or one scalar when it is the same on every row.
+
+        On one document's rows a column is often null everywhere or nowhere
+        (a document's dates, a target's value_max): its null test is then one
+        value, and the Kleene ``|`` and ``&`` it decides (``true | x`` is true,
+        ``false | x`` is ``x``) are not computed, nor their other side.
+        """
         if self.function == "field":
             return columns[self.arguments[0]]
         if memo is not None and id(self) in memo:
             return memo[id(self)][1]
-        values = [argument.evaluate(columns, memo) if isinstance(argument, Formula) else argument
-                  for argument in self.arguments]
-        value = pc.call_function(self.function, values, self.options)
+        if self.function in _KLEENE:
+            value = self._kleene(columns, memo)
+        else:
+            values = [argument._value(columns, memo) if isinstance(argument, Formula) else argument
+                      for argument in self.arguments]
+            value = _null_test(self.function, values[0]) if self.function in _NULL_TESTS else None
+            if value is None:
+                value = pc.call_function(self.function, values, self.options)
         if memo is not None:
             memo[id(self)] = (self, value)  # the formula is kept with its value, so its id stays its own
         return value
 
+    def _kleene(self, columns: Mapping[str, pa.Array], memo: dict | None) -> pa.Array | pa.Scalar:
+        """``and_kleene`` or ``or_kleene``, not computed when one side is a value that decides it."""
+        deciding = self.function == "or_kleene"  # true decides an or, false an and; the other value leaves the other side
+        left, right = self.arguments
+        left = left._value(columns, memo) if isinstance(left, Formula) else left
+        if _constant(left) is deciding:
+            return left
+        right = right._value(columns, memo) if isinstance(right, Formula) else right
+        if _constant(left) is (not deciding) or _constant(right) is deciding:
+            return right
+        if _constant(right) is (not deciding):
+            return left
+        return pc.call_function(self.function, [left, right], self.options)
     def _call(self, function: str, *others: object, options: pc.FunctionOptions | None = None) -> Formula:
         return Formula(function, [self, *map(_operand, others)], options)
 
@@ -109,6 +141,27 @@ class Formula:
     def matches(self, pattern: str) -> Formula:
         """Whether the (string) value matches the regular expression ``pattern`` (RE2, as ``match_substring_regex``)."""
         return self._call("match_substring_regex", options=pc.MatchSubstringOptions(pattern))
+
+
+_KLEENE = ("and_kleene", "or_kleene")
+_NULL_TESTS = ("is_null", "is_valid")
+
+
+def _constant(value: object) -> bool | None:
+    """True or False for a boolean scalar that holds one, else None (an array, a null)."""
+    if isinstance(value, pa.BooleanScalar) and value.is_valid:
+        return value.as_py()
+    return None
+
+
+def _null_test(function: str, value: object) -> pa.BooleanScalar | None:
+    """``is_null`` or ``is_valid`` of an array null on no row or on every row, as one value; else None."""
+    if not isinstance(value, pa.Array) or (0 < value.null_count < len(value)) or not len(value):
+        return None
+    if value.type == pa.null():
+        return None  # no type to read values from: computed as usual
+    null = value.null_count == len(value)
+    return pa.scalar(null if function == "is_null" else not null)
 
 
 def field(name: str) -> Formula:

@@ -373,8 +373,14 @@ def _seq_in_order(tables: Tables) -> pa.Table:
     groups = pa.table({"doc_id": clauses["doc_id"].take(pa.array(first)),
                        "seq_count_distinct": pa.array(seq_count, pa.int64()),
                        "seq_min": pa.array(low, seq.type, mask=none), "seq_max": pa.array(high, seq.type, mask=none)})
-    ok = (fx.field("seq_min") == 0) & (fx.field("seq_max") == fx.field("seq_count_distinct") - 1)
-    return _failing(groups, ok)
+    return _failing(groups, _SEQ_RUNS_FROM_0)
+
+
+# Formulas of the checks over groups, built once (a scalar per literal), not per document.
+_SEQ_RUNS_FROM_0 = (fx.field("seq_min") == 0) & (fx.field("seq_max") == fx.field("seq_count_distinct") - 1)
+_CLAUSES_COUNTED = fx.field("n_clauses") == fx.field("clause_rows")
+_EFFECTIVE_DATE = (fx.field("role") == "effective") & fx.field("start_date").is_valid()
+_SHARES_AT_MOST_1 = fx.field("share_sum") <= fx.field("share_count").cast(pa.float64()) * 5e-7 + (1 + 1e-6)
 
 
 def _n_clauses_counted(tables: Tables) -> pa.Table:
@@ -385,7 +391,7 @@ def _n_clauses_counted(tables: Tables) -> pa.Table:
     clause_rows = np.where(codes != fx.NO_KEY, counts[np.maximum(codes, 0)], 0)  # a null doc_id has no clauses
     joined = pa.table({ROW: documents[ROW], "n_clauses": documents["n_clauses"],
                        "clause_rows": pa.array(clause_rows, pa.int64())})
-    return _failing(joined, fx.field("n_clauses") == fx.field("clause_rows")).select([ROW, "clause_rows"])
+    return _failing(joined, _CLAUSES_COUNTED).select([ROW, "clause_rows"])
 
 
 def _effective_date_in_dates(tables: Tables) -> pa.Table:
@@ -395,7 +401,7 @@ def _effective_date_in_dates(tables: Tables) -> pa.Table:
     for 自公布之日起); the dates table reads the same words, so the two must agree when both exist.
     """
     documents, dates = tables.columns("documents"), tables.columns("dates")
-    effective = fx.holding(dates, (fx.field("role") == "effective") & fx.field("start_date").is_valid())
+    effective = fx.holding(dates, _EFFECTIVE_DATE)
     codes, date_codes = fx.shared_key_codes([documents["doc_id"]], [dates["doc_id"]])
     days, date_days = fx.shared_key_codes([documents["doc_id"], documents["effective_date"]],
                                           [dates["doc_id"], dates["start_date"]])
@@ -423,8 +429,7 @@ def _shares_sum(tables: Tables) -> pa.Table:
     total = np.bincount(group[counted], weights=values, minlength=len(first))  # added in row order
     groups = pa.table({"doc_id": shares["doc_id"].take(pa.array(first)), "share_count": pa.array(count, pa.int64()),
                        "share_sum": pa.array(total, pa.float64(), mask=count == 0)})
-    limit = fx.field("share_count").cast(pa.float64()) * 5e-7 + (1 + 1e-6)
-    return _failing(groups, fx.field("share_sum") <= limit)
+    return _failing(groups, _SHARES_AT_MOST_1)
 
 
 def _with_clause_chars(tables: Tables, side: str) -> pa.Table:
