@@ -6,7 +6,10 @@ same operators calling the same compute functions (``&`` is ``and_kleene``,
 ``|`` is ``or_kleene``, ``+`` is ``add_checked``), so nulls and casts behave
 as they do in an Expression. It is evaluated by calling those functions on the
 columns directly, not through an Acero plan: on one document's tables (tens of
-rows) a plan's fixed cost, not the rows, was most of the checks' time.
+rows) a plan's fixed cost, not the rows, was most of the checks' time. For
+the same reason a null test that is one value for the whole column is not
+computed per row, nor the ``|`` or ``&`` it decides, and booleans and key
+indices reach numpy from Arrow's buffers, without a cast or fill_null.
 
 Keys are matched through :func:`key_codes`: each row's key as one integer,
 shared between the rows of two tables, so a foreign key, a lookup of the

@@ -16,8 +16,9 @@ tables (one lookup per key, shared by the foreign key and the checks that read
 the parent row), and groups are counted with numpy: no Acero plan, whose fixed
 cost per call was most of the time on one document's tables of tens of rows.
 Only the alignment passages are compared in Python, one short string per pair.
-The same engine runs the per-document checks (about 8 ms of CPU per benchmark
-document) and the corpus-level ones (0.4 to 0.5 s for 1,000 documents, from 1.5).
+The same engine runs the per-document checks (6 to 7 ms of CPU per benchmark
+document, about 200 compute calls) and the corpus-level ones (0.4 to 0.5 s for
+1,000 documents, from 1.5).
 
 A check reads one or more tables (``Check.needs``); when any of them is absent
 from the mapping the check is skipped. Validating a partial set is useful in
