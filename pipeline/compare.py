@@ -16,7 +16,10 @@ enter through a callable ``analyzer``: character n-grams by default
 Alignment does not compare every clause with every other one: candidates
 come from the features that are rare in the corpus (a blocking step), so the
 work grows with the number of clauses times the number of candidates, not
-with its square. Candidates are then scored exactly.
+with its square. Candidates are then scored exactly. Exact copies are found
+by their text, whatever the blocking; a text copied into more documents than
+a clause has candidates is paired through a representative (its first
+clause), so the pairs too grow linearly with the corpus.
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ _CHUNK_CHARS = 1 << 19
 _MIN_BLOCK = 5
 _REUSE_BOUND_N = 4
 _WINDOW_BUCKETS = 1 << 24
+# What a text scores against itself while candidates are ranked: above any
+# cosine (at most 1), so a clause's exact copies are its first candidates.
+_EXACT_COPY = 2.0
 
 
 class CharNgrams:
@@ -292,9 +298,14 @@ class ClauseComparer:
         analyzer: callable ``text -> list of terms``; defaults to character
             2- and 3-grams (:class:`CharNgrams`).
         min_score: cosine similarity a pair needs to be kept, unless it is reuse.
-        n_neighbors: how many other documents' best matches each clause keeps as candidates.
-        block_max_df: features found in more clauses than this are ignored when
-            looking for candidates (not when scoring them); ``None`` uses every feature.
+        n_neighbors: how many other documents' best matches each clause keeps as
+            candidates (exact copies first, ties to the earlier document). The
+            copies of a text in its first ``n_neighbors + 1`` documents search
+            for candidates; a copy in a later document is paired with the
+            text's first clause (its representative) only.
+        block_max_df: features found in more distinct clause texts than this are
+            ignored when looking for candidates (not when scoring them, and not
+            for exact copies); ``None`` uses every feature.
         reuse_min_chars: a near-verbatim stretch at least this long is reuse.
         min_chars: clauses with fewer meaningful characters (bare headings) are not aligned.
         n_jobs: processes that search candidates and shared passages (forked
@@ -368,7 +379,11 @@ class ClauseComparer:
 
         A pair is kept when each clause is the other's best match in the other
         document and the score reaches ``min_score``, or when the clauses share
-        a near-verbatim stretch of ``reuse_min_chars`` (``reuse``). ``doc_a`` sorts
+        a near-verbatim stretch of ``reuse_min_chars`` (``reuse``). Copies of a
+        text in more than ``n_neighbors + 1`` documents: those in the first
+        ``n_neighbors + 1`` are paired as any clause, each later one with the
+        text's representative only, so there are at most ``n_neighbors`` pairs
+        per searching clause plus one per later copy. ``doc_a`` sorts
         before ``doc_b``; shared-passage offsets are offsets into each clause's text.
         Rows are in the table's sort order (doc_a, doc_b, clause_a, clause_b),
         built as Arrow arrays: a shared passage is computed once per pair of
@@ -448,19 +463,27 @@ class ClauseComparer:
             return pd.DataFrame(columns=["i", "j", "score", "mutual"])
         blocked = matrix
         if self.block_max_df is not None:
-            # Clauses, not distinct texts: every copy of a text counts.
-            copies = np.bincount(text_of, minlength=matrix.shape[0])
-            document_frequency = np.bincount(matrix.indices, weights=np.repeat(copies, np.diff(matrix.indptr)),
-                                             minlength=matrix.shape[1])
+            # Distinct texts, not clauses: the product runs over distinct texts,
+            # so this is what bounds its work. Copies of a text do not make its
+            # features common, and they find each other by their text (_neighbours).
+            document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
             blocked = matrix[:, np.flatnonzero(document_frequency <= self.block_max_df)]
         # The product runs over distinct texts, and each clause takes its text's matches.
         transposed = blocked.T.tocsr()  # the product converts its right operand on every call: once here
         members = np.argsort(text_of, kind="stable")  # clauses by text, in clause order within a text
-        member_starts = np.concatenate(([0], np.cumsum(np.bincount(text_of, minlength=matrix.shape[0]))))
+        member_starts = _starts(text_of[members], matrix.shape[0])
+        # Copies in a text's first n_neighbors + 1 documents search for
+        # candidates; a copy in a later document is paired with the text's
+        # first clause (its representative) only.
+        rank, first_in_document = self._document_ranks(members, text_of, groups)
+        searching = rank <= self.n_neighbors
+        firsts = members[first_in_document & searching]
         found = _in_processes(self._neighbours, _chunks(matrix.shape[0], _CHUNK_ROWS), self.n_jobs,
-                              (blocked, transposed, groups, text_of, members, member_starts))
-        edge_i = np.concatenate([i for i, _ in found]) if found else np.zeros(0, dtype=np.int64)
-        edge_j = np.concatenate([j for _, j in found]) if found else np.zeros(0, dtype=np.int64)
+                              (blocked, transposed, groups, text_of, members, member_starts, searching,
+                               firsts, _starts(text_of[firsts], matrix.shape[0])))
+        later = members[~searching]
+        edge_i = np.concatenate([i for i, _ in found] + [later])
+        edge_j = np.concatenate([j for _, j in found] + [members[member_starts[text_of[later]]]])
         # Each direction found separately; score each unordered pair once, exactly.
         low = np.minimum(edge_i, edge_j)
         high = np.maximum(edge_i, edge_j)
@@ -488,21 +511,51 @@ class ClauseComparer:
         pairs["mutual"] = pairs.index.isin(best_for_i.index.intersection(best_for_j.index))
         return pairs.sort_values(["i", "j"]).reset_index(drop=True)
 
+    @staticmethod
+    def _document_ranks(members: np.ndarray, text_of: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each clause of ``members`` (by text, in clause order): its document's rank among its text's documents, and whether it is the text's first clause there.
+
+        Documents are ranked in the order in which the text first appears in
+        them (clause order: the run's clauses are in doc_id order).
+        """
+        text = text_of[members]
+        key = text * (int(groups.max(initial=0)) + 1) + groups[members]
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        first_in_document = np.zeros(len(members), dtype=bool)
+        first_in_document[first] = True
+        # The first clauses are in (text, clause) order: count them within each text.
+        firsts = np.flatnonzero(first_in_document)
+        firsts_rank = np.arange(len(firsts)) - np.searchsorted(text[firsts], text[firsts])
+        rank_of_key = np.empty(len(first), dtype=np.int64)
+        rank_of_key[inverse.ravel()[firsts]] = firsts_rank
+        return rank_of_key[inverse.ravel()], first_in_document
+
     def _neighbours(self, blocked: sparse.csr_matrix, transposed: sparse.csr_matrix, groups: np.ndarray,
-                    text_of: np.ndarray, members: np.ndarray, member_starts: np.ndarray,
-                    texts: range) -> tuple[np.ndarray, np.ndarray]:
-        """For each clause whose text is in ``texts``: its best match in each other document, the ``n_neighbors`` strongest.
+                    text_of: np.ndarray, members: np.ndarray, member_starts: np.ndarray, searching: np.ndarray,
+                    firsts: np.ndarray, first_starts: np.ndarray, texts: range) -> tuple[np.ndarray, np.ndarray]:
+        """For each searching clause whose text is in ``texts``: its best match in each other document, the ``n_neighbors`` strongest.
 
         ``blocked`` has one row per distinct text; ``members[member_starts[t]:member_starts[t + 1]]``
-        are the clauses of text ``t``.
+        are the clauses of text ``t`` (``searching`` says which of them look
+        for candidates), and ``firsts[first_starts[t]:first_starts[t + 1]]``
+        those that can be found: the text's first clause in each of its first
+        ``n_neighbors + 1`` documents. No other copy can be: a later copy in a
+        document ties with its first one there, and a later document has
+        ``n_neighbors + 1`` documents before it at the same score. So a matched
+        text costs at most ``n_neighbors + 1`` entries, however often it is
+        copied. A clause's exact copies come first, whatever the blocking left
+        of their features: they are found by their text, not by the features.
         """
-        product = (blocked[texts.start:texts.stop] @ transposed).tocoo()
+        rows = np.arange(len(texts))
+        itself = sparse.csr_matrix((np.full(len(texts), _EXACT_COPY), (rows, rows + texts.start)),
+                                   shape=(len(texts), blocked.shape[0]))
+        product = (blocked[texts.start:texts.stop] @ transposed + itself).tocoo()
         t, other_text, score = product.row.astype(np.int64), product.col.astype(np.int64), product.data
-        # Every clause of each matched text: (text, clause j, score).
-        sizes = member_starts[other_text + 1] - member_starts[other_text]
+        # The candidate clauses of each matched text: (text, clause j, score).
+        sizes = first_starts[other_text + 1] - first_starts[other_text]
         t, score = np.repeat(t, sizes), np.repeat(score, sizes)
         offsets = np.arange(len(t)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        j = members[np.repeat(member_starts[other_text], sizes) + offsets]
+        j = firsts[np.repeat(first_starts[other_text], sizes) + offsets]
         # Each (text, document)'s best match: the highest score, ties to the
         # earlier clause. One cell per text and document, filled in place
         # (no sort of the product, which has thousands of entries per row).
@@ -526,6 +579,7 @@ class ClauseComparer:
         list_starts = np.searchsorted(t, np.arange(len(texts)), side="left")
         list_sizes = np.searchsorted(t, np.arange(len(texts)), side="right") - list_starts
         clauses = members[member_starts[texts.start]:member_starts[texts.stop]]
+        clauses = clauses[searching[member_starts[texts.start]:member_starts[texts.stop]]]
         counts = list_sizes[text_of[clauses] - texts.start]
         i = np.repeat(clauses, counts)
         entry = np.repeat(list_starts[text_of[clauses] - texts.start], counts) + (
@@ -600,6 +654,11 @@ def _hold(function: Callable, state: tuple) -> None:
 def _run_held(task):
     function, state = _FORKED
     return function(*state, task)
+
+
+def _starts(sorted_keys: np.ndarray, n: int) -> np.ndarray:
+    """Where each key ``0..n-1`` starts in ``sorted_keys``, and its end: ``n + 1`` offsets."""
+    return np.concatenate(([0], np.cumsum(np.bincount(sorted_keys, minlength=n))))
 
 
 def _chunks(n: int, size: int) -> list[range]:

@@ -10,6 +10,8 @@ one set: a reader sees the old tables or the new ones, never half of one.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -201,10 +203,16 @@ def to_table(name: str, rows: Sequence[Mapping[str, object]], schema: pa.Schema 
     for number, row in enumerate(rows):
         if row.keys() != expected:
             raise SchemaDriftError(name, number, sorted(row.keys() - expected), sorted(expected - row.keys()))
-    keys = SORT_KEYS[name]
-    ordered = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
-    # Column by column, per the schema: what from_pydict does, with the columns gathered in compiled code.
-    return pa.Table.from_pylist(ordered, schema=schema)
+    ordered = sorted(rows, key=itemgetter(*SORT_KEYS[name]))
+    # The dicts become one struct array of the schema's columns in compiled
+    # code (from_pylist gathers each column in a Python loop first, then
+    # converts it), which is then split into its columns.
+    return pa.Table.from_arrays(pa.array(ordered, _row_type(schema)).flatten(), schema=schema)
+
+
+@cache  # a schema is hashable; its row type is asked for once per table of every document
+def _row_type(schema: pa.Schema) -> pa.StructType:
+    return pa.struct(schema)
 
 
 def frame_to_table(name: str, frame: "pd.DataFrame", schema: pa.Schema | None = None) -> pa.Table:
@@ -242,7 +250,9 @@ TABLE_DESCRIPTIONS: Mapping[str, str] = {
     "terms": "Jieba-segmented terms per clause, with counts and TF-IDF weights over every clause.",
     "themes": "The themes of the bilingual taxonomy each clause is about, ranked.",
     "theme_shares": "Document x theme: the share of each document's text given to each theme.",
-    "alignments": "Clause pairs of different documents that say the same thing, with the longest shared passage.",
+    "alignments": ("Clause pairs of different documents that say the same thing, with the longest shared passage. "
+                   "A text copied into more than 11 documents: its copies in the first 11 (doc_id order) are paired "
+                   "with each other, every later copy with the text's first clause only."),
 }
 
 _SPAN_DESCRIPTIONS = {

@@ -269,3 +269,107 @@ def test_counting_in_small_chunks_gives_the_same_columns(seed_tables):
         ours = matrix.tocoo()
         assert sorted(zip(ours.row, remap[ours.col], ours.data)) == sorted(zip(*counts.nonzero(), counts.data))
         assert (np.diff(matrix.indptr) == np.diff(counts.indptr)).all()
+
+
+# Sentences of the seeds: Sichuan 2024's data-export sentence, which Sichuan 2025 copies
+# with one edit, and the opening of Sichuan 2025's 总体要求 (the formula many documents open with).
+FREE_TRADE_ZONE = "支持中国(四川)自由贸易试验区在国家数据分类分级保护制度框架下，制定区内需要纳入数据出境安全评估、个人信息出境标准合同、个人信息保护认证管理范围的数据清单。"
+FREE_TRADE_ZONE_2025 = FREE_TRADE_ZONE.replace("制定区内", "制定试验区内")
+FORMULA = "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大和二十届二中、三中全会精神，落实省委十二届历次全会部署。"
+OWN_CLAUSES = ("加快建设全国一体化算力网络国家枢纽节点，提升算力调度能力。", "加强数字经济领域人才队伍建设，引进高层次人才。",
+               "推进规则互通，加强对接合作，参与国际标准制定。", "大力发展网络安全产业，培育一批龙头企业，完善产业生态。")
+
+
+def _copied_into(documents: int, copied: str) -> pd.DataFrame:
+    """``documents`` documents that each hold ``copied`` and a clause of their own (numbered, so no two are copies)."""
+    rows = []
+    for k in range(documents):
+        rows.append((f"d{k:03d}", "1", copied))
+        rows.append((f"d{k:03d}", "2", f"{OWN_CLAUSES[k % len(OWN_CLAUSES)]}第{k}项任务由各地落实。"))
+    return _clauses(*rows)
+
+
+def _copy_pairs(aligned: pd.DataFrame) -> set[tuple[str, str]]:
+    copies = aligned[(aligned["clause_a"] == "1") & (aligned["clause_b"] == "1")]
+    return set(zip(copies["doc_a"], copies["doc_b"]))
+
+
+@pytest.mark.parametrize("copied", [FREE_TRADE_ZONE, FORMULA])
+@pytest.mark.parametrize("block_max_df", [5, 0])
+def test_a_clause_copied_into_more_documents_than_the_blocking_limit_is_paired_with_its_copies(copied, block_max_df):
+    """30 copies, a limit of 5 (or 0: every feature left out): every copy is still paired, by its text."""
+    aligned = ClauseComparer(block_max_df=block_max_df, n_neighbors=3).fit(_copied_into(30, copied)).align()
+    pairs = _copy_pairs(aligned)
+    paired = {doc for pair in pairs for doc in pair}
+    assert paired == {f"d{k:03d}" for k in range(30)}
+    # The copies in the text's first n_neighbors + 1 = 4 documents are paired with each other,
+    # and every later copy with the first one (the representative) only.
+    first = [f"d{k:03d}" for k in range(4)]
+    assert pairs == {(a, b) for a in first for b in first if a < b} | {("d000", f"d{k:03d}") for k in range(4, 30)}
+    copies = aligned[(aligned["clause_a"] == "1") & (aligned["clause_b"] == "1")]
+    assert copies["reuse"].all() and (copies["shared_text"] == copied.rstrip("。") + "。").all()
+    assert copies["score"].to_numpy() == pytest.approx(1.0)
+
+
+def test_a_text_in_few_documents_pairs_every_two_copies():
+    """Up to n_neighbors + 1 documents, every pair of copies is reported, as without the representative."""
+    aligned = ClauseComparer(n_neighbors=3).fit(_copied_into(4, FREE_TRADE_ZONE)).align()
+    assert len(_copy_pairs(aligned)) == 6
+
+
+def test_a_near_copy_of_a_widely_copied_clause_is_paired_with_it():
+    clauses = pd.concat([_copied_into(30, FREE_TRADE_ZONE),
+                         _clauses(("e999", "1", FREE_TRADE_ZONE_2025), ("e999", "2", OWN_CLAUSES[0]))],
+                        ignore_index=True)
+    aligned = ClauseComparer(block_max_df=5, n_neighbors=3).fit(clauses).align()
+    near = aligned[(aligned["doc_b"] == "e999") & (aligned["clause_b"] == "1")]
+    # Its best matches: the copies in the first documents that hold the text.
+    assert set(near["doc_a"]) == {"d000", "d001", "d002"}
+    assert near["reuse"].all() and (near["reuse_chars"] >= 70).all()
+
+
+def test_pairs_are_bounded_by_the_searching_clauses_and_the_later_copies(seed_tables):
+    """At most n_neighbors pairs per clause in its text's first n_neighbors + 1 documents, and one per later copy."""
+    clauses = seed_tables["clauses"]
+    sichuan = clauses[clauses["doc_id"] == SICHUAN_2024]
+    copies = [sichuan.assign(doc_id=f"zz_copy_{k:02d}.txt") for k in range(15)]
+    comparer = ClauseComparer().fit(pd.concat([clauses, *copies], ignore_index=True))
+    aligned = comparer.align()
+    compared = comparer.clauses_.assign(text_id=comparer.text_of_)
+    documents = compared.drop_duplicates(["text_id", "doc_id"]).assign(rank=lambda f: f.groupby("text_id").cumcount())
+    rank = compared.merge(documents[["text_id", "doc_id", "rank"]], on=["text_id", "doc_id"])["rank"]
+    searching, later = int((rank <= comparer.n_neighbors).sum()), int((rank > comparer.n_neighbors).sum())
+    assert later > 0 and len(aligned) <= comparer.n_neighbors * searching + later
+    # Every copied clause of at least 40 characters is in a pair with a copy.
+    long_copies = compared[compared["doc_id"].str.startswith("zz_copy")
+                           & (compared["text"].map(meaningful_chars) >= 40)]
+    in_pairs = set(zip(aligned["doc_a"], aligned["clause_a"])) | set(zip(aligned["doc_b"], aligned["clause_b"]))
+    assert len(long_copies) > 0 and all(key in in_pairs for key in zip(long_copies["doc_id"], long_copies["clause_id"]))
+
+
+def test_widely_copied_clauses_align_the_same_in_forked_processes_and_on_every_run(monkeypatch):
+    import pipeline.compare as compare
+
+    clauses = pd.concat([_copied_into(30, FREE_TRADE_ZONE), _copied_into(25, FORMULA).assign(
+        doc_id=lambda f: "f" + f["doc_id"])], ignore_index=True)
+    alone = ClauseComparer(block_max_df=5, n_neighbors=3).fit(clauses).align_table()
+    monkeypatch.setattr(compare, "_CHUNK_ROWS", 3)
+    forked = ClauseComparer(block_max_df=5, n_neighbors=3, n_jobs=2).fit(clauses).align_table()
+    again = ClauseComparer(block_max_df=5, n_neighbors=3).fit(clauses).align_table()
+    assert alone.num_rows > 50 and forked.equals(alone) and again.equals(alone)
+
+
+def test_handing_the_search_only_first_copies_gives_what_every_copy_gives(seed_tables, monkeypatch):
+    """A matched text's later copies in one document never win: the search may leave them out."""
+    clauses = seed_tables["clauses"]
+    sichuan = clauses[clauses["doc_id"] == SICHUAN_2024]
+    twice = pd.concat([sichuan, sichuan.assign(clause_id=sichuan["clause_id"] + "b")]).assign(doc_id="zz_twice.txt")
+    copies = [sichuan.assign(doc_id=f"zz_copy_{k:02d}.txt") for k in range(14)]
+    corpus = pd.concat([clauses, twice, *copies], ignore_index=True)
+    first_only = ClauseComparer().fit(corpus).align_table()
+    ranks = ClauseComparer._document_ranks
+    monkeypatch.setattr(ClauseComparer, "_document_ranks",
+                        staticmethod(lambda members, text_of, groups: (ranks(members, text_of, groups)[0],
+                                                                       np.ones(len(members), dtype=bool))))
+    every_copy = ClauseComparer().fit(corpus).align_table()
+    assert first_only.num_rows > 100 and first_only.equals(every_copy)

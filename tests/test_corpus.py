@@ -20,7 +20,7 @@ from pipeline.cli import app
 from pipeline.corpus import check_corpus, extract_corpus
 from pipeline.store.files import INTERIM_NAME, MANIFEST_NAME
 from pipeline.store.manifest import Manifest
-from pipeline.store.parts import part_dir
+from pipeline.store.parts import part_path
 from pipeline.tables import SCHEMAS
 from tests.conftest import SEEDS
 
@@ -79,7 +79,7 @@ def test_adding_a_document_processes_only_that_one_and_removing_one_drops_its_ro
     assert removed.removed == [gone] and removed.processed == []
     for table in SCHEMAS:
         assert gone not in _doc_ids(data, table), table
-    assert not part_dir(data / INTERIM_NAME, gone).exists() and len(list((data / INTERIM_NAME).iterdir())) == 2
+    assert not part_path(data / INTERIM_NAME, gone).exists() and len(list((data / INTERIM_NAME).iterdir())) == 2
     assert gone not in Manifest.read(data).documents
 
 

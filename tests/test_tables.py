@@ -108,3 +108,54 @@ def test_the_data_folders_table_names_are_the_schemas():
     from pipeline.store.files import CORPUS_TABLES, DOCUMENT_TABLES, TABLE_NAMES
 
     assert TABLE_NAMES == tuple(tables.SCHEMAS) == DOCUMENT_TABLES + CORPUS_TABLES
+
+
+def _from_pylist(name, rows, schema):
+    """The earlier path, kept here as the reference: the rows sorted in Python, then pyarrow's from_pylist."""
+    ordered = sorted(rows, key=lambda row: tuple(row[key] for key in tables.SORT_KEYS[name]))
+    return pa.Table.from_pylist(ordered, schema=schema)
+
+
+@pytest.mark.parametrize("seed", sorted(path.name for path in SEEDS_DIR.glob("*.txt")))
+def test_a_real_documents_tables_equal_from_pylist(toolkit, seed):
+    """Nulls (parent_id, value_max), lists (warnings, keywords), a map (dropped_chars), rows out of order."""
+    from pipeline.process import run_document
+
+    document = run_document(SEEDS_DIR / seed, toolkit, seeds_dir=SEEDS_DIR)
+    built = document.to_arrow()
+    for name, schema in tables.PART_SCHEMAS.items():
+        rows = list(reversed(document.rows[name]))  # the sort must not lean on the order rows come in
+        expected = _from_pylist(name, rows, schema)
+        assert built[name].equals(expected) and tables.part_table(name, rows).equals(expected), name
+        assert built[name].schema.equals(schema, check_metadata=True), name
+
+
+def test_the_seeds_rows_hold_every_kind_of_value(toolkit):
+    """What the test above covers: nulls and lists and maps, or it would prove less than it says."""
+    from pipeline.process import run_document
+
+    rows = {name: [] for name in tables.DOCUMENT_TABLES}
+    for path in sorted(SEEDS_DIR.glob("*.txt")):
+        for name, table_rows in run_document(path, toolkit, seeds_dir=SEEDS_DIR).rows.items():
+            rows[name] += table_rows
+    assert any(row["parent_id"] is None for row in rows["clauses"]) and any(row["value_max"] is None for row in rows["targets"])
+    assert any(row["keywords"] for row in rows["themes"]) and any(row["dropped_chars"] for row in rows["documents"])
+
+
+@pytest.mark.parametrize("name", tables.DOCUMENT_TABLES)
+def test_no_rows_give_an_empty_table_of_the_schema(name):
+    schema = tables.PART_SCHEMAS[name]
+    table = tables.part_table(name, [])
+    assert table.num_rows == 0 and table.schema.equals(schema, check_metadata=True)
+    assert table.equals(_from_pylist(name, [], schema))
+
+
+def test_nulls_empty_lists_and_ties_convert_as_from_pylist():
+    rows = [dict(TARGET_ROW, start=5, end=9, value_base=None, deadline_year=None, per="家/年"),
+            dict(TARGET_ROW, doc_id="a", text="第二"), dict(TARGET_ROW, doc_id="a", text="第一")]  # a tie on the sort key keeps the order
+    assert tables.to_table("targets", rows).equals(_from_pylist("targets", rows, tables.SCHEMAS["targets"]))
+    assert tables.to_table("targets", rows)["text"].to_pylist()[:2] == ["第二", "第一"]
+    theme = {"doc_id": "x", "clause_id": "1", "start": 0, "end": 3, "theme": "t", "theme_zh": "主题", "score": 1.0,
+             "hits": 1, "rank": 1, "keywords": []}
+    themes = [theme, dict(theme, rank=2, keywords=["数据", "算力"]), dict(theme, clause_id="0", start=0, rank=3, keywords=["x"])]
+    assert tables.to_table("themes", themes).equals(_from_pylist("themes", themes, tables.SCHEMAS["themes"]))

@@ -4,7 +4,7 @@ Layout of ``data/``::
 
     manifest.json            inputs (sha256), pipeline version and code fingerprint, table hashes
     documents.parquet ...    the tables, committed and reproducible byte for byte
-    interim/<doc_id>/        one document's rows, table by table (Arrow IPC), and part.json
+    interim/<part_key>.part  one document's rows, every table (Arrow IPC streams), and its description
 
 A document's part is reused while its bytes (sha256) and the pipeline code
 are unchanged, so adding one document processes only that one and removing

@@ -10,11 +10,10 @@ from pathlib import Path
 
 from pipeline.errors import DataLockedError
 
-# The data folder's layout: the manifest, the parts' folder and one part's
-# description, the run's lock, and the marker of a switch under way.
+# The data folder's layout: the manifest, the parts' folder (one file per
+# document: pipeline.store.parts), the run's lock, and the marker of a switch under way.
 MANIFEST_NAME = "manifest.json"
 INTERIM_NAME = "interim"
-PART_NAME = "part.json"
 CODEBOOK_NAME = "datapackage.json"
 # The tables, each ``<name>.parquet`` (their schemas: pipeline.tables): those
 # each document contributes rows to on its own, and those that need the whole
@@ -147,7 +146,7 @@ def switch_pending(data_dir: Path) -> bool:
 def remove_leftovers(data_dir: Path) -> list[Path]:
     """Delete the temporary files killed runs left in ``data_dir`` and its parts (call after :func:`finish_switch`)."""
     data_dir = Path(data_dir)
-    leftovers = list(data_dir.glob(".*.tmp")) + list((data_dir / INTERIM_NAME).glob("*/.*.tmp"))
+    leftovers = list(data_dir.glob(".*.tmp")) + list((data_dir / INTERIM_NAME).glob(".*.tmp"))
     for path in leftovers:
         path.unlink(missing_ok=True)
     return leftovers

@@ -1,7 +1,18 @@
-"""Per-document parts cached under ``data/interim/<part_key>/``: one Arrow IPC file per table, and part.json.
+"""Per-document parts cached under ``data/interim/``: one file per document, ``<part_key>.part``.
 
-A part is reused while its document's bytes (sha256) and the pipeline code
-are unchanged; part.json is written last, so a part without it is not a part.
+A part file is two lines of JSON followed by each of the document's tables as
+an Arrow IPC stream, back to back:
+
+1. where each table's bytes lie after the second line (``{"clauses": [0, 5120], ...}``);
+2. the part's description: the document's doc_id and sha256, the code
+   fingerprint, the sha256 of each table's bytes, and what the run reports
+   about the document (its source file, its warnings).
+
+A reader of one table parses the short first line only. A part is reused
+while its document's bytes (sha256) and the pipeline code are unchanged. It is
+written to a temporary file, flushed to disk and renamed into place, so a part
+is whole or absent; a damaged one (truncated, garbage, a table's bytes
+changed) fails to parse or to match its digests, and is rebuilt.
 """
 
 from __future__ import annotations
@@ -17,88 +28,124 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline.store.files import PART_NAME, write_atomically
-from pipeline.store.manifest import file_sha256
+from pipeline.store.files import write_atomically
 from pipeline.store.sources import Source
+
+PART_SUFFIX = ".part"
+# The current IPC format, stated once: pyarrow's default reads two environment variables per writer.
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions()
+
 
 @cache  # asked for every table of every part while the tables are assembled
 def part_key(doc_id: str) -> str:
-    """The folder name of a document's part: readable, safe on every file system, never too long, unique per doc_id."""
+    """A part's file name less its ending: readable, safe on every file system, never too long, unique per doc_id."""
     readable = re.sub(r"[^\w.-]+", "_", doc_id)[:60].lstrip(".")
     return f"{readable}-{hashlib.sha256(doc_id.encode('utf-8')).hexdigest()[:16]}"
 
 
-def part_dir(interim_dir: Path, doc_id: str) -> Path:
-    return Path(interim_dir) / part_key(doc_id)
+def part_path(interim_dir: Path, doc_id: str) -> Path:
+    return Path(interim_dir) / f"{part_key(doc_id)}{PART_SUFFIX}"
 
 
-def read_part_info(interim_dir: Path, doc_id: str, *, key: str | None = None) -> dict | None:
-    """A part's part.json, or None when it is missing or damaged (any shape but an object is damaged)."""
-    folder = Path(interim_dir) / key if key is not None else part_dir(interim_dir, doc_id)
+def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str, pa.Table], info: dict) -> None:
+    """Write one document's tables and description as one file, atomically: the part is whole or absent."""
+    sink = pa.BufferOutputStream()
+    extents = {}
+    for name, table in tables.items():
+        start = sink.tell()
+        with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
+            writer.write_table(table)
+        extents[name] = [start, sink.tell()]
+    streams = sink.getvalue().to_pybytes()
+    # The digests let a later run tell a damaged table from a whole one; each
+    # is taken from the bytes in memory, not by reading the file back.
+    digests = {name: hashlib.sha256(streams[start:end]).hexdigest() for name, (start, end) in extents.items()}
+    body = dict(info, doc_id=source.doc_id, sha256=source.sha256, code=code, tables=digests)
+    # json.dumps escapes every line break inside strings: each JSON value is exactly one line.
+    lines = [json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" for value in (extents, body)]
+    write_atomically(part_path(interim_dir, source.doc_id), b"".join(lines) + streams)
+
+
+def _json_object(line: bytes) -> dict | None:
     try:
-        info = json.loads((folder / PART_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        value = json.loads(line)
+    except ValueError:  # not JSON, or not UTF-8
         return None
-    return info if isinstance(info, dict) else None
+    return value if isinstance(value, dict) else None
+
+
+def read_part_info(interim_dir: Path, doc_id: str) -> dict | None:
+    """A part's description, or None when the part is missing or damaged (any shape but an object is damaged)."""
+    return _read_description(part_path(interim_dir, doc_id))
+
+
+def _read_description(path: Path) -> dict | None:
+    try:
+        with open(path, "rb") as handle:
+            handle.readline()
+            return _json_object(handle.readline())
+    except OSError:
+        return None
 
 
 def part_is_current(interim_dir: Path, source: Source, code: str) -> bool:
     """Whether the cached part was made from these bytes by this code, and every table of it is whole (sha256)."""
-    info = read_part_info(interim_dir, source.doc_id)
-    if not isinstance(info, dict) or info.get("sha256") != source.sha256 or info.get("code") != code:
+    try:
+        with open(part_path(interim_dir, source.doc_id), "rb") as handle:
+            extents, info, streams = _json_object(handle.readline()), _json_object(handle.readline()), handle.read()
+    except OSError:
         return False
-    if info.get("doc_id") != source.doc_id:
+    if extents is None or info is None or info.get("sha256") != source.sha256 or info.get("code") != code:
         return False
-    folder = part_dir(interim_dir, source.doc_id)
     digests = info.get("tables")
-    if not isinstance(digests, dict) or not digests:
+    if info.get("doc_id") != source.doc_id or not isinstance(digests, dict) or not digests or digests.keys() != extents.keys():
         return False
-    return all(isinstance(name, str) and file_sha256(folder / f"{name}.arrow") == digest
+    return all(_is_extent(extents[name], len(streams))
+               and hashlib.sha256(streams[extents[name][0]:extents[name][1]]).hexdigest() == digest
                for name, digest in digests.items())
 
 
-def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str, pa.Table], info: dict) -> None:
-    """Write one document's tables, then its part.json: a part without part.json is not a part."""
-    folder = part_dir(interim_dir, source.doc_id)
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    # The digests let a later run tell a damaged, truncated or deleted table
-    # from a whole one; each is taken from the bytes in memory, as they are
-    # written, not by reading the file back.
-    digests = {}
-    for name, table in tables.items():
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table)
-        data = sink.getvalue()
-        with open(folder / f"{name}.arrow", "wb") as out:
-            out.write(data)
-        digests[name] = hashlib.sha256(data).hexdigest()
-    body = dict(info, doc_id=source.doc_id, sha256=source.sha256, code=code, tables=digests)
-    write_atomically(folder / PART_NAME, json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+def _is_extent(extent: object, size: int) -> bool:
+    return (isinstance(extent, list) and len(extent) == 2 and all(type(end) is int for end in extent)
+            and 0 <= extent[0] <= extent[1] <= size)
 
 
 def read_part_table(interim_dir: Path, doc_id: str, name: str) -> pa.Table:
-    # Called for every table of every part while the tables are assembled: a
-    # plain path (not three pathlib objects), read whole and parsed in memory
-    # (half the CPU of a memory map for files of a few KB).
-    with open(os.path.join(interim_dir, part_key(doc_id), f"{name}.arrow"), "rb") as handle:
-        return pa.ipc.open_file(pa.py_buffer(handle.read())).read_all()
+    """One table of a document's part: only the first line and the table's own bytes are parsed.
+
+    Called for every table of every part while the tables are assembled: parts
+    this run wrote, or that :func:`part_is_current` vouched for.
+
+    Raises:
+        OSError: the part is missing, or holds no such table (as a missing table file did).
+        pyarrow.ArrowInvalid: the part is damaged.
+    """
+    path = os.path.join(interim_dir, part_key(doc_id) + PART_SUFFIX)  # a plain path, not three pathlib objects
+    with open(path, "rb") as handle:
+        extent = (_json_object(handle.readline()) or {}).get(name)
+        if extent is None:
+            raise FileNotFoundError(f"{path}: the part holds no {name} table")
+        handle.readline()  # the description
+        handle.seek(extent[0], os.SEEK_CUR)
+        data = handle.read(extent[1] - extent[0])
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
 
 
 def remove_stale_parts(interim_dir: Path, keep: Iterable[str]) -> list[str]:
-    """Delete the parts of documents that are no longer in the seeds, and anything else in ``interim``; their doc_ids."""
+    """Delete the parts of documents that are no longer in the seeds, and anything else in ``interim``; their doc_ids.
+
+    Anything else includes the folders of parts in an earlier layout (a folder per document).
+    """
     interim_dir = Path(interim_dir)
     if not interim_dir.is_dir():
         return []
-    kept = {part_key(doc_id) for doc_id in keep}
+    kept = {f"{part_key(doc_id)}{PART_SUFFIX}" for doc_id in keep}
     removed = []
     for entry in sorted(interim_dir.iterdir()):
         if entry.name in kept:
             continue
-        info = read_part_info(interim_dir, "", key=entry.name) if entry.is_dir() else None
-        if isinstance(info, dict) and isinstance(info.get("doc_id"), str):
+        info = _read_description(entry) if entry.name.endswith(PART_SUFFIX) and entry.is_file() else None
+        if info is not None and isinstance(info.get("doc_id"), str):
             removed.append(info["doc_id"])
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)

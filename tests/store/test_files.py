@@ -18,7 +18,7 @@ from pipeline.errors import DataLockedError, TableWriteError
 from pipeline.store import files
 from pipeline.store.files import INTERIM_NAME, SWITCH_NAME, DataLock, write_atomically
 from pipeline.store.manifest import Manifest, file_sha256
-from pipeline.store.parts import part_dir
+from pipeline.store.parts import part_path
 from tests.hostile import document
 from tests.test_reliability import ROOT, _assert_valid, _corpus, _documents
 
@@ -114,7 +114,8 @@ def test_a_kill_at_twenty_random_moments_leaves_a_consistent_set(tmp_path, toolk
 def test_temporary_leftovers_of_killed_runs_are_cleaned(tmp_path, toolkit):
     seeds, data = _corpus(tmp_path / "seeds"), tmp_path / "data"
     extract_corpus(seeds, data, toolkit)
-    leftovers = [data / ".clauses.parquet.x1.tmp", part_dir(data / INTERIM_NAME, "good.txt") / ".part.json.x2.tmp"]
+    part = part_path(data / INTERIM_NAME, "good.txt")
+    leftovers = [data / ".clauses.parquet.x1.tmp", part.with_name(f".{part.name}.x2.tmp")]
     for path in leftovers:
         path.write_bytes(b"half")
     extract_corpus(seeds, data, toolkit)

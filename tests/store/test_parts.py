@@ -9,7 +9,7 @@ from pipeline.corpus import extract_corpus
 from pipeline.store import parts
 from pipeline.store.files import INTERIM_NAME
 from pipeline.store.parts import (
-    part_dir, part_is_current, part_key, read_part_info, read_part_table, remove_stale_parts, write_part,
+    part_is_current, part_key, part_path, read_part_info, read_part_table, remove_stale_parts, write_part,
 )
 from pipeline.store.sources import Source
 from tests.test_reliability import _assert_valid, _bad, _corpus, _documents, _failures
@@ -34,24 +34,95 @@ def test_a_full_disk_while_writing_a_part_fails_that_document_now_and_is_retried
     assert extract_corpus(seeds, data, toolkit).processed == ["full.txt"]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "delete", "garbage", "part.json list"])
+def _damage(path, damage):
+    data = path.read_bytes()
+    extents, description, streams = data.split(b"\n", 2)
+    if damage == "truncate":
+        path.write_bytes(data[:100])
+    elif damage == "truncate in a table":
+        path.write_bytes(data[:-10])
+    elif damage == "delete":
+        path.unlink()
+    elif damage == "garbage":
+        path.write_bytes(b"x" * len(data))
+    elif damage == "a table's byte changed":
+        middle = len(streams) // 2
+        path.write_bytes(b"\n".join([extents, description, streams[:middle] + bytes([streams[middle] ^ 1]) + streams[middle + 1:]]))
+    elif damage == "description list":
+        path.write_bytes(b"\n".join([extents, b"[1, 2]", streams]))
+    else:  # "extents past the end"
+        path.write_bytes(b"\n".join([extents.replace(b"]", b"0]"), description, streams]))
+
+
+DAMAGES = ["truncate", "truncate in a table", "delete", "garbage", "a table's byte changed", "description list",
+           "extents past the end"]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_cache_part_is_detected_and_rebuilt(tmp_path, toolkit, damage):
     seeds, data = _corpus(tmp_path / "seeds"), tmp_path / "data"
     extract_corpus(seeds, data, toolkit)
-    part = part_dir(data / INTERIM_NAME, "good.txt")
-    clauses = part / "clauses.arrow"
-    if damage == "truncate":
-        clauses.write_bytes(clauses.read_bytes()[:100])
-    elif damage == "delete":
-        clauses.unlink()
-    elif damage == "garbage":
-        clauses.write_bytes(b"x" * clauses.stat().st_size)
-    else:
-        (part / "part.json").write_text("[1, 2]", encoding="utf-8")
+    _damage(part_path(data / INTERIM_NAME, "good.txt"), damage)
     (data / "clauses.parquet").unlink()  # and a table gone, so the run cannot be up to date
     report = extract_corpus(seeds, data, toolkit)
     assert report.processed == ["good.txt"]
     _assert_valid(data)
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_part_is_not_current(tmp_path, damage):
+    source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
+    write_part(tmp_path, source, "code", {"clauses": pa.table({"doc_id": ["a.txt"] * 50}), "terms": pa.table({"n": [1]})},
+               {"source_file": "a.txt"})
+    _damage(part_path(tmp_path, "a.txt"), damage)
+    assert not part_is_current(tmp_path, source, "code")
+
+
+def test_a_part_is_one_file_and_a_write_that_fails_leaves_the_old_part_whole(tmp_path, monkeypatch):
+    import os
+
+    source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
+    old = {"clauses": pa.table({"doc_id": ["a.txt"]})}
+    write_part(tmp_path, source, "code", old, {"source_file": "a.txt"})
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]
+
+    def killed(*args):
+        raise OSError("killed before the rename")
+
+    monkeypatch.setattr(os, "replace", killed)
+    with pytest.raises(OSError, match="killed"):
+        write_part(tmp_path, source, "new code", {"clauses": pa.table({"doc_id": ["b"] * 9})}, {"source_file": "a.txt"})
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]  # no temporary left
+    assert part_is_current(tmp_path, source, "code") and not part_is_current(tmp_path, source, "new code")
+    assert read_part_table(tmp_path, "a.txt", "clauses").equals(old["clauses"])
+
+
+def test_every_table_of_a_real_document_reads_back_as_written(tmp_path, toolkit):
+    from pipeline.process import run_document
+    from tests.conftest import SEEDS_DIR
+
+    path = sorted(SEEDS_DIR.glob("*.txt"))[0]
+    source = Source(path, path.name, "1" * 64, path.stat().st_size)
+    tables = run_document(path, toolkit, seeds_dir=SEEDS_DIR).to_arrow()
+    tables["targets"] = tables["targets"].schema.empty_table()  # an empty table too
+    write_part(tmp_path, source, "code", tables, {"source_file": path.name})
+    for name, table in tables.items():
+        read = read_part_table(tmp_path, path.name, name)
+        assert read.equals(table) and read.schema.equals(table.schema, check_metadata=True), name
+    with pytest.raises(FileNotFoundError, match="holds no alignments table"):
+        read_part_table(tmp_path, path.name, "alignments")
+
+
+def test_parts_of_the_earlier_layout_are_removed(tmp_path):
+    old = tmp_path / f"{part_key('a.txt')}"  # a folder per document, a file per table and part.json
+    old.mkdir()
+    (old / "part.json").write_text('{"doc_id": "a.txt"}', encoding="utf-8")
+    (old / "clauses.arrow").write_bytes(b"x")
+    source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
+    assert not part_is_current(tmp_path, source, "code")
+    write_part(tmp_path, source, "code", {"clauses": pa.table({"n": [1]})}, {"source_file": "a.txt"})
+    assert remove_stale_parts(tmp_path, keep=["a.txt"]) == []
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]
 
 
 @pytest.mark.parametrize(("doc_id", "readable"), [("plan.txt", "plan.txt"), ("x/a.txt", "x_a.txt"), ("..hidden", "hidden"),
