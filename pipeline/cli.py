@@ -152,7 +152,7 @@ def extract(
     Example: policy extract seeds --out data --workers 2
     """
     # The codebook imports pyarrow: here only when it is written or checked, not on an up-to-date folder.
-    from pipeline.corpus import ENGINES, check_corpus, extract_corpus
+    from pipeline.corpus import ENGINES, check_corpus, extract_corpus, take_handed_over
     from pipeline.store.engines import Limits
     from pipeline.store.files import CODEBOOK_NAME
 
@@ -179,7 +179,9 @@ def extract(
         return
 
     try:
-        result = extract_corpus(seeds_dir, out, progress=_progress, replace=replace, **options)
+        # The folder as pipeline.entry listed it, when it did (a plain `policy extract` with work to do).
+        result = extract_corpus(seeds_dir, out, progress=_progress, replace=replace,
+                                listing=take_handed_over(seeds_dir, out), **options)
         # The codebook depends on the code alone: a folder up to date with this
         # code already has it (rendering it imports what the checks need, most
         # of a no-change run's time). `--check` compares its bytes.

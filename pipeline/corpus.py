@@ -1,6 +1,7 @@
 """A folder of documents to tables: which documents need work, who does it, and the assembled tables.
 
-A run lists the documents and hashes them, works out which have no current
+A run lists the documents and hashes those whose stat changed since their
+sha256 was recorded (:class:`pipeline.store.manifest.StatCache`), works out which have no current
 part in ``data/interim`` (:mod:`pipeline.store.parts`), processes only those, on
 this process, on worker processes or on a Dask cluster (the same function
 everywhere: :func:`build_part`, which runs the one path of a document,
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +30,7 @@ from pipeline.store.files import (
     CODEBOOK_NAME, INTERIM_NAME, MANIFEST_NAME, TABLE_NAMES, DataLock, finish_switch, remove_leftovers, switch_files,
     switch_pending, temporary_beside,
 )
-from pipeline.store.manifest import Manifest, code_fingerprint, file_sha256, is_up_to_date
+from pipeline.store.manifest import Manifest, StatCache, code_fingerprint, file_sha256, is_up_to_date, sources_cache
 from pipeline.store.sources import Source, list_sources, readable_name
 from pipeline.timing import OnStage, stage
 
@@ -107,13 +109,55 @@ def _no_progress(items: Iterable[T], total: int) -> Iterable[T]:
     return items
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The documents of ``seeds_dir`` as a run listed them for ``out_dir`` (:func:`list_sources`), and when.
+
+    :mod:`pipeline.entry` lists a folder to tell whether it is up to date; when
+    it is not, the command that does the work is handed this listing
+    (:func:`hand_over`) instead of listing, reading and hashing every source again.
+    """
+
+    seeds_dir: Path   # both resolved
+    out_dir: Path
+    sources: tuple[Source, ...]
+    problems: tuple[PipelineError, ...]
+    started_ns: int   # time.time_ns() as the listing began: the stat cache's reference (StatCache.entry)
+
+    def is_of(self, seeds_dir: Path, out_dir: Path) -> bool:
+        return (self.seeds_dir, self.out_dir) == (Path(seeds_dir).resolve(), Path(out_dir).resolve())
+
+
+def list_folder(seeds_dir: Path, out_dir: Path, cache: StatCache) -> Listing:
+    """List ``seeds_dir`` for a run writing ``out_dir``: sources whose stat ``cache`` knows are not read again."""
+    started = time.time_ns()
+    sources, problems = list_sources(seeds_dir, exclude=[out_dir], known=cache.known_sources())
+    return Listing(Path(seeds_dir).resolve(), Path(out_dir).resolve(), tuple(sources), tuple(problems), started)
+
+
+_HANDED_OVER: Listing | None = None
+
+
+def hand_over(listing: Listing) -> None:
+    """Keep ``listing`` for the next run over its folders in this process (:func:`take_handed_over`)."""
+    global _HANDED_OVER
+    _HANDED_OVER = listing
+
+
+def take_handed_over(seeds_dir: Path, out_dir: Path) -> Listing | None:
+    """The listing handed over for these folders, once; None when there is none."""
+    global _HANDED_OVER
+    listing, _HANDED_OVER = _HANDED_OVER, None
+    return listing if listing is not None and listing.is_of(seeds_dir, out_dir) else None
+
+
 # --- One document -------------------------------------------------------------
 
 _WORKER_TOOLKIT = None
 
 
 def _worker_toolkit():
-    """The toolkit of this process, built on first use: each worker builds its own once."""
+    """The toolkit of this process, built on first use: once by a run's parent before it forks its workers, once per Dask worker."""
     global _WORKER_TOOLKIT
     if _WORKER_TOOLKIT is None:
         from pipeline.process import Toolkit
@@ -221,7 +265,7 @@ def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=No
 
     Every document runs under ``limits`` (time and memory) in a worker
     process forked from this one (:func:`pipeline.store.engines.run_supervised`),
-    which inherits ``toolkit`` when one is given; a document over a bound, or
+    which inherits ``toolkit`` (built here, once, when none is given); a document over a bound, or
     one that kills its worker, is a failed outcome, and the run goes on.
     """
     global _WORKER_TOOLKIT
@@ -239,8 +283,14 @@ def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=No
     workers = max(1, min(workers, len(arguments)))
     previous = _WORKER_TOOLKIT
     if toolkit is not None:
-        _WORKER_TOOLKIT = toolkit  # forked workers inherit it instead of building their own
+        _WORKER_TOOLKIT = toolkit
     try:
+        # Built here, once, before the workers are forked: they inherit the
+        # toolkit and the declared checks instead of each building its own,
+        # about 3 s of CPU per worker (README, "Start-up, transfer and the no-change run").
+        _worker_toolkit()
+        from pipeline.store import validation  # noqa: F401 - the parent checks the assembled tables with them too
+
         finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_prepare_worker)
         return [_outcome(arguments[index], result, limits) for index, result in progress(finished, len(arguments))]
     finally:
@@ -277,7 +327,8 @@ def extract_corpus(
     usage: dict | None = None,
     on_stage: OnStage | None = None,
     only_if_up_to_date: bool = False,
-) -> CorpusReport | None:
+    listing: Listing | None = None,
+) -> CorpusReport | Listing:
     """Bring the tables in ``out_dir`` up to date with the documents in ``seeds_dir``.
 
     A document that fails (unreadable, over a bound, crashing, or breaking a
@@ -294,9 +345,16 @@ def extract_corpus(
     manifest, and the set put in place). The documents' own stages run in the
     workers; :func:`build_part` takes a hook for them.
 
-    ``only_if_up_to_date`` changes nothing: the report of a folder already up
-    to date, or None when there is work to do (:mod:`pipeline.entry` answers
-    an up-to-date ``policy extract`` with it).
+    ``only_if_up_to_date`` changes nothing but the stat cache: the report of
+    a folder already up to date, or, when there is work to do, the
+    :class:`Listing` a later run can be given as ``listing`` instead of
+    listing the folder again (:mod:`pipeline.entry` answers an up-to-date
+    ``policy extract`` this way, and hands the listing over otherwise). A
+    ``listing`` of other folders is not used.
+
+    A source is read and hashed only when its stat (size, mtime, ctime,
+    inode) differs from the one the data folder's stat cache recorded with
+    its sha256 (:class:`pipeline.store.manifest.StatCache`); the tables likewise.
 
     Raises:
         DataLockedError: another run is writing ``out_dir``.
@@ -314,17 +372,22 @@ def extract_corpus(
             return _extract_locked(seeds_dir, out_dir, toolkit, workers=workers, engine=engine, scheduler=scheduler,
                                    progress=progress, comparer=comparer, validate=validate, replace=replace,
                                    limits=limits, usage=usage, on_stage=on_stage,
-                                   only_if_up_to_date=only_if_up_to_date)
+                                   only_if_up_to_date=only_if_up_to_date, listing=listing)
     except OSError as error:
         raise TableWriteError(out_dir, one_line(error)) from error
 
 
 def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine, scheduler, progress, comparer,
-                    validate, replace, limits, usage, on_stage, only_if_up_to_date) -> CorpusReport | None:
+                    validate, replace, limits, usage, on_stage, only_if_up_to_date,
+                    listing) -> CorpusReport | Listing:
     finish_switch(out_dir)      # a run killed while switching tables: complete its set first
     remove_leftovers(out_dir)   # then nothing temporary is wanted any more
     code = code_fingerprint()
-    sources, problems = list_sources(seeds_dir, exclude=[out_dir])
+    cache = StatCache.read(out_dir)
+    cached = (dict(cache.sources), dict(cache.tables))
+    if listing is None or not listing.is_of(seeds_dir, out_dir):
+        listing = list_folder(seeds_dir, out_dir, cache)
+    sources, problems = list(listing.sources), list(listing.problems)
     manifest = Manifest.read(out_dir)
     interim = out_dir / INTERIM_NAME
     report = CorpusReport(failures=[p for p in problems if not p.skipped], skipped=[p for p in problems if p.skipped])
@@ -333,11 +396,14 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
         _refuse_another_corpus(manifest, sources, seeds_dir, out_dir, corpus_name)
     limits = limits or Limits()
     # Entries refused while listing (a FIFO, a duplicate) are reported again from the listing, not the manifest.
-    if (is_up_to_date(manifest, code, sources, out_dir, TABLE_NAMES) and manifest.corpus == corpus_name
+    if (is_up_to_date(manifest, code, sources, out_dir, TABLE_NAMES, cache) and manifest.corpus == corpus_name
             and not any(_bounds_raised(entry, limits) for entry in manifest.documents.values())):
+        cache.sources = sources_cache(sources, listing.started_ns)
+        if (cache.sources, cache.tables) != cached:  # what this run hashed is known next time
+            cache.write(out_dir)
         return _report_from_manifest(manifest, sources, report)
     if only_if_up_to_date:
-        return None
+        return listing
     from pipeline.clauses import NO_MARKERS_WARNING, structure_summary  # there is work: see the note at the imports
     from pipeline.store.parts import part_is_current, read_part_info, remove_stale_parts
 
@@ -386,6 +452,12 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
         # The documents are done: the alignment searches its candidates and passages on the run's cores.
         comparer = ClauseComparer(n_jobs=min(workers, os.cpu_count() or 1))
     report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name, on_stage)
+    # A document that failed now may have been read by its worker and found
+    # changed since it was listed: it is hashed again next time. The tables
+    # were just written: hashed by the next run, once they are old enough.
+    failed = {outcome.doc_id for outcome in outcomes if outcome.error}
+    StatCache(sources_cache([source for source in sources if source.doc_id not in failed], listing.started_ns),
+              {}).write(out_dir)
     report.failures.sort(key=lambda error: str(error.path))
     return report
 

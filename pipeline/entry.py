@@ -4,10 +4,11 @@ Building the command line (typer, and the pydantic it makes every option's
 parser with) took half the time of a run with nothing to do. So the plain
 form, ``policy extract [SEEDS] [--out OUT]`` and no other option, first asks
 :func:`pipeline.corpus.extract_corpus` whether the folder is up to date,
-changing nothing; when it is, the answer is printed here, the same lines
+changing nothing but its stat cache; when it is, the answer is printed here, the same lines
 :mod:`pipeline.cli` prints. Any other command line, a folder with work to do,
 or anything that would be an error goes to :mod:`pipeline.cli` unchanged,
-which then says what it always says.
+which then says what it always says; a folder with work to do also hands
+its listing over, so that the sources are listed and hashed once.
 """
 
 from __future__ import annotations
@@ -59,8 +60,13 @@ def plain_extract(args: Sequence[str]) -> tuple[Path, Path] | None:
 
 
 def _up_to_date_answer(seeds_dir: Path, out: Path) -> int | None:
-    """Print the report of an up-to-date ``out`` and return the exit code of ``policy extract``; None when there is work or doubt."""
-    from pipeline.corpus import extract_corpus  # light until there is work (see its imports)
+    """Print the report of an up-to-date ``out`` and return the exit code of ``policy extract``; None when there is work or doubt.
+
+    When there is work, the folder's listing is handed over to the full
+    command (:func:`pipeline.corpus.hand_over`), which then does not list,
+    read and hash every source again.
+    """
+    from pipeline.corpus import Listing, extract_corpus, hand_over  # light until there is work (see its imports)
 
     if not (seeds_dir.is_dir() and (out / CODEBOOK_NAME).is_file()):
         return None
@@ -68,7 +74,10 @@ def _up_to_date_answer(seeds_dir: Path, out: Path) -> int | None:
         result = extract_corpus(seeds_dir, out, only_if_up_to_date=True)
     except (PipelineError, OSError):
         return None  # the full command reports it
-    if result is None or result.n_documents == 0:
+    if isinstance(result, Listing):
+        hand_over(result)
+        return None
+    if result.n_documents == 0:
         return None
     for line, to_stderr in result.summary_lines(out):
         print(line, file=sys.stderr if to_stderr else sys.stdout)

@@ -28,6 +28,34 @@ def test_clause_terms_counts_and_keeps_the_first_offsets():
     assert clause_terms(words, starts, frozenset({"培育"})) == [("数据", 2, 2, 4), ("要素", 1, 4, 6), ("市场", 1, 7, 9)]
 
 
+
+# Real excerpts (seeds and corpus): each clause's words, counted twice so the second reading comes from
+# the remembered verdicts.
+_EXCERPTS = ("到2025年，全省数据要素市场体系基本建成，数据要素市场规模达到500亿元",
+             "支持5G、IPv6等新型基础设施建设，培育一批数据要素型企业",
+             "（一）加快建设全国一体化算力网络国家枢纽节点")
+
+
+@pytest.mark.parametrize("text", _EXCERPTS)
+def test_clause_terms_remembered_verdicts_are_is_term(text, monkeypatch):
+    from pipeline import terms
+    from pipeline.extract.tokenizer import get_segmenter, word_starts
+
+    words = get_segmenter().cut(text)
+    starts = word_starts(words, [False] * len(words))
+    stopwords = load_stopwords()
+    expected = [(w, words.count(w), starts[words.index(w)], starts[words.index(w)] + len(w))
+                for w in dict.fromkeys(words) if is_term(w, stopwords)]
+    assert clause_terms(words, starts) == expected
+    assert clause_terms(words, starts) == expected  # from the remembered verdicts
+    # Another stop-word list has verdicts of its own.
+    other = stopwords | {expected[0][0]}
+    assert clause_terms(words, starts, other) == [row for row in expected if row[0] not in other]
+    # Past the bound the verdicts are forgotten and computed again.
+    monkeypatch.setattr(terms, "_MAX_VERDICTS", 0)
+    assert clause_terms(words, starts) == expected
+
+
 _TERMS = pa.schema([("doc_id", pa.string()), ("clause_id", pa.string()), ("term", pa.string()), ("count", pa.int32())])
 
 

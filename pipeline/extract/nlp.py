@@ -141,8 +141,10 @@ def set_doc_dates(doc: Doc, reference_year: int | None, hits: list[Any], **optio
 
 
 def _dates_key(reference_year: int | None, options: dict[str, Any]) -> tuple:
-    # Options at their defaults (False, None) are left out: the same call either way.
-    return ("find_dates", reference_year, tuple(sorted((k, v) for k, v in options.items() if v not in (None, False))))
+    # Options at their defaults (False, None) are left out: the same call either way. The targets'
+    # reading has no options at all (half the calls): no sorting then.
+    given = tuple(sorted((k, v) for k, v in options.items() if v not in (None, False))) if options else ()
+    return ("find_dates", reference_year, given)
 
 
 def records(doc: Doc, key: str) -> list[Any]:

@@ -102,6 +102,7 @@ VALUE_RE = AnchoredPattern(
     r"(?:\([A-Za-z]{1,8}\)(?=及以上|及以下|以上|以下|以内|左右))?"  # 1000兆比特/秒(Mbps)以上
     "(?P<post>及以上|及以下|以上|以下|以内|左右|上下|内(?![容部外涵地资需生核置设嵌]))?",
     anchors=NUMERAL_START_CHARS, lead=max(map(len, COMPARATOR_PREFIXES)),
+    opens="".join(sorted({prefix[0] for prefix in COMPARATOR_PREFIXES})) + NUMERAL_START_CHARS,
 )
 DOUBLING_RE = re.compile(r"翻两番|翻一?番|倍增(?!计划|行动|工程|专项)")
 # 翻一番多: more than doubled.

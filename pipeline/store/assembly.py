@@ -114,7 +114,7 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
                         part = part.append_column("tfidf", pa.array(weights, pa.float64()))
                         terms_pass = terms_pass and not validate_tables({"terms": part}, term_checks, max_rows=1)
                     elif name in kept:
-                        kept[name].append(part.select(_KEPT_COLUMNS[name]))
+                        kept[name].append(_copied(part.select(_KEPT_COLUMNS[name])))
                     assembler.add(part)
                 paths[name] = assembler.close()
         with stage(on_stage, "align"):
@@ -139,6 +139,15 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
 
 # What the alignment and the corpus-level checks read of the per-document tables.
 _KEPT_COLUMNS = {"documents": ["doc_id"], "clauses": ["doc_id", "clause_id", "kind", "text"]}
+
+
+def _copied(table: pa.Table) -> pa.Table:
+    """``table`` with one chunk a column, copied out of the parts it was read from (one part is one chunk already, kept as read).
+
+    What is kept until the end of the run must not hold every part's whole
+    file: a column selected from a part read in memory keeps all its bytes.
+    """
+    return table.combine_chunks() if table.num_rows else table
 
 
 def _concat(tables: list[pa.Table], columns: list[str], schema: pa.Schema) -> pa.Table:

@@ -6,9 +6,10 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline import config
 from pipeline.errors import (
@@ -16,6 +17,19 @@ from pipeline.errors import (
     SymlinkLoopError, UnreadableDocumentError,
 )
 from pipeline.store.files import INTERIM_NAME, MANIFEST_NAME
+
+
+class FileStat(NamedTuple):
+    """What ``stat`` says of a file, as far as telling it changed goes (git's index keeps the same)."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int  # no program can set it back: a rewrite that restores the mtime still changes it
+    inode: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> FileStat:
+        return cls(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,7 @@ class Source:
     sha256: str
     size: int
     data: bytes | None = field(default=None, repr=False, compare=False)
+    stat: FileStat | None = field(default=None, repr=False, compare=False)  # taken before the bytes were read
 
 
 def read_source(path: Path, seeds_dir: Path | None = None) -> Source:
@@ -47,7 +62,8 @@ def read_source(path: Path, seeds_dir: Path | None = None) -> Source:
     limit = config.MAX_DOCUMENT_BYTES
     try:
         with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+            status = FileStat.of(os.fstat(handle.fileno()))  # before reading: a later change then changes it
+            size = status.size
             if size > limit:
                 raise DocumentTooLargeError(path, f"{size:,} bytes; limit {limit:,} bytes")
             # What is read counts, not what stat says (a file that grows, a /proc file of size 0).
@@ -56,24 +72,30 @@ def read_source(path: Path, seeds_dir: Path | None = None) -> Source:
         raise _unreadable(path, error) from error
     if len(data) > limit:
         raise DocumentTooLargeError(path, f"over {limit:,} bytes")
-    return Source(path, doc_id_for(path, seeds_dir), hashlib.sha256(data).hexdigest(), len(data), data)
+    return Source(path, doc_id_for(path, seeds_dir), hashlib.sha256(data).hexdigest(), len(data), data, status)
 
 
-def skip_reason(path: Path) -> str | None:
-    """Why a file in an input folder is not read as a document, or ``None`` when it is."""
-    name = path.name
+def skip_reason(path: Path | str) -> str | None:
+    """Why a file in an input folder is not read as a document, or ``None`` when it is.
+
+    Only the file's name counts: it is read as a string (``Path.suffix`` and
+    ``Path.stem``'s rule), not parsed as a path, since every file of a listing is asked.
+    """
+    name = os.path.basename(path)
     if name.startswith("."):
         return "hidden file; rename it without the leading dot to include it"
-    suffix = path.suffix.lower()
+    dot = name.rfind(".")
+    stem, suffix = (name[:dot], name[dot:].lower()) if 0 < dot < len(name) - 1 else (name, "")
     if suffix not in config.DOCUMENT_SUFFIXES:
         ending = f"the ending {suffix}" if suffix else "no file ending"
         return f"{ending} is not a document type; read are {' '.join(config.DOCUMENT_SUFFIXES)}"
-    if path.stem.lower().split(".")[0] in config.FOLDER_NOTE_NAMES:
+    if stem.lower().split(".")[0] in config.FOLDER_NOTE_NAMES:
         return "the folder's own notes, by its name"
     return None
 
 
-def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[Source], list[DocumentError]]:
+def list_sources(seeds_dir: Path, exclude: Iterable[Path] = (),
+                 known: Mapping[str, tuple[FileStat, str]] | None = None) -> tuple[list[Source], list[DocumentError]]:
     """Every document under ``seeds_dir`` (sub-folders too), in doc_id order, and the entries left out, each with its reason.
 
     The folder is a boundary: a symbolic link is followed only while it stays
@@ -88,6 +110,11 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
     Every other file is reported as skipped with its reason (:func:`skip_reason`).
     Each document is read once (:func:`read_source`) and keeps its bytes for
     processing, up to ``config.KEPT_SOURCE_BYTES`` over the listing.
+
+    ``known`` maps a doc_id to the :class:`FileStat` its file had when its
+    bytes had a sha256 (:class:`pipeline.store.manifest.StatCache`): a file
+    whose stat is still that one is listed with that sha256 and without its
+    bytes, unread (decode reads it if it is processed).
     """
     seeds_dir = Path(seeds_dir)
     root = seeds_dir.resolve()
@@ -122,15 +149,21 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
             seen_dirs.add(real)
             kept_dirs.append(name)
         dirs[:] = kept_dirs
+        under = Path(folder).relative_to(seeds_dir).as_posix()  # once per folder: doc_id_for, without a Path per file
         for name in sorted(files):
             path = Path(folder, name)
-            reason = skip_reason(path)
+            reason = skip_reason(name)
             if reason is not None:
                 problems.append(SkippedEntry(path, reason))
                 continue
-            refused = _refusal(path, root, seeds_dir)
+            refused, status = _refusal(path, root, seeds_dir)
             if refused is not None:
                 problems.append(refused)
+                continue
+            doc_id = readable_name(name if under == "." else f"{under}/{name}")
+            seen = known.get(doc_id) if known else None
+            if seen is not None and seen[0] == FileStat.of(status) and status.st_size <= config.MAX_DOCUMENT_BYTES:
+                sources.append(Source(path, doc_id, seen[1], status.st_size, stat=seen[0]))
                 continue
             try:
                 source = read_source(path, seeds_dir)
@@ -159,24 +192,27 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = ()) -> tuple[list[So
     return unique, sorted(problems, key=lambda p: str(p.path))
 
 
-def _refusal(path: Path, root: Path, seeds_dir: Path) -> DocumentError | None:
-    """Why ``path`` may not be read (a link out of the folder, a device, a FIFO, a socket), or None; never opens it."""
+def _refusal(path: Path, root: Path, seeds_dir: Path) -> tuple[DocumentError | None, os.stat_result | None]:
+    """Why ``path`` may not be read (a link out of the folder, a device, a FIFO, a socket), or None, and its stat; never opens it."""
     try:
-        status = os.stat(path)
+        status = os.lstat(path)
+        link = stat.S_ISLNK(status.st_mode)
+        if link:
+            status = os.stat(path)
     except OSError as error:
-        return _unreadable(path, error)
-    if path.is_symlink():
+        return _unreadable(path, error), None
+    if link:
         real = Path(os.path.realpath(path))
         if not real.is_relative_to(root):
-            return OutsideFolderError(path, f"the symbolic link leads outside {seeds_dir}")
+            return OutsideFolderError(path, f"the symbolic link leads outside {seeds_dir}"), status
         if any(part.startswith(".") for part in real.relative_to(root).parts):
             # Hidden folders are not read (.git holds a CI job's token in .git/config): nor are links into them.
-            return OutsideFolderError(path, "the symbolic link leads into a hidden file or folder")
+            return OutsideFolderError(path, "the symbolic link leads into a hidden file or folder"), status
     if stat.S_ISREG(status.st_mode):
-        return None
+        return None, status
     kind = ("a FIFO" if stat.S_ISFIFO(status.st_mode) else "a socket" if stat.S_ISSOCK(status.st_mode)
             else "a device" if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode) else "a special file")
-    return NotARegularFileError(path, f"{kind}; not opened")
+    return NotARegularFileError(path, f"{kind}; not opened"), status
 
 
 def _unreadable(path: Path, error: OSError) -> DocumentError:

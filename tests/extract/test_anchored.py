@@ -56,6 +56,13 @@ EXCERPTS = [
     # Full-width digits (\d matches them), Chinese numerals, 〇 and ○, a month split by a newline.
     "到２０２５年，５Ｇ基站达到３万个，二〇二五年底，二○二五年，一九九八年",
     "2020年\n底前，十二月底前，一月一调度，年底前，年初，每年中",
+    # Anchors with no character a match opens with before them (青年, 年度, 统一), and openers that
+    # are not (一体化 before 年), next to ones that are.
+    "青年人才每年度统一评审，一体化年度计划，本年度3月1日前，当年上半年，自印发之日起，超一流，达到一万人",
+    # An anchor as the first or the last character, and a text without any.
+    "年底前完成",
+    "一",
+    "完成任务",
     "",
 ]
 

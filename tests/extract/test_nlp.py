@@ -152,6 +152,19 @@ def test_components_read_the_text_and_the_dates_once_per_doc(nlp: Language, monk
     assert [s._.record for s in doc.spans["dates"]] == list(real(text, 2024))
 
 
+def test_dates_given_with_no_options_are_the_default_options_reading(nlp: Language) -> None:
+    """The targets' reading (no options) and a reading with every option at its default are the
+    same ``find_dates`` call: either finds the hits the other stored; another option does not."""
+    doc = nlp.make_doc("今年6月底前完成，自印发之日起施行")
+    hits = [object()]
+    nlp_module.set_doc_dates(doc, 2024, hits)
+    assert nlp_module.doc_dates(doc, 2024, past=False, reported_year=None, issued=None, published=None) is hits
+    options = {"issued": "2024-03-01", "past": True, "published": None}
+    nlp_module.set_doc_dates(doc, 2024, [], **options)
+    assert nlp_module.doc_dates(doc, 2024, past=True, issued="2024-03-01") == []
+    assert nlp_module.doc_dates(doc, 2024) is hits
+
+
 def test_segmenters_are_built_once_and_unknown_names_refused() -> None:
     assert get_segmenter("rjieba") is get_segmenter("rjieba")
     with pytest.raises(ValueError, match="unknown segmenter 'thulac'"):

@@ -14,6 +14,7 @@ from pipeline.errors import TableWriteError
 from pipeline.store import assembly
 from pipeline.store.assembly import TableAssembler
 from pipeline.store.files import MANIFEST_NAME
+from pipeline.store.parts import read_part_table
 from tests.conftest import SEEDS_DIR
 
 
@@ -60,3 +61,54 @@ def test_the_assembler_writes_fixed_row_groups_and_an_empty_table_keeps_its_sche
     assert sum(groups) == 8 and max(groups) == 3  # memory bounded by ROW_GROUP_ROWS
     empty = TableAssembler(tmp_path / "empty.parquet", schema)
     assert pq.read_table(empty.close()).schema.equals(schema)
+
+
+class _Aligned:
+    """A comparer that hands back alignments already made, so the assembly alone is tested."""
+
+    def __init__(self, alignments: pa.Table) -> None:
+        self.alignments = alignments
+
+    def fit(self, clauses):
+        return self
+
+    def align_table(self) -> pa.Table:
+        return self.alignments
+
+
+@pytest.mark.parametrize("per_batch", [1, 2, 64])
+def test_batched_differently_the_parts_give_the_same_bytes_and_what_is_kept_is_a_copy(seed_data_dir, tmp_path,
+                                                                                      monkeypatch, per_batch):
+    """However many parts are read at a time, the same bytes; the columns kept for the alignment and the
+    corpus-level checks are copied out of what was read, so they do not hold every part's file until the end."""
+    monkeypatch.setattr(assembly, "DOCUMENTS_PER_BATCH", per_batch)
+    doc_ids = pq.read_table(seed_data_dir / "documents.parquet")["doc_id"].to_pylist()
+    alignments = pq.read_table(seed_data_dir / "alignments.parquet")
+    checked: dict = {}
+    paths = assembly.assemble_tables(tmp_path, seed_data_dir / "interim", doc_ids, _Aligned(alignments), checked=checked)
+    for name in tables.SCHEMAS:
+        assert paths[name].read_bytes() == (seed_data_dir / f"{name}.parquet").read_bytes(), name
+    assert checked["clauses"].num_rows == pq.read_metadata(seed_data_dir / "clauses.parquet").num_rows
+    assert checked["documents"]["doc_id"].to_pylist() == doc_ids
+    if per_batch > 1:  # a batch of one part is one chunk already, and kept as it was read
+        first = checked["clauses"]["text"].chunks[0]
+        assert [buffer.parent for buffer in first.buffers() if buffer is not None] == [None, None]
+    assembly.check_assembled(tmp_path, paths, checked)
+
+
+def test_one_document_assembles_its_part_and_a_table_without_rows_keeps_its_schema(seed_data_dir, tmp_path):
+    """A one-document corpus: each table holds that part's rows (terms with their weights), an empty one its schema."""
+    doc_id = pq.read_table(seed_data_dir / "documents.parquet")["doc_id"][0].as_py()
+    checked: dict = {}
+    paths = assembly.assemble_tables(tmp_path, seed_data_dir / "interim", [doc_id],
+                                     _Aligned(tables.SCHEMAS["alignments"].empty_table()), checked=checked)
+    for name, path in paths.items():
+        written = pq.read_table(path)
+        assert written.schema.equals(tables.SCHEMAS[name]), name
+        if name == "alignments":
+            assert written.num_rows == 0
+        else:
+            part = read_part_table(seed_data_dir / "interim", doc_id, name)
+            assert written.select(part.column_names).equals(part.cast(written.select(part.column_names).schema)), name
+    assert checked["documents"]["doc_id"].to_pylist() == [doc_id]
+    assembly.check_assembled(tmp_path, paths, checked)
