@@ -161,3 +161,58 @@ def test_share_sums_are_what_a_group_by_gives(seed_arrow):
     expected = tripled.group_by("doc_id", use_threads=False).aggregate([("share", "sum"), ("share", "count")])
     assert violation.rows.to_dict("records") == expected.select(["doc_id", "share_count", "share_sum"]) \
         .to_pandas().to_dict("records")
+
+
+# --- Reading Arrow's buffers directly (booleans, key codes), on slices and with nulls ---------
+
+FLAGS = pa.array([True, None, False, True, True, None, False, False, True, True, None, True, False])
+
+
+@pytest.mark.parametrize(("offset", "length"), [(0, 13), (1, 7), (3, 10), (9, 4), (5, 0)])
+def test_booleans_read_the_bits_of_a_slice_and_null_is_false(offset, length):
+    part = FLAGS.slice(offset, length)
+    assert fx.booleans(part).tolist() == [value is True for value in part.to_pylist()]
+
+
+def test_booleans_of_nulls_without_a_type_are_false():
+    assert fx.booleans(pa.nulls(3)).tolist() == [False, False, False]
+
+
+@pytest.mark.parametrize("nulls_match", [False, True])
+@pytest.mark.parametrize("offset", [0, 2])
+def test_key_codes_of_sliced_columns_with_nulls_are_equal_exactly_for_equal_keys(offset, nulls_match):
+    first = pa.array(["a", "b", None, "a", "b", None, "a", "c"]).slice(offset)
+    second = pa.array([1, 1, 2, 1, None, 2, 1, 3], pa.int32()).slice(offset)
+    codes = fx.key_codes([first, second], nulls_match=nulls_match)
+    keys = list(zip(first.to_pylist(), second.to_pylist()))
+    for i, key in enumerate(keys):
+        if not nulls_match and None in key:
+            assert codes[i] == fx.NO_KEY
+            continue
+        assert codes[i] != fx.NO_KEY
+        assert [codes[j] == codes[i] for j in range(len(keys))] == [other == key for other in keys]
+
+
+def test_key_codes_of_empty_columns():
+    assert fx.key_codes([pa.array([], pa.string())]).tolist() == []
+
+
+@pytest.mark.parametrize("codes", [[], [5], [3, 1, 3, 2, 1, 7], [4, 4, 4], [0, 1, 2, 3], [-1, 2, -1, 2, 9]])
+def test_repeated_codes_are_the_rows_of_a_code_counted_more_than_once(codes):
+    codes = np.array(codes, dtype=np.int64)
+    _, group, size = np.unique(codes, return_inverse=True, return_counts=True)  # the reference
+    assert fx.repeated(codes).tolist() == np.flatnonzero(size[group] > 1).tolist()
+
+
+def test_columns_read_row_positions_under_their_name_and_sliced_chunks_as_they_are():
+    table = pa.table({"v": [10, 20, 30, 40]}).slice(1, 2)
+    columns = fx.Columns(table, positions="row")
+    assert columns["row"].to_pylist() == [0, 1] and columns["v"].to_pylist() == [20, 30]
+    assert list(columns) == ["v", "row"] and len(columns) == 2
+    assert "row" not in fx.Columns(table)
+
+
+def test_a_nullable_value_set_holds_null_as_is_null_or_is_in_does():
+    nullable = validation.in_set("t", "s", ["3.5", "中文"], nullable=True).predicate()
+    reference = (s.is_null() | s.isin(["3.5", "中文"]))
+    assert nullable.evaluate(fx.Columns(EDGES)).to_pylist() == reference.evaluate(fx.Columns(EDGES)).to_pylist()

@@ -587,3 +587,31 @@ def test_a_joined_check_reads_the_first_parent_row_of_a_repeated_key():
     [violation] = validation.validate_tables({"child": child, "parent": parent}, [check])
     # b breaks it (5 > 3); c has no parent row, which is the foreign key's to report.
     assert violation.rows[validation.ROW].tolist() == [1] and violation.rows["n_chars"].tolist() == [3]
+
+
+# --- One document's checks (what save_part runs before writing a part) -----------------
+
+_DOCUMENT_CHECK_NAMES = {(check.table, check.name) for check in validation.DOCUMENT_CHECKS}
+
+
+@pytest.mark.parametrize(("corrupt", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_a_corrupted_document_alone_is_refused_naming_only_its_checks(frames, corrupt, expected):
+    where = corrupt(frames)
+    errors = [key for key in expected if key in _DOCUMENT_CHECK_NAMES and validation._SEVERITY[key] == "error"]
+    refused = {}
+    for doc_id in frames["documents"]["doc_id"].dropna().unique():
+        own = {name: frame[frame["doc_id"] == doc_id].reset_index(drop=True)
+               for name, frame in frames.items() if name != "alignments"}
+        reason, _ = validation.check_document(own)
+        if reason is not None:
+            refused[doc_id] = reason
+    for reason in refused.values():
+        assert "\n" not in reason
+        first, _, more = reason.partition("; and ")
+        named = [tuple(first.split(": ")[:2])] + [tuple(part.split(": ")) for part in more.split(": ", 1)[-1].split(", ")
+                                                  if more]
+        assert set(named) <= set(expected), reason
+    if errors and where.get("doc_id") in set(frames["documents"]["doc_id"]):
+        assert where["doc_id"] in refused, f"{where['doc_id']} passes, though it breaks {errors}"
+    if not errors:
+        assert not refused, refused
