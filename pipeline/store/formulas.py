@@ -86,6 +86,7 @@ class Formula:
         if _constant(right) is (not deciding):
             return left
         return pc.call_function(self.function, [left, right], self.options)
+
     def _call(self, function: str, *others: object, options: pc.FunctionOptions | None = None) -> Formula:
         return Formula(function, [self, *map(_operand, others)], options)
 
