@@ -171,8 +171,8 @@ def rewrite(mapped: MappedText, pattern: re.Pattern[str], replace: Callable[[re.
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
 
-def holds_any(text: str, needles: str) -> bool:
-    """Whether ``text`` holds one of the characters ``needles``.
+def holds_any(text: str, needles: Iterable[str]) -> bool:
+    """Whether ``text`` holds one of ``needles``: the characters of a string, or the words of a tuple.
 
     ``re`` looks for a class of a few rare characters (``[\\r\\u2028]``) by
     trying every position, ``str.__contains__`` at memchr speed: a few such

@@ -42,7 +42,7 @@ from typing import NamedTuple
 
 from pipeline.chinese import CLAUSE_END, HAN, with_half_width
 from pipeline.config import RESOURCES_DIR
-from pipeline.normalize import guarded
+from pipeline.normalize import guarded, holds_any
 from pipeline.tables import PARTY_KINDS, PARTY_ROLES
 from pipeline.extract.party_names import NameGrammar, Place, WordScanner, load_grammar
 from pipeline.extract.party_patterns import actor_groups, guess_kind, named_facilities
@@ -514,7 +514,7 @@ def _list_names(text: str, start: int, end: int, gazetteer: Gazetteer, home: Pla
 
 def _annotations(text: str, gazetteer: Gazetteer, home: Place | None) -> tuple[list[PartyHit], list[tuple[int, int]]]:
     hits, covered = [], []
-    if "：" not in text and ":" not in text and "(" not in text and "（" not in text:
+    if not holds_any(text, "：:(（"):
         return hits, covered  # every annotation has a label's colon or a bracket
     for match in _ANNOTATION.finditer(text):
         label = match.group("label")
@@ -553,7 +553,7 @@ def _is_recipients(names: list[_Name], text: str, start: int, end: int) -> bool:
 
 def _addressees(text: str, gazetteer: Gazetteer, home: Place | None) -> tuple[list[PartyHit], list[tuple[int, int]]]:
     hits, covered = [], []
-    if "：" not in text and ":" not in text:
+    if not holds_any(text, "：:"):
         return hits, covered  # a recipients line and a cc line end or start with a colon
     for match in _ADDRESSEE_LINE.finditer(text):
         body = match.group("body")
@@ -703,7 +703,7 @@ def _keeps(name: _Name, role: str, home: Place | None) -> bool:
 def _issuer_spans(text: str) -> list[tuple[int, int]]:
     """Spans where a body is the issuer: the title line before 关于/印发, and a signature block."""
     spans: list[tuple[int, int]] = []
-    if "关于" not in text and "印发" not in text and "年" not in text:
+    if not holds_any(text, ("关于", "印发", "年")):
         return spans  # neither a title nor a signature block's date line
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(text)]
     for start, _, line in lines:
