@@ -51,7 +51,10 @@ class TableAssembler:
 
     def add(self, table: pa.Table) -> None:
         if table.num_rows:
-            self.pending.append(table if table.schema.equals(self.schema, check_metadata=True) else table.cast(self.schema))
+            table = table if table.schema.equals(self.schema, check_metadata=True) else table.cast(self.schema)
+            # One chunk a column: Parquet's writer works chunk by chunk, and a
+            # chunk per part made it two to three times slower (README, Scaling).
+            self.pending.append(table.combine_chunks())
             self.pending_rows += table.num_rows
         if self.pending_rows >= ROW_GROUP_ROWS:
             self._flush()
@@ -108,13 +111,14 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
                 if name == "terms":
                     idf = corpus_idf(_term_parts(interim, doc_ids))
                 for batch in _batches(doc_ids, DOCUMENTS_PER_BATCH):
-                    part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch])
+                    # One chunk a column (the assembler's too): what is kept holds no part it was read from.
+                    part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch]).combine_chunks()
                     if name == "terms":
                         weights = weight_part(part, idf)
                         part = part.append_column("tfidf", pa.array(weights, pa.float64()))
                         terms_pass = terms_pass and not validate_tables({"terms": part}, term_checks, max_rows=1)
                     elif name in kept:
-                        kept[name].append(_copied(part.select(_KEPT_COLUMNS[name])))
+                        kept[name].append(part.select(_KEPT_COLUMNS[name]))
                     assembler.add(part)
                 paths[name] = assembler.close()
         with stage(on_stage, "align"):
@@ -139,15 +143,6 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
 
 # What the alignment and the corpus-level checks read of the per-document tables.
 _KEPT_COLUMNS = {"documents": ["doc_id"], "clauses": ["doc_id", "clause_id", "kind", "text"]}
-
-
-def _copied(table: pa.Table) -> pa.Table:
-    """``table`` with one chunk a column, copied out of the parts it was read from (one part is one chunk already, kept as read).
-
-    What is kept until the end of the run must not hold every part's whole
-    file: a column selected from a part read in memory keeps all its bytes.
-    """
-    return table.combine_chunks() if table.num_rows else table
 
 
 def _concat(tables: list[pa.Table], columns: list[str], schema: pa.Schema) -> pa.Table:
