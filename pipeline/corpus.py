@@ -406,6 +406,7 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
     if only_if_up_to_date:
         return listing
     from pipeline.clauses import NO_MARKERS_WARNING, structure_summary  # there is work: see the note at the imports
+    from pipeline.store.assembly import BackgroundAlignment
     from pipeline.store.parts import part_is_current, read_part_info, remove_stale_parts
 
     recorded = manifest.documents if manifest is not None and manifest.code == code else {}
@@ -420,8 +421,6 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             report.reused.append(source.doc_id)
         else:
             jobs.append(source)
-    from pipeline.store.assembly import BackgroundAlignment
-
     # Its process imports scikit-learn while this one builds the toolkit, and
     # aligns while this one assembles the tables (README, Scaling).
     aligner = helpers.enter_context(BackgroundAlignment(comparer, n_jobs=min(workers, os.cpu_count() or 1)))
