@@ -20,6 +20,9 @@ has a timeout. Workers must see the seeds and the data folder at the same
 paths (a shared file system), since each writes its part there; the tables
 are then assembled by the caller exactly as on the local engine, so they are
 the same bytes.
+
+A :class:`ForkedCall` is one call in a process forked early, beside the
+caller: a run's alignment (:class:`pipeline.store.assembly.BackgroundAlignment`).
 """
 
 from __future__ import annotations
