@@ -154,13 +154,13 @@ def test_no_rows_give_an_empty_table_of_the_schema(name):
     assert tables.columns_to_table(name, {column: [] for column in schema.names}, schema).equals(table)
 
 
-def test_columns_that_are_not_the_schemas_are_an_error_and_a_column_may_be_an_array():
-    import numpy as np
-
+def test_columns_that_are_not_the_schemas_or_of_other_lengths_are_an_error():
     columns = {name: [value, value] for name, value in TARGET_ROW.items()}
     with pytest.raises(SchemaDriftError, match=r"targets row 0: keys do not match the schema \(unknown note; missing per\)"):
         tables.columns_to_table("targets", {**{k: v for k, v in columns.items() if k != "per"}, "note": ["", ""]})
-    shifted = tables.columns_to_table("targets", {**columns, "start": np.array([7, 3]), "end": np.array([9, 5])})
+    with pytest.raises(ValueError):
+        tables.columns_to_table("targets", {**columns, "end": [9]})
+    shifted = tables.columns_to_table("targets", {**columns, "start": [7, 3], "end": [9, 5]})
     assert shifted["start"].to_pylist() == [3, 7] and shifted.schema == tables.SCHEMAS["targets"]
 
 

@@ -240,10 +240,10 @@ class _TermColumns:
 
     def table(self, doc_id: str) -> pa.Table:
         starts = np.asarray(self.starts, np.int64) + np.repeat(np.asarray(self.shifts, np.int64), self.sizes)
-        lengths = np.fromiter(map(len, self.terms), np.int64, len(self.terms))
+        ends = starts + np.fromiter(map(len, self.terms), np.int64, len(self.terms))
         return columns_to_table("terms", {
             "doc_id": [doc_id] * len(self.terms), "clause_id": self.clause_ids, "term": self.terms,
-            "count": self.counts, "start": starts, "end": starts + lengths}, PART_SCHEMAS["terms"])
+            "count": self.counts, "start": starts.tolist(), "end": ends.tolist()}, PART_SCHEMAS["terms"])
 
 
 def _pieces(clause: Clause) -> list[tuple[int, int, int]]:
