@@ -192,7 +192,8 @@ _WHERE = ("doc_id", "clause_id", "start", "end")  # the columns a located hit gi
 
 
 def _span_table(table: str, doc_id: str, located: Sequence[_Located]) -> pa.Table:
-    """The part table of located hits: each column gathered at once, the others by the hits' attributes of their names."""
+    """The part table of located hits, a column at a time: where each hit lies, then each other column
+    from the hits' attribute of the column's name."""
     schema = PART_SCHEMAS[table]
     columns: dict[str, Sequence[object]] = {
         "doc_id": [doc_id] * len(located), "clause_id": [row.clause_id for row in located],
@@ -235,7 +236,7 @@ class _TermColumns:
         self.terms += found.terms
         self.counts += found.counts
         self.starts += found.starts if shift is not None else map(own_offset_map(clause), found.starts)
-        self.shifts.append(shift or 0)
+        self.shifts.append(0 if shift is None else shift)
         self.sizes.append(len(found.terms))
 
     def table(self, doc_id: str) -> pa.Table:
