@@ -823,22 +823,17 @@ class ScriptConverter:
         vocabulary is Taiwan-style when Taiwan words outnumber their mainland
         counterparts.
         """
-        # Count every character at C speed, then weigh each distinct one by
-        # its side, looked up by code point: normalize detects twice per
-        # document (original, then canonical text).
-        points, counts = code_point_counts(text)
-        sides = self._script_side.values(points)
-        balance = int(np.dot(sides.astype(np.int64), counts))
+        # Each character's side, looked up by code point in one numpy call,
+        # and summed: normalize detects twice per document (original, then
+        # canonical text).
+        balance = int(self._script_side.of_text(text).sum(dtype=np.int64))
         script = "traditional" if balance > 0 else "simplified"
-        simplified_text = text
-        if script == "traditional":
-            simplified_text = self.traditional.convert(text)
-            points, _ = code_point_counts(simplified_text)
+        simplified_text = self.traditional.convert(text) if script == "traditional" else text
         if self._any_taiwan_form.search(simplified_text) is None:
             return script, "mainland"
         # A word can only occur if all its characters do: the others, most
         # of the table, count 0 without a scan of the text.
-        present = set(points.tolist())
+        present = set(code_point_counts(simplified_text)[0].tolist())
         taiwan_counts = [simplified_text.count(form) for form, chars in self._taiwan_forms if chars <= present]
         # Mainland words such as 数字 and 支持 are everywhere, so Taiwan words
         # need only be a quarter as frequent, but of at least two kinds.

@@ -206,9 +206,16 @@ def test_a_code_point_table_gives_its_property_and_asks_once_per_code_point():
     points = np.array([ord(c) for c in "数據A𠮷"])
     assert table.values(points).tolist() == [-1, 1, 0, 1]
     assert table.values(points[::-1]).tolist() == [1, 0, 1, -1]
-    assert asked == list("数據A𠮷")
-    values, counts = table.weighted("據数数")
-    assert (values.tolist(), counts.tolist()) == ([1, -1], [1, 2])  # in code point order: 據 (U+64DA) < 数 (U+6570)
+    assert sorted(asked) == sorted("数據A𠮷")  # each once, whatever the order
+    assert table.of_text("據数数A").tolist() == [1, -1, -1, 0]  # each character, in the text's order
+    assert len(asked) == 4
+
+
+def test_a_code_point_table_asks_once_for_a_code_point_first_seen_several_times_in_one_text():
+    asked = []
+    table = CodePointTable(lambda char: asked.append(char) or int(is_han(char)))
+    assert table.of_text("据A据据𠮷A").tolist() == [1, 0, 1, 1, 1, 0]
+    assert sorted(asked) == sorted("据A𠮷")
 
 
 def test_script_detection_weighs_each_character_by_its_side(converter):
