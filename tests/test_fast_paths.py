@@ -85,13 +85,31 @@ def test_a_gated_rewrite_gives_the_rewrite_of_the_whole_scan(pattern, needles, t
         assert _same(gated, normalize_module.rewrite(mapped, pattern, lambda m: "", "test"))
 
 
-@pytest.mark.parametrize("text", TEXTS, ids=range(len(TEXTS)))
-def test_collapsing_blank_lines_without_a_scan_gives_the_scan(text):
+# Blank lines as first written: every run of line breaks matched whole, replaced
+# by one line break between paragraphs and by nothing at the edges.
+_BLANK_LINES_AS_WRITTEN = re.compile(r"\n{2,}|^\n+|\n+$")
+
+
+def _collapse_as_written(mapped):
     def replace(found):
         return "" if found.start() == 0 or found.end() == len(found.string) else "\n"
+    return normalize_module.rewrite(mapped, _BLANK_LINES_AS_WRITTEN, replace, "blank_line")
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "\n\n\n", "a\n\n", "\n\na\n\n\nb\n\n", "a\n\n\n\nb", "a\nb\n\nc\n"],
+                         ids=range(len(TEXTS) + 5))
+def test_collapsing_blank_lines_by_deletions_gives_the_collapse_as_written(text):
     for mapped in _mapped_at_every_step(text):
-        general = normalize_module.rewrite(mapped, normalize_module._BLANK_LINES, replace, "blank_line")
-        assert _same(normalize_module.collapse_blank_lines(mapped), general)
+        assert _same(normalize_module.collapse_blank_lines(mapped), _collapse_as_written(mapped))
+
+
+def test_collapsing_blank_lines_keeps_the_first_line_break_of_a_run():
+    text = "\n甲\n\n\n乙\n"
+    mapped = MappedText.identity(text)
+    collapsed = normalize_module.collapse_blank_lines(mapped)
+    assert collapsed.text == "甲\n乙"
+    assert list(collapsed.origin) == [1, 2, 5, 7]
+    assert [(d.start, d.end) for d in collapsed.dropped] == [(0, 1), (3, 5), (6, 7)]
 
 
 @settings(max_examples=300, deadline=None)
@@ -101,10 +119,7 @@ def test_gates_never_hide_a_match_in_any_text(text):
     for pattern, needles in _GATED:
         gated = normalize_module.rewrite(mapped, pattern, lambda m: "", "test", needles)
         assert _same(gated, normalize_module.rewrite(mapped, pattern, lambda m: "", "test"))
-    def replace(found):
-        return "" if found.start() == 0 or found.end() == len(found.string) else "\n"
-    general = normalize_module.rewrite(mapped, normalize_module._BLANK_LINES, replace, "blank_line")
-    assert _same(normalize_module.collapse_blank_lines(mapped), general)
+    assert _same(normalize_module.collapse_blank_lines(mapped), _collapse_as_written(mapped))
 
 
 def _line_headers_scanning_all(text):
