@@ -32,8 +32,8 @@ from operator import attrgetter
 from typing import TypeVar
 
 from pipeline.chinese import CLAUSE_END, HAN, parse_chinese_integer
-from pipeline.markers import (ATTACHMENT_LINE, BOX_LINE, LEVEL_OF_KIND, RANK_OF_KIND, Marker, decoration_end,
-                              match_marker, printed_marker)
+from pipeline.markers import (ATTACHMENT_LINE, BOX_LINE, LEVEL_OF_KIND, MARKER_FIRST_CLASS, RANK_OF_KIND, Marker,
+                              decoration_end, match_marker, printed_marker)
 
 PREAMBLE_ID, GLOSSARY_ID, CLOSING_ID = "0", "glossary", "closing"
 # Recorded with a document whose text has no clause marker at all.
@@ -82,6 +82,8 @@ _CONTAINERS = ("part", "attachment", "heading")
 _RUN_TOGETHER_LINE = 2000
 _MAX_RUN_IN_TITLE = 40
 _AFTER_CLAUSE_END = re.compile(rf"[{CLAUSE_END}]\s*")
+# The same, only where a marker can start after it (most sentences go on in text).
+_MARKER_AFTER_CLAUSE_END = re.compile(rf"[{CLAUSE_END}]\s*(?={MARKER_FIRST_CLASS})")
 _AFTER_COLON = re.compile(r"[：:)]\s*")
 _CLAUSE_OPENING = re.compile(r"\((?=[一二三四五六七八九十]{1,3}\))")
 # Spaces between Han characters; the space consumed first, its context checked
@@ -465,7 +467,11 @@ class _Segmenter:
         after a section title (现提出以下意见：一、…主要目标(一)指导思想。);
         there they are markers only when they continue the numbering exactly.
         """
-        positions = [decoration] + [m.end() for m in _AFTER_CLAUSE_END.finditer(line)]
+        # The clause ends where no marker can start matter only to a title
+        # running into its clause (the search below); without one they are not listed.
+        run_in = len(line) > _RUN_TOGETHER_LINE or _CLAUSE_OPENING.search(line) is not None
+        after_end = _AFTER_CLAUSE_END if run_in else _MARKER_AFTER_CLAUSE_END
+        positions = [decoration] + [m.end() for m in after_end.finditer(line)]
         if len(line) > _RUN_TOGETHER_LINE:
             positions += [m.end() for m in _AFTER_COLON.finditer(line)]
             positions += [m.start() for m in _CLAUSE_OPENING.finditer(line)]
