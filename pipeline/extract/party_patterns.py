@@ -38,6 +38,8 @@ _FACILITY_SUFFIX = re.compile(
     r"数据中心集群|集群|集聚区|聚集区|产业园|实验室|研究院|基地|通信谷|硅谷|示范区|试验区|先导区"
     r"|实验场|测试场|中心|平台|节点|走廊|智库"
 )
+# Every position where a suffix starts, overlapping ones included: the lookahead consumes nothing.
+_FACILITY_SUFFIX_AT = re.compile(f"(?=({_FACILITY_SUFFIX.pattern}))")
 # The run a facility name may span after its prefix.
 _FACILITY_BODY = re.compile(rf"[{HAN}A-Za-z0-9“”·]+")
 _MAX_FACILITY_BODY = 18
@@ -268,10 +270,6 @@ def _facility_end(text: str, body_start: int) -> int | None:
     if breaking is not None:
         limit = breaking.start()
     # A body shorter than two characters is a category (省实验室, 国家平台), not a name.
-    first = _FACILITY_SUFFIX.search(text, body_start + 2, limit)
-    if first is None:
-        return None
-    ends = [m.end() for i in range(first.start(), limit) if (m := _FACILITY_SUFFIX.match(text, i, limit))]
-    return max(ends, default=None)
+    return max((m.end(1) for m in _FACILITY_SUFFIX_AT.finditer(text, body_start + 2, limit)), default=None)
 
 
