@@ -172,6 +172,8 @@ _WEB_HEADER = guarded(
     r"|^\*\*[^*\n]{4,80}(?:措施|方案|意见|办法|规定|细则|计划|条例|规划)(?:\([^)\n]*\))?\*\*",
     re.M,
 )
+# Words one of which every match of _WEB_HEADER holds: a clause without them is not scanned.
+_WEB_HEADER_WORDS = ("**", "[", "【原文下载】", "来源")
 _ALIAS = re.compile(r"[(（]以下(?:简称|称)[“\"]?[^)）\n]{1,20}[)）]")
 # Quoted programme names and titles: 数字四川, “光网四川”, 《四川省…目录》.
 _QUOTED = re.compile(r"“[^”\n]*”|《[^》\n]*》|\"[^\"\n]*\"")
@@ -372,6 +374,8 @@ def _scan(text: str, gazetteer: Gazetteer, home: Place | None, mentions: Mention
         elif any(not (candidate.start <= k.start and k.end <= candidate.end) for k in clash):
             continue
         kept.append(candidate)
+    if not (kept or known):
+        return []
     merged = _leftmost_longest(kept + known)
     last_branch = _last_branch(text)
     return [_with_branch(text, n, grammar, last_branch) for n in merged]
@@ -753,7 +757,7 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None,
     if not (candidates or addressees or annotated):
         return iter(())  # most clauses name no one: the patterns below have nothing to drop or place
     covered += annotation_spans
-    excluded = [(m.start(), m.end()) for m in _WEB_HEADER.finditer(text)]
+    excluded = [(m.start(), m.end()) for m in _WEB_HEADER.finditer(text)] if holds_any(text, _WEB_HEADER_WORDS) else []
     if "以下" in text:
         excluded += [(m.start(), m.end()) for m in _ALIAS.finditer(text)]
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)] if holds_any(text, "“《\"") else []

@@ -230,6 +230,12 @@ def named_facilities(text: str, name_ends: dict[int, int]) -> Iterator[tuple[int
         >>> [c[2] for c in named_facilities("以天府数据中心集群为核心", {})]
         ['天府数据中心集群']
     """
+    # A facility ends in a suffix starting two characters or more into its body; every
+    # suffix of the text starts before the end of its last one (matches in order, not
+    # overlapping), so a body starting two characters or less before that end has none.
+    last_suffix_end = max((m.end() for m in _FACILITY_SUFFIX.finditer(text)), default=0)
+    if not last_suffix_end:
+        return
     starts = {m.start(): m.end() for m in NAME_PREFIXES.finditer(text)
               if m.start() == 0 or not NAME_PREFIXES.match(text, m.start() - 1)}
     for position, end in name_ends.items():
@@ -238,7 +244,7 @@ def named_facilities(text: str, name_ends: dict[int, int]) -> Iterator[tuple[int
             starts.setdefault(position, end)
     done = 0
     for position in sorted(starts):
-        if position < done:
+        if position < done or starts[position] + 2 >= last_suffix_end:
             continue
         end = _facility_end(text, starts[position])
         start = _quoted_brand_start(text, position)
