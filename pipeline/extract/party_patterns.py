@@ -169,7 +169,9 @@ def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
         opened = text.rfind("“", start, head.start())
         if opened >= 0 and "”" not in text[opened : head.start()]:
             start = opened + 1  # 数字经济领域“独角兽企业”: the quote opens the name
-        enumeration = _ENUMERATION_BEFORE.search(text, max(0, start - 30), start)
+        window = max(0, start - 30)
+        # Both forms of the enumeration hold 、: a window without one is not searched.
+        enumeration = _ENUMERATION_BEFORE.search(text, window, start) if text.find("、", window, start) >= 0 else None
         if (enumeration is not None and not _GROUP_HEADS.search(enumeration.group("items"))
                 and (enumeration.group("items").endswith("、") or text.startswith(("领域", "行业", "类"), start))):
             start = enumeration.start("items")

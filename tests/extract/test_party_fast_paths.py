@@ -313,3 +313,14 @@ def test_the_component_shares_one_memo_per_pipe_call_and_per_home(gazetteer: Gaz
     # A Doc on its own is read as in the pipe.
     single = nlp(nlp.make_doc(ROUND4[1]))
     assert records(single, "parties") == list(find_parties(ROUND4[1], gazetteer))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("支持康养、教育、娱乐等领域企业开展合作。", ["康养、教育、娱乐等领域企业"]),
+    ("培育一批服务型、应用型、技术型数据企业。", ["服务型、应用型、技术型数据企业"]),
+    ("支持领域企业开展合作。", ["领域企业"]),  # no 、 before the head: the enumeration is not searched
+])
+def test_an_enumeration_before_a_group_is_searched_where_a_list_mark_is(text: str, expected: list[str]) -> None:
+    from pipeline.extract.party_patterns import actor_groups
+
+    assert [name for _, _, name, _ in actor_groups(text)] == expected
