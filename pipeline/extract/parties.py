@@ -755,7 +755,7 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None,
     annotated, annotation_spans = _annotations(text, gazetteer, home)
     candidates = _scan(text, gazetteer, home, mentions)
     if not (candidates or addressees or annotated):
-        return iter(())  # most clauses name no one: the patterns below have nothing to drop or place
+        return iter(())  # no candidate and no list: the patterns below would have nothing to drop or place
     covered += annotation_spans
     excluded = [(m.start(), m.end()) for m in _WEB_HEADER.finditer(text)] if holds_any(text, _WEB_HEADER_WORDS) else []
     if "以下" in text:
