@@ -144,3 +144,46 @@ def test_a_written_part_is_current_until_its_bytes_or_the_code_change(tmp_path):
     assert not part_is_current(tmp_path, source, "other code")
     assert not part_is_current(tmp_path, Source(source.path, "a.txt", "2" * 64, 5), "code")
     assert remove_stale_parts(tmp_path, keep=[]) == ["a.txt"] and not any(tmp_path.iterdir())
+
+
+def test_a_part_is_written_unchecked_and_only_a_checked_part_is_current(tmp_path):
+    source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
+    table = pa.table({"doc_id": ["a.txt"], "n": [1]})
+    write_part(tmp_path, source, "code", {"clauses": table}, {"source_file": "a.txt", "warnings": []})
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt", checked=False).name]
+    assert not part_is_current(tmp_path, source, "code") and part_is_current(tmp_path, source, "code", checked=False)
+    info, tables = parts.read_part(tmp_path, "a.txt", checked=False)
+    assert info["source_file"] == "a.txt" and tables["clauses"].equals(table)
+    with pytest.raises(FileNotFoundError):
+        read_part_table(tmp_path, "a.txt", "clauses")  # an unchecked part is never assembled
+    parts.mark_checked(tmp_path, "a.txt")
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]
+    assert part_is_current(tmp_path, source, "code") and read_part_table(tmp_path, "a.txt", "clauses").equals(table)
+
+
+def test_unchecked_parts_are_stale_even_of_documents_kept(tmp_path):
+    for doc_id in ("a.txt", "b.txt"):
+        write_part(tmp_path, Source(tmp_path / doc_id, doc_id, "1" * 64, 5), "code", {"clauses": pa.table({"n": [1]})},
+                   {"source_file": doc_id})
+    parts.mark_checked(tmp_path, "a.txt")
+    assert remove_stale_parts(tmp_path, keep=["a.txt", "b.txt"]) == ["b.txt"]
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "a table's byte changed"])
+def test_a_damaged_unchecked_part_is_processed_again(tmp_path, toolkit, monkeypatch, damage):
+    from pipeline import corpus
+    from tests.test_corpus import Killed
+
+    def stopped(*args):
+        raise Killed  # the run is stopped before it checks the parts it wrote
+
+    seeds, data = _corpus(tmp_path / "seeds"), tmp_path / "data"
+    monkeypatch.setattr(corpus, "check_parts", stopped)
+    with pytest.raises(Killed):
+        extract_corpus(seeds, data, toolkit)
+    monkeypatch.undo()
+    _damage(part_path(data / INTERIM_NAME, "good.txt", checked=False), damage)
+    report = extract_corpus(seeds, data, toolkit)
+    assert report.processed == ["good.txt"] and report.ok
+    _assert_valid(data)
