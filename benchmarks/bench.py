@@ -292,7 +292,7 @@ class _Aligned:
 
 
 def measure_assembly(scratch: Path, sources: Sequence[Source], aligned: pd.DataFrame, megabytes: float) -> list[Timing]:
-    """Check the parts in ``scratch/interim``, assemble every table from them, then run the corpus-level checks, as a run does.
+    """Check the parts in ``scratch/interim``, assemble the tables from them, run the corpus-level checks, as a run does.
 
     The parts are checked many documents at once (:func:`pipeline.corpus.check_parts`); the corpus-level
     checks read what the assembly kept (:func:`pipeline.store.assembly.check_assembled`), not the tables read back.

@@ -32,7 +32,7 @@ def _row(case: str, outcome: str, clean: bool, seconds: float, peak: float) -> s
 
 
 def generated(examples: int) -> tuple[bool, str, float, float]:
-    """Hypothesis documents through build_part and the parent's check of its part: every one gives rows or a one-line error."""
+    """Hypothesis documents through build_part and the parent's check: every one gives rows or a one-line error."""
     from hypothesis import HealthCheck, given, settings, strategies as st
 
     from pipeline.corpus import build_part, check_parts

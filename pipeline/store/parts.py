@@ -109,7 +109,10 @@ def _read_description(path: Path) -> dict | None:
 
 
 def part_is_current(interim_dir: Path, source: Source, code: str, checked: bool = True) -> bool:
-    """Whether the cached part (checked, or else unchecked) was made from these bytes by this code, and every table of it is whole (sha256)."""
+    """Whether the cached part was made from these bytes by this code, and every table of it is whole (sha256).
+
+    The checked part, or with ``checked=False`` the unchecked one a stopped run left.
+    """
     try:
         with open(part_path(interim_dir, source.doc_id, checked), "rb") as handle:
             extents, info, streams = _json_object(handle.readline()), _json_object(handle.readline()), handle.read()
@@ -182,7 +185,8 @@ def remove_stale_parts(interim_dir: Path, keep: Iterable[str]) -> list[str]:
     for entry in sorted(interim_dir.iterdir()):
         if entry.name in kept:
             continue
-        info = _read_description(entry) if entry.name.endswith((PART_SUFFIX, UNCHECKED_SUFFIX)) and entry.is_file() else None
+        is_part = entry.name.endswith((PART_SUFFIX, UNCHECKED_SUFFIX)) and entry.is_file()
+        info = _read_description(entry) if is_part else None
         if info is not None and isinstance(info.get("doc_id"), str):
             removed.append(info["doc_id"])
         if entry.is_dir() and not entry.is_symlink():

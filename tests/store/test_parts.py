@@ -91,7 +91,8 @@ def test_a_part_is_one_file_and_a_write_that_fails_leaves_the_old_part_whole(tmp
 
     monkeypatch.setattr(os, "replace", killed)
     with pytest.raises(OSError, match="killed"):
-        write_part(tmp_path, source, "new code", {"clauses": pa.table({"doc_id": ["b"] * 9})}, {"source_file": "a.txt"}, checked=True)
+        write_part(tmp_path, source, "new code", {"clauses": pa.table({"doc_id": ["b"] * 9})}, {"source_file": "a.txt"},
+                   checked=True)
     assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]  # no temporary left
     assert part_is_current(tmp_path, source, "code") and not part_is_current(tmp_path, source, "new code")
     assert read_part_table(tmp_path, "a.txt", "clauses").equals(old["clauses"])
