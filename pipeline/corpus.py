@@ -354,9 +354,9 @@ def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=No
     if toolkit is not None:
         _WORKER_TOOLKIT = toolkit
     try:
-        # Built here, once, before the workers are forked: they inherit the
-        # toolkit instead of each building its own,
-        # about 3 s of CPU per worker (README, "Start-up, transfer and the no-change run").
+        # Built here, once, before the workers are forked: they inherit the toolkit instead
+        # of each building its own, about 3 s of CPU per worker (README, "Start-up,
+        # transfer and the no-change run").
         _worker_toolkit()
 
         finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_prepare_worker)
