@@ -270,7 +270,7 @@ def measure_stages(folder: Path, toolkit: Toolkit, scratch: Path) -> StageRun:
         clocks.timing(["extract"], "spaCy: targets, dates, parties, terms", n, canonical_mb, level=1),
     ]
     assert set(clocks.seconds) <= {*STAGES, "part"}, sorted(clocks.seconds)
-    parts = clocks.timing(["part"], "parts (checks + Arrow IPC, per document)", n, canonical_mb, level=1)
+    parts = clocks.timing(["part"], "parts (Arrow IPC, per document)", n, canonical_mb, level=1)
     clauses = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["doc_id", "clause_id", "kind", "text"])
     return StageRun(timings, parts, sources, texts, clauses, input_mb, canonical_mb, sum(map(len, texts)), failures)
@@ -291,13 +291,17 @@ class _Aligned:
         return frame_to_table("alignments", self.aligned)
 
 
-def measure_assembly(scratch: Path, doc_ids: Sequence[str], aligned: pd.DataFrame, megabytes: float) -> list[Timing]:
-    """Assemble every table from the parts in ``scratch/interim``, then run the corpus-level checks, as a run does.
+def measure_assembly(scratch: Path, sources: Sequence[Source], aligned: pd.DataFrame, megabytes: float) -> list[Timing]:
+    """Check the parts in ``scratch/interim``, assemble the tables from them, run the corpus-level checks, as a run does.
 
-    The checks read what the assembly kept (:func:`pipeline.store.assembly.check_assembled`), not the tables read back.
+    The parts are checked many documents at once (:func:`pipeline.corpus.check_parts`); the corpus-level
+    checks read what the assembly kept (:func:`pipeline.store.assembly.check_assembled`), not the tables read back.
     """
-    assemble, validate = Clock(), Clock()
+    check, assemble, validate = Clock(), Clock(), Clock()
     paths: dict[str, Path] = {}
+    with check:
+        outcomes = corpus.check_parts(scratch / INTERIM_NAME, sources, code_fingerprint())
+    doc_ids = sorted(outcome.doc_id for outcome in outcomes if not outcome.error)
     try:
         with assemble:
             checked: dict = {}
@@ -308,7 +312,8 @@ def measure_assembly(scratch: Path, doc_ids: Sequence[str], aligned: pd.DataFram
         for path in paths.values():
             Path(path).unlink(missing_ok=True)
     n = len(doc_ids)
-    return [assemble.timing("assemble tables (Parquet, TF-IDF)", n, megabytes, level=1),
+    return [check.timing("check (document checks, many documents at once)", n, megabytes, level=1),
+            assemble.timing("assemble tables (Parquet, TF-IDF)", n, megabytes, level=1),
             validate.timing("validate (corpus-level checks)", n, megabytes, level=1)]
 
 
@@ -428,7 +433,8 @@ def _instrumented_extract(folder: str, out: str, workers: int) -> dict:
         "worker_peak_rss_mb": workers_usage.ru_maxrss * 1024 / MB,
         "worker_peak_uss_mb": sampler.peak_child_uss_mb,
         "total_peak_pss_mb": sampler.peak_pss_mb,
-        "phases": {"documents": phases["documents"], "assemble": phases["assemble"], "align": phases["align"],
+        "phases": {"documents": phases["documents"], "check": phases["check"], "assemble": phases["assemble"],
+                   "align": phases["align"],
                    "validate": phases["validate"] + phases["switch"], "other": seconds - sum(phases.values())},
         "processed": len(report.processed), "reused": len(report.reused), "failures": len(report.failures),
         "up_to_date": report.up_to_date,
@@ -574,7 +580,8 @@ def run_benchmark(folder: Path, workers: int | None = None, toolkit: Toolkit | N
         full = growth[-1]
         compare = Timing("compare (ClauseComparer fit + align)", n, stages.canonical_megabytes, full.seconds,
                          full.cpu_seconds)
-        write = measure_assembly(scratch / "stages", sorted(stages.clauses["doc_id"].unique()), aligned,
+        written = set(stages.clauses["doc_id"])
+        write = measure_assembly(scratch / "stages", [s for s in stages.sources if s.doc_id in written], aligned,
                                  stages.canonical_megabytes)
         timings, parts = stages.timings, stages.parts
         write_total = Timing("write", n, stages.canonical_megabytes, parts.seconds + sum(t.seconds for t in write),
@@ -663,9 +670,10 @@ def render(results: dict) -> str:
         f"   CPU {cpu:.1f} s: parent {e['parent_cpu_seconds']:.1f} s, workers {e['workers_cpu_seconds']:.1f} s "
         f"({100 * cpu / (e['command_seconds'] * results['machine']['cores']):.0f}% of {results['machine']['cores']} cores "
         f"over the command)",
-        f"   phases: documents (worker pool) {p['documents']:.2f} s, assemble {p['assemble']:.2f} s, "
-        f"align {p['align']:.2f} s, validate + rename {p['validate']:.2f} s, other (scan, manifest) {p['other']:.2f} s "
-        f"(serial, outside the pool: {p['assemble'] + p['align'] + p['validate'] + p['other']:.2f} s)",
+        f"   phases: documents (worker pool) {p['documents']:.2f} s, check {p.get('check', 0):.2f} s, "
+        f"assemble {p['assemble']:.2f} s, align {p['align']:.2f} s, validate + rename {p['validate']:.2f} s, "
+        f"other (scan, manifest) {p['other']:.2f} s (serial, outside the pool: "
+        f"{p.get('check', 0) + p['assemble'] + p['align'] + p['validate'] + p['other']:.2f} s)",
         f"   peak memory: parent {e['parent_peak_rss_mb']:.0f} MB RSS, largest child {e['worker_peak_rss_mb']:.0f} MB RSS "
         f"(the alignment's forked helpers count the parent's pages), largest child's own memory {uss} USS, "
         f"parent + workers {pss} PSS (sampled)",

@@ -5,10 +5,11 @@ sha256 was recorded (:class:`pipeline.store.manifest.StatCache`), works out whic
 part in ``data/interim`` (:mod:`pipeline.store.parts`), processes only those, on
 this process, on worker processes or on a Dask cluster (the same function
 everywhere: :func:`build_part`, which runs the one path of a document,
-:func:`pipeline.process.run_document`, and saves its rows as a part), then
-assembles every table from the parts and aligns clauses across documents
-(:mod:`pipeline.store.assembly`), validates the tables and only then puts
-them in place, the manifest last.
+:func:`pipeline.process.run_document`, and saves its rows as an unchecked
+part), checks the new parts many documents at once (:func:`check_parts`),
+then assembles every table from the checked parts and aligns clauses across
+documents (:mod:`pipeline.store.assembly`), validates the tables and only
+then puts them in place, the manifest last.
 """
 
 from __future__ import annotations
@@ -170,10 +171,10 @@ def _worker_toolkit():
 def _prepare_worker():
     """Ready a bounded worker before its memory limit is set; returns its toolkit.
 
-    It also loads what every document uses later: the declared checks, and
-    Arrow's allocator. Arrow's default allocator reserves a large stretch of
-    address space on its first allocation, which under ``RLIMIT_AS`` made the
-    first check of every document fail as ``too large``; workers use the
+    It also loads what every document uses later: Arrow's allocator.
+    Arrow's default allocator reserves a large stretch of address space on its
+    first allocation, which under ``RLIMIT_AS`` made the first check of every
+    document (then run in the worker) fail as ``too large``; workers use the
     system allocator and one Arrow thread instead (a document is small, and
     the workers are the parallelism). This holds for a worker that inherits
     its caller's toolkit too: the caller's Arrow may never have allocated.
@@ -186,8 +187,6 @@ def _prepare_worker():
     pa.set_memory_pool(pa.system_memory_pool())
     pa.set_cpu_count(1)
     pa.set_io_thread_count(1)
-    from pipeline.store import validation  # noqa: F401 - declares the checks (Arrow expressions) now
-
     return _worker_toolkit()
 
 
@@ -217,31 +216,101 @@ def build_part(source: Source, interim_dir: Path, code: str, toolkit=None, on_st
 
 
 def save_part(document, source: Source, interim_dir: Path, code: str, on_stage: OnStage | None = None) -> PartOutcome:
-    """Check one document's rows (:class:`~pipeline.process.DocumentTables`) and write them as its part (stage ``part``).
+    """Write one document's rows (:class:`~pipeline.process.DocumentTables`) as its part, unchecked (stage ``part``).
 
-    Rows that break a declared check on one document
-    (:data:`pipeline.store.validation.DOCUMENT_CHECKS`) leave that document out: its
-    part is not written, so it can never block the assembled tables. A part
-    that cannot be written (a full disk) is a transient failure, retried next run.
+    The run's parent checks the parts of many documents at once
+    (:func:`check_parts`); no part is reused or assembled before it passed. A
+    part that cannot be written (a full disk) is a transient failure, retried next run.
     """
-    from pipeline.store.parts import write_part  # these two here, as run_document: see the note at the imports
-    from pipeline.store.validation import check_document
+    from pipeline.store.parts import write_part  # here, as run_document: see the note at the imports
 
     name = document.source_file
     with stage(on_stage, "part"):
         tables = document.to_arrow()
-        reason, warnings = check_document(tables)
-        if reason is not None:
-            return PartOutcome(source.doc_id, name, error=str(DocumentCheckError(source.path, reason)))
-        if warnings:
-            tables["documents"] = _with_warnings(tables["documents"], warnings)
         try:
-            write_part(interim_dir, source, code, tables, {"source_file": name,
-                                                            "warnings": list(document.warnings) + warnings})
+            write_part(interim_dir, source, code, tables, {"source_file": name, "warnings": list(document.warnings)})
         except OSError as error:  # a full disk, a read-only folder: the data folder's fault, retried next run
-            return PartOutcome(source.doc_id, name, transient=True,
-                               error=str(PartWriteError(interim_dir, f"{source.doc_id}: {one_line(error)}")))
-    return PartOutcome(source.doc_id, name, document.warnings + tuple(warnings))
+            return _transient(source, name, interim_dir, error)
+    return PartOutcome(source.doc_id, name, document.warnings)
+
+
+def _transient(source: Source, name: str, interim_dir: Path, error: OSError | ValueError) -> PartOutcome:
+    return PartOutcome(source.doc_id, name, transient=True,
+                       error=str(PartWriteError(interim_dir, f"{source.doc_id}: {one_line(error)}")))
+
+
+# Parts checked together (pipeline.store.validation.check_documents): the
+# checks' fixed cost per call is paid once per batch, memory is bounded by it.
+DOCUMENTS_PER_CHECK = 256
+
+
+def check_parts(interim_dir: Path, sources: Sequence[Source], code: str) -> list[PartOutcome]:
+    """Check the unchecked parts of ``sources`` against the document checks, many documents at once.
+
+    Each document comes out as it did when its rows were checked alone before
+    its part was written (:data:`pipeline.store.validation.DOCUMENT_CHECKS`):
+    rows that break a check leave it out, named in one line
+    (:class:`DocumentCheckError`), and its part stays unchecked, never reused
+    nor assembled (:func:`pipeline.store.parts.remove_stale_parts` removes it);
+    a warning check's findings are added to its ``documents.warnings`` and its
+    part's description, the part written again, checked; any other part
+    becomes checked by a rename (:func:`pipeline.store.parts.mark_checked`). A
+    part that cannot be read or renamed is a transient failure, retried next run.
+    """
+    from pipeline.store.parts import read_part  # see the note at the imports
+
+    outcomes = []
+    for start in range(0, len(sources), DOCUMENTS_PER_CHECK):
+        batch = []
+        for source in sources[start:start + DOCUMENTS_PER_CHECK]:
+            try:
+                batch.append((source, *read_part(interim_dir, source.doc_id, checked=False)))
+            except (OSError, ValueError) as error:
+                outcomes.append(_transient(source, readable_name(source.path.name), interim_dir, error))
+        results = _check_batch([tables for _, _, tables in batch])
+        outcomes += [_settle(interim_dir, source, code, info, tables, result)
+                     for (source, info, tables), result in zip(batch, results)]
+    return outcomes
+
+
+def _check_batch(documents: list[dict]) -> list[tuple[str | None, list[str]] | Exception]:
+    """Each document's check (reason, warnings), or the error its check raised, as a worker once caught it."""
+    from pipeline.store.validation import check_document, check_documents
+
+    try:
+        return check_documents(documents)
+    except Exception:  # noqa: BLE001 - a document's values broke a check: each is checked alone, for its own error
+        results: list[tuple[str | None, list[str]] | Exception] = []
+        for tables in documents:
+            try:
+                results.append(check_document(tables))
+            except Exception as error:  # noqa: BLE001 - that document's failure, never the run's
+                results.append(error)
+        return results
+
+
+def _settle(interim_dir: Path, source: Source, code: str, info: dict, tables: dict,
+            result: tuple[str | None, list[str]] | Exception) -> PartOutcome:
+    """What its check makes of one unchecked part: the document left out, or its part checked (with its warnings)."""
+    from pipeline.store.parts import mark_checked, write_part  # see the note at the imports
+
+    name = info.get("source_file") or readable_name(source.path.name)
+    if isinstance(result, Exception):
+        return PartOutcome(source.doc_id, name, error=str(UnexpectedError(source.path, one_line(result))))
+    reason, warnings = result
+    if reason is not None:
+        return PartOutcome(source.doc_id, name, error=str(DocumentCheckError(source.path, reason)))
+    try:
+        if warnings:  # rare: the part is written again, checked (its unchecked copy goes with the stale parts)
+            tables["documents"] = _with_warnings(tables["documents"], warnings)
+            # The description as the worker wrote it, with the warnings; write_part sets the rest again.
+            write_part(interim_dir, source, code, tables, dict(info, warnings=[*info.get("warnings", []), *warnings]),
+                       checked=True)
+        else:
+            mark_checked(interim_dir, source.doc_id)
+    except OSError as error:
+        return _transient(source, name, interim_dir, error)
+    return PartOutcome(source.doc_id, name, (*info.get("warnings", []), *warnings))
 
 
 def _with_warnings(documents: pa.Table, warnings: Sequence[str]) -> pa.Table:
@@ -286,11 +355,10 @@ def run_jobs(jobs: Sequence[Source], interim_dir: Path, code: str, *, toolkit=No
     if toolkit is not None:
         _WORKER_TOOLKIT = toolkit
     try:
-        # Built here, once, before the workers are forked: they inherit the
-        # toolkit and the declared checks instead of each building its own,
-        # about 3 s of CPU per worker (README, "Start-up, transfer and the no-change run").
+        # Built here, once, before the workers are forked: they inherit the toolkit instead
+        # of each building its own, about 3 s of CPU per worker (README, "Start-up,
+        # transfer and the no-change run").
         _worker_toolkit()
-        from pipeline.store import validation  # noqa: F401 - the parent checks the assembled tables with them too
 
         finished = run_supervised(_build_part_job, arguments, workers, limits, usage, prepare=_prepare_worker)
         return [_outcome(arguments[index], result, limits) for index, result in progress(finished, len(arguments))]
@@ -340,7 +408,8 @@ def extract_corpus(
     assembled and the corpus-level checks passed.
 
     ``on_stage(name, seconds)`` is told the run's own stages as they end:
-    ``documents`` (every document's part, on the engine), ``assemble`` (the
+    ``documents`` (every document's part, on the engine), ``check`` (the
+    document checks on the new parts, :func:`check_parts`), ``assemble`` (the
     per-document tables, from the parts), ``align`` (clauses across
     documents), ``validate`` (the corpus-level checks) and ``switch`` (the
     manifest, and the set put in place). The documents' own stages run in the
@@ -411,7 +480,7 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
 
     recorded = manifest.documents if manifest is not None and manifest.code == code else {}
     entries: dict[str, dict] = {}
-    jobs = []
+    jobs, unchecked = [], []
     for source in sources:
         entry = recorded.get(source.doc_id)
         if entry and entry.get("error") and entry.get("sha256") == source.sha256 and not _bounds_raised(entry, limits):
@@ -419,6 +488,8 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             entries[source.doc_id] = entry
         elif part_is_current(interim, source, code):
             report.reused.append(source.doc_id)
+        elif part_is_current(interim, source, code, checked=False):  # written by a run stopped before it checked it
+            unchecked.append(source)
         else:
             jobs.append(source)
     # Its process imports scikit-learn while this one builds the toolkit, and
@@ -429,6 +500,10 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
         outcomes = run_jobs(jobs, interim, code, toolkit=toolkit, workers=workers, engine=engine,
                             scheduler=scheduler, progress=progress, limits=limits, usage=usage)
     by_id = {source.doc_id: source for source in sources}
+    with stage(on_stage, "check"):  # every part this run wrote, and those a stopped run left unchecked
+        written = [by_id[outcome.doc_id] for outcome in outcomes if not outcome.error]
+        checked = {outcome.doc_id: outcome for outcome in check_parts(interim, unchecked + written, code)}
+    outcomes = [checked.get(outcome.doc_id, outcome) for outcome in outcomes] + [checked[s.doc_id] for s in unchecked]
     for outcome in outcomes:
         if outcome.error:
             report.failures.append(RecordedError(by_id[outcome.doc_id].path, outcome.error))

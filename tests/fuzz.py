@@ -32,10 +32,10 @@ def _row(case: str, outcome: str, clean: bool, seconds: float, peak: float) -> s
 
 
 def generated(examples: int) -> tuple[bool, str, float, float]:
-    """Hypothesis documents through build_part: every one gives rows or a one-line error."""
+    """Hypothesis documents through build_part and the parent's check: every one gives rows or a one-line error."""
     from hypothesis import HealthCheck, given, settings, strategies as st
 
-    from pipeline.corpus import build_part
+    from pipeline.corpus import build_part, check_parts
     from pipeline.process import Toolkit
     from pipeline.store.manifest import code_fingerprint
     from pipeline.store.sources import list_sources
@@ -59,6 +59,8 @@ def generated(examples: int) -> tuple[bool, str, float, float]:
             for source in sources:
                 try:
                     outcome = build_part(source, Path(scratch) / "interim", code, toolkit)
+                    if not outcome.error:
+                        (outcome,) = check_parts(Path(scratch) / "interim", [source], code)
                 except BaseException as error:  # noqa: BLE001 - the point: nothing may escape
                     failures.append(f"{type(error).__name__}: {error}")
                     continue

@@ -69,7 +69,7 @@ def test_end_to_end_reports_time_memory_and_phases(results):
                 "parent_peak_rss_mb", "worker_peak_rss_mb", "parent_cpu_seconds", "workers_cpu_seconds"):
         assert _positive(e2e[key]), key
     assert e2e["command_seconds"] > e2e["seconds"]
-    assert set(e2e["phases"]) == {"documents", "assemble", "align", "validate", "other"}
+    assert set(e2e["phases"]) == {"documents", "check", "assemble", "align", "validate", "other"}
     assert sum(e2e["phases"].values()) == pytest.approx(e2e["seconds"])
     if e2e["total_peak_pss_mb"] is not None:  # sampled (psutil): a child's own memory is part of its resident set
         assert 0 < e2e["worker_peak_uss_mb"] <= e2e["worker_peak_rss_mb"]

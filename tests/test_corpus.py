@@ -168,3 +168,95 @@ def test_an_interrupted_run_leaves_the_previous_tables_intact(tmp_path, toolkit)
     finished = extract_corpus(seeds, data, toolkit)
     assert finished.ok
     assert _table_bytes(data) == following
+
+
+# --- Parts are checked by the run's parent, many at once; a stopped run reuses none unchecked ----
+
+class Killed(BaseException):
+    """The run stopped here, as by a kill: nothing after it runs (a BaseException, so no handler takes it)."""
+
+
+def test_a_run_stopped_before_checking_its_parts_leaves_them_unchecked_and_the_next_run_checks_them(
+        tmp_path, toolkit, monkeypatch):
+    from tests.test_reliability import _assert_valid, _bad, _corpus, _documents, _failures, _spoil_themes_of
+
+    seeds, data, fresh = _corpus(tmp_path / "seeds", bad=_bad("坏"), fine=_bad("好")), tmp_path / "data", \
+        tmp_path / "fresh"
+    _spoil_themes_of("坏", monkeypatch)  # bad.txt's rows break between(score)
+    check_parts = corpus.check_parts
+
+    def stopped(interim, sources, code):  # good.txt's part is checked, then the run is stopped
+        check_parts(interim, [source for source in sources if source.doc_id == "good.txt"], code)
+        raise Killed
+
+    monkeypatch.setattr(corpus, "check_parts", stopped)
+    with pytest.raises(Killed):
+        extract_corpus(seeds, data, toolkit)
+    interim = data / INTERIM_NAME
+    assert sorted(path.name.rsplit("-", 1)[0] + path.suffix for path in interim.iterdir()) == \
+        ["bad.txt.unchecked", "fine.txt.unchecked", "good.txt.part"]
+    assert not (data / "documents.parquet").exists() and not (data / MANIFEST_NAME).exists()
+
+    monkeypatch.setattr(corpus, "check_parts", check_parts)
+    monkeypatch.setattr(corpus, "build_part", lambda *a, **k: pytest.fail("processed again"))
+    report = extract_corpus(seeds, data, toolkit)
+    assert sorted(report.processed) == ["fine.txt"] and report.reused == ["good.txt"]
+    message = _failures(report)["bad.txt"]
+    assert "themes: between(score): 1 row, first row 0: doc_id='bad.txt'" in message and "\n" not in message
+    assert _documents(data) == {"good.txt", "fine.txt"}
+    assert sorted(path.name.rsplit("-", 1)[0] + path.suffix for path in interim.iterdir()) == \
+        ["fine.txt.part", "good.txt.part"]  # the part that failed its check is gone, never assembled
+    _assert_valid(data)
+    # As a run that was never stopped: the same tables, manifest and message.
+    monkeypatch.undo()
+    _spoil_themes_of("坏", monkeypatch)
+    whole = extract_corpus(seeds, fresh, toolkit)
+    assert _failures(whole)["bad.txt"] == message
+    assert _table_bytes(data) == _table_bytes(fresh)
+    assert (data / MANIFEST_NAME).read_bytes() == (fresh / MANIFEST_NAME).read_bytes()
+
+
+def test_a_warning_check_lands_in_documents_warnings_and_the_part_as_before(tmp_path, toolkit, monkeypatch):
+    import dataclasses
+    import datetime
+
+    from pipeline import process
+    from pipeline.store.parts import read_part_info
+    from pipeline.store.sources import list_sources
+    from pipeline.store.validation import check_document
+    from tests.test_reliability import _corpus
+
+    seeds, data = _corpus(tmp_path / "seeds", late=_seeds_text("sichuan2025")), tmp_path / "data"
+    original = process.metadata
+
+    def published_before_issued(segmented):  # a site that prints a publication date before the signing date
+        described = original(segmented)
+        row = described.document_row
+        if row["doc_id"] == "late.txt":
+            row = dict(row, publish_date=row["issue_date"] - datetime.timedelta(days=1))
+        return dataclasses.replace(described, document_row=row)
+
+    monkeypatch.setattr(process, "metadata", published_before_issued)
+    # What a document's own check before its part was written gave, and where it went.
+    source = next(source for source in list_sources(seeds)[0] if source.doc_id == "late.txt")
+    document = process.run_document(source, toolkit)
+    reason, warnings = check_document(document.to_arrow())
+    assert reason is None and [w.split(":")[0] for w in warnings] == ["issued_before_published"]
+    expected = [*document.warnings, *warnings]
+
+    report = extract_corpus(seeds, data, toolkit)
+    assert report.ok and sorted(report.processed) == ["good.txt", "late.txt"]
+    documents = pq.read_table(data / "documents.parquet").to_pandas().set_index("doc_id")
+    assert list(documents.loc["late.txt", "warnings"]) == expected
+    assert list(documents.loc["good.txt", "warnings"]) == []
+    assert read_part_info(data / INTERIM_NAME, "late.txt")["warnings"] == expected
+    assert not part_path(data / INTERIM_NAME, "late.txt", checked=False).exists()
+    # The checked part is reused as it is: its warnings are not added twice.
+    before = _table_bytes(data)
+    (data / MANIFEST_NAME).unlink()
+    again = extract_corpus(seeds, data, toolkit)
+    assert sorted(again.reused) == ["good.txt", "late.txt"] and _table_bytes(data) == before
+
+
+def _seeds_text(name: str) -> str:
+    return SEEDS[name].read_text(encoding="utf-8")

@@ -66,7 +66,7 @@ def test_the_corpus_run_reports_its_own_stages(folder, tmp_path_factory, toolkit
     report = corpus.extract_corpus(folder, tmp_path_factory.mktemp("data"), toolkit,
                                    on_stage=lambda name, seconds: reported.append(name))
     assert report.ok and report.processed == [SEED.name], [str(f) for f in report.failures]
-    assert reported == ["documents", "assemble", "align", "validate", "switch"]
+    assert reported == ["documents", "check", "assemble", "align", "validate", "switch"]
 
 
 def test_a_saved_part_reports_its_stage(folder, tmp_path, toolkit):

@@ -1,4 +1,4 @@
-"""Per-document parts cached under ``data/interim/``: one file per document, ``<part_key>.part``.
+"""Per-document parts cached under ``data/interim/``: one file per document, ``<part_key>.part`` once checked.
 
 A part file is two lines of JSON followed by each of the document's tables as
 an Arrow IPC stream, back to back:
@@ -13,6 +13,15 @@ while its document's bytes (sha256) and the pipeline code are unchanged. It is
 written to a temporary file, flushed to disk and renamed into place, so a part
 is whole or absent; a damaged one (truncated, garbage, a table's bytes
 changed) fails to parse or to match its digests, and is rebuilt.
+
+Whether a part's rows passed the document checks is its file name: a worker
+writes ``<part_key>.unchecked``; the run's parent checks many at once and
+renames each that passes to ``<part_key>.part`` (:func:`mark_checked`, one
+atomic rename; a part the checks add warnings to is written again, checked,
+with them) and deletes each that fails. Only ``.part`` files are reused or
+assembled. A run stopped before it checked its parts leaves them
+``.unchecked``: the next run checks those still current instead of
+processing their documents again, and removes the rest.
 """
 
 from __future__ import annotations
@@ -31,7 +40,8 @@ import pyarrow as pa
 from pipeline.store.files import write_atomically
 from pipeline.store.sources import Source
 
-PART_SUFFIX = ".part"
+PART_SUFFIX = ".part"            # a part whose rows passed the document checks: the only kind reused or assembled
+UNCHECKED_SUFFIX = ".unchecked"  # a part as its worker wrote it, not checked yet
 # The current IPC format, stated once: pyarrow's default reads two environment variables per writer.
 _IPC_OPTIONS = pa.ipc.IpcWriteOptions()
 
@@ -43,12 +53,17 @@ def part_key(doc_id: str) -> str:
     return f"{readable}-{hashlib.sha256(doc_id.encode('utf-8')).hexdigest()[:16]}"
 
 
-def part_path(interim_dir: Path, doc_id: str) -> Path:
-    return Path(interim_dir) / f"{part_key(doc_id)}{PART_SUFFIX}"
+def part_path(interim_dir: Path, doc_id: str, checked: bool = True) -> Path:
+    """Where a document's part lies: checked (``.part``) or as its worker wrote it (``.unchecked``)."""
+    return Path(interim_dir) / f"{part_key(doc_id)}{PART_SUFFIX if checked else UNCHECKED_SUFFIX}"
 
 
-def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str, pa.Table], info: dict) -> None:
-    """Write one document's tables and description as one file, atomically: the part is whole or absent."""
+def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str, pa.Table], info: dict, *,
+               checked: bool = False) -> None:
+    """Write one document's tables and description as one file, atomically: the part is whole or absent.
+
+    A part is written unchecked unless ``checked`` says its rows passed the document checks.
+    """
     sink = pa.BufferOutputStream()
     extents = {}
     for name, table in tables.items():
@@ -63,7 +78,12 @@ def write_part(interim_dir: Path, source: Source, code: str, tables: Mapping[str
     body = dict(info, doc_id=source.doc_id, sha256=source.sha256, code=code, tables=digests)
     # json.dumps escapes every line break inside strings: each JSON value is exactly one line.
     lines = [json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" for value in (extents, body)]
-    write_atomically(part_path(interim_dir, source.doc_id), b"".join(lines) + streams)
+    write_atomically(part_path(interim_dir, source.doc_id, checked), b"".join(lines) + streams)
+
+
+def mark_checked(interim_dir: Path, doc_id: str) -> None:
+    """Record that an unchecked part's rows passed the document checks: it becomes the document's part (one rename)."""
+    os.replace(part_path(interim_dir, doc_id, checked=False), part_path(interim_dir, doc_id))
 
 
 def _json_object(line: bytes) -> dict | None:
@@ -88,10 +108,13 @@ def _read_description(path: Path) -> dict | None:
         return None
 
 
-def part_is_current(interim_dir: Path, source: Source, code: str) -> bool:
-    """Whether the cached part was made from these bytes by this code, and every table of it is whole (sha256)."""
+def part_is_current(interim_dir: Path, source: Source, code: str, checked: bool = True) -> bool:
+    """Whether the cached part was made from these bytes by this code, and every table of it is whole (sha256).
+
+    The checked part, or with ``checked=False`` the unchecked one a stopped run left.
+    """
     try:
-        with open(part_path(interim_dir, source.doc_id), "rb") as handle:
+        with open(part_path(interim_dir, source.doc_id, checked), "rb") as handle:
             extents, info, streams = _json_object(handle.readline()), _json_object(handle.readline()), handle.read()
     except OSError:
         return False
@@ -108,6 +131,23 @@ def part_is_current(interim_dir: Path, source: Source, code: str) -> bool:
 def _is_extent(extent: object, size: int) -> bool:
     return (isinstance(extent, list) and len(extent) == 2 and all(type(end) is int for end in extent)
             and 0 <= extent[0] <= extent[1] <= size)
+
+
+def read_part(interim_dir: Path, doc_id: str, checked: bool = True) -> tuple[dict, dict[str, pa.Table]]:
+    """A part's description and every table of it, the file read once.
+
+    Raises:
+        OSError: the part is missing.
+        ValueError: the part is damaged (``pyarrow.ArrowInvalid`` is one).
+    """
+    path = part_path(interim_dir, doc_id, checked)
+    with open(path, "rb") as handle:
+        extents, info, streams = _json_object(handle.readline()), _json_object(handle.readline()), handle.read()
+    if extents is None or info is None or not all(_is_extent(extent, len(streams)) for extent in extents.values()):
+        raise ValueError(f"{path}: damaged part")
+    data = pa.py_buffer(streams)
+    return info, {name: pa.ipc.open_stream(data.slice(start, end - start)).read_all()
+                  for name, (start, end) in extents.items()}
 
 
 def read_part_table(interim_dir: Path, doc_id: str, name: str) -> pa.Table:
@@ -134,7 +174,8 @@ def read_part_table(interim_dir: Path, doc_id: str, name: str) -> pa.Table:
 def remove_stale_parts(interim_dir: Path, keep: Iterable[str]) -> list[str]:
     """Delete the parts of documents that are no longer in the seeds, and anything else in ``interim``; their doc_ids.
 
-    Anything else includes the folders of parts in an earlier layout (a folder per document).
+    Anything else includes unchecked parts (``keep`` names checked ones) and
+    the folders of parts in an earlier layout (a folder per document).
     """
     interim_dir = Path(interim_dir)
     if not interim_dir.is_dir():
@@ -144,11 +185,12 @@ def remove_stale_parts(interim_dir: Path, keep: Iterable[str]) -> list[str]:
     for entry in sorted(interim_dir.iterdir()):
         if entry.name in kept:
             continue
-        info = _read_description(entry) if entry.name.endswith(PART_SUFFIX) and entry.is_file() else None
+        is_part = entry.name.endswith((PART_SUFFIX, UNCHECKED_SUFFIX)) and entry.is_file()
+        info = _read_description(entry) if is_part else None
         if info is not None and isinstance(info.get("doc_id"), str):
             removed.append(info["doc_id"])
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
         else:
             entry.unlink()
-    return sorted(removed)
+    return sorted(set(removed))

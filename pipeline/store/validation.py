@@ -16,9 +16,11 @@ tables (one lookup per key, shared by the foreign key and the checks that read
 the parent row), and groups are counted with numpy: no Acero plan, whose fixed
 cost per call was most of the time on one document's tables of tens of rows.
 Only the alignment passages are compared in Python, one short string per pair.
-The same engine runs the per-document checks (6 to 7 ms of CPU per benchmark
-document, about 200 compute calls) and the corpus-level ones (0.4 to 0.5 s for
-1,000 documents, from 1.5).
+The same engine runs the document checks and the corpus-level ones (0.4 to
+0.5 s for 1,000 documents, from 1.5). The document checks cost about 200
+compute calls whatever the rows: one document at a time that was 6 to 7 ms of
+CPU per benchmark document, so a run checks the rows of many documents at once
+(:func:`check_documents`, under 1 ms per document).
 
 A check reads one or more tables (``Check.needs``); when any of them is absent
 from the mapping the check is skipped. Validating a partial set is useful in
@@ -123,10 +125,17 @@ class Tables:
 
     Key lookups are kept once computed: the foreign key of spans to clauses
     and the checks that read a span's clause share one.
+
+    ``part`` names a column every table has when the tables hold the rows of
+    many documents' parts at once (:func:`check_documents`): the part each row
+    came from. Every key, join and group of the checks then starts with it
+    (:meth:`key`, :meth:`by_document`), so no row is matched with, counted with
+    or repeated by another part's rows, whatever its doc_id says.
     """
 
-    def __init__(self, tables: Mapping[str, pa.Table]) -> None:
+    def __init__(self, tables: Mapping[str, pa.Table], part: str | None = None) -> None:
         self.tables = dict(tables)
+        self.part = part
         self._columns: dict[str, Columns] = {}
         self._lookups: dict[tuple, np.ndarray] = {}
 
@@ -136,6 +145,23 @@ class Tables:
             self._columns[table] = Columns(self[table], positions=ROW)
         return self._columns[table]
 
+    def key(self, table: str, columns: Sequence[str]) -> list[pa.Array]:
+        """The arrays of a key of ``table``: ``columns``, after the part column when there is one."""
+        values = self.columns(table)
+        return [values[name] for name in ((self.part, *columns) if self.part else columns)]
+
+    def by_document(self, table: str) -> tuple[np.ndarray, dict[str, pa.Array]]:
+        """The rows of ``table`` grouped by doc_id (and part), groups in order of first appearance.
+
+        Returns:
+            Each row's group, and the columns naming each group (``doc_id``, and the part column when there is one).
+        """
+        columns = self.columns(table)
+        keys = self.key(table, ["doc_id"])
+        group, first = fx.groups(keys[0] if len(keys) == 1 else pa.array(fx.key_codes(keys, nulls_match=True)))
+        first = pa.array(first)
+        return group, {name: columns[name].take(first) for name in ([self.part] if self.part else []) + ["doc_id"]}
+
     def parent_rows(self, table: str, keys: Sequence[str], parent: str, parent_keys: Sequence[str]) -> np.ndarray:
         """For each row of ``table``, the first row of ``parent`` with the same key, or -1.
 
@@ -144,8 +170,7 @@ class Tables:
         """
         cache_key = (table, tuple(keys), parent, tuple(parent_keys))
         if cache_key not in self._lookups:
-            mine, theirs = self.columns(table), self.columns(parent)
-            codes, parent_codes = fx.shared_key_codes([mine[k] for k in keys], [theirs[k] for k in parent_keys])
+            codes, parent_codes = fx.shared_key_codes(self.key(table, keys), self.key(parent, parent_keys))
             self._lookups[cache_key] = fx.first_match(codes, parent_codes)
         return self._lookups[cache_key]
 
@@ -221,8 +246,7 @@ def unique(table: str, keys: Sequence[str]) -> Check:
 
     def find(tables: Tables) -> pa.Table:
         # As in a group-by, nulls are put together: two rows with a null key part are a repeat too.
-        columns = tables.columns(table)
-        codes = fx.key_codes([columns[key] for key in keys], nulls_match=True)
+        codes = fx.key_codes(tables.key(table, keys), nulls_match=True)
         return _rows(fx.repeated(codes))
 
     return Check(table, f"unique({', '.join(keys)})", f"one row per ({', '.join(keys)})", find, columns=tuple(keys),
@@ -357,22 +381,22 @@ def _joined(tables: Tables, table: str, keys: Sequence[str], parent: str, parent
 
 def _seq_in_order(tables: Tables) -> pa.Table:
     """Documents whose clause ``seq`` values are not 0..n-1 (repeats are left to the unique check)."""
-    clauses = tables.columns("clauses")
-    group, first = fx.groups(clauses["doc_id"])
-    seq = clauses["seq"]
+    group, named = tables.by_document("clauses")
+    n_groups = len(named["doc_id"])
+    seq = tables.columns("clauses")["seq"]
     counted = np.flatnonzero(fx.booleans(seq.is_valid()))  # a null seq is not counted
     values = fx.numbers(seq)[counted].astype(np.int64)
     mine = group[counted]
-    _, distinct = np.unique(fx.key_codes([clauses["doc_id"], seq], nulls_match=True)[counted], return_index=True)
-    seq_count = np.bincount(mine[distinct], minlength=len(first))
-    low = np.full(len(first), np.iinfo(np.int64).max)
-    high = np.full(len(first), np.iinfo(np.int64).min)
+    _, distinct = np.unique(fx.key_codes(tables.key("clauses", ["doc_id", "seq"]), nulls_match=True)[counted],
+                            return_index=True)
+    seq_count = np.bincount(mine[distinct], minlength=n_groups)
+    low = np.full(n_groups, np.iinfo(np.int64).max)
+    high = np.full(n_groups, np.iinfo(np.int64).min)
     np.minimum.at(low, mine, values)
     np.maximum.at(high, mine, values)
-    none = np.bincount(mine, minlength=len(first)) == 0  # no seq: no min and no max
+    none = np.bincount(mine, minlength=n_groups) == 0  # no seq: no min and no max
     low, high = np.where(none, 0, low), np.where(none, 0, high)
-    groups = pa.table({"doc_id": clauses["doc_id"].take(pa.array(first)),
-                       "seq_count_distinct": pa.array(seq_count, pa.int64()),
+    groups = pa.table({**named, "seq_count_distinct": pa.array(seq_count, pa.int64()),
                        "seq_min": pa.array(low, seq.type, mask=none), "seq_max": pa.array(high, seq.type, mask=none)})
     return _failing(groups, _SEQ_RUNS_FROM_0)
 
@@ -386,8 +410,8 @@ _SHARES_AT_MOST_1 = fx.field("share_sum") <= fx.field("share_count").cast(pa.flo
 
 def _n_clauses_counted(tables: Tables) -> pa.Table:
     """Documents whose ``n_clauses`` differs from their rows in ``clauses``."""
-    documents, clauses = tables.columns("documents"), tables.columns("clauses")
-    codes, clause_codes = fx.shared_key_codes([documents["doc_id"]], [clauses["doc_id"]])
+    documents = tables.columns("documents")
+    codes, clause_codes = fx.shared_key_codes(tables.key("documents", ["doc_id"]), tables.key("clauses", ["doc_id"]))
     counts = np.bincount(clause_codes[clause_codes != fx.NO_KEY], minlength=int(codes.max(initial=0)) + 1)
     clause_rows = np.where(codes != fx.NO_KEY, counts[np.maximum(codes, 0)], 0)  # a null doc_id has no clauses
     joined = pa.table({ROW: documents[ROW], "n_clauses": documents["n_clauses"],
@@ -403,9 +427,9 @@ def _effective_date_in_dates(tables: Tables) -> pa.Table:
     """
     documents, dates = tables.columns("documents"), tables.columns("dates")
     effective = fx.holding(dates, _EFFECTIVE_DATE)
-    codes, date_codes = fx.shared_key_codes([documents["doc_id"]], [dates["doc_id"]])
-    days, date_days = fx.shared_key_codes([documents["doc_id"], documents["effective_date"]],
-                                          [dates["doc_id"], dates["start_date"]])
+    codes, date_codes = fx.shared_key_codes(tables.key("documents", ["doc_id"]), tables.key("dates", ["doc_id"]))
+    days, date_days = fx.shared_key_codes(tables.key("documents", ["doc_id", "effective_date"]),
+                                          tables.key("dates", ["doc_id", "start_date"]))
     date_codes, date_days = date_codes[effective], date_days[effective]
     has_dates = (codes != fx.NO_KEY) & np.isin(codes, date_codes) & fx.booleans(documents["effective_date"].is_valid())
     agrees = (days != fx.NO_KEY) & np.isin(days, date_days)
@@ -423,12 +447,12 @@ def _shares_sum(tables: Tables) -> pa.Table:
     millionth per theme; the tolerance allows that and nothing more.
     """
     shares = tables.columns("theme_shares")
-    group, first = fx.groups(shares["doc_id"])
+    group, named = tables.by_document("theme_shares")
     counted = np.flatnonzero(fx.booleans(shares["share"].is_valid()))  # a null share is not added
     values = fx.numbers(shares["share"], 0.0)[counted]
-    count = np.bincount(group[counted], minlength=len(first))
-    total = np.bincount(group[counted], weights=values, minlength=len(first))  # added in row order
-    groups = pa.table({"doc_id": shares["doc_id"].take(pa.array(first)), "share_count": pa.array(count, pa.int64()),
+    count = np.bincount(group[counted], minlength=len(named["doc_id"]))
+    total = np.bincount(group[counted], weights=values, minlength=len(named["doc_id"]))  # added in row order
+    groups = pa.table({**named, "share_count": pa.array(count, pa.int64()),
                        "share_sum": pa.array(total, pa.float64(), mask=count == 0)})
     return _failing(groups, _SHARES_AT_MOST_1)
 
@@ -677,9 +701,10 @@ def _corpus_level(check: Check) -> bool:
         or check.name == "unique(doc_id)"
 
 
-# Checks on one document's rows, run on each document before its part is
-# written: a document that breaks one is left out and named, the others are
-# written. Only the corpus-level checks run on the assembled tables.
+# Checks on one document's rows, run on each part a run wrote before it is
+# reused or assembled (many documents at once: check_documents): a document
+# that breaks one is left out and named, the others are written. Only the
+# corpus-level checks run on the assembled tables.
 DOCUMENT_CHECKS: tuple[Check, ...] = tuple(c for c in CHECKS if not _corpus_level(c))
 CORPUS_CHECKS: tuple[Check, ...] = tuple(c for c in CHECKS if _corpus_level(c))
 
@@ -700,6 +725,60 @@ def check_document(tables: Mapping[str, pa.Table | pd.DataFrame]) -> tuple[str |
     if len(errors) > 1:
         reason += f"; and {len(errors) - 1} more failed checks: " + ", ".join(f"{v.table}: {v.check}" for v in errors[1:])
     return reason, warnings
+
+
+PART = "part"  # the column that says which document's part a row came from, when many are checked at once
+
+
+def check_documents(documents: Sequence[Mapping[str, pa.Table | pd.DataFrame]]) -> list[tuple[str | None, list[str]]]:
+    """:func:`check_document` of each of ``documents`` (each one's tables by name), the checks run once over them all.
+
+    A check's cost on one document was mostly its fixed cost per call, not
+    its rows: the rows of every document are put together instead, each
+    marked with its place in ``documents`` (:data:`PART`), and every key, join
+    and group of the checks starts with that mark (:class:`Tables`), so no
+    row meets another document's rows. The rows a check finds name their
+    documents; only those documents are checked again alone, by
+    :func:`check_document`, which gives their reason and warnings exactly as
+    one document's check always did. The others pass with no warning.
+
+    A document whose tables have other names than the first's is checked
+    alone. Raises what a check raises (a cast one document's values break,
+    or tables of other schemas that cannot be put together): the caller may
+    then check each document alone (:func:`pipeline.corpus.check_parts` does).
+    """
+    arrow = [{name: _as_arrow(name, table) for name, table in tables.items()} for tables in documents]
+    together = [index for index, tables in enumerate(arrow) if tables.keys() == arrow[0].keys()]
+    found = _documents_found(arrow, together, list(arrow[0]) if arrow else [])
+    found |= set(range(len(arrow))) - set(together)
+    return [check_document(documents[index]) if index in found else (None, []) for index in range(len(documents))]
+
+
+def _documents_found(arrow: Sequence[Mapping[str, pa.Table]], together: Sequence[int],
+                     names: Sequence[str]) -> set[int]:
+    """The places, among ``together``, of the documents whose rows a document check (error or warning) finds."""
+    if not together:
+        return set()
+    tables = {}
+    for name in names:
+        parts = [arrow[index][name] for index in together]
+        assert PART not in parts[0].column_names, f"{name} has a column named {PART}"
+        marks = np.repeat(np.asarray(together, dtype=np.int64), [part.num_rows for part in parts])
+        tables[name] = pa.concat_tables(parts).append_column(PART, pa.array(marks, pa.int64()))
+    checked = Tables(tables, part=PART)
+    found: set[int] = set()
+    for check in DOCUMENT_CHECKS:
+        if not all(name in checked for name in check.tables_needed()) or not checked[check.table].num_rows:
+            continue
+        rows = check.find(checked)
+        if not rows.num_rows:
+            continue
+        if ROW in rows.column_names:
+            marks = fx.numbers(checked.columns(check.table)[PART])[rows[ROW].to_numpy()]
+        else:  # groups of rows, named by their part
+            marks = rows[PART].to_numpy()
+        found.update(np.unique(marks).tolist())
+    return found
 
 
 _SEVERITY = {(c.table, c.name): c.severity for c in CHECKS}

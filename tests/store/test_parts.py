@@ -21,10 +21,10 @@ def test_a_full_disk_while_writing_a_part_fails_that_document_now_and_is_retried
     seeds, data = _corpus(tmp_path / "seeds", full=_bad("满")), tmp_path / "data"
     original = parts.write_part
 
-    def write_part(interim, source, *args):
+    def write_part(interim, source, *args, **kwargs):
         if source.doc_id == "full.txt":
             raise OSError(errno.ENOSPC, "No space left on device")
-        return original(interim, source, *args)
+        return original(interim, source, *args, **kwargs)
 
     monkeypatch.setattr(parts, "write_part", write_part)
     first = extract_corpus(seeds, data, toolkit)
@@ -73,7 +73,7 @@ def test_a_damaged_cache_part_is_detected_and_rebuilt(tmp_path, toolkit, damage)
 def test_a_damaged_part_is_not_current(tmp_path, damage):
     source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
     write_part(tmp_path, source, "code", {"clauses": pa.table({"doc_id": ["a.txt"] * 50}), "terms": pa.table({"n": [1]})},
-               {"source_file": "a.txt"})
+               {"source_file": "a.txt"}, checked=True)
     _damage(part_path(tmp_path, "a.txt"), damage)
     assert not part_is_current(tmp_path, source, "code")
 
@@ -83,7 +83,7 @@ def test_a_part_is_one_file_and_a_write_that_fails_leaves_the_old_part_whole(tmp
 
     source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
     old = {"clauses": pa.table({"doc_id": ["a.txt"]})}
-    write_part(tmp_path, source, "code", old, {"source_file": "a.txt"})
+    write_part(tmp_path, source, "code", old, {"source_file": "a.txt"}, checked=True)
     assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]
 
     def killed(*args):
@@ -91,7 +91,8 @@ def test_a_part_is_one_file_and_a_write_that_fails_leaves_the_old_part_whole(tmp
 
     monkeypatch.setattr(os, "replace", killed)
     with pytest.raises(OSError, match="killed"):
-        write_part(tmp_path, source, "new code", {"clauses": pa.table({"doc_id": ["b"] * 9})}, {"source_file": "a.txt"})
+        write_part(tmp_path, source, "new code", {"clauses": pa.table({"doc_id": ["b"] * 9})}, {"source_file": "a.txt"},
+                   checked=True)
     assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]  # no temporary left
     assert part_is_current(tmp_path, source, "code") and not part_is_current(tmp_path, source, "new code")
     assert read_part_table(tmp_path, "a.txt", "clauses").equals(old["clauses"])
@@ -105,7 +106,7 @@ def test_every_table_of_a_real_document_reads_back_as_written(tmp_path, toolkit)
     source = Source(path, path.name, "1" * 64, path.stat().st_size)
     tables = run_document(path, toolkit, seeds_dir=SEEDS_DIR).to_arrow()
     tables["targets"] = tables["targets"].schema.empty_table()  # an empty table too
-    write_part(tmp_path, source, "code", tables, {"source_file": path.name})
+    write_part(tmp_path, source, "code", tables, {"source_file": path.name}, checked=True)
     for name, table in tables.items():
         read = read_part_table(tmp_path, path.name, name)
         assert read.equals(table) and read.schema.equals(table.schema, check_metadata=True), name
@@ -120,7 +121,7 @@ def test_parts_of_the_earlier_layout_are_removed(tmp_path):
     (old / "clauses.arrow").write_bytes(b"x")
     source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
     assert not part_is_current(tmp_path, source, "code")
-    write_part(tmp_path, source, "code", {"clauses": pa.table({"n": [1]})}, {"source_file": "a.txt"})
+    write_part(tmp_path, source, "code", {"clauses": pa.table({"n": [1]})}, {"source_file": "a.txt"}, checked=True)
     assert remove_stale_parts(tmp_path, keep=["a.txt"]) == []
     assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]
 
@@ -137,10 +138,53 @@ def test_a_part_key_is_readable_and_unique(doc_id, readable):
 def test_a_written_part_is_current_until_its_bytes_or_the_code_change(tmp_path):
     source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
     table = pa.table({"doc_id": ["a.txt"], "n": [1]})
-    write_part(tmp_path, source, "code", {"clauses": table}, {"source_file": "a.txt"})
+    write_part(tmp_path, source, "code", {"clauses": table}, {"source_file": "a.txt"}, checked=True)
     assert part_is_current(tmp_path, source, "code")
     assert read_part_table(tmp_path, "a.txt", "clauses").equals(table)
     assert read_part_info(tmp_path, "a.txt")["source_file"] == "a.txt"
     assert not part_is_current(tmp_path, source, "other code")
     assert not part_is_current(tmp_path, Source(source.path, "a.txt", "2" * 64, 5), "code")
     assert remove_stale_parts(tmp_path, keep=[]) == ["a.txt"] and not any(tmp_path.iterdir())
+
+
+def test_a_part_is_written_unchecked_and_only_a_checked_part_is_current(tmp_path):
+    source = Source(tmp_path / "a.txt", "a.txt", "1" * 64, 5)
+    table = pa.table({"doc_id": ["a.txt"], "n": [1]})
+    write_part(tmp_path, source, "code", {"clauses": table}, {"source_file": "a.txt", "warnings": []})
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt", checked=False).name]
+    assert not part_is_current(tmp_path, source, "code") and part_is_current(tmp_path, source, "code", checked=False)
+    info, tables = parts.read_part(tmp_path, "a.txt", checked=False)
+    assert info["source_file"] == "a.txt" and tables["clauses"].equals(table)
+    with pytest.raises(FileNotFoundError):
+        read_part_table(tmp_path, "a.txt", "clauses")  # an unchecked part is never assembled
+    parts.mark_checked(tmp_path, "a.txt")
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]
+    assert part_is_current(tmp_path, source, "code") and read_part_table(tmp_path, "a.txt", "clauses").equals(table)
+
+
+def test_unchecked_parts_are_stale_even_of_documents_kept(tmp_path):
+    for doc_id in ("a.txt", "b.txt"):
+        write_part(tmp_path, Source(tmp_path / doc_id, doc_id, "1" * 64, 5), "code", {"clauses": pa.table({"n": [1]})},
+                   {"source_file": doc_id})
+    parts.mark_checked(tmp_path, "a.txt")
+    assert remove_stale_parts(tmp_path, keep=["a.txt", "b.txt"]) == ["b.txt"]
+    assert [path.name for path in tmp_path.iterdir()] == [part_path(tmp_path, "a.txt").name]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "a table's byte changed"])
+def test_a_damaged_unchecked_part_is_processed_again(tmp_path, toolkit, monkeypatch, damage):
+    from pipeline import corpus
+    from tests.test_corpus import Killed
+
+    def stopped(*args):
+        raise Killed  # the run is stopped before it checks the parts it wrote
+
+    seeds, data = _corpus(tmp_path / "seeds"), tmp_path / "data"
+    monkeypatch.setattr(corpus, "check_parts", stopped)
+    with pytest.raises(Killed):
+        extract_corpus(seeds, data, toolkit)
+    monkeypatch.undo()
+    _damage(part_path(data / INTERIM_NAME, "good.txt", checked=False), damage)
+    report = extract_corpus(seeds, data, toolkit)
+    assert report.processed == ["good.txt"] and report.ok
+    _assert_valid(data)

@@ -615,3 +615,72 @@ def test_a_corrupted_document_alone_is_refused_naming_only_its_checks(frames, co
         assert where["doc_id"] in refused, f"{where['doc_id']} passes, though it breaks {errors}"
     if not errors:
         assert not refused, refused
+
+
+# --- Many documents' checks at once (what a run's parent runs on the parts it wrote) ------
+
+def _parts_of(frames: Frames) -> list[dict[str, pd.DataFrame]]:
+    """The per-document tables as the documents' parts hold them: rows by doc_id, and a row whose
+    doc_id names no document in the first document's part (as a part holding a stray row would)."""
+    doc_ids = list(frames["documents"]["doc_id"].dropna().unique())
+    parts = []
+    for doc_id in doc_ids:
+        own = {}
+        for name, frame in frames.items():
+            if name == "alignments":
+                continue
+            mine = frame["doc_id"] == doc_id
+            if doc_id == doc_ids[0]:
+                mine |= ~frame["doc_id"].isin(doc_ids)
+            own[name] = frame[mine].reset_index(drop=True)
+        parts.append(own)
+    return parts
+
+
+@pytest.mark.parametrize(("corrupt", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_the_batch_check_gives_each_document_what_its_own_check_gives(frames, corrupt, expected):
+    corrupt(frames)
+    parts = _parts_of(frames)
+    alone = [validation.check_document(part) for part in parts]
+    assert validation.check_documents(parts) == alone
+    errors = [key for key in expected if key in _DOCUMENT_CHECK_NAMES and validation._SEVERITY[key] == "error"]
+    if errors:  # the case can fail: the comparison above compared a refusal
+        assert any(reason is not None for reason, _ in alone), expected
+
+
+@pytest.mark.parametrize("table", ["clauses", "targets", "dates", "parties", "terms", "themes", "theme_shares"])
+def test_no_check_matches_rows_across_documents(seed_arrow, table):
+    """A row of one document's part that carries another document's doc_id matches nothing of that document.
+
+    Checked alone, the part breaks its foreign key to documents (its own
+    documents row is not that doc_id); checked with the other document's part,
+    it must break it still, and the other document must pass.
+    """
+    doc_ids = seed_arrow["documents"]["doc_id"].to_pylist()
+    own, other = doc_ids[0], doc_ids[1]
+    parts = [{name: seed_arrow[name].filter(pc.equal(seed_arrow[name]["doc_id"], doc_id))
+              for name in SCHEMAS if name not in ("alignments",)} for doc_id in (own, other)]
+    for part in parts:
+        part["terms"] = part["terms"].drop_columns(["tfidf"])  # a part's terms are not weighted yet
+    stray = parts[0][table]
+    column = stray.schema.get_field_index("doc_id")
+    values = stray["doc_id"].to_pylist()
+    parts[0][table] = stray.set_column(column, stray.schema.field(column), pa.array([other] + values[1:], pa.string()))
+    alone = [validation.check_document(part) for part in parts]
+    assert alone[0][0] is not None and f"{table}: {DOC_FK}" in alone[0][0] and alone[1] == (None, [])
+    assert validation.check_documents(parts) == alone
+    # Without the part marks, the rows put together would hide it: the stray row finds the other's documents row.
+    together = {name: pa.concat_tables([part[name] for part in parts]) for name in parts[0]}
+    assert (table, DOC_FK) not in {(v.table, v.check) for v in validate_tables(together, validation.DOCUMENT_CHECKS)}
+
+
+def test_a_document_with_other_tables_is_checked_alone(seed_arrow):
+    doc_ids = seed_arrow["documents"]["doc_id"].to_pylist()
+    parts = [{name: seed_arrow[name].filter(pc.equal(seed_arrow[name]["doc_id"], doc_id))
+              for name in ("documents", "clauses")} for doc_id in doc_ids[:2]]
+    parts[1]["clauses"] = parts[1]["clauses"].slice(1)  # n_clauses no longer counted
+    del parts[0]["clauses"]  # its checks of clauses are skipped, as when it is checked alone
+    alone = [validation.check_document(part) for part in parts]
+    assert alone[0] == (None, []) and "n_clauses_counted" in alone[1][0]
+    assert validation.check_documents(parts) == alone
+    assert validation.check_documents([]) == []
