@@ -111,6 +111,29 @@ def ends_with(pattern: re.Pattern, text: str, end: int) -> bool:
     return pattern.search(text, max(0, end - 2), end) is not None
 
 
+def held_class(patterns) -> re.Pattern:
+    """One character class that every match of every pattern of ``patterns`` holds a character of.
+
+    A text with none of these characters matches none of the patterns: one scan
+    tells, instead of one try of each pattern. An :class:`AnchoredPattern` holds
+    one of its anchors, a plain pattern one of its :func:`opening_class`.
+
+    Raises:
+        ValueError: a plain pattern whose opening characters cannot be told.
+
+    >>> held_class([AnchoredPattern(r"\\d{4}年", anchors="年", lead=4), re.compile(r"翻一?番")]).pattern
+    '[年翻]'
+    """
+    bodies = []
+    for pattern in patterns:
+        # An anchored pattern's anchors were compiled as a class of their own: its characters, escaped.
+        held = opening_class(pattern.anchors.pattern if isinstance(pattern, AnchoredPattern) else pattern.pattern)
+        if held is None:
+            raise ValueError(f"no character every match of {pattern.pattern!r} opens with")
+        bodies.append(held)
+    return re.compile(f"[{''.join(bodies)}]")
+
+
 def guarded(pattern: str) -> re.Pattern:
     """``re.compile(pattern)``, behind a lookahead for the characters every match opens with when ``re`` would
     try it at every character.

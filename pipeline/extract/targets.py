@@ -46,7 +46,7 @@ from types import MappingProxyType
 from typing import Iterator
 
 from pipeline.chinese import HAN, SENTENCE_END
-from pipeline.extract.anchored import AnchoredPattern, ends_with, guarded
+from pipeline.extract.anchored import AnchoredPattern, ends_with, guarded, held_class
 from pipeline.extract.dates import DateHit, find_dates
 from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import (
@@ -118,6 +118,10 @@ BANDWIDTH_RE = re.compile(
     r"(?:(?<=带宽)|(?<=带宽达)|(?<=带宽达到))?(?P<pre>扩容至|扩容到|提升至|提升到|提高到|提高至|达到|升级至|升级到)?"
     r"(?P<num>\d+(?:\.\d+)?|[百千])(?P<unit>[TGM]|兆)(?:bps|比特)?(?![A-Za-z0-9])(?P<home>入户|到户)?"
 )
+
+# Every figure is a match of one of these; a clause holding none of the characters they hold
+# (a numeral, 翻, 倍, 迈, …: a third of the clauses of the benchmark documents) has no figure.
+_FIGURE_CHARS = held_class([VALUE_RE, DOUBLING_RE, BANDWIDTH_RE, MILESTONE_RE])
 
 _BAD_BEFORE_NUMBER = re.compile(r"[A-Za-z0-9.+/\-:_第前“×]$")
 _LEADING_ZERO_RE = re.compile(r"0\d")
@@ -780,6 +784,8 @@ def find_targets(text: str, deadline_year: int | None = None, *,
         >>> [(h.text, h.comparator, h.kind, h.per) for h in find_targets("每家企业每年最高补助100万元")]
         [('100万元', '<=', 'parameter', '家/年')]
     """
+    if _FIGURE_CHARS.search(text) is None:
+        return
     cues = _cues(text, deadline_year, reference_year, dates)
     spans = _merge_ranges(text, sorted(_value_hits(text), key=lambda s: s[0]))
     drafts, floor = [], 0

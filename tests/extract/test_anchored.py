@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import anchored, dates, targets
-from pipeline.extract.anchored import AnchoredPattern, ends_with, guarded, opening_class
+from pipeline.extract.anchored import AnchoredPattern, ends_with, guarded, held_class, opening_class
 from pipeline.extract.dates import find_dates
 from pipeline.extract.stage import _clause_locator
 from pipeline.extract.targets import find_targets
@@ -192,6 +192,46 @@ def test_a_guarded_pattern_matches_as_the_pattern_does(pattern: str) -> None:
         assert _found(fast.finditer(text)) == _found(plain.finditer(text)), text
         for start in range(len(text) + 1):
             assert _found(filter(None, [fast.match(text, start)])) == _found(filter(None, [plain.match(text, start)]))
+
+
+# What the early exits of find_dates and find_targets stand for: the patterns each scans a clause with.
+_HELD = [
+    pytest.param(dates._DATE_CHARS, [dates.DOCUMENT_DAY_RE, *(p for p, _ in dates.PATTERNS), dates.RELATIVE_RE], id="dates"),
+    pytest.param(targets._FIGURE_CHARS, [targets.VALUE_RE, targets.DOUBLING_RE, targets.BANDWIDTH_RE, targets.MILESTONE_RE],
+                 id="targets"),
+]
+# Clauses no figure and no date can be in, next to ones with a numeral in each way it is written.
+NO_NUMERALS = ["", "。，；（）“”！？", "\n", "加快推进数字政府建设，优化营商环境。", "Ａ类企业", "各地区、各部门要结合实际认真贯彻落实。"]
+NUMERALS = ["２０２５年达到１０％", "建成二十个以上中心", "翻一番", "迈上万亿台阶", "带宽达到10G", "之日起", "第十四个五年规划"]
+
+
+@pytest.mark.parametrize(("held", "patterns"), _HELD)
+def test_every_match_holds_a_held_character(held: re.Pattern, patterns: list, real_texts: list[str]) -> None:
+    for text in EXCERPTS + NUMERALS + real_texts:
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                assert held.search(match.group()), (match.group(), text[:80])
+
+
+@pytest.mark.parametrize("text", NO_NUMERALS + NUMERALS + EXCERPTS)
+def test_clauses_without_held_characters_end_early_with_what_the_full_reading_finds(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = (list(find_dates(text, 2024, past=True)), list(find_targets(text, reference_year=2024)),
+            list(find_targets(text, default_kind="baseline")))
+    if text in NO_NUMERALS:
+        assert dates._DATE_CHARS.search(text) is None and targets._FIGURE_CHARS.search(text) is None
+        assert fast == ([], [], [])
+    anything = re.compile(r"[\s\S]|\Z")  # the general path: every clause read in full
+    monkeypatch.setattr(dates, "_DATE_CHARS", anything)
+    monkeypatch.setattr(targets, "_FIGURE_CHARS", anything)
+    assert (list(find_dates(text, 2024, past=True)), list(find_targets(text, reference_year=2024)),
+            list(find_targets(text, default_kind="baseline"))) == fast
+
+
+def test_held_class_needs_a_character_for_every_pattern() -> None:
+    assert held_class([re.compile(r"\d+"), AnchoredPattern(r"[-/]", anchors="-/", lead=0)]).pattern == r"[\d/\-]"
+    with pytest.raises(ValueError, match="opens with"):
+        held_class([re.compile(r".年")])
 
 
 def test_patterns_re_skips_ahead_for_are_left_alone() -> None:
