@@ -786,8 +786,10 @@ def find_targets(text: str, deadline_year: int | None = None, *,
     """
     if _FIGURE_CHARS.search(text) is None:
         return
-    cues = _cues(text, deadline_year, reference_year, dates)
     spans = _merge_ranges(text, sorted(_value_hits(text), key=lambda s: s[0]))
+    if not spans:
+        return  # most clauses with a numeral hold no figure (进一步, 统一): their cues are not needed
+    cues = _cues(text, deadline_year, reference_year, dates)
     drafts, floor = [], 0
     for start, end, match, pre, quality in spans:
         if start < floor:
