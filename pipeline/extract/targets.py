@@ -46,7 +46,7 @@ from types import MappingProxyType
 from typing import Iterator
 
 from pipeline.chinese import HAN, SENTENCE_END
-from pipeline.extract.anchored import AnchoredPattern, ends_with, guarded, held_class
+from pipeline.extract.anchored import AnchoredPattern, ends_with, held_class, opening_guarded
 from pipeline.extract.dates import DateHit, find_dates
 from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import (
@@ -219,16 +219,17 @@ def _cue_patterns() -> dict[str, re.Pattern]:
     baseline = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "baseline")
     heads = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "condition")
     condition = re.compile(rf"^(?:[/／][年月])?[^，。；：]{{0,14}}的(?:[{HAN}]{{0,4}}(?:{heads}))?$")
-    # guarded: the rows' alternatives open with different words, which re would try at every character.
-    return {"parameter": guarded(parameter), "baseline_span": guarded(baseline), "condition": condition}
+    # The rows' alternatives open with different words, which re would try at every character.
+    return {"parameter": opening_guarded(parameter), "baseline_span": opening_guarded(baseline),
+            "condition": condition}
 
 
 @lru_cache(maxsize=1)
 def _not_number_re() -> re.Pattern:
     """Spans whose numbers are labels, formulas or names (``resources/not_numbers.csv``)."""
     with (RESOURCES / "not_numbers.csv").open(encoding="utf-8", newline="") as handle:
-        # guarded: the rows open with a digit, a numeral or a bracket, which re would try at every character.
-        return guarded("|".join(f"(?:{row['pattern']})" for row in csv.DictReader(handle)))
+        # The rows open with a digit, a numeral or a bracket, which re would try at every character.
+        return opening_guarded("|".join(f"(?:{row['pattern']})" for row in csv.DictReader(handle)))
 
 
 _PAREN_RE = re.compile(r"[()]")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import anchored, dates, targets
-from pipeline.extract.anchored import AnchoredPattern, ends_with, guarded, held_class, opening_class
+from pipeline.extract.anchored import AnchoredPattern, ends_with, held_class, opening_class, opening_guarded
 from pipeline.extract.dates import find_dates
 from pipeline.extract.stage import _clause_locator
 from pipeline.extract.targets import find_targets
@@ -140,7 +140,7 @@ def _table_patterns() -> list:
 
 
 def _unguarded(pattern: re.Pattern) -> re.Pattern:
-    """The pattern without the lookahead ``guarded`` put in front of it."""
+    """The pattern without the lookahead ``opening_guarded`` put in front of it."""
     inner = re.fullmatch(r"\(\?=\[(?:\\.|[^\]])*\]\)\(\?:(.*)\)", pattern.pattern, re.S)
     return re.compile(inner.group(1)) if inner else pattern
 
@@ -186,7 +186,7 @@ def test_opening_class_holds_every_first_character(pattern: str, opens: str | No
      r"(?:二?十)[一二三]?届|届\d+次"],
 )
 def test_a_guarded_pattern_matches_as_the_pattern_does(pattern: str) -> None:
-    plain, fast = re.compile(pattern), guarded(pattern)
+    plain, fast = re.compile(pattern), opening_guarded(pattern)
     texts = EXCERPTS + ["第3次会议，十九届、二十届，“5351”体系（3分）超过25%达到3个，12个月", "３个月"]
     for text in texts:
         assert _found(fast.finditer(text)) == _found(plain.finditer(text)), text
@@ -236,7 +236,7 @@ def test_held_class_needs_a_character_for_every_pattern() -> None:
 
 def test_patterns_re_skips_ahead_for_are_left_alone() -> None:
     for pattern in (r"截至|以来", r"[在以]现有", r"第\d+", r"^\d", r"a*"):
-        assert guarded(pattern).pattern == pattern
+        assert opening_guarded(pattern).pattern == pattern
 
 
 @pytest.mark.parametrize("pattern", [dates._SEGMENT_START_RE, targets._BAD_BEFORE_NUMBER, targets._CLAUSE_OPENING_RE])
