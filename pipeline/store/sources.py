@@ -50,8 +50,10 @@ class Source:
     stat: FileStat | None = field(default=None, repr=False, compare=False)  # taken before the bytes were read
 
 
-def read_source(path: Path, seeds_dir: Path | None = None) -> Source:
+def read_source(path: Path, seeds_dir: Path | None = None, doc_id: str | None = None) -> Source:
     """Read one document file, once: its bytes, their sha256, and its id under ``seeds_dir``.
+
+    ``doc_id`` is that id when the caller has it already (a listing names every file by its folder).
 
     Raises:
         DocumentTooLargeError: the file holds more than ``config.MAX_DOCUMENT_BYTES`` (refused before it is read
@@ -72,7 +74,7 @@ def read_source(path: Path, seeds_dir: Path | None = None) -> Source:
         raise _unreadable(path, error) from error
     if len(data) > limit:
         raise DocumentTooLargeError(path, f"over {limit:,} bytes")
-    return Source(path, doc_id_for(path, seeds_dir), hashlib.sha256(data).hexdigest(), len(data), data, status)
+    return Source(path, doc_id or doc_id_for(path, seeds_dir), hashlib.sha256(data).hexdigest(), len(data), data, status)
 
 
 def skip_reason(path: Path | str) -> str | None:
@@ -149,7 +151,7 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = (),
             seen_dirs.add(real)
             kept_dirs.append(name)
         dirs[:] = kept_dirs
-        under = Path(folder).relative_to(seeds_dir).as_posix()  # once per folder: doc_id_for, without a Path per file
+        under = Path(folder).relative_to(seeds_dir).as_posix()  # once per folder, not a Path per file
         for name in sorted(files):
             path = Path(folder, name)
             reason = skip_reason(name)
@@ -160,13 +162,13 @@ def list_sources(seeds_dir: Path, exclude: Iterable[Path] = (),
             if refused is not None:
                 problems.append(refused)
                 continue
-            doc_id = readable_name(name if under == "." else f"{under}/{name}")
+            doc_id = doc_id_in(under, name)
             seen = known.get(doc_id) if known else None
             if seen is not None and seen[0] == FileStat.of(status) and status.st_size <= config.MAX_DOCUMENT_BYTES:
                 sources.append(Source(path, doc_id, seen[1], status.st_size, stat=seen[0]))
                 continue
             try:
-                source = read_source(path, seeds_dir)
+                source = read_source(path, doc_id=doc_id)
             except DocumentError as error:
                 problems.append(error)
                 continue
@@ -233,7 +235,12 @@ def doc_id_for(path: Path, seeds_dir: Path | None = None) -> str:
     as GB18030, else its undecodable bytes are written as ``\\xNN``.
     """
     relative = Path(path).relative_to(seeds_dir) if seeds_dir else Path(Path(path).name)
-    return readable_name(relative.as_posix())
+    return doc_id_in(relative.parent.as_posix(), relative.name)
+
+
+def doc_id_in(folder: str, name: str) -> str:
+    """The id of the file ``name`` in ``folder``, the folder's path under the seeds (``"."`` for the seeds themselves)."""
+    return readable_name(name if folder == "." else f"{folder}/{name}")
 
 
 def readable_name(name: str) -> str:
