@@ -216,7 +216,10 @@ def _openings(items) -> tuple[list[str] | None, bool]:
             first = None if any(b is None for b, _ in branches) else [item for b, _ in branches for item in b]
             empty = any(e for _, e in branches)
         elif op is sre.SUBPATTERN:
-            first, empty = _openings(value[3].data)
+            _, added_flags, _, group = value
+            if added_flags & re.IGNORECASE:  # (?i:…): a letter may open in either case
+                return None, True
+            first, empty = _openings(group.data)
         elif op is sre.ATOMIC_GROUP:
             first, empty = _openings(value.data)
         elif op in _REPEATS:

@@ -174,6 +174,7 @@ def test_the_not_numbers_scan_is_guarded() -> None:
         (r"\s*-", r"\-\s"),
         # Nothing to tell: empty matches, any character, a negated class, a backreference first, ignoring case.
         (r"a*", None), (r"(?:到|至)?", None), (r".年", None), (r"[^，]年", None), (r"(a)\1", "a"), (r"(?i)abc", None),
+        (r"(?i:a)bc", None),
     ],
 )
 def test_opening_class_holds_every_first_character(pattern: str, opens: str | None) -> None:
