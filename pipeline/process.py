@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
@@ -110,18 +111,18 @@ class Themed:
 
 @dataclass(frozen=True)
 class DocumentTables:
-    """extract: every row one document gives each table, with the text and clause tree the rows point into.
+    """extract: every table one document gives, with the text and clause tree the rows point into.
 
-    ``rows`` maps each of :data:`pipeline.tables.DOCUMENT_TABLES` to rows whose
-    keys are exactly that table's part columns (terms carry counts; their
-    weights need the whole corpus).
+    ``tables`` maps each of :data:`pipeline.tables.DOCUMENT_TABLES` to an Arrow
+    table of its part schema (:data:`pipeline.tables.PART_SCHEMAS`: terms carry
+    counts; their weights need the whole corpus), in the table's sort order.
     """
 
     doc_id: str
     source_file: str
     normalized: Normalized
     tree: ClauseTree
-    rows: Mapping[str, list[dict]]
+    tables: Mapping[str, pa.Table]
     warnings: tuple[str, ...]
 
     @property
@@ -129,8 +130,17 @@ class DocumentTables:
         return NO_MARKERS_WARNING not in self.warnings
 
     def to_arrow(self) -> dict[str, pa.Table]:
-        """The rows as Arrow tables of the part schemas, each in its table's sort order."""
-        return {table: part_table(table, self.rows[table]) for table in DOCUMENT_TABLES}
+        """The tables, each in its table's sort order (a new dict: the caller may replace a table in it)."""
+        return dict(self.tables)
+
+    @cached_property
+    def rows(self) -> dict[str, list[dict]]:
+        """The tables' rows as dicts, in the tables' order, for readers that score or show rows (the evaluators).
+
+        Read from the tables, so they are the rows that are written: dates are
+        ``datetime.date``, a null is ``None``, a map is a list of pairs.
+        """
+        return {name: table.to_pylist() for name, table in self.tables.items()}
 
 
 # --- The path ---------------------------------------------------------------------
@@ -268,10 +278,11 @@ def extract(themed: Themed, toolkit: Toolkit) -> DocumentTables:
     canonical = segmented.canonical
     rows = {"documents": [described.document_row], "clauses": segmented.clause_rows,
             "themes": themed.theme_rows, "theme_shares": themed.theme_share_rows}
-    rows.update(extract_rows(toolkit.nlp, toolkit.gazetteer, canonical.normalized.text, segmented.tree.clauses,
-                             described.context))
+    tables = {name: part_table(name, table_rows) for name, table_rows in rows.items()}
+    tables.update(extract_rows(toolkit.nlp, toolkit.gazetteer, canonical.normalized.text, segmented.tree.clauses,
+                               described.context))
     return DocumentTables(segmented.doc_id, canonical.decoded.source_file, canonical.normalized, segmented.tree,
-                          rows, segmented.warnings)
+                          {name: tables[name] for name in DOCUMENT_TABLES}, segmented.warnings)
 
 
 def _dropped_chars(normalized: Normalized) -> list[tuple[str, int]]:

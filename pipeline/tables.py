@@ -1,7 +1,9 @@
 """Table schemas, declared once, and the rows that must match them.
 
-Rows become tables through :func:`to_table`, which refuses a row whose keys
-are not exactly the declared columns (so drift fails loudly). Tables are
+Rows become tables through :func:`columns_to_table` (one list per column, as
+the extract stage gathers them) or :func:`to_table` (rows as dicts), which
+end in the same conversion; both refuse columns (keys) that are not exactly
+the declared ones, so drift fails loudly. Tables are
 written with fixed settings by :class:`pipeline.store.assembly.TableAssembler` into
 temporary files, which :func:`pipeline.store.files.switch_files` puts in place as
 one set: a reader sees the old tables or the new ones, never half of one.
@@ -187,7 +189,7 @@ PART_SCHEMAS: Mapping[str, pa.Schema] = {
 
 
 def part_table(name: str, rows: Sequence[Mapping[str, object]]) -> pa.Table:
-    """One document's rows as a table of its part schema, in the table's sort order."""
+    """One document's rows (dicts) as a table of its part schema, in the table's sort order."""
     return to_table(name, rows, PART_SCHEMAS[name])
 
 
@@ -203,16 +205,45 @@ def to_table(name: str, rows: Sequence[Mapping[str, object]], schema: pa.Schema 
     for number, row in enumerate(rows):
         if row.keys() != expected:
             raise SchemaDriftError(name, number, sorted(row.keys() - expected), sorted(expected - row.keys()))
-    ordered = sorted(rows, key=itemgetter(*SORT_KEYS[name]))
-    # The dicts become one struct array of the schema's columns in compiled
-    # code (from_pylist gathers each column in a Python loop first, then
-    # converts it), which is then split into its columns.
-    return pa.Table.from_arrays(pa.array(ordered, _row_type(schema)).flatten(), schema=schema)
+    return _table_of_tuples(name, list(map(itemgetter(*schema.names), rows)), schema)
 
 
-@cache  # a schema is hashable; its row type is asked for once per table of every document
+def columns_to_table(name: str, columns: Mapping[str, Sequence[object]], schema: pa.Schema | None = None) -> pa.Table:
+    """Rows given as one list per column as a table of the declared schema ``name``, in its sort order.
+
+    The columns must be exactly the schema's (:class:`SchemaDriftError`
+    otherwise, naming row 0) and of one length (``ValueError``). A null is
+    ``None``, a date a ``datetime.date``.
+    """
+    schema = schema or SCHEMAS[name]
+    if columns.keys() != set(schema.names):
+        raise SchemaDriftError(name, 0, sorted(columns.keys() - set(schema.names)),
+                               sorted(set(schema.names) - columns.keys()))
+    return _table_of_tuples(name, list(zip(*(columns[column] for column in schema.names), strict=True)), schema)
+
+
+def _table_of_tuples(name: str, rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    """Rows as tuples of the schema's columns -> the table, in the table's sort order.
+
+    The rows are sorted in Python (stable: rows that tie keep the order they
+    came in; a document's rows mostly come in order, which costs one pass),
+    then become one struct array of the schema's columns in compiled code:
+    each column is made once, of its declared type, in one call for the
+    whole table (a call per column costs more on the small tables than the
+    values do), then the struct is split into its columns.
+    """
+    rows.sort(key=_sort_key(schema, SORT_KEYS[name]))
+    return pa.Table.from_arrays(pa.array(rows, _row_type(schema)).flatten(), schema=schema)
+
+
+@cache  # a schema is hashable; its row type and sort key are asked for once per table of every document
 def _row_type(schema: pa.Schema) -> pa.StructType:
     return pa.struct(schema)
+
+
+@cache
+def _sort_key(schema: pa.Schema, keys: tuple[str, ...]) -> itemgetter:
+    return itemgetter(*(schema.names.index(key) for key in keys))
 
 
 def frame_to_table(name: str, frame: "pd.DataFrame", schema: pa.Schema | None = None) -> pa.Table:

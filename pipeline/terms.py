@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -44,8 +45,16 @@ def is_term(word: str, stopwords: frozenset[str]) -> bool:
     return len(word) > 1 and word not in stopwords and _TERM.fullmatch(word) is not None
 
 
+class ClauseTerms(NamedTuple):
+    """A clause's terms as three columns, in order of first appearance."""
+
+    terms: list[str]
+    counts: list[int]
+    starts: list[int]  # the offset of each term's first occurrence in the clause's own text
+
+
 def clause_terms(words: Sequence[str], starts: Sequence[int],
-                 stopwords: frozenset[str] | None = None) -> list[tuple[str, int, int, int]]:
+                 stopwords: frozenset[str] | None = None) -> ClauseTerms:
     """Count the terms among a clause's segmented words.
 
     Args:
@@ -53,10 +62,11 @@ def clause_terms(words: Sequence[str], starts: Sequence[int],
         starts: the offset of each word in the clause's own text.
 
     Returns:
-        ``(term, count, first_start, first_end)`` in order of first appearance.
+        The terms, their counts and the offsets of their first occurrences, in
+        order of first appearance (a term's first occurrence ends ``len(term)`` after it starts).
 
     >>> clause_terms(["培育", "数据", "要素", "市场", "数据"], [0, 2, 4, 6, 8])
-    [('培育', 1, 0, 2), ('数据', 2, 2, 4), ('要素', 1, 4, 6), ('市场', 1, 6, 8)]
+    ClauseTerms(terms=['培育', '数据', '要素', '市场'], counts=[1, 2, 1, 1], starts=[0, 2, 4, 6])
     """
     verdicts = _verdicts(load_stopwords() if stopwords is None else stopwords)
     if len(verdicts) > _MAX_VERDICTS:
@@ -66,8 +76,8 @@ def clause_terms(words: Sequence[str], starts: Sequence[int],
     counts = Counter(words)
     # Read backwards, the last offset a word is given is its first.
     first = dict(zip(reversed(words), reversed(starts)))
-    return [(word, count, first[word], first[word] + len(word))
-            for word, count in counts.items() if verdicts[word]]
+    terms = list(filter(verdicts.__getitem__, counts))
+    return ClauseTerms(terms, list(map(counts.__getitem__, terms)), list(map(first.__getitem__, terms)))
 
 
 _MAX_VERDICTS = 1 << 18  # distinct words remembered per stop-word list (a few tens of MB at most)

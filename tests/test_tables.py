@@ -118,7 +118,8 @@ def _from_pylist(name, rows, schema):
 
 @pytest.mark.parametrize("seed", sorted(path.name for path in SEEDS_DIR.glob("*.txt")))
 def test_a_real_documents_tables_equal_from_pylist(toolkit, seed):
-    """Nulls (parent_id, value_max), lists (warnings, keywords), a map (dropped_chars), rows out of order."""
+    """Nulls (parent_id, value_max), lists (warnings, keywords), a map (dropped_chars), rows out of order:
+    as dicts (to_table) and as columns (columns_to_table), the table from_pylist makes of the rows."""
     from pipeline.process import run_document
 
     document = run_document(SEEDS_DIR / seed, toolkit, seeds_dir=SEEDS_DIR)
@@ -126,7 +127,9 @@ def test_a_real_documents_tables_equal_from_pylist(toolkit, seed):
     for name, schema in tables.PART_SCHEMAS.items():
         rows = list(reversed(document.rows[name]))  # the sort must not lean on the order rows come in
         expected = _from_pylist(name, rows, schema)
+        columns = {column: [row[column] for row in rows] for column in reversed(schema.names)}
         assert built[name].equals(expected) and tables.part_table(name, rows).equals(expected), name
+        assert tables.columns_to_table(name, columns, schema).equals(expected), name
         assert built[name].schema.equals(schema, check_metadata=True), name
 
 
@@ -148,6 +151,17 @@ def test_no_rows_give_an_empty_table_of_the_schema(name):
     table = tables.part_table(name, [])
     assert table.num_rows == 0 and table.schema.equals(schema, check_metadata=True)
     assert table.equals(_from_pylist(name, [], schema))
+    assert tables.columns_to_table(name, {column: [] for column in schema.names}, schema).equals(table)
+
+
+def test_columns_that_are_not_the_schemas_or_of_other_lengths_are_an_error():
+    columns = {name: [value, value] for name, value in TARGET_ROW.items()}
+    with pytest.raises(SchemaDriftError, match=r"targets row 0: keys do not match the schema \(unknown note; missing per\)"):
+        tables.columns_to_table("targets", {**{k: v for k, v in columns.items() if k != "per"}, "note": ["", ""]})
+    with pytest.raises(ValueError):
+        tables.columns_to_table("targets", {**columns, "end": [9]})
+    shifted = tables.columns_to_table("targets", {**columns, "start": [7, 3], "end": [9, 5]})
+    assert shifted["start"].to_pylist() == [3, 7] and shifted.schema == tables.SCHEMAS["targets"]
 
 
 def test_nulls_empty_lists_and_ties_convert_as_from_pylist():

@@ -25,7 +25,7 @@ def test_is_term(word, kept):
 def test_clause_terms_counts_and_keeps_the_first_offsets():
     words = ["培育", "数据", "要素", "的", "市场", "，", "数据", "2025"]
     starts = [0, 2, 4, 6, 7, 9, 10, 12]
-    assert clause_terms(words, starts, frozenset({"培育"})) == [("数据", 2, 2, 4), ("要素", 1, 4, 6), ("市场", 1, 7, 9)]
+    assert clause_terms(words, starts, frozenset({"培育"})) == (["数据", "要素", "市场"], [2, 1, 1], [2, 4, 7])
 
 
 
@@ -44,16 +44,20 @@ def test_clause_terms_remembered_verdicts_are_is_term(text, monkeypatch):
     words = get_segmenter().cut(text)
     starts = word_starts(words, [False] * len(words))
     stopwords = load_stopwords()
-    expected = [(w, words.count(w), starts[words.index(w)], starts[words.index(w)] + len(w))
-                for w in dict.fromkeys(words) if is_term(w, stopwords)]
-    assert clause_terms(words, starts) == expected
-    assert clause_terms(words, starts) == expected  # from the remembered verdicts
+    expected = [(w, words.count(w), starts[words.index(w)]) for w in dict.fromkeys(words) if is_term(w, stopwords)]
+    assert _rows(clause_terms(words, starts)) == expected
+    assert _rows(clause_terms(words, starts)) == expected  # from the remembered verdicts
     # Another stop-word list has verdicts of its own.
     other = stopwords | {expected[0][0]}
-    assert clause_terms(words, starts, other) == [row for row in expected if row[0] not in other]
+    assert _rows(clause_terms(words, starts, other)) == [row for row in expected if row[0] not in other]
     # Past the bound the verdicts are forgotten and computed again.
     monkeypatch.setattr(terms, "_MAX_VERDICTS", 0)
-    assert clause_terms(words, starts) == expected
+    assert _rows(clause_terms(words, starts)) == expected
+
+
+def _rows(found):
+    """(term, count, start) per term: the columns of clause_terms read across."""
+    return list(zip(*found))
 
 
 _TERMS = pa.schema([("doc_id", pa.string()), ("clause_id", pa.string()), ("term", pa.string()), ("count", pa.int32())])

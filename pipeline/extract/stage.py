@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from datetime import date
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+import numpy as np
+import pyarrow as pa
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -25,8 +30,8 @@ from pipeline.extract.indicator_tables import find_indicator_tables
 from pipeline.extract.nlp import doc_words, records, set_doc_dates, table_date_options
 from pipeline.extract.parties import Gazetteer, document_home, issuer_parties
 from pipeline.metadata import genre_families
-from pipeline.tables import SCHEMAS
-from pipeline.terms import clause_terms
+from pipeline.tables import PART_SCHEMAS, columns_to_table
+from pipeline.terms import ClauseTerms, clause_terms
 
 _PAST_SECTION = re.compile(r"发展基础|发展现状|基本情况|现状与形势|发展成效|主要成就|工作成效|工作回顾|过去一年|过去五年")
 # Regulations and measures state rules: a figure without a goal cue is a parameter there
@@ -61,8 +66,8 @@ class DocumentContext:
 
 def extract_rows(
     nlp: Language, gazetteer: Gazetteer, canonical: str, clauses: Sequence[Clause], context: DocumentContext
-) -> dict[str, list[dict]]:
-    """The targets, dates, parties and terms rows of one document.
+) -> dict[str, pa.Table]:
+    """The targets, dates, parties and terms tables of one document (their part schemas, in their sort order).
 
     Terms rows carry counts only; their TF-IDF weight needs the whole corpus
     (:func:`pipeline.terms.weight_part`, when the tables are assembled).
@@ -102,50 +107,49 @@ def extract_rows(
         })
         _share_dates(doc, own, reference_year, dates[clause.clause_id])
         docs.append(doc)
-    rows: dict[str, list[dict]] = {"targets": [], "dates": [], "parties": [], "terms": []}
+    spans: dict[str, list[_Located]] = {table: [] for table in _SPAN_TABLES}
+    terms = _TermColumns()
     issuer_names = {hit.name for hit in issuer_parties(context.issuer or "", gazetteer)}
     for clause, doc in zip(clauses, nlp.pipe(docs)):
         own = own_texts[clause.clause_id]
         to_document = own_offset_map(clause)
-        for hit in records(doc, "targets"):
-            rows["targets"].append(_row(context, clause, to_document, hit, _TARGET_FIELDS))
-        for hit in records(doc, "dates"):
-            rows["dates"].append(_row(context, clause, to_document, hit, _DATE_FIELDS))
-        for hit in records(doc, "parties"):
-            row = _row(context, clause, to_document, hit, _PARTY_FIELDS)
-            if _is_issuer_mention(clause, own, hit, issuer_names):
-                row["role"] = "issuer"
-            rows["parties"].append(row)
-        # A term is word characters only, never the "\n" that joins the pieces of
-        # the own text: it ends as far from its start in the document as in the clause.
-        rows["terms"].extend(
-            {"doc_id": context.doc_id, "clause_id": clause.clause_id, "term": term, "count": count,
-             "start": (begin := to_document(start)), "end": begin + end - start}
-            for term, count, start, end in clause_terms(*doc_words(doc)))
-    _read_indicator_tables(rows, canonical, clauses, context, reference_year)
-    return rows
+        for table, located in spans.items():
+            for hit in records(doc, table):
+                if table == "parties" and _is_issuer_mention(clause, own, hit, issuer_names):
+                    hit = replace(hit, role="issuer")
+                located.append(_Located(clause.clause_id, to_document(hit.start), to_document(hit.end - 1) + 1, hit))
+        terms.add(clause, clause_terms(*doc_words(doc)))
+    _read_indicator_tables(spans, canonical, clauses, reference_year)
+    tables = {table: _span_table(table, context.doc_id, located) for table, located in spans.items()}
+    tables["terms"] = terms.table(context.doc_id)
+    return tables
 
 
-def _read_indicator_tables(rows: dict[str, list[dict]], canonical: str, clauses: Sequence[Clause],
-                           context: DocumentContext, reference_year: int | None) -> None:
+class _Located(NamedTuple):
+    """An extractor's hit and where it lies in the document: one row of a span table (targets, dates, parties)."""
+
+    clause_id: str
+    start: int
+    end: int
+    hit: Any
+
+
+def _read_indicator_tables(spans: dict[str, list[_Located]], canonical: str, clauses: Sequence[Clause],
+                           reference_year: int | None) -> None:
     """A plan's indicator table replaces what the sentence grammar made of its lines; its header
     years are the baseline and the deadline of the columns."""
     tables = find_indicator_tables(canonical, reference_year)
     clause_at = _clause_locator(clauses) if tables else None
     for table in tables:
-        rows["targets"] = [row for row in rows["targets"] if not table.start <= row["start"] < table.end]
+        spans["targets"] = [row for row in spans["targets"] if not table.start <= row.start < table.end]
         for hit in table.hits:
             clause = clause_at(hit.start)
-            if clause is None:
-                continue
-            row = {"doc_id": context.doc_id, "clause_id": clause.clause_id, "start": hit.start, "end": hit.end}
-            row.update({name: getattr(hit, name) for name in _TARGET_FIELDS})
-            rows["targets"].append(row)
+            if clause is not None:
+                spans["targets"].append(_Located(clause.clause_id, hit.start, hit.end, hit))
         roles = {(year.start, year.end): year.role for year in table.header_years}
-        for row in rows["dates"]:
-            if (row["start"], row["end"]) in roles:
-                row["role"] = roles[(row["start"], row["end"])]
-    rows["targets"].sort(key=lambda row: row["start"])
+        spans["dates"] = [row._replace(hit=replace(row.hit, role=roles[(row.start, row.end)]))
+                          if (row.start, row.end) in roles else row for row in spans["dates"]]
+    spans["targets"].sort(key=attrgetter("start"))
 
 
 def _clause_locator(clauses: Sequence[Clause]):
@@ -183,25 +187,84 @@ def _share_dates(doc: Doc, own: str, reference_year: int | None, plain: list[Dat
                   **options)
 
 
-def _hit_fields(table: str) -> tuple[str, ...]:
-    """The columns of ``table`` a hit gives by its attribute of the same name: all but where the hit is."""
-    return tuple(name for name in SCHEMAS[table].names if name not in ("doc_id", "clause_id", "start", "end"))
+_SPAN_TABLES = ("targets", "dates", "parties")
+_WHERE = ("doc_id", "clause_id", "start", "end")  # the columns a located hit gives; the hit gives the others
 
 
-_TARGET_FIELDS = _hit_fields("targets")
-_DATE_FIELDS = _hit_fields("dates")
-_PARTY_FIELDS = _hit_fields("parties")
+def _span_table(table: str, doc_id: str, located: Sequence[_Located]) -> pa.Table:
+    """The part table of located hits, a column at a time: where each hit lies, then each other column
+    from the hits' attribute of the column's name."""
+    schema = PART_SCHEMAS[table]
+    columns: dict[str, Sequence[object]] = {
+        "doc_id": [doc_id] * len(located), "clause_id": [row.clause_id for row in located],
+        "start": [row.start for row in located], "end": [row.end for row in located]}
+    hits = [row.hit for row in located]
+    for field in schema:
+        if field.name not in _WHERE:
+            values = list(map(attrgetter(field.name), hits))
+            # The date grammar gives ISO days.
+            columns[field.name] = _days(values) if pa.types.is_date(field.type) else values
+    return columns_to_table(table, columns, schema)
 
 
-def _row(context: DocumentContext, clause: Clause, to_document, hit, fields: tuple[str, ...]) -> dict:
-    row = {"doc_id": context.doc_id, "clause_id": clause.clause_id,
-           "start": to_document(hit.start), "end": to_document(hit.end - 1) + 1}
-    for name in fields:
-        value = getattr(hit, name)
-        if name.endswith("_date") and isinstance(value, str):
-            value = date.fromisoformat(value)
-        row[name] = value
-    return row
+def _days(values: Sequence[str | None]) -> list[date | None]:
+    return [None if value is None else date.fromisoformat(value) for value in values]
+
+
+class _TermColumns:
+    """The terms rows of a document's clauses, gathered as columns (:func:`pipeline.terms.clause_terms`).
+
+    A term's offsets in the clause's own text are moved to the document's
+    text at once, for the whole document, by each clause's shift when the
+    clause is one piece (most are); a clause of several pieces maps its
+    terms' offsets one by one (:func:`own_offset_map`). A term is word
+    characters only, never the "\n" that joins the pieces of the own text: it
+    ends as far from its start in the document as in the clause.
+    """
+
+    def __init__(self) -> None:
+        self.clause_ids: list[str] = []
+        self.terms: list[str] = []
+        self.counts: list[int] = []
+        self.starts: list[int] = []  # in the own text of a one-piece clause, else already in the document
+        self.shifts: list[int] = []  # one per clause
+        self.sizes: list[int] = []  # the clause's terms
+
+    def add(self, clause: Clause, found: ClauseTerms) -> None:
+        shift = one_piece_shift(clause)
+        self.clause_ids += [clause.clause_id] * len(found.terms)
+        self.terms += found.terms
+        self.counts += found.counts
+        self.starts += found.starts if shift is not None else map(own_offset_map(clause), found.starts)
+        self.shifts.append(0 if shift is None else shift)
+        self.sizes.append(len(found.terms))
+
+    def table(self, doc_id: str) -> pa.Table:
+        starts = np.asarray(self.starts, np.int64) + np.repeat(np.asarray(self.shifts, np.int64), self.sizes)
+        ends = starts + np.fromiter(map(len, self.terms), np.int64, len(self.terms))
+        return columns_to_table("terms", {
+            "doc_id": [doc_id] * len(self.terms), "clause_id": self.clause_ids, "term": self.terms,
+            "count": self.counts, "start": starts.tolist(), "end": ends.tolist()}, PART_SCHEMAS["terms"])
+
+
+def _pieces(clause: Clause) -> list[tuple[int, int, int]]:
+    """``(own start, document start, length)`` of each piece of the clause's own text, in order."""
+    pieces = []
+    position = 0
+    for start, end in clause.spans:
+        if end > start:
+            pieces.append((position, start, end - start))
+            position += end - start + 1  # the "\n" that joins the pieces
+    return pieces
+
+
+def one_piece_shift(clause: Clause) -> int | None:
+    """What an offset in the own text of a clause of one piece adds to be in the document; None for other clauses.
+
+    Within the piece, ``own_offset_map(clause)(offset) == offset + shift``.
+    """
+    pieces = _pieces(clause)
+    return pieces[0][1] - pieces[0][0] if len(pieces) == 1 else None
 
 
 def own_offset_map(clause: Clause) -> Callable[[int], int]:
@@ -210,24 +273,19 @@ def own_offset_map(clause: Clause) -> Callable[[int], int]:
     The own text is the clause's spans joined by ``"\n"``; an offset on a
     joining ``"\n"`` maps to the end of the piece before it.
     """
-    own_starts, doc_starts, lengths = [], [], []
-    position = 0
-    for start, end in clause.spans:
-        if end > start:
-            own_starts.append(position)
-            doc_starts.append(start)
-            lengths.append(end - start)
-            position += end - start + 1  # the "\n" that joins the pieces
-    if len(own_starts) == 1:
+    pieces = _pieces(clause)
+    if len(pieces) == 1:
         # Most clauses are one piece: the map is a shift.
-        doc_start, length = doc_starts[0], lengths[0]
+        _, doc_start, length = pieces[0]
         return lambda offset: doc_start + min(offset, length) if offset >= 0 else clause.start
+    own_starts = [own_start for own_start, _, _ in pieces]
 
     def to_document(offset: int) -> int:
         piece = bisect_right(own_starts, offset) - 1
         if piece < 0:
             return clause.start
-        return doc_starts[piece] + min(offset - own_starts[piece], lengths[piece])
+        own_start, doc_start, length = pieces[piece]
+        return doc_start + min(offset - own_start, length)
 
     return to_document
 
