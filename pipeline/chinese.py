@@ -38,6 +38,15 @@ def is_han(char: str) -> bool:
     return any(first <= point <= last for first, last in HAN_RANGES)
 
 
+def code_points(text: str) -> np.ndarray:
+    """The code point of each character of ``text``, as a numpy array (lone surrogates included).
+
+    >>> code_points("数A").tolist()
+    [25968, 65]
+    """
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
 def code_point_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The distinct code points of ``text``, in order, and the number of times each occurs.
 
@@ -49,8 +58,7 @@ def code_point_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
     >>> [a.tolist() for a in code_point_counts("数据数")]
     [[25454, 25968], [1, 2]]
     """
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    return np.unique(points, return_counts=True)
+    return np.unique(code_points(text), return_counts=True)
 
 
 class CodePointTable:
@@ -65,6 +73,8 @@ class CodePointTable:
     >>> table = CodePointTable(lambda char: int(is_han(char)))
     >>> table.values(np.array([ord("数"), ord("A")])).tolist()
     [1, 0]
+    >>> table.of_text("数A数").tolist()
+    [1, 0, 1]
     """
 
     _UNSEEN = -128  # no value of ``of``: int8's lowest
@@ -74,19 +84,22 @@ class CodePointTable:
         self._table = np.full(sys.maxunicode + 1, self._UNSEEN, dtype=np.int8)
 
     def values(self, points: np.ndarray) -> np.ndarray:
-        """The property of each code point of ``points`` (as :func:`code_point_counts` gives them)."""
+        """The property of each code point of ``points``, in their order (repeats allowed)."""
         values = self._table[points]
         unseen = values == self._UNSEEN
         if unseen.any():
-            for point in points[unseen].tolist():
+            for point in np.unique(points[unseen]).tolist():
                 self._table[point] = self._of(chr(point))
             values = self._table[points]
         return values
 
-    def weighted(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Each distinct code point's property in ``text``, and how many times it occurs."""
-        points, counts = code_point_counts(text)
-        return self.values(points), counts
+    def of_text(self, text: str) -> np.ndarray:
+        """The property of each character of ``text``, in order: a share or a sum over the text is one numpy call.
+
+        The table is read at every character, without counting the distinct
+        ones first (sorting them cost more than the lookups).
+        """
+        return self.values(code_points(text))
 
 
 def char_counts(text: str) -> Iterator[tuple[str, int]]:

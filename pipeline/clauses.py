@@ -32,8 +32,8 @@ from operator import attrgetter
 from typing import TypeVar
 
 from pipeline.chinese import CLAUSE_END, HAN, parse_chinese_integer
-from pipeline.markers import (ATTACHMENT_LINE, BOX_LINE, LEVEL_OF_KIND, RANK_OF_KIND, Marker, decoration_end,
-                              match_marker, printed_marker)
+from pipeline.markers import (ATTACHMENT_LINE, BOX_LINE, LEVEL_OF_KIND, MARKER_FIRST_CLASS, RANK_OF_KIND, Marker,
+                              decoration_end, match_marker, printed_marker)
 
 PREAMBLE_ID, GLOSSARY_ID, CLOSING_ID = "0", "glossary", "closing"
 # Recorded with a document whose text has no clause marker at all.
@@ -82,9 +82,18 @@ _CONTAINERS = ("part", "attachment", "heading")
 _RUN_TOGETHER_LINE = 2000
 _MAX_RUN_IN_TITLE = 40
 _AFTER_CLAUSE_END = re.compile(rf"[{CLAUSE_END}]\s*")
+# The same, only where a marker can start after it (most sentences go on in text).
+_MARKER_AFTER_CLAUSE_END = re.compile(rf"[{CLAUSE_END}]\s*(?={MARKER_FIRST_CLASS})")
 _AFTER_COLON = re.compile(r"[：:)]\s*")
 _CLAUSE_OPENING = re.compile(r"\((?=[一二三四五六七八九十]{1,3}\))")
-_HAN_SPACE = re.compile(rf"(?<=[{HAN}]) +(?=[{HAN}])")
+# Spaces between Han characters; the space consumed first, its context checked
+# after it, so that re finds candidates at C speed (see pipeline.normalize).
+_HAN_SPACE = re.compile(rf" (?<=[{HAN}] ) *(?=[{HAN}])")
+# What a heading cannot hold: a clause end; inside a short head phrase, a comma
+# or semicolon; inside a lead phrase, a semicolon or colon.
+_CLAUSE_END_MARK = re.compile(f"[{CLAUSE_END}]")
+_HEAD_BREAK = re.compile("[，；：,;]")
+_LEAD_BREAK = re.compile("[；：;:]")
 
 
 @dataclass
@@ -194,19 +203,19 @@ class _Plan:
     """Lines that open a block without a marker of their own, found in one pass over the lines.
 
     ``opens`` maps a line index to ``attachment``, ``part`` or ``heading``.
+    ``decorations`` and ``markers`` give each line's Markdown decoration end
+    (:func:`~pipeline.markers.decoration_end`) and the marker right after it
+    (offsets in the line), read once here for the segmenter as well.
     """
 
     def __init__(self, lines: list[str]) -> None:
         self.opens: dict[int, str] = {}
         self.top = "section"
-        starts: list[tuple[int, Marker]] = []
-        bodies = []
-        for index, line in enumerate(lines):
-            body = line[decoration_end(line):]
-            bodies.append(body)
-            marker = match_marker(body, 0) if body else None
-            if marker is not None and marker.kind != "bullet":
-                starts.append((index, marker))
+        self.decorations = [decoration_end(line) for line in lines]
+        self.markers = [match_marker(line, decoration) for line, decoration in zip(lines, self.decorations)]
+        starts = [(index, marker) for index, marker in enumerate(self.markers)
+                  if marker is not None and marker.kind != "bullet"]
+        bodies = [line[decoration:] for line, decoration in zip(lines, self.decorations)]
         if not starts:
             return
         present = {marker.kind for _, marker in starts}
@@ -315,7 +324,7 @@ class _Segmenter:
             if opener is not None:
                 self._open_block(opener, pos, line)
             else:
-                self._line(pos, line)
+                self._line(pos, line, plan.decorations[index], plan.markers[index])
             pos += len(line) + 1
         for clause in self.clauses:
             # A marker with no text after it (the last line, or a line of
@@ -341,10 +350,10 @@ class _Segmenter:
                                  f"(in the preamble or closing)")
         return ClauseTree(tuple(kept), tuple(self.warnings), share)
 
-    def _line(self, start: int, line: str) -> None:
+    def _line(self, start: int, line: str, decoration: int, first: Marker | None) -> None:
+        """One line at ``start``: ``decoration`` its decoration end, ``first`` the marker there (:class:`_Plan`)."""
         if not line:
             return
-        decoration = decoration_end(line)
         body = line[decoration:]
         if self.mode != "closing" and self.body_started and _GLOSSARY_HEAD.match(line):
             self.mode = "glossary"
@@ -373,7 +382,7 @@ class _Segmenter:
             self._open_box(box, start, decoration, line)
             return
         cursor, line_start = start, True
-        for marker in self._markers_in(line, start, decoration):
+        for marker in self._markers_in(line, start, decoration, first):
             if marker.start > cursor and line_start and cursor - start < decoration:
                 self._add_markup(cursor, marker.start)
             elif marker.start > cursor:
@@ -450,15 +459,19 @@ class _Segmenter:
         self._add_text(_skip_spaces(self.text, label_start + len(label)), start + len(line), line_start=False)
 
     # -- markers ----------------------------------------------------------
-    def _markers_in(self, line: str, offset: int, decoration: int) -> Iterator[Marker]:
-        """Markers at the start of the line or after sentence-ending punctuation.
+    def _markers_in(self, line: str, offset: int, decoration: int, first: Marker | None) -> Iterator[Marker]:
+        """Markers at the start of the line (``first``, found by the plan) or after sentence-ending punctuation.
 
         A document run together onto a few very long lines (a PDF whose text
         has no paragraph breaks) also prints markers after a colon and right
         after a section title (现提出以下意见：一、…主要目标(一)指导思想。);
         there they are markers only when they continue the numbering exactly.
         """
-        positions = [decoration] + [m.end() for m in _AFTER_CLAUSE_END.finditer(line)]
+        # The clause ends where no marker can start matter only to a title
+        # running into its clause (the search below); without one they are not listed.
+        run_in = len(line) > _RUN_TOGETHER_LINE or _CLAUSE_OPENING.search(line) is not None
+        after_end = _AFTER_CLAUSE_END if run_in else _MARKER_AFTER_CLAUSE_END
+        positions = [decoration] + [m.end() for m in after_end.finditer(line)]
         if len(line) > _RUN_TOGETHER_LINE:
             positions += [m.end() for m in _AFTER_COLON.finditer(line)]
             positions += [m.start() for m in _CLAUSE_OPENING.finditer(line)]
@@ -475,7 +488,7 @@ class _Segmenter:
         for position in positions:
             if position >= len(line):
                 continue
-            found = match_marker(line, position)
+            found = first if position == decoration else match_marker(line, position)
             if found is None:
                 continue
             marker = Marker(found.kind, found.number, found.label, found.start + offset, found.end + offset)
@@ -752,7 +765,7 @@ def _heading(clause: Clause, canonical: str) -> str:
     title = _HAN_SPACE.sub("", line.strip().strip("*#").strip()).lstrip("：:").rstrip("：:")
     if clause.block in _CONTAINERS or clause.kind in ("chapter", "box") \
             or (clause.kind == "section" and clause.article is None and clause.label.startswith("第")):
-        return title if len(title) <= _MAX_LINE_HEADING and not re.search(f"[{CLAUSE_END}]", title) else ""
+        return title if len(title) <= _MAX_LINE_HEADING and _CLAUSE_END_MARK.search(title) is None else ""
     if clause.kind == "section" and "。" not in line:
         return line.strip().strip("*#").strip().rstrip("：:")
     if clause.kind in ("article", "paragraph"):
@@ -760,9 +773,9 @@ def _heading(clause: Clause, canonical: str) -> str:
     if clause.article is not None:
         # An article's list element is a sentence, unless it names a principle: (二)无偿共享原则。政务部门….
         head, stop, rest = line.partition("。")
-        short = len(head) <= _MAX_INLINE_HEADING and not re.search("[，；：,;]", head)
+        short = len(head) <= _MAX_INLINE_HEADING and _HEAD_BREAK.search(head) is None
         return head.strip() if stop and rest.strip() and short else ""
-    if not re.search(f"[{CLAUSE_END}]", line) and len(line) <= _MAX_LINE_HEADING \
+    if _CLAUSE_END_MARK.search(line) is None and len(line) <= _MAX_LINE_HEADING \
             and _has_more(clause, canonical, line):
         # A title-only line: (一)指导思想, then its text on the next lines.
         if not line.rstrip().endswith(("：", ":")) or (len(line) <= _MAX_COLON_HEADING and "，" not in line):
@@ -773,11 +786,11 @@ def _heading(clause: Clause, canonical: str) -> str:
         return ""
     if not rest.strip() and len(head) <= _MAX_LINE_HEADING:
         return head.strip()
-    if len(head) <= _MAX_INLINE_HEADING and not re.search("[，；：,;]", head):
+    if len(head) <= _MAX_INLINE_HEADING and _HEAD_BREAK.search(head) is None:
         return head.strip()
     # A lead phrase of paired clauses the text goes on to explain (work reports:
     # (一)坚定不移推动经济稳中有进，加快实现质的有效提升和量的合理增长。深入落实…);
     # a definition or a statement (…，是…) is a sentence.
-    if rest.strip() and len(head) <= _MAX_LEAD_HEADING and not re.search("[；：;:]", head) and "，是" not in head:
+    if rest.strip() and len(head) <= _MAX_LEAD_HEADING and _LEAD_BREAK.search(head) is None and "，是" not in head:
         return head.strip()
     return ""

@@ -20,6 +20,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from pipeline import config, containers
 from pipeline.chinese import CodePointTable
 from pipeline.errors import (
@@ -280,9 +282,9 @@ def common_chinese_share(text: str) -> float:
     code points and symbols instead.  Each distinct character is judged
     once per process (:class:`~pipeline.chinese.CodePointTable`).
     """
-    kinds, counts = _LETTER_KINDS.weighted(text)
-    letters = int(counts[kinds != _NOT_A_LETTER].sum())
-    common = int(counts[kinds == _COMMON_LETTER].sum())
+    kinds = _LETTER_KINDS.of_text(text)
+    letters = int(np.count_nonzero(kinds != _NOT_A_LETTER))
+    common = int(np.count_nonzero(kinds == _COMMON_LETTER))
     return common / letters if letters else 0.0
 
 
@@ -319,8 +321,7 @@ _LETTER_KINDS = CodePointTable(_letter_kind)
 
 def _control_share(text: str) -> float:
     """Share of characters no text file holds: controls, unassigned, private use."""
-    controls, counts = _CONTROLS.weighted(text)
-    return int(counts[controls == 1].sum()) / len(text)
+    return int(np.count_nonzero(_CONTROLS.of_text(text) == 1)) / len(text)
 
 
 def _is_control(char: str) -> bool:

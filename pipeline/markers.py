@@ -68,6 +68,8 @@ _ANY_MARKER = _any_marker(MARKER_PATTERNS)
 # open parenthesis, a circled number, a dash.  Most positions the segmenter
 # asks about (after every full stop) hold none of them.
 _MARKER_FIRST = frozenset("第一二三四五六七八九十百(" + CIRCLED + "—-")
+# The same characters as a regex class, for a lookahead: ``\d`` is what ``str.isdecimal`` accepts.
+MARKER_FIRST_CLASS = "[" + re.escape("".join(sorted(_MARKER_FIRST))) + r"\d]"
 _KIND_INDEX = {kind: index for index, (kind, _, _) in enumerate(MARKER_PATTERNS)}
 RANK_OF_KIND = {kind: rank for kind, rank, _ in MARKER_PATTERNS}
 # How the marker of each numbered kind is printed: {cn} its number in Chinese, {n} in digits.

@@ -612,7 +612,11 @@ def _drop_spans(mapped: MappedText, runs: Sequence[tuple[str, int, int]]) -> Map
     return MappedText("".join(pieces), new_origin, mapped.dropped + drops_of(origin, runs))
 
 
-_BLANK_LINES = guarded(r"\n", r"\n{2,}|^\n+|\n+$")
+# The line breaks to drop: all of them at the start and the end of the text,
+# all but the first of a run between paragraphs.  Each alternative consumes
+# a line break first (re then finds them at C speed), and every match is a
+# deletion, which rewrite makes without a loop over characters.
+_BLANK_LINES = re.compile(r"\n(?:(?<=\A\n)\n*|\n*\Z|(?<=\n\n)\n*)")
 
 
 def collapse_blank_lines(mapped: MappedText) -> MappedText:
@@ -620,10 +624,7 @@ def collapse_blank_lines(mapped: MappedText) -> MappedText:
     text = mapped.text
     if "\n\n" not in text and not text.startswith("\n") and not text.endswith("\n"):
         return mapped  # no match of _BLANK_LINES: found without trying every line break
-    def replace(found: re.Match[str]) -> str:
-        at_edge = found.start() == 0 or found.end() == len(found.string)
-        return "" if at_edge else "\n"
-    return rewrite(mapped, _BLANK_LINES, replace, "blank_line")
+    return rewrite(mapped, _BLANK_LINES, lambda m: "", "blank_line")
 
 
 # --- Headers and markup -------------------------------------------------------
@@ -823,22 +824,17 @@ class ScriptConverter:
         vocabulary is Taiwan-style when Taiwan words outnumber their mainland
         counterparts.
         """
-        # Count every character at C speed, then weigh each distinct one by
-        # its side, looked up by code point: normalize detects twice per
-        # document (original, then canonical text).
-        points, counts = code_point_counts(text)
-        sides = self._script_side.values(points)
-        balance = int(np.dot(sides.astype(np.int64), counts))
+        # Each character's side, looked up by code point in one numpy call,
+        # and summed: normalize detects twice per document (original, then
+        # canonical text).
+        balance = int(self._script_side.of_text(text).sum(dtype=np.int64))
         script = "traditional" if balance > 0 else "simplified"
-        simplified_text = text
-        if script == "traditional":
-            simplified_text = self.traditional.convert(text)
-            points, _ = code_point_counts(simplified_text)
+        simplified_text = self.traditional.convert(text) if script == "traditional" else text
         if self._any_taiwan_form.search(simplified_text) is None:
             return script, "mainland"
         # A word can only occur if all its characters do: the others, most
         # of the table, count 0 without a scan of the text.
-        present = set(points.tolist())
+        present = set(code_point_counts(simplified_text)[0].tolist())
         taiwan_counts = [simplified_text.count(form) for form, chars in self._taiwan_forms if chars <= present]
         # Mainland words such as 数字 and 支持 are everywhere, so Taiwan words
         # need only be a quarter as frequent, but of at least two kinds.

@@ -37,7 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.config import MAX_DOCUMENT_CHARS
-from pipeline.extract.parties import find_parties, load_gazetteer
+from pipeline.extract.parties import Gazetteer, Mentions, find_parties, load_gazetteer
 from pipeline.extract.tokenizer import TEXT_KEY, WORDS_KEY, SegmenterTokenizer, get_segmenter
 
 COMPONENTS = ("policy_targets", "policy_dates", "policy_parties")
@@ -78,8 +78,12 @@ class SpanComponent:
         self.find = find
 
     def __call__(self, doc: Doc) -> Doc:
+        return self.keep(doc, self.find(doc))
+
+    def keep(self, doc: Doc, found: Iterable[Any]) -> Doc:
+        """Store the extractor's hits ``found`` on ``doc`` as spans under ``key``."""
         spans, hits = [], []
-        for hit in self.find(doc):
+        for hit in found:
             # expand: a name may start or end inside a jieba token.
             span = doc.char_span(hit.start, hit.end, label=getattr(hit, "kind", self.key), alignment_mode="expand")
             if span is None:
@@ -205,5 +209,26 @@ def make_parties(nlp: Language, name: str, spans_key: str, gazetteer_path: str |
 
     The document's own place comes from ``doc.user_data["party_home"]``.
     """
-    gazetteer = load_gazetteer(gazetteer_path)
-    return SpanComponent(spans_key, lambda doc: find_parties(doc_text(doc), gazetteer, doc.user_data.get("party_home")))
+    return PartiesComponent(spans_key, load_gazetteer(gazetteer_path))
+
+
+class PartiesComponent(SpanComponent):
+    """``find_parties`` on each Doc; the Docs of one ``nlp.pipe`` call share a memo of gazetteer mentions.
+
+    The extract stage pipes one document's clauses at a time, so each gazetteer
+    surface's mention is read once per document (:data:`pipeline.extract.parties.Mentions`);
+    a Doc passed on its own has a memo of its own.
+    """
+
+    def __init__(self, key: str, gazetteer: Gazetteer) -> None:
+        super().__init__(key, lambda doc: self._find(doc, {}))
+        self.gazetteer = gazetteer
+
+    def pipe(self, docs: Iterable[Doc], **_: Any) -> Iterator[Doc]:
+        memo: dict[Any, Mentions] = {}  # by home: a memo answers for one document's place only
+        for doc in docs:
+            yield self.keep(doc, self._find(doc, memo))
+
+    def _find(self, doc: Doc, memo: dict[Any, Mentions]) -> Iterator[Any]:
+        home = doc.user_data.get("party_home")
+        return find_parties(doc_text(doc), self.gazetteer, home, memo.setdefault(home, {}))

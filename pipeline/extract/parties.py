@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import csv
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -173,6 +172,8 @@ _WEB_HEADER = guarded(
     r"|^\*\*[^*\n]{4,80}(?:措施|方案|意见|办法|规定|细则|计划|条例|规划)(?:\([^)\n]*\))?\*\*",
     re.M,
 )
+# Words one of which every match of _WEB_HEADER holds: a clause without them is not scanned.
+_WEB_HEADER_WORDS = ("**", "[", "【原文下载】", "来源")
 _ALIAS = re.compile(r"[(（]以下(?:简称|称)[“\"]?[^)）\n]{1,20}[)）]")
 # Quoted programme names and titles: 数字四川, “光网四川”, 《四川省…目录》.
 _QUOTED = re.compile(r"“[^”\n]*”|《[^》\n]*》|\"[^\"\n]*\"")
@@ -215,6 +216,9 @@ _NOMINAL_OBJECT = re.compile(r"(?:等[^，。；]{0,10})?(?:建设|运营|落地
 _QUALIFIER_AFTER = re.compile(r"各类|的")
 # Sentence pieces: a role is read inside the clause piece that holds the name.
 _PIECE_BOUNDARY = re.compile(r"[，,。；;：:！？!?\n(（]")
+# The last boundary before a position: the run takes the whole window at once,
+# then gives back characters up to the last boundary (``re`` cannot search backwards).
+_LAST_BOUNDARY = re.compile(r"(?s:.*)" + _PIECE_BOUNDARY.pattern)
 _SENTENCE_END = re.compile(rf"[{with_half_width(CLAUSE_END)}\n]")
 _SUBJECT_LEAD_IN = re.compile(r"(?:\*\*)?(?:第[一二三四五六七八九十百零]+条[ \t\u3000]*)?(?:同时|并由|由|其中|另外|此外)?")
 _BY = re.compile(r"(?:并|同时)?由(?:[^，。；由]{0,10}的)?$")
@@ -296,8 +300,18 @@ def _entry_name(text: str, start: int, end: int, entry: GazetteerEntry, home: Pl
     return _Name(start, end, name, entry.kind, _english(entry, home, grammar), "gazetteer", entry.generic)
 
 
-def _gazetteer_names(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
-    mentions = _mentions(gazetteer, home)
+Mentions = dict[str, tuple]
+"""A document's memo of gazetteer mentions: surface -> the fields of its mention after the offsets.
+
+A gazetteer surface is the same mention wherever a document of one ``home``
+writes it: its canonical name (or, for a group, the form as written, which is
+the surface's variant), kind and English are read once per document, not at
+every match. The caller makes one (``{}``) per document and passes it to
+every :func:`find_parties` of that document; it is filled as surfaces are met.
+"""
+
+
+def _gazetteer_names(text: str, gazetteer: Gazetteer, home: Place | None, mentions: Mentions) -> list[_Name]:
     names = []
     for start, end, surface in gazetteer.surface_words.find(text):
         fields = mentions.get(surface)
@@ -307,17 +321,6 @@ def _gazetteer_names(text: str, gazetteer: Gazetteer, home: Place | None) -> lis
                                                      gazetteer.variant_of[surface])[2:]
         names.append(_Name(start, end, *fields))
     return names
-
-
-@lru_cache(maxsize=64)
-def _mentions(gazetteer: Gazetteer, home: Place | None) -> dict[str, tuple]:
-    """Surface -> the fields of its mention after the offsets, filled as surfaces are met.
-
-    A gazetteer surface is the same mention wherever a document of ``home``
-    writes it: its canonical name (or, for a group, the form as written, which
-    is the surface's variant), kind and English are read once, not at every match.
-    """
-    return {}
 
 
 def _grammar_names(text: str, grammar: NameGrammar, home: Place | None) -> list[_Name]:
@@ -346,10 +349,14 @@ def _leftmost_longest(candidates: list[_Name]) -> list[_Name]:
     return kept
 
 
-def _scan(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
-    """Every candidate name in a text: bodies, places, groups and facilities, leftmost-longest."""
+def _scan(text: str, gazetteer: Gazetteer, home: Place | None, mentions: Mentions | None = None) -> list[_Name]:
+    """Every candidate name in a text: bodies, places, groups and facilities, leftmost-longest.
+
+    ``mentions``: the document's memo (:data:`Mentions`); without one, a memo of this text only.
+    """
     grammar = gazetteer.grammar
-    known = _leftmost_longest(_gazetteer_names(text, gazetteer, home) + _grammar_names(text, grammar, home)
+    mentions = {} if mentions is None else mentions
+    known = _leftmost_longest(_gazetteer_names(text, gazetteer, home, mentions) + _grammar_names(text, grammar, home)
                               + _place_names(text, grammar))
     proper_ends = {n.start: n.end for n in known if n.kind in ("region", "enterprise") and not n.generic}
     patterns = [_Name(s, e, name, kind, "", "facility") for s, e, name, kind in named_facilities(text, proper_ends)]
@@ -367,6 +374,8 @@ def _scan(text: str, gazetteer: Gazetteer, home: Place | None) -> list[_Name]:
         elif any(not (candidate.start <= k.start and k.end <= candidate.end) for k in clash):
             continue
         kept.append(candidate)
+    if not (kept or known):
+        return []
     merged = _leftmost_longest(kept + known)
     last_branch = _last_branch(text)
     return [_with_branch(text, n, grammar, last_branch) for n in merged]
@@ -563,7 +572,7 @@ def _addressees(text: str, gazetteer: Gazetteer, home: Place | None) -> tuple[li
         if _is_recipients(names, text, match.start("body"), match.end("body")):
             hits.extend(_hit(text, n, "addressee") for n in names)
             covered.append((match.start(), match.end()))
-    for match in _CC_LINE.finditer(text):
+    for match in _CC_LINE.finditer(text) if "抄送" in text else ():
         names = _list_names(text, match.start("body"), match.end("body"), gazetteer, home)
         hits.extend(_hit(text, n, "addressee") for n in names)
         covered.append((match.start(), match.end()))
@@ -595,14 +604,15 @@ def _is_dropped(text: str, name: _Name, quoted: list[tuple[int, int]]) -> bool:
     return False
 
 
-def _piece_start(boundaries: list[int], position: int) -> int:
+def _piece_start(text: str, position: int) -> int:
     """Where the piece holding ``position`` starts: after the last boundary before it, at most 200 characters back.
 
-    ``boundaries`` are the ends of the text's :data:`_PIECE_BOUNDARY` characters, in order.
+    Only the characters between the position and that boundary are read, not
+    every boundary of the clause.
     """
     floor = max(0, position - 200)
-    last = bisect_right(boundaries, position) - 1
-    return boundaries[last] if last >= 0 and boundaries[last] > floor else floor
+    last = _LAST_BOUNDARY.match(text, floor, position)
+    return last.end() if last is not None else floor
 
 
 def _piece_end(text: str, position: int) -> int:
@@ -653,9 +663,9 @@ def _duty_later(text: str, end: int) -> bool:
             and not re.match(r"(?:[^，]*?)(?:支持|鼓励)", pieces[0]) and 4 <= len(pieces[0]) <= 60)
 
 
-def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]], boundaries: list[int]) -> str:
+def _chain_role(text: str, chain: list[_Name], spans: list[tuple[int, int]]) -> str:
     start, end = chain[0].start, chain[-1].end
-    piece_start = _piece_start(boundaries, start)
+    piece_start = _piece_start(text, start)
     before = text[piece_start:start]
     if before.endswith("会同"):
         return "support"  # 办公室要会同有关部门…: the departments work with the lead
@@ -721,7 +731,8 @@ def _issuer_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> Iterator[PartyHit]:
+def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None,
+                 mentions: Mentions | None = None) -> Iterator[PartyHit]:
     """Find organizations, regions and actor groups in a clause, with their roles.
 
     Args:
@@ -729,6 +740,8 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> 
         gazetteer: from :func:`load_gazetteer`.
         home: the document's own province or city (for 省… / 市… in English
             names, and to drop the issuing region naming itself).
+        mentions: the document's memo of gazetteer mentions (:data:`Mentions`),
+            shared by its clauses; None for a text read on its own.
 
     Returns:
         Hits in text order; ``text[h.start:h.end] == h.text``.
@@ -738,16 +751,20 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> 
         >>> [(h.name, h.role) for h in find_parties("支持济南市、青岛市加快关键器件迭代升级", g)]
         [('济南', 'actor'), ('青岛', 'actor')]
     """
-    excluded = [(m.start(), m.end()) for m in _WEB_HEADER.finditer(text)]
-    excluded += [(m.start(), m.end()) for m in _ALIAS.finditer(text)]
     addressees, covered = _addressees(text, gazetteer, home)
     annotated, annotation_spans = _annotations(text, gazetteer, home)
+    candidates = _scan(text, gazetteer, home, mentions)
+    if not (candidates or addressees or annotated):
+        return iter(())  # no candidate and no list: the patterns below would have nothing to drop or place
     covered += annotation_spans
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    excluded = [(m.start(), m.end()) for m in _WEB_HEADER.finditer(text)] if holds_any(text, _WEB_HEADER_WORDS) else []
+    if "以下" in text:
+        excluded += [(m.start(), m.end()) for m in _ALIAS.finditer(text)]
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)] if holds_any(text, "“《\"") else []
     issuer_spans = _issuer_spans(text)
 
     not_named = covered + excluded
-    names = [n for n in _scan(text, gazetteer, home)
+    names = [n for n in candidates
              if not _inside(not_named, n.start, n.end) and not _is_dropped(text, n, quoted)]
     # A title's issuer is only names: 为深入贯彻落实党中央国务院关于… is no issuer line.
     issuer_spans = [(s, e) for s, e in issuer_spans if sum(
@@ -755,9 +772,8 @@ def find_parties(text: str, gazetteer: Gazetteer, home: Place | None = None) -> 
     ) == len(re.sub(r"[\s#*、]", "", text[s:e]))]
     spans = [(n.start, n.end) for n in names]
     found = [h for h in addressees + annotated if not _inside(excluded, h.start, h.end)]
-    boundaries = [m.end() for m in _PIECE_BOUNDARY.finditer(text)] if names else []
     for chain in _chains(text, names):
-        role = _chain_role(text, chain, spans, boundaries)
+        role = _chain_role(text, chain, spans)
         for name in chain:
             own_role = role
             if name.kind in ("government", "party_organ") and _inside(issuer_spans, name.start, name.end):

@@ -193,10 +193,12 @@ class NameGrammar:
         ``国务院投资、电信、广播电视主管部门`` gives three 国务院…主管部门.
         """
         end = len(text) if end is None else end
-        # The zone pattern tries its name's characters at every position; it needs an organ word.
-        zoned = any(organ in text for organ in _ZONE_ORGANS)
+        # The zone pattern tries its name's characters at every position; it needs an organ word
+        # (every one holds 管). Every name of the central bank holds 行.
+        zoned = "管" in text and any(organ in text for organ in _ZONE_ORGANS)
         found: list[Body] = [self._zone_body(m, home) for m in self.zone.finditer(text, start, end)] if zoned else []
-        found += [self._bank_body(m) for m in self.bank.finditer(text, start, end)]
+        if "行" in text:
+            found += [self._bank_body(m) for m in self.bank.finditer(text, start, end)]
         found.sort(key=lambda b: b.start)
         if found:
             # Zone bodies first; the rest of the text is searched around them.

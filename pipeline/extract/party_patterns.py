@@ -38,6 +38,8 @@ _FACILITY_SUFFIX = re.compile(
     r"数据中心集群|集群|集聚区|聚集区|产业园|实验室|研究院|基地|通信谷|硅谷|示范区|试验区|先导区"
     r"|实验场|测试场|中心|平台|节点|走廊|智库"
 )
+# Every position where a suffix starts, overlapping ones included: the lookahead consumes nothing.
+_FACILITY_SUFFIX_AT = re.compile(f"(?=({_FACILITY_SUFFIX.pattern}))")
 # The run a facility name may span after its prefix.
 _FACILITY_BODY = re.compile(rf"[{HAN}A-Za-z0-9“”·]+")
 _MAX_FACILITY_BODY = 18
@@ -167,7 +169,9 @@ def actor_groups(text: str) -> Iterator[tuple[int, int, str, str]]:
         opened = text.rfind("“", start, head.start())
         if opened >= 0 and "”" not in text[opened : head.start()]:
             start = opened + 1  # 数字经济领域“独角兽企业”: the quote opens the name
-        enumeration = _ENUMERATION_BEFORE.search(text, max(0, start - 30), start)
+        window = max(0, start - 30)
+        # Both forms of the enumeration hold 、: a window without one is not searched.
+        enumeration = _ENUMERATION_BEFORE.search(text, window, start) if text.find("、", window, start) >= 0 else None
         if (enumeration is not None and not _GROUP_HEADS.search(enumeration.group("items"))
                 and (enumeration.group("items").endswith("、") or text.startswith(("领域", "行业", "类"), start))):
             start = enumeration.start("items")
@@ -228,6 +232,12 @@ def named_facilities(text: str, name_ends: dict[int, int]) -> Iterator[tuple[int
         >>> [c[2] for c in named_facilities("以天府数据中心集群为核心", {})]
         ['天府数据中心集群']
     """
+    # A facility ends in a suffix starting two characters or more into its body; every
+    # suffix of the text starts before the end of its last one (matches in order, not
+    # overlapping), so a body starting two characters or less before that end has none.
+    last_suffix_end = max((m.end() for m in _FACILITY_SUFFIX.finditer(text)), default=0)
+    if not last_suffix_end:
+        return
     starts = {m.start(): m.end() for m in NAME_PREFIXES.finditer(text)
               if m.start() == 0 or not NAME_PREFIXES.match(text, m.start() - 1)}
     for position, end in name_ends.items():
@@ -236,7 +246,7 @@ def named_facilities(text: str, name_ends: dict[int, int]) -> Iterator[tuple[int
             starts.setdefault(position, end)
     done = 0
     for position in sorted(starts):
-        if position < done:
+        if position < done or starts[position] + 2 >= last_suffix_end:
             continue
         end = _facility_end(text, starts[position])
         start = _quoted_brand_start(text, position)
@@ -268,10 +278,6 @@ def _facility_end(text: str, body_start: int) -> int | None:
     if breaking is not None:
         limit = breaking.start()
     # A body shorter than two characters is a category (省实验室, 国家平台), not a name.
-    first = _FACILITY_SUFFIX.search(text, body_start + 2, limit)
-    if first is None:
-        return None
-    ends = [m.end() for i in range(first.start(), limit) if (m := _FACILITY_SUFFIX.match(text, i, limit))]
-    return max(ends, default=None)
+    return max((m.end(1) for m in _FACILITY_SUFFIX_AT.finditer(text, body_start + 2, limit)), default=None)
 
 
