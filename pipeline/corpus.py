@@ -17,6 +17,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -368,18 +369,18 @@ def extract_corpus(
     if out_dir.resolve() == seeds_dir.resolve():
         raise TableWriteError(out_dir, "--out is the input folder; choose another folder for the tables")
     try:
-        with DataLock(out_dir):
+        with DataLock(out_dir), ExitStack() as helpers:  # helpers: processes the run starts beside this one
             return _extract_locked(seeds_dir, out_dir, toolkit, workers=workers, engine=engine, scheduler=scheduler,
                                    progress=progress, comparer=comparer, validate=validate, replace=replace,
                                    limits=limits, usage=usage, on_stage=on_stage,
-                                   only_if_up_to_date=only_if_up_to_date, listing=listing)
+                                   only_if_up_to_date=only_if_up_to_date, listing=listing, helpers=helpers)
     except OSError as error:
         raise TableWriteError(out_dir, one_line(error)) from error
 
 
 def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine, scheduler, progress, comparer,
                     validate, replace, limits, usage, on_stage, only_if_up_to_date,
-                    listing) -> CorpusReport | Listing:
+                    listing, helpers: ExitStack) -> CorpusReport | Listing:
     finish_switch(out_dir)      # a run killed while switching tables: complete its set first
     remove_leftovers(out_dir)   # then nothing temporary is wanted any more
     code = code_fingerprint()
@@ -405,6 +406,7 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
     if only_if_up_to_date:
         return listing
     from pipeline.clauses import NO_MARKERS_WARNING, structure_summary  # there is work: see the note at the imports
+    from pipeline.store.assembly import BackgroundAlignment
     from pipeline.store.parts import part_is_current, read_part_info, remove_stale_parts
 
     recorded = manifest.documents if manifest is not None and manifest.code == code else {}
@@ -419,6 +421,10 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             report.reused.append(source.doc_id)
         else:
             jobs.append(source)
+    # Its process imports scikit-learn while this one builds the toolkit, and
+    # aligns while this one assembles the tables (README, Scaling).
+    aligner = helpers.enter_context(BackgroundAlignment(comparer, n_jobs=min(workers, os.cpu_count() or 1)))
+    aligner.prepare()
     with stage(on_stage, "documents"):
         outcomes = run_jobs(jobs, interim, code, toolkit=toolkit, workers=workers, engine=engine,
                             scheduler=scheduler, progress=progress, limits=limits, usage=usage)
@@ -446,12 +452,7 @@ def _extract_locked(seeds_dir: Path, out_dir: Path, toolkit, *, workers, engine,
             entries[doc_id]["no_markers"] = True
         elif summary := structure_summary(info.get("warnings", [])):
             report.warned[info.get("source_file", doc_id)] = summary
-    if comparer is None:
-        from pipeline.compare import ClauseComparer  # scikit-learn: imported only when tables are written
-
-        # The documents are done: the alignment searches its candidates and passages on the run's cores.
-        comparer = ClauseComparer(n_jobs=min(workers, os.cpu_count() or 1))
-    report.written = _write_tables(out_dir, interim, done, comparer, validate, code, entries, corpus_name, on_stage)
+    report.written = _write_tables(out_dir, interim, done, aligner, validate, code, entries, corpus_name, on_stage)
     # A document that failed now may have been read by its worker and found
     # changed since it was listed: it is hashed again next time. The tables
     # were just written: hashed by the next run, once they are old enough.

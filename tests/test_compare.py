@@ -373,3 +373,21 @@ def test_handing_the_search_only_first_copies_gives_what_every_copy_gives(seed_t
                                                                        np.ones(len(members), dtype=bool))))
     every_copy = ClauseComparer().fit(corpus).align_table()
     assert first_only.num_rows > 100 and first_only.equals(every_copy)
+
+
+def test_fit_keeps_the_rows_and_numbers_the_texts_as_filtering_the_frame_does(seed_tables):
+    """fit works out the kept rows on integer codes and takes them once; the result is the straightforward filter's:
+    closing lines and bare headings out, texts numbered in the order they first appear in the kept rows (here a
+    text whose first row is a closing line, and a short one that is kept nowhere)."""
+    clauses = seed_tables["clauses"][["doc_id", "clause_id", "kind", "text"]]
+    extra = pd.DataFrame({"doc_id": ["zz_a.txt", "zz_a.txt", "zz_b.txt", "zz_b.txt"],
+                          "clause_id": ["0", "1", "0", "1"], "kind": ["closing", "clause", "clause", "section"],
+                          "text": [FORMULA, FREE_TRADE_ZONE, FORMULA, "二、保障措施"]})
+    corpus = pd.concat([extra, clauses], ignore_index=True)
+    comparer = ClauseComparer().fit(corpus)
+    kept = corpus[corpus["kind"].isin({"preamble", "section", "clause", "item", "subitem", "bullet", "glossary"})]
+    kept = kept[kept["text"].map(meaningful_chars) >= 20][["doc_id", "clause_id", "text"]].reset_index(drop=True)
+    text_of, texts = pd.factorize(kept["text"])
+    assert comparer.clauses_.equals(kept)
+    assert comparer.text_of_.tolist() == text_of.tolist() and comparer.texts_.tolist() == list(texts)
+    assert comparer.texts_[0] == FREE_TRADE_ZONE and FORMULA in comparer.texts_.tolist()

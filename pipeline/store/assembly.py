@@ -15,7 +15,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.errors import TableValidationError
+from pipeline.errors import TableValidationError, TableWriteError
+from pipeline.store.engines import CallFailed, ForkedCall
 from pipeline.store.files import CORPUS_TABLES, DOCUMENT_TABLES, temporary_beside
 from pipeline.store.parts import read_part_table
 from pipeline.store.validation import CORPUS_CHECKS, check_tables, validate_tables
@@ -51,7 +52,10 @@ class TableAssembler:
 
     def add(self, table: pa.Table) -> None:
         if table.num_rows:
-            self.pending.append(table if table.schema.equals(self.schema, check_metadata=True) else table.cast(self.schema))
+            table = table if table.schema.equals(self.schema, check_metadata=True) else table.cast(self.schema)
+            # One chunk a column: Parquet's writer works chunk by chunk, and a
+            # chunk per part made it two to three times slower (README, Scaling).
+            self.pending.append(table.combine_chunks())
             self.pending_rows += table.num_rows
         if self.pending_rows >= ROW_GROUP_ROWS:
             self._flush()
@@ -85,8 +89,11 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
     sorted, and every sort key starts with doc_id, so the result is sorted).
     Term weights need the whole corpus's document frequencies: a first pass
     counts them, a second writes the weights. Alignments need every clause's
-    text at once: it is kept from the pass that writes the clauses, not read again.
-    ``on_stage`` is told ``assemble`` (the per-document tables) and ``align``.
+    text at once: it is kept from the pass that writes the clauses, not read
+    again, unless ``comparer`` is a :class:`BackgroundAlignment`, which reads
+    the clauses and aligns them in its own process while this one assembles.
+    ``on_stage`` is told ``assemble`` (the per-document tables) and ``align``
+    (the alignment, or what is left of it once the other tables are written).
 
     ``checked``, when given, receives what the corpus-level checks read
     (:func:`check_assembled`), kept from the assembly so that nothing written
@@ -100,6 +107,9 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
     terms_pass = True
     paths: dict[str, Path] = {}
     assemblers: list[TableAssembler] = []
+    background = isinstance(comparer, BackgroundAlignment)
+    if background:
+        comparer.start(interim, doc_ids)
     try:
         with stage(on_stage, "assemble"):
             for name in DOCUMENT_TABLES:
@@ -108,18 +118,19 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
                 if name == "terms":
                     idf = corpus_idf(_term_parts(interim, doc_ids))
                 for batch in _batches(doc_ids, DOCUMENTS_PER_BATCH):
-                    part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch])
+                    # One chunk a column (the assembler's too): what is kept holds no part it was read from.
+                    part = pa.concat_tables([read_part_table(interim, doc_id, name) for doc_id in batch]).combine_chunks()
                     if name == "terms":
                         weights = weight_part(part, idf)
                         part = part.append_column("tfidf", pa.array(weights, pa.float64()))
                         terms_pass = terms_pass and not validate_tables({"terms": part}, term_checks, max_rows=1)
                     elif name in kept:
-                        kept[name].append(_copied(part.select(_KEPT_COLUMNS[name])))
+                        kept[name].append(part.select(_KEPT_COLUMNS[name]))
                     assembler.add(part)
                 paths[name] = assembler.close()
         with stage(on_stage, "align"):
             clauses = _concat(kept["clauses"], _KEPT_COLUMNS["clauses"], SCHEMAS["clauses"])
-            alignments = _align(clauses, comparer)
+            alignments = comparer.result(out_dir) if background else _align(clauses, comparer)
             assembler = TableAssembler(out_dir / "alignments.parquet", SCHEMAS["alignments"])
             assemblers.append(assembler)
             assembler.add(alignments)
@@ -139,15 +150,6 @@ def assemble_tables(out_dir: Path, interim: Path, doc_ids: Sequence[str], compar
 
 # What the alignment and the corpus-level checks read of the per-document tables.
 _KEPT_COLUMNS = {"documents": ["doc_id"], "clauses": ["doc_id", "clause_id", "kind", "text"]}
-
-
-def _copied(table: pa.Table) -> pa.Table:
-    """``table`` with one chunk a column, copied out of the parts it was read from (one part is one chunk already, kept as read).
-
-    What is kept until the end of the run must not hold every part's whole
-    file: a column selected from a part read in memory keeps all its bytes.
-    """
-    return table.combine_chunks() if table.num_rows else table
 
 
 def _concat(tables: list[pa.Table], columns: list[str], schema: pa.Schema) -> pa.Table:
@@ -186,8 +188,72 @@ def _term_parts(interim: Path, doc_ids: Sequence[str]):
 
 
 def _align(clauses: pa.Table, comparer) -> pa.Table:
-    if comparer is None:
-        from pipeline.compare import ClauseComparer  # scikit-learn, loaded only when no comparer is given
+    return (comparer or _comparer()).fit(clauses.to_pandas()).align_table()
 
-        comparer = ClauseComparer()
-    return comparer.fit(clauses.to_pandas()).align_table()
+
+def _comparer(n_jobs: int = 1):
+    from pipeline.compare import ClauseComparer  # scikit-learn, loaded only when no comparer is given
+
+    return ClauseComparer(n_jobs=n_jobs)
+
+
+class BackgroundAlignment:
+    """A run's alignment in a process of its own, beside the assembly (:class:`pipeline.store.engines.ForkedCall`).
+
+    :meth:`prepare`, before the documents are processed, forks the process;
+    it imports the comparison (scikit-learn, about a second) while this one
+    builds the toolkit for the workers, then waits. :func:`assemble_tables`
+    hands it the parts (:meth:`start`): it reads the clauses and aligns them
+    while this process assembles the per-document tables, and hands back the
+    alignments (:meth:`result`). It reads the same clauses in the same order as
+    the assembly, so they are the alignments :func:`assemble_tables` makes in
+    process. ``comparer`` (a fitted-to-be :class:`pipeline.compare.ClauseComparer`)
+    is inherited by the fork; without one, a ``ClauseComparer(n_jobs=n_jobs)``
+    is built there. As a context manager, the process is killed on leaving,
+    whatever happened.
+    """
+
+    def __init__(self, comparer=None, n_jobs: int = 1) -> None:
+        self.comparer, self.n_jobs = comparer, n_jobs
+        self._call: ForkedCall | None = None
+
+    def prepare(self) -> None:
+        """Fork the process now (once), so that it is ready when the parts are."""
+        if self._call is None:
+            self._call = ForkedCall(_align_parts, self._prepared)
+
+    def _prepared(self):
+        return self.comparer or _comparer(self.n_jobs)
+
+    def start(self, interim: Path, doc_ids: Sequence[str]) -> None:
+        self.prepare()
+        self._call.start(Path(interim), list(doc_ids))
+
+    def result(self, out_dir: Path) -> pa.Table:
+        """The alignments (the ``alignments`` table), waiting for them.
+
+        Raises:
+            TableWriteError: the alignment failed, or its process died.
+        """
+        try:
+            return self._call.result()
+        except CallFailed as error:
+            raise TableWriteError(Path(out_dir) / "alignments.parquet", f"the alignment failed: {error}") from None
+
+    def close(self) -> None:
+        if self._call is not None:
+            self._call.close()
+
+    def __enter__(self) -> BackgroundAlignment:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _align_parts(comparer, interim: Path, doc_ids: Sequence[str]) -> pa.Table:
+    """The alignments of the clauses in the parts, read in the assembly's batches and order."""
+    columns = _KEPT_COLUMNS["clauses"]
+    batches = [pa.concat_tables([read_part_table(interim, doc_id, "clauses") for doc_id in batch]).select(columns)
+               for batch in _batches(doc_ids, DOCUMENTS_PER_BATCH)]
+    return _align(_concat(batches, columns, SCHEMAS["clauses"]), comparer)

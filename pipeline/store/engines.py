@@ -20,6 +20,9 @@ has a timeout. Workers must see the seeds and the data folder at the same
 paths (a shared file system), since each writes its part there; the tables
 are then assembled by the caller exactly as on the local engine, so they are
 the same bytes.
+
+A :class:`ForkedCall` is one call in a process forked early, beside the
+caller: a run's alignment (:class:`pipeline.store.assembly.BackgroundAlignment`).
 """
 
 from __future__ import annotations
@@ -114,9 +117,7 @@ def _worker_loop(connection: Connection, function: Callable, limits: Limits, pre
     ``prepare`` (building the toolkit) runs before the memory limit is set, so
     only what a document adds counts against it.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    faulthandler.disable()  # a worker that crashes is reported in one line by the parent, not by a dump
+    _quiet_child()  # a worker that crashes is reported in one line by the parent, not by a dump
     # pdfminer logs a warning per damaged font; the document's outcome says what matters.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if prepare is not None:
@@ -150,23 +151,38 @@ def one_line(error: BaseException, width: int = 300) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _fork(main: Callable[[Connection], object]) -> tuple[int, Connection]:
+    """Fork a child that runs ``main`` on its end of a pipe, then exits; the child's pid and this process's end.
+
+    The child dies with this process (Linux) and never returns into the caller's code.
+    """
+    parent, child = Pipe()
+    caller = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            _die_with_parent(caller)
+            parent.close()
+            main(child)
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    child.close()
+    return pid, parent
+
+
+def _quiet_child() -> None:
+    """Signals and crash dumps in a forked child: Ctrl-C is the parent's (it kills its children), a crash is its to report."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    faulthandler.disable()
+
+
 class _Worker:
     def __init__(self, function: Callable, limits: Limits, prepare: Callable | None = None) -> None:
-        parent, child = Pipe()
-        caller = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into the caller's code
-            status = 0
-            try:
-                _die_with_parent(caller)
-                parent.close()
-                _worker_loop(child, function, limits, prepare)
-            except BaseException:  # noqa: BLE001
-                status = 1
-            finally:
-                os._exit(status)
-        child.close()
-        self.pid, self.connection = pid, parent
+        self.pid, self.connection = _fork(lambda child: _worker_loop(child, function, limits, prepare))
         self.job: int | None = None
         self.ready = False
         self.started = 0.0
@@ -290,6 +306,83 @@ def _died(status: int, limits: Limits) -> Failure:
             return Failure("too large", f"the worker was killed by {name}, most likely out of memory")
         return Failure("crash", f"the worker was killed by {name}")
     return Failure("crash", f"the worker exited with status {os.WEXITSTATUS(status)}")
+
+
+# --- One call beside this process ---------------------------------------------
+
+class CallFailed(Exception):
+    """A :class:`ForkedCall` raised, or its process died; the message says why, in one line."""
+
+
+class ForkedCall:
+    """``function(prepare(), *arguments)`` in a process forked now, its arguments sent later (:meth:`start`).
+
+    ``prepare`` runs in the new process at once (imports, a model), so it is
+    done when the arguments come; meanwhile this process goes on with its own
+    work, and again while ``function`` runs, until it asks for the
+    :meth:`result` (pickled back). Both run with the caller's state as it was
+    at the fork, nothing pickled but the arguments and the result. The
+    process dies with this one (Linux) and is killed by :meth:`close`.
+    """
+
+    def __init__(self, function: Callable, prepare: Callable[[], object] | None = None) -> None:
+        self.pid, self.connection = _fork(lambda child: _call_once(child, function, prepare))
+        self.reaped = False
+
+    def start(self, *arguments) -> None:
+        self.connection.send(arguments)
+
+    def result(self):
+        """What the call returned (waiting for it).
+
+        Raises:
+            CallFailed: it raised (its one-line message), or its process died.
+        """
+        try:
+            kind, value = self.connection.recv()
+        except (EOFError, OSError):
+            kind, value = "died", _died(self._reap(), Limits()).detail
+        self.close()
+        if kind != "ok":
+            raise CallFailed(value)
+        return value
+
+    def close(self) -> None:
+        """Kill the process (when it still runs) and reap it; calling it again does nothing."""
+        if not self.reaped:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._reap()
+
+    def _reap(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        self.reaped = True
+        self.connection.close()
+        return status
+
+
+def _call_once(connection: Connection, function: Callable, prepare: Callable[[], object] | None) -> None:
+    _quiet_child()
+    reply = prepared = None
+    try:
+        prepared = prepare() if prepare is not None else None
+    except Exception as error:  # noqa: BLE001 - reported when the result is asked for
+        reply = ("error", one_line(error))
+    try:
+        arguments = connection.recv()
+    except (EOFError, OSError):  # the caller closed it: nothing to do
+        return
+    if reply is None:
+        try:
+            reply = ("ok", function(prepared, *arguments))
+        except Exception as error:  # noqa: BLE001 - any failure is reported in one line
+            reply = ("error", one_line(error))
+    try:
+        connection.send(reply)
+    except (pickle.PicklingError, TypeError, AttributeError, MemoryError) as error:
+        connection.send(("error", one_line(error)))
 
 
 # --- Dask -----------------------------------------------------------------------

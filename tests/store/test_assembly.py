@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -112,3 +114,77 @@ def test_one_document_assembles_its_part_and_a_table_without_rows_keeps_its_sche
             assert written.select(part.column_names).equals(part.cast(written.select(part.column_names).schema)), name
     assert checked["documents"]["doc_id"].to_pylist() == [doc_id]
     assembly.check_assembled(tmp_path, paths, checked)
+
+
+def test_the_assembler_writes_the_same_bytes_however_the_rows_are_chunked(tmp_path):
+    """Each batch is written as one chunk: Parquet's writer cuts its pages at chunk boundaries (here, 3.6 MB of text in
+    three chunks gives other bytes than in one), so the bytes now depend on the rows alone, not on how they were read."""
+    import random
+
+    rows = random.Random(16)
+    texts = ["".join(rows.choice("政策文本数据要素市场建设") for _ in range(400)) for _ in range(3000)]
+    table = pa.table({"doc_id": [f"d{n // 100:02d}" for n in range(3000)], "text": texts})
+    chunked = pa.concat_tables([table.slice(0, 1000), table.slice(1000, 1000), table.slice(2000)])
+    written = []
+    for name, rows_in in (("one", table), ("three", chunked)):
+        assembler = TableAssembler(tmp_path / f"{name}.parquet", table.schema)
+        assembler.add(rows_in)
+        written.append(assembler.close())
+    assert chunked["text"].num_chunks == 3
+    assert written[0].read_bytes() == written[1].read_bytes()
+    assert pq.read_table(written[1]).equals(table)
+
+
+def test_the_alignment_in_its_own_process_gives_the_alignments_made_in_process(seed_data_dir, tmp_path, monkeypatch):
+    """BackgroundAlignment reads the clauses from the parts itself (in batches, here of two) and aligns them on
+    forked processes of its own (chunks of three texts): the same bytes as the assembly aligning in process."""
+    import pipeline.compare as compare
+
+    monkeypatch.setattr(assembly, "DOCUMENTS_PER_BATCH", 2)
+    monkeypatch.setattr(compare, "_CHUNK_ROWS", 3)
+    monkeypatch.setattr(compare, "_CHUNK_PASSAGES", 4)
+    doc_ids = pq.read_table(seed_data_dir / "documents.parquet")["doc_id"].to_pylist()
+    in_process = assembly.assemble_tables(tmp_path / "in", seed_data_dir / "interim", doc_ids,
+                                          compare.ClauseComparer())
+    with assembly.BackgroundAlignment(n_jobs=2) as aligner:
+        aligner.prepare()
+        checked: dict = {}
+        beside = assembly.assemble_tables(tmp_path / "beside", seed_data_dir / "interim", doc_ids, aligner,
+                                          checked=checked)
+    assert pq.read_metadata(beside["alignments"]).num_rows > 50
+    for name in tables.SCHEMAS:
+        assert beside[name].read_bytes() == in_process[name].read_bytes(), name
+    assert checked["alignments"].equals(pq.read_table(beside["alignments"]))
+    assert aligner._call.reaped  # its process is gone
+
+
+class _Failing:
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    def fit(self, clauses):
+        if self.how == "dies":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise ValueError("no vocabulary")
+
+
+@pytest.mark.parametrize("how, message", [("raises", "the alignment failed: ValueError: no vocabulary"),
+                                          ("dies", "the alignment failed: the worker was killed by SIGKILL")])
+def test_an_alignment_that_fails_in_its_process_is_a_named_error_and_leaves_no_temporary_file(seed_data_dir, tmp_path,
+                                                                                             how, message):
+    doc_ids = pq.read_table(seed_data_dir / "documents.parquet")["doc_id"].to_pylist()
+    with assembly.BackgroundAlignment(_Failing(how)) as aligner:
+        aligner.prepare()
+        with pytest.raises(TableWriteError, match=message):
+            assembly.assemble_tables(tmp_path, seed_data_dir / "interim", doc_ids, aligner)
+    assert aligner._call.reaped
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_an_alignment_process_never_started_is_killed_on_leaving(tmp_path):
+    with assembly.BackgroundAlignment() as aligner:
+        aligner.prepare()
+        pid = aligner._call.pid
+    assert aligner._call.reaped
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
