@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from pipeline.chinese import HAN, numeral_value, parse_chinese_integer
-from pipeline.extract.anchored import AnchoredPattern, ends_with
+from pipeline.extract.anchored import AnchoredPattern, ends_with, held_class
 from pipeline.metadata import is_issuer_line
 
 KINDS = ("date", "month", "month_end", "year", "year_end", "period", "duration", "datetime")
@@ -457,9 +457,16 @@ def _build_relative(match: re.Match, context: _Context) -> _Built | None:
     return _Built("year", _iso(year, 1, 1), _iso(year, 12, 31))
 
 
+# A clause holding none of the characters some date pattern's matches hold (a third of the
+# clauses of the benchmark documents) holds no date: one scan, not seventeen.
+_DATE_CHARS = held_class([DOCUMENT_DAY_RE, *(pattern for pattern, _ in PATTERNS), RELATIVE_RE])
+
+
 def _candidates(text: str, reference_year: int | None,
                 document_days: dict[str, str | None],
                 reported_year: int | None = None) -> Iterator[tuple[int, int, _Built]]:
+    if _DATE_CHARS.search(text) is None:
+        return
     context = _Context(text, reference_year, reported_year)
     for match in DOCUMENT_DAY_RE.finditer(text):
         promulgated = match["word"] in ("公布", "发布", "颁布")

@@ -46,7 +46,7 @@ from types import MappingProxyType
 from typing import Iterator
 
 from pipeline.chinese import HAN, SENTENCE_END
-from pipeline.extract.anchored import AnchoredPattern, ends_with
+from pipeline.extract.anchored import AnchoredPattern, ends_with, held_class, opening_guarded
 from pipeline.extract.dates import DateHit, find_dates
 from pipeline.extract.indicators import match_indicator
 from pipeline.extract.numbers import (
@@ -118,6 +118,10 @@ BANDWIDTH_RE = re.compile(
     r"(?:(?<=带宽)|(?<=带宽达)|(?<=带宽达到))?(?P<pre>扩容至|扩容到|提升至|提升到|提高到|提高至|达到|升级至|升级到)?"
     r"(?P<num>\d+(?:\.\d+)?|[百千])(?P<unit>[TGM]|兆)(?:bps|比特)?(?![A-Za-z0-9])(?P<home>入户|到户)?"
 )
+
+# Every figure is a match of one of these; a clause holding none of the characters they hold
+# (a numeral, 翻, 倍, 迈, …: a third of the clauses of the benchmark documents) has no figure.
+_FIGURE_CHARS = held_class([VALUE_RE, DOUBLING_RE, BANDWIDTH_RE, MILESTONE_RE])
 
 _BAD_BEFORE_NUMBER = re.compile(r"[A-Za-z0-9.+/\-:_第前“×]$")
 _LEADING_ZERO_RE = re.compile(r"0\d")
@@ -215,14 +219,17 @@ def _cue_patterns() -> dict[str, re.Pattern]:
     baseline = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "baseline")
     heads = "|".join(f"(?:{row['pattern']})" for row in rows if row["kind"] == "condition")
     condition = re.compile(rf"^(?:[/／][年月])?[^，。；：]{{0,14}}的(?:[{HAN}]{{0,4}}(?:{heads}))?$")
-    return {"parameter": re.compile(parameter), "baseline_span": re.compile(baseline), "condition": condition}
+    # The rows' alternatives open with different words, which re would try at every character.
+    return {"parameter": opening_guarded(parameter), "baseline_span": opening_guarded(baseline),
+            "condition": condition}
 
 
 @lru_cache(maxsize=1)
 def _not_number_re() -> re.Pattern:
     """Spans whose numbers are labels, formulas or names (``resources/not_numbers.csv``)."""
     with (RESOURCES / "not_numbers.csv").open(encoding="utf-8", newline="") as handle:
-        return re.compile("|".join(f"(?:{row['pattern']})" for row in csv.DictReader(handle)))
+        # The rows open with a digit, a numeral or a bracket, which re would try at every character.
+        return opening_guarded("|".join(f"(?:{row['pattern']})" for row in csv.DictReader(handle)))
 
 
 _PAREN_RE = re.compile(r"[()]")
@@ -778,8 +785,12 @@ def find_targets(text: str, deadline_year: int | None = None, *,
         >>> [(h.text, h.comparator, h.kind, h.per) for h in find_targets("每家企业每年最高补助100万元")]
         [('100万元', '<=', 'parameter', '家/年')]
     """
-    cues = _cues(text, deadline_year, reference_year, dates)
+    if _FIGURE_CHARS.search(text) is None:
+        return
     spans = _merge_ranges(text, sorted(_value_hits(text), key=lambda s: s[0]))
+    if not spans:
+        return  # most clauses with a numeral hold no figure (进一步, 统一): their cues are not needed
+    cues = _cues(text, deadline_year, reference_year, dates)
     drafts, floor = [], 0
     for start, end, match, pre, quality in spans:
         if start < floor:

@@ -142,23 +142,53 @@ class SegmenterTokenizer:
     def __init__(self, vocab: Vocab, segmenter: Segmenter) -> None:
         self.vocab = vocab
         self.segmenter = segmenter
+        # The StringStore hash of each word met: a ``Doc`` made from hashes finds each
+        # lexeme in one C lookup, where a word given as a string costs spaCy two calls
+        # into its StringStore per token (hash, then check) before the same lookup.
+        self._orths: dict[str, int] = {}
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = words_and_spaces(self.segmenter.cut(text), text)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
+        words, spaces, starts = tokens_and_starts(self.segmenter.cut(text), text)
+        doc = Doc(self.vocab, words=self._orths_of(words), spaces=spaces)
         # The words and spaces spell ``text`` exactly (spaCy checks), so the
         # components read it here instead of joining the tokens again
         # (``nlp.doc_text``), and the terms are counted from the words and
         # their offsets instead of a Token object made for each (``nlp.doc_words``).
         doc.user_data[TEXT_KEY] = text
-        doc.user_data[WORDS_KEY] = (words, word_starts(words, spaces))
+        doc.user_data[WORDS_KEY] = (words, starts)
         return doc
+
+    def _orths_of(self, words: list[str]) -> list[int]:
+        """The hash of each word in the vocab's StringStore, the word added to it the first time it is met."""
+        orths = self._orths
+        if len(orths) > _MAX_ORTHS:
+            orths.clear()  # memory stays bounded on a corpus of any size; the StringStore keeps every word
+        known, add = orths.get, self.vocab.strings.add
+        # A segmenter gives no empty word (spaCy refuses one as a token either way).
+        return [known(word) or orths.setdefault(word, add(word)) for word in words]
+
+
+_MAX_ORTHS = 1 << 18  # distinct words whose hash is remembered (a few tens of MB at most)
 
 
 def word_starts(words: list[str], spaces: list[bool]) -> list[int]:
     """The offset of each word in the text that ``words`` and ``spaces`` spell (spaCy's ``token.idx``)."""
     # A word takes its length, and one more for its trailing space.
     return list(accumulate(map(add, map(len, words), spaces), initial=0))[:-1]
+
+
+def tokens_and_starts(words: list[str], text: str) -> tuple[list[str], list[bool], list[int]]:
+    """:func:`words_and_spaces` and the :func:`word_starts` of its tokens, in one pass for text without whitespace.
+
+    Most clauses hold no whitespace: every word is then a token with no space
+    after it, and a token starts where the words before it end.
+    """
+    if "".join(words) == text and not _WHITESPACE.search(text):
+        starts = list(accumulate(map(len, words), initial=0))
+        del starts[-1]  # the end of the last word
+        return words, [False] * len(words), starts
+    tokens, spaces = words_and_spaces(words, text)
+    return tokens, spaces, word_starts(tokens, spaces)
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:

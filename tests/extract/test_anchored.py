@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import anchored, dates, targets
-from pipeline.extract.anchored import AnchoredPattern, ends_with
+from pipeline.extract.anchored import AnchoredPattern, ends_with, held_class, opening_class, opening_guarded
 from pipeline.extract.dates import find_dates
 from pipeline.extract.stage import _clause_locator
 from pipeline.extract.targets import find_targets
@@ -130,6 +130,114 @@ def test_the_edge_cases_are_found() -> None:
             "二〇二五年底", "二○二五年", "“十五五”末"} <= found
     figures = {hit.text for text in EXCERPTS for hit in find_targets(text)}
     assert {"最高不超过100万元", "达到或超过50%", "达到３万个"} <= figures
+
+
+# The table-built alternations the figure grammar scans whole clauses with, each as it was compiled before.
+def _table_patterns() -> list:
+    cues = targets._cue_patterns()
+    return [pytest.param(targets._not_number_re(), id="not_numbers"),
+            pytest.param(cues["parameter"], id="parameter_cues"), pytest.param(cues["baseline_span"], id="baseline_span")]
+
+
+def _unguarded(pattern: re.Pattern) -> re.Pattern:
+    """The pattern without the lookahead ``opening_guarded`` put in front of it."""
+    inner = re.fullmatch(r"\(\?=\[(?:\\.|[^\]])*\]\)\(\?:(.*)\)", pattern.pattern, re.S)
+    return re.compile(inner.group(1)) if inner else pattern
+
+
+@pytest.mark.parametrize("pattern", _table_patterns())
+def test_guarded_table_patterns_find_what_the_bare_alternation_finds(pattern: re.Pattern, real_texts: list[str]) -> None:
+    bare = _unguarded(pattern)
+    for text in EXCERPTS + real_texts:
+        assert _found(pattern.finditer(text)) == _found(bare.finditer(text)), text[:80]
+    for text in EXCERPTS:
+        for start in range(len(text) + 1):
+            assert _found(filter(None, [pattern.match(text, start)])) == _found(filter(None, [bare.match(text, start)]))
+
+
+def test_the_not_numbers_scan_is_guarded() -> None:
+    """The rows open with a digit, a numeral, a quote or a bracket: guarded, so re tries one class per character."""
+    assert targets._not_number_re().pattern.startswith("(?=[")
+    assert _unguarded(targets._not_number_re()).pattern.count("(?:") == targets._not_number_re().pattern.count("(?:") - 1
+
+
+@pytest.mark.parametrize(
+    ("pattern", "opens"),
+    [
+        (r"\d+个月|[一二两三]+个月", r"\d一三两二"),
+        (r"(?<![\d.])(?:达到|超过)?\d+%", r"\d超达"),
+        (r"“[^”]{0,12}\d[^”]{0,12}”", "“"),
+        (r"[（(]\d+分[）)]", r"\(（"),
+        (r"^(?:第)?[a-c]x", "a-c第"),
+        (r"(?:二?十)[一二]?届", "二十"),
+        (r"(?P<y>\d{4})年|(?=前)前", r"\d前"),
+        (r"\s*-", r"\-\s"),
+        # Nothing to tell: empty matches, any character, a negated class, a backreference first, ignoring case.
+        (r"a*", None), (r"(?:到|至)?", None), (r".年", None), (r"[^，]年", None), (r"(a)\1", "a"), (r"(?i)abc", None),
+        (r"(?i:a)bc", None),
+    ],
+)
+def test_opening_class_holds_every_first_character(pattern: str, opens: str | None) -> None:
+    assert opening_class(pattern) == opens
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\d+个月|[一二两三]+个月|第\d+次", r"(?<![\d.])(?:达到|超过)?\d+(?:%|个)", r"“[^”]{0,12}\d[^”]{0,12}”|[（(]\d+分[）)]",
+     r"(?:二?十)[一二三]?届|届\d+次"],
+)
+def test_a_guarded_pattern_matches_as_the_pattern_does(pattern: str) -> None:
+    plain, fast = re.compile(pattern), opening_guarded(pattern)
+    texts = EXCERPTS + ["第3次会议，十九届、二十届，“5351”体系（3分）超过25%达到3个，12个月", "３个月"]
+    for text in texts:
+        assert _found(fast.finditer(text)) == _found(plain.finditer(text)), text
+        for start in range(len(text) + 1):
+            assert _found(filter(None, [fast.match(text, start)])) == _found(filter(None, [plain.match(text, start)]))
+
+
+# What the early exits of find_dates and find_targets stand for: the patterns each scans a clause with.
+_HELD = [
+    pytest.param(dates._DATE_CHARS, [dates.DOCUMENT_DAY_RE, *(p for p, _ in dates.PATTERNS), dates.RELATIVE_RE], id="dates"),
+    pytest.param(targets._FIGURE_CHARS, [targets.VALUE_RE, targets.DOUBLING_RE, targets.BANDWIDTH_RE, targets.MILESTONE_RE],
+                 id="targets"),
+]
+# Clauses no figure and no date can be in, next to ones with a numeral in each way it is written.
+NO_NUMERALS = ["", "。，；（）“”！？", "\n", "加快推进数字政府建设，优化营商环境。", "Ａ类企业", "各地区、各部门要结合实际认真贯彻落实。"]
+NUMERALS = ["２０２５年达到１０％", "建成二十个以上中心", "翻一番", "迈上万亿台阶", "带宽达到10G", "之日起", "第十四个五年规划"]
+
+
+@pytest.mark.parametrize(("held", "patterns"), _HELD)
+def test_every_match_holds_a_held_character(held: re.Pattern, patterns: list, real_texts: list[str]) -> None:
+    for text in EXCERPTS + NUMERALS + real_texts:
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                assert held.search(match.group()), (match.group(), text[:80])
+
+
+@pytest.mark.parametrize("text", NO_NUMERALS + NUMERALS + EXCERPTS)
+def test_clauses_without_held_characters_end_early_with_what_the_full_reading_finds(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = (list(find_dates(text, 2024, past=True)), list(find_targets(text, reference_year=2024)),
+            list(find_targets(text, default_kind="baseline")))
+    if text in NO_NUMERALS:
+        assert dates._DATE_CHARS.search(text) is None and targets._FIGURE_CHARS.search(text) is None
+        assert fast == ([], [], [])
+    anything = re.compile(r"[\s\S]|\Z")  # the general path: every clause read in full
+    monkeypatch.setattr(dates, "_DATE_CHARS", anything)
+    monkeypatch.setattr(targets, "_FIGURE_CHARS", anything)
+    assert (list(find_dates(text, 2024, past=True)), list(find_targets(text, reference_year=2024)),
+            list(find_targets(text, default_kind="baseline"))) == fast
+
+
+def test_held_class_needs_a_character_for_every_pattern() -> None:
+    assert held_class([re.compile(r"\d+"), AnchoredPattern(r"[-/]", anchors="-/", lead=0)]).pattern == r"[\d/\-]"
+    with pytest.raises(ValueError, match="opens with"):
+        held_class([re.compile(r".年")])
+
+
+def test_patterns_re_skips_ahead_for_are_left_alone() -> None:
+    for pattern in (r"截至|以来", r"[在以]现有", r"第\d+", r"^\d", r"a*"):
+        assert opening_guarded(pattern).pattern == pattern
 
 
 @pytest.mark.parametrize("pattern", [dates._SEGMENT_START_RE, targets._BAD_BEFORE_NUMBER, targets._CLAUSE_OPENING_RE])

@@ -11,7 +11,8 @@ from spacy.language import Language
 from pipeline.extract import nlp as nlp_module
 from pipeline.extract.nlp import SpanComponent, build_nlp
 from pipeline.extract.tokenizer import (
-    POLICY_TERMS_PATH, SEGMENTERS, JiebaSegmenter, RJiebaSegmenter, get_segmenter, words_and_spaces,
+    POLICY_TERMS_PATH, SEGMENTERS, JiebaSegmenter, RJiebaSegmenter, get_segmenter, tokens_and_starts, word_starts,
+    words_and_spaces,
 )
 from spacy.util import get_words_and_spaces
 from pipeline.extract.parties import PartyHit, find_parties, load_gazetteer
@@ -106,6 +107,9 @@ TOKENIZER_TEXTS = [
     " \n",
     "",
     "**发布机构**：四川省人民政府\t 2024年1月8日",
+    "。，；——（）",
+    "２０２５年数字经济核心产业增加值达到１０％",
+    "建成二十个以上省级数字化转型促进中心，培育五十家专精特新企业",
 ]
 
 
@@ -114,6 +118,33 @@ TOKENIZER_TEXTS = [
 def test_one_pass_words_and_spaces_is_spacys(segmenter: str, text: str) -> None:
     words = get_segmenter(segmenter).cut(text)
     assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+
+
+@pytest.mark.parametrize("text", TOKENIZER_TEXTS)
+@pytest.mark.parametrize("segmenter", SEGMENTERS)
+def test_tokens_and_starts_is_words_and_spaces_then_word_starts(segmenter: str, text: str) -> None:
+    tokens, spaces = words_and_spaces(get_segmenter(segmenter).cut(text), text)
+    assert tokens_and_starts(get_segmenter(segmenter).cut(text), text) == (tokens, spaces, word_starts(tokens, spaces))
+
+
+@pytest.mark.parametrize("text", TOKENIZER_TEXTS)
+def test_the_doc_made_from_hashes_is_the_doc_made_from_strings(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spacy.tokens import Doc
+
+    nlp, reference = build_nlp(components=[]), build_nlp(components=[])  # two vocabs: lexemes made both ways
+    words, spaces = words_and_spaces(nlp.tokenizer.segmenter.cut(text), text)
+
+    def read(doc):
+        return [(t.text, t.idx, t.whitespace_, t.is_punct, t.like_num, t.is_digit, t.shape_, t.norm_) for t in doc]
+
+    expected = read(Doc(reference.vocab, words=words, spaces=spaces))
+    assert read(nlp.make_doc(text)) == expected
+    assert read(nlp.make_doc(text)) == expected  # the hashes remembered
+    assert nlp.make_doc(text).text == text
+    # Past the bound the hashes are forgotten and taken from the StringStore again.
+    monkeypatch.setattr("pipeline.extract.tokenizer._MAX_ORTHS", 0)
+    assert read(nlp.make_doc(text)) == expected
+    assert len(nlp.tokenizer._orths) <= len(set(words))
 
 
 @pytest.mark.parametrize("text", TOKENIZER_TEXTS)
