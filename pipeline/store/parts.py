@@ -114,8 +114,7 @@ def part_is_current(interim_dir: Path, source: Source, code: str, checked: bool 
     The checked part, or with ``checked=False`` the unchecked one a stopped run left.
     """
     try:
-        with open(part_path(interim_dir, source.doc_id, checked), "rb") as handle:
-            extents, info, streams = _json_object(handle.readline()), _json_object(handle.readline()), handle.read()
+        extents, info, streams = _read_whole(part_path(interim_dir, source.doc_id, checked))
     except OSError:
         return False
     if extents is None or info is None or info.get("sha256") != source.sha256 or info.get("code") != code:
@@ -126,6 +125,12 @@ def part_is_current(interim_dir: Path, source: Source, code: str, checked: bool 
     return all(_is_extent(extents[name], len(streams))
                and hashlib.sha256(streams[extents[name][0]:extents[name][1]]).hexdigest() == digest
                for name, digest in digests.items())
+
+
+def _read_whole(path: Path) -> tuple[dict | None, dict | None, bytes]:
+    """A part file's two JSON lines (None for one that is not an object) and the table streams after them."""
+    with open(path, "rb") as handle:
+        return _json_object(handle.readline()), _json_object(handle.readline()), handle.read()
 
 
 def _is_extent(extent: object, size: int) -> bool:
@@ -141,8 +146,7 @@ def read_part(interim_dir: Path, doc_id: str, checked: bool = True) -> tuple[dic
         ValueError: the part is damaged (``pyarrow.ArrowInvalid`` is one).
     """
     path = part_path(interim_dir, doc_id, checked)
-    with open(path, "rb") as handle:
-        extents, info, streams = _json_object(handle.readline()), _json_object(handle.readline()), handle.read()
+    extents, info, streams = _read_whole(path)
     if extents is None or info is None or not all(_is_extent(extent, len(streams)) for extent in extents.values()):
         raise ValueError(f"{path}: damaged part")
     data = pa.py_buffer(streams)
