@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -767,12 +767,7 @@ def _documents_found(arrow: Sequence[Mapping[str, pa.Table]], together: Sequence
         tables[name] = pa.concat_tables(parts).append_column(PART, pa.array(marks, pa.int64()))
     checked = Tables(tables, part=PART)
     found: set[int] = set()
-    for check in DOCUMENT_CHECKS:
-        if not all(name in checked for name in check.tables_needed()) or not checked[check.table].num_rows:
-            continue
-        rows = check.find(checked)
-        if not rows.num_rows:
-            continue
+    for check, rows in _findings(checked, DOCUMENT_CHECKS):
         if ROW in rows.column_names:
             marks = fx.numbers(checked.columns(check.table)[PART])[rows[ROW].to_numpy()]
         else:  # groups of rows, named by their part
@@ -820,15 +815,19 @@ def validate_tables(tables: Mapping[str, pa.Table | pd.DataFrame],
         The violations, in the order the checks are declared; empty when all pass.
     """
     arrow = Tables({name: _as_arrow(name, table) for name, table in tables.items()})
-    runnable = [check for check in checks if all(name in arrow for name in check.tables_needed())]
-    violations = []
-    for check in runnable:
-        if not arrow[check.table].num_rows:  # every check reports rows, or groups of rows, of its table
+    return [_violation(check, arrow[check.table], found, max_rows) for check, found in _findings(arrow, checks)]
+
+
+def _findings(tables: Tables, checks: Iterable[Check]) -> Iterator[tuple[Check, pa.Table]]:
+    """Each check whose tables are all given and that finds rows, with the rows (or groups of rows) it finds."""
+    for check in checks:
+        if not all(name in tables for name in check.tables_needed()):
             continue
-        found = check.find(arrow)
+        if not tables[check.table].num_rows:  # every check reports rows, or groups of rows, of its table
+            continue
+        found = check.find(tables)
         if found.num_rows:
-            violations.append(_violation(check, arrow[check.table], found, max_rows))
-    return violations
+            yield check, found
 
 
 def check_tables(tables: Mapping[str, pa.Table | pd.DataFrame], path: Path | str = config.DEFAULT_DATA_DIR,
